@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { createXSandbox, startCustomerSimulation, type XSandbox } from '@guichet/x-sandbox';
+import type { Logger } from 'pino';
+import { migrateToLatest } from './migrations/registry.ts';
+import { bootstrapWorkspace, type BootstrapResult } from './modules/agents/agents.commands.ts';
+import { SignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { ChannelConnectors } from './modules/channels/channel-connectors.ts';
+import { ensureEnvironmentChannel, ensureSandboxChannel } from './modules/channels/channels.commands.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import { openDatabase, type DatabaseHandle, type Db } from './platform/db/database.ts';
+import { DatabaseJobQueue } from './platform/jobs/db-job-queue.ts';
+import { createLogger } from './platform/logger.ts';
+import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { InProcessRealtimeBus, type RealtimeBus } from './platform/realtime.ts';
+import { loadSecretKey, SecretBox } from './platform/secrets.ts';
+
+export const VERSION = '0.1.0';
+
+/** Everything the features need, built once; the only place where concrete drivers are chosen. */
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  jobs: DatabaseJobQueue;
+  realtime: RealtimeBus;
+  secrets: SecretBox;
+  throttle: SignInThrottle;
+  connectors: ChannelConnectors;
+  sandbox: { instance: XSandbox; url: string; stop(): Promise<void> } | undefined;
+  bootstrap: BootstrapResult;
+  startedAt: number;
+}
+
+export interface ComposeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Tests drive the sandbox themselves instead of letting a simulated customer post on a timer. */
+  simulateCustomer?: boolean;
+}
+
+export async function compose(config: Config, options: ComposeOptions = {}): Promise<AppDeps> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const database = await openDatabase(config.database);
+  const cleanup: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const migration = await migrateToLatest(database.db, () => clock.now().getTime());
+    if (migration.applied.length > 0) logger.info({ applied: migration.applied }, 'database migrated');
+    const bootstrap = await bootstrapWorkspace({ db: database.db, clock }, config.admin);
+    const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+
+    let sandbox: AppDeps['sandbox'];
+    if (config.sandbox.enabled) {
+      const instance = createXSandbox({
+        clock: () => clock.now(),
+        stateFile: path.join(config.dataDir, 'x-sandbox.json'),
+        plan: 'self-serve',
+      });
+      const { url } = await instance.listen(config.sandbox.port, '127.0.0.1');
+      const simulation =
+        options.simulateCustomer === false
+          ? undefined
+          : startCustomerSimulation(instance, {
+              brandUsername: config.sandbox.brandUsername,
+              intervalMs: config.sandbox.customerIntervalSeconds * 1000,
+            });
+      sandbox = {
+        instance,
+        url,
+        stop: async () => {
+          simulation?.stop();
+          await instance.close();
+        },
+      };
+      cleanup.push(() => sandbox!.stop());
+      logger.info({ url, brand: config.sandbox.brandUsername }, 'built-in X sandbox running (no X account needed)');
+    }
+
+    const connectors = new ChannelConnectors(secrets, () => sandbox?.url);
+    const base = { db: database.db, clock, secrets, logger };
+    if (sandbox) {
+      await ensureSandboxChannel(base, {
+        workspaceId: bootstrap.workspaceId,
+        sandbox: sandbox.instance,
+        brandUsername: config.sandbox.brandUsername,
+      });
+    }
+    if (config.x) {
+      await ensureEnvironmentChannel(base, {
+        workspaceId: bootstrap.workspaceId,
+        credentials: config.x,
+        apiBaseUrl: config.xApiBaseUrl,
+        connectors,
+      });
+    }
+
+    return {
+      config,
+      database,
+      db: database.db,
+      clock,
+      logger,
+      metrics: createMetrics(),
+      jobs: new DatabaseJobQueue(database, clock),
+      realtime: new InProcessRealtimeBus(),
+      secrets,
+      throttle: new SignInThrottle(clock),
+      connectors,
+      sandbox,
+      bootstrap,
+      startedAt: Date.now(),
+    };
+  } catch (error) {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function dispose(deps: AppDeps): Promise<void> {
+  await deps.sandbox?.stop();
+  await deps.database.close();
+}

@@ -1,0 +1,58 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.ts';
+import { migration0001Core } from './list/0001-core.ts';
+
+export interface Migration {
+  /** Never renamed once released: it is the key recorded in guichet_migrations. */
+  name: string;
+  // Migrations see an untyped database: they describe the schema at their point in history.
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+/** The explicit, ordered list. Append only. */
+export const migrations: Migration[] = [migration0001Core];
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+/**
+ * Applies pending migrations in order, each in its own transaction with its bookkeeping row, so a failure
+ * leaves the database at the last good step.
+ */
+export async function migrateToLatest(db: Kysely<Database>, now: () => number = Date.now): Promise<MigrationReport> {
+  const raw = db as unknown as Kysely<any>;
+  await raw.schema
+    .createTable('guichet_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'bigint', (c) => c.notNull())
+    .execute();
+  const done = new Set(
+    (await raw.selectFrom('guichet_migrations').select('name').execute()).map((r: { name: string }) => r.name),
+  );
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.name)) continue;
+    await raw.transaction().execute(async (tx) => {
+      await migration.up(tx as unknown as Kysely<unknown>);
+      await tx.insertInto('guichet_migrations').values({ name: migration.name, applied_at: now() }).execute();
+    });
+    applied.push(migration.name);
+  }
+  return { applied, alreadyApplied: done.size };
+}
+
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const raw = db as unknown as Kysely<any>;
+  const exists = await sql<{ n: number }>`select count(*) as n from guichet_migrations`
+    .execute(raw)
+    .then(() => true)
+    .catch(() => false);
+  if (!exists) return migrations.map((m) => m.name);
+  const done = new Set(
+    (await raw.selectFrom('guichet_migrations').select('name').execute()).map((r: { name: string }) => r.name),
+  );
+  return migrations.filter((m) => !done.has(m.name)).map((m) => m.name);
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Non-secret settings stored in channels.settings. */
+export const channelSettingsSchema = z.object({
+  /** Served by the built-in X sandbox; its URL is only known at run time. */
+  sandbox: z.boolean().default(false),
+  /** Created from X_* environment variables: the environment stays the source of truth. */
+  fromEnvironment: z.boolean().default(false),
+  apiBaseUrl: z.string().optional(),
+});
+export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+
+/** Secret settings stored sealed in channels.credentials. */
+export const channelCredentialsSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('oauth2-user'), accessToken: z.string().min(1) }),
+  z.object({
+    kind: z.literal('oauth1'),
+    appKey: z.string().min(1),
+    appSecret: z.string().min(1),
+    accessToken: z.string().min(1),
+    accessSecret: z.string().min(1),
+  }),
+]);
+export type ChannelCredentials = z.infer<typeof channelCredentialsSchema>;
+
+export function parseChannelSettings(text: string): ChannelSettings {
+  try {
+    return channelSettingsSchema.parse(JSON.parse(text));
+  } catch {
+    return channelSettingsSchema.parse({});
+  }
+}

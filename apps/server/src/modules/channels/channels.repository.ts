@@ -1,0 +1,41 @@
+import type { DbOrTx } from '../../platform/db/database.ts';
+
+export function listPollableChannels(db: DbOrTx) {
+  return db.selectFrom('channels').selectAll().where('status', 'in', ['active', 'failing']).execute();
+}
+
+export function findChannel(db: DbOrTx, id: string) {
+  return db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function readCursor(db: DbOrTx, channelId: string, feed: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('cursors')
+    .select('value')
+    .where('channel_id', '=', channelId)
+    .where('feed', '=', feed)
+    .executeTakeFirst();
+  return row?.value ?? null;
+}
+
+export async function writeCursor(db: DbOrTx, channelId: string, feed: string, value: string, now: number) {
+  await db
+    .insertInto('cursors')
+    .values({ channel_id: channelId, feed, value, updated_at: now })
+    .onConflict((oc) => oc.columns(['channel_id', 'feed']).doUpdateSet({ value, updated_at: now }))
+    .execute();
+}
+
+export async function setChannelHealth(
+  db: DbOrTx,
+  channelId: string,
+  health: { status: 'active' | 'failing'; detail: string | null },
+  now: number,
+) {
+  await db
+    .updateTable('channels')
+    .set({ status: health.status, status_detail: health.detail, updated_at: now })
+    .where('id', '=', channelId)
+    .where('status', '!=', 'paused')
+    .execute();
+}

@@ -1,0 +1,172 @@
+import { ConnectorError, type PublishedPost } from '@guichet/connectors';
+import type { Logger } from 'pino';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import { backoffMs } from '../../../platform/jobs/db-job-queue.ts';
+import { RetryJobAt, type JobHandler } from '../../../platform/jobs/job-queue.ts';
+import type { Metrics } from '../../../platform/metrics.ts';
+import type { RealtimeBus } from '../../../platform/realtime.ts';
+import type { ChannelConnectors } from '../../channels/channel-connectors.ts';
+import { findChannel } from '../../channels/channels.repository.ts';
+import { recordEvents } from '../../events/events.repository.ts';
+
+export const DELIVER_MESSAGE = 'deliver-message';
+
+/** After this many failed sends the message is marked failed and the agent decides. */
+const MAX_DELIVERY_ATTEMPTS = 8;
+/** How far before the first attempt to look for a post of ours that may already exist. */
+const RECONCILE_MARGIN_MS = 60_000;
+
+export interface DeliveryDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  realtime: RealtimeBus;
+  connectors: ChannelConnectors;
+}
+
+/**
+ * Sends one queued outbound message. "Sending" is committed before the network call; finding a message
+ * still "sending" means an earlier attempt may have reached X without us recording it (crash, timeout), so
+ * we first look on X for that post and adopt it rather than post twice.
+ */
+export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
+  return async (payload) => {
+    const messageId = String(payload.messageId);
+    const message = await deps.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+    if (!message || message.direction !== 'outbound') return;
+    if (message.delivery_status === 'sent' || message.delivery_status === 'failed') return;
+    const channel = await findChannel(deps.db, message.channel_id);
+    if (!channel) return;
+    const caseLink = await deps.db
+      .selectFrom('case_conversations')
+      .select('case_id')
+      .where('conversation_id', '=', message.conversation_id)
+      .executeTakeFirst();
+    const log = deps.logger.child({ messageId, channelId: channel.id });
+    const publish = (status: 'sent' | 'failed' | 'queued' | 'sending') => {
+      const updatedAt = deps.clock.now().toISOString();
+      if (caseLink) {
+        deps.realtime.publish(message.workspace_id, { type: 'message.changed', caseId: caseLink.case_id, messageId, updatedAt });
+        deps.realtime.publish(message.workspace_id, { type: 'case.changed', caseId: caseLink.case_id, updatedAt });
+      }
+      log.debug({ status }, 'delivery status changed');
+    };
+
+    const markSent = async (post: PublishedPost, adopted: boolean) => {
+      const now = deps.clock.now().getTime();
+      await deps.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('messages')
+          .set({
+            delivery_status: 'sent',
+            delivery_error: null,
+            external_id: post.externalId,
+            url: post.url ?? null,
+          })
+          .where('id', '=', messageId)
+          .execute();
+        if (caseLink) {
+          await tx
+            .updateTable('cases')
+            .set({ updated_at: now })
+            .where('id', '=', caseLink.case_id)
+            .execute();
+          await tx
+            .updateTable('cases')
+            .set({ first_response_at: now })
+            .where('id', '=', caseLink.case_id)
+            .where('first_response_at', 'is', null)
+            .execute();
+        }
+        await recordEvents(tx, [
+          {
+            workspaceId: message.workspace_id,
+            type: 'message.sent',
+            caseId: caseLink?.case_id ?? null,
+            subjectId: messageId,
+            actor: { type: 'system' },
+            payload: { externalId: post.externalId, adopted },
+            occurredAt: now,
+          },
+        ]);
+      });
+      deps.metrics.messagesDelivered.labels(channel.network, adopted ? 'adopted' : 'sent').inc();
+      publish('sent');
+    };
+
+    const markFailed = async (reason: string, detail: string) => {
+      const now = deps.clock.now().getTime();
+      await deps.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('messages')
+          .set({ delivery_status: 'failed', delivery_error: `${reason}: ${detail}`.slice(0, 1000) })
+          .where('id', '=', messageId)
+          .execute();
+        await recordEvents(tx, [
+          {
+            workspaceId: message.workspace_id,
+            type: 'message.failed',
+            caseId: caseLink?.case_id ?? null,
+            subjectId: messageId,
+            actor: { type: 'system' },
+            payload: { reason, detail },
+            occurredAt: now,
+          },
+        ]);
+      });
+      deps.metrics.messagesDelivered.labels(channel.network, 'failed').inc();
+      publish('failed');
+    };
+
+    const connector = deps.connectors.get(channel);
+    const request = { text: message.text, inReplyToExternalId: message.in_reply_to_external_id ?? '' };
+    if (!request.inReplyToExternalId) {
+      await markFailed('reply.no_target', 'The reply has no post to answer.');
+      return;
+    }
+
+    if (message.delivery_status === 'sending') {
+      const existing = await connector.findPublishedReply({
+        ...request,
+        since: new Date(message.recorded_at - RECONCILE_MARGIN_MS),
+      });
+      if (existing) {
+        log.warn({ externalId: existing.externalId }, 'reply was already on X; adopted instead of posting again');
+        await markSent(existing, true);
+        return;
+      }
+    }
+
+    const attempt = message.delivery_attempts + 1;
+    await deps.db
+      .updateTable('messages')
+      .set({ delivery_status: 'sending', delivery_attempts: attempt })
+      .where('id', '=', messageId)
+      .execute();
+    publish('sending');
+
+    try {
+      const post = await connector.publishReply(request);
+      await markSent(post, false);
+    } catch (error) {
+      const connectorError = error instanceof ConnectorError ? error : null;
+      if (connectorError && !connectorError.retryable) {
+        await markFailed(connectorError.reason, connectorError.message);
+        return;
+      }
+      if (attempt >= MAX_DELIVERY_ATTEMPTS) {
+        await markFailed(connectorError?.reason ?? 'delivery.gave_up', (error as Error).message);
+        return;
+      }
+      if (connectorError?.kind === 'rate_limited') {
+        // X refused outright: nothing was posted, so the next attempt need not reconcile.
+        await deps.db.updateTable('messages').set({ delivery_status: 'queued' }).where('id', '=', messageId).execute();
+      }
+      const retryAt = connectorError?.retryAt?.getTime() ?? deps.clock.now().getTime() + backoffMs(attempt);
+      log.warn({ err: error, retryAt: new Date(retryAt).toISOString() }, 'reply not sent yet; will retry');
+      throw new RetryJobAt(retryAt, (error as Error).message);
+    }
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { StartupError } from './errors.ts';
+
+describe('loadConfig', () => {
+  it('defaults to SQLite in ./data, port 3000, all roles and the sandbox when no X account is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ dialect: 'sqlite', file: expect.stringMatching(/data\/guichet\.db$/) });
+    expect(config.roles).toEqual(['web', 'worker', 'scheduler']);
+    expect(config.sandbox.enabled).toBe(true);
+    expect(config.x).toBeUndefined();
+  });
+
+  it('uses PostgreSQL for a postgres:// DATABASE_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://guichet:secret@db:5432/guichet' });
+    expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://guichet:secret@db:5432/guichet' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be a whole number between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://root@localhost/guichet' }, /DATABASE_URL must start with postgres:\/\/ .* or sqlite:/],
+    [{ GUICHET_ROLES: 'web,cron' }, /GUICHET_ROLES must be "all" or a comma list of web, worker, scheduler; got "web,cron"/],
+    [{ GUICHET_ADMIN_EMAIL: 'not-an-email' }, /GUICHET_ADMIN_EMAIL must be an email address/],
+    [{ GUICHET_ADMIN_PASSWORD: 'short' }, /GUICHET_ADMIN_PASSWORD must be at least 10 characters long/],
+    [{ X_ACCESS_TOKEN: 'a', X_API_KEY: 'b' }, /OAuth 1\.0a needs all four/],
+    [{ GUICHET_SANDBOX: 'maybe' }, /GUICHET_SANDBOX must be auto, on or off/],
+  ])('rejects %j with one clear sentence', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(StartupError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(/PORT .*LOG_LEVEL/);
+  });
+
+  it('never echoes a database password in an error', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mongodb://u:hunter2@h/db' })).toThrow(/u:\*\*\*@h/);
+  });
+
+  it('switches the sandbox off when a real X token is configured', () => {
+    const config = loadConfig({ X_ACCESS_TOKEN: 'token' });
+    expect(config.sandbox.enabled).toBe(false);
+    expect(config.x).toEqual({ kind: 'oauth2-user', accessToken: 'token' });
+    expect(config.pollIntervalSeconds).toBe(60);
+  });
+});

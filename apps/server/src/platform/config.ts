@@ -1,0 +1,182 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { StartupError } from './errors.ts';
+
+export const ROLES = ['web', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string };
+
+export interface XCredentialsConfig {
+  kind: 'oauth2-user' | 'oauth1';
+  accessToken: string;
+  accessSecret?: string | undefined;
+  appKey?: string | undefined;
+  appSecret?: string | undefined;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  roles: Role[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logPretty: boolean;
+  admin: { email: string | undefined; password: string | undefined };
+  secretKey: string | undefined;
+  cookieSecure: boolean;
+  /** Real X credentials; when absent the built-in X sandbox is used. */
+  x: XCredentialsConfig | undefined;
+  xApiBaseUrl: string | undefined;
+  sandbox: {
+    enabled: boolean;
+    /** 0 picks a free port; the desk finds it in-process. */
+    port: number;
+    customerIntervalSeconds: number;
+    brandUsername: string;
+  };
+  pollIntervalSeconds: number;
+  webDistDir: string;
+}
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'must be true or false',
+  })
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const portString = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number between 0 and 65535')
+  .transform(Number)
+  .refine((n) => n >= 0 && n <= 65_535, 'must be a whole number between 0 and 65535');
+
+const positiveSeconds = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds')
+  .transform(Number)
+  .refine((n) => n > 0, 'must be greater than 0');
+
+const envSchema = z.object({
+  PORT: portString.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  GUICHET_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().optional(),
+  GUICHET_ROLES: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  GUICHET_ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
+  GUICHET_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters long').optional(),
+  GUICHET_SECRET_KEY: z.string().min(32, 'must be at least 32 characters long').optional(),
+  GUICHET_COOKIE_SECURE: booleanString.default(false),
+  X_ACCESS_TOKEN: z.string().min(1).optional(),
+  X_ACCESS_SECRET: z.string().min(1).optional(),
+  X_API_KEY: z.string().min(1).optional(),
+  X_API_SECRET: z.string().min(1).optional(),
+  X_API_BASE_URL: z.url({ error: 'must be a URL such as https://api.x.com' }).optional(),
+  GUICHET_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
+  GUICHET_SANDBOX_PORT: portString.default(0),
+  GUICHET_SANDBOX_CUSTOMER_INTERVAL: positiveSeconds.default(8),
+  GUICHET_SANDBOX_BRAND: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,15}$/, 'must be an X handle: 1 to 15 letters, digits or underscores')
+    .default('acme_sav'),
+  GUICHET_POLL_INTERVAL: positiveSeconds.optional(),
+});
+
+function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (!url) return { dialect: 'sqlite', file: path.join(dataDir, 'guichet.db') };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new StartupError(`DATABASE_URL is not a valid URL: "${url}".`);
+    }
+    return { dialect: 'postgres', url };
+  }
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new StartupError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/guichet.db.');
+    return { dialect: 'sqlite', file };
+  }
+  throw new StartupError(
+    `DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file); got "${redactUrl(url)}".`,
+  );
+}
+
+function parseRoles(value: string | undefined): Role[] {
+  if (!value || value === 'all') return [...ROLES];
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0 || roles.length === 0) {
+    throw new StartupError(
+      `GUICHET_ROLES must be "all" or a comma list of ${ROLES.join(', ')}; got "${value}".`,
+    );
+  }
+  return [...new Set(roles)] as Role[];
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}
+
+/** Reads the environment once, at boot; each bad value gets its own sentence naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { roles?: string } = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'environment');
+      return `${key} ${issue.message.replace(/^Invalid input: /, '')}.`;
+    });
+    throw new StartupError(`Invalid configuration: ${lines.join(' ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.GUICHET_DATA_DIR);
+
+  let x: XCredentialsConfig | undefined;
+  if (e.X_ACCESS_TOKEN) {
+    const oauth1 = Boolean(e.X_API_KEY || e.X_API_SECRET || e.X_ACCESS_SECRET);
+    if (oauth1 && !(e.X_API_KEY && e.X_API_SECRET && e.X_ACCESS_SECRET)) {
+      throw new StartupError(
+        'OAuth 1.0a needs all four of X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET; for an OAuth 2.0 user token set X_ACCESS_TOKEN alone.',
+      );
+    }
+    x = oauth1
+      ? {
+          kind: 'oauth1',
+          accessToken: e.X_ACCESS_TOKEN,
+          accessSecret: e.X_ACCESS_SECRET,
+          appKey: e.X_API_KEY,
+          appSecret: e.X_API_SECRET,
+        }
+      : { kind: 'oauth2-user', accessToken: e.X_ACCESS_TOKEN };
+  }
+  const sandboxEnabled = e.GUICHET_SANDBOX === 'on' || (e.GUICHET_SANDBOX === 'auto' && !x);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: parseDatabase(e.DATABASE_URL, dataDir),
+    roles: parseRoles(overrides.roles ?? e.GUICHET_ROLES),
+    logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : Boolean(process.stdout.isTTY),
+    admin: { email: e.GUICHET_ADMIN_EMAIL, password: e.GUICHET_ADMIN_PASSWORD },
+    secretKey: e.GUICHET_SECRET_KEY,
+    cookieSecure: e.GUICHET_COOKIE_SECURE,
+    x,
+    xApiBaseUrl: e.X_API_BASE_URL,
+    sandbox: {
+      enabled: sandboxEnabled,
+      port: e.GUICHET_SANDBOX_PORT,
+      customerIntervalSeconds: e.GUICHET_SANDBOX_CUSTOMER_INTERVAL,
+      brandUsername: e.GUICHET_SANDBOX_BRAND,
+    },
+    // The sandbox costs nothing, so poll it often; a real account defaults to a thrifty minute.
+    pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 3 : 60),
+    webDistDir: path.resolve(import.meta.dirname, '../../../web/dist'),
+  };
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { redactUrl, type DatabaseConfig } from '../config.ts';
+import { StartupError } from '../errors.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: repositories accept both so commands can compose them. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: DatabaseConfig['dialect'];
+  /** Cheap round trip for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 (our millisecond times, count(*)) as strings; every such value we store fits in
+// a double, so parse it once here instead of at each query.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+function openSqlite(file: string): DatabaseHandle {
+  const resolved = path.resolve(file);
+  const dir = path.dirname(resolved);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    throw new StartupError(
+      `The data folder ${dir} is not writable: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Set GUICHET_DATA_DIR to a writable folder.`,
+      { cause: error },
+    );
+  }
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(resolved);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // Other processes (a second worker, the CLI) may hold the write lock briefly; wait instead of failing.
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new StartupError(`Cannot open the SQLite database ${resolved}: ${(error as Error).message}.`, {
+      cause: error,
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ECONNREFUSED' ? 'connection refused' : (error as Error).message;
+    throw new StartupError(
+      `Cannot connect to PostgreSQL at ${redactUrl(url)} (${reason}). Check DATABASE_URL and that the server is running.`,
+      { cause: error },
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  return config.dialect === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url);
+}
+
+/** Parses a stored JSON text column; a corrupt value becomes the fallback instead of a crash. */
+export function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,241 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table shapes, one interface per table. Dialect-neutral on purpose: times are integer milliseconds since
+ * the epoch (bigint in PostgreSQL, parsed back to number), booleans are 0/1 integers, JSON is text.
+ * See docs/decisions/0003-dialect-neutral-storage.md.
+ */
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  settings: string;
+  created_at: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'lead' | 'agent' | 'trainee';
+  password_hash: string;
+  locale: 'fr' | 'en' | null;
+  time_zone: string | null;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie token: a stolen database does not yield live sessions. */
+  id: string;
+  agent_id: string;
+  workspace_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface TeamsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  agent_id: string;
+}
+
+export interface ChannelsTable {
+  id: string;
+  workspace_id: string;
+  network: 'x' | 'bluesky' | 'mastodon';
+  name: string;
+  handle: string;
+  external_account_id: string | null;
+  /** Non-secret JSON settings (e.g. which API base URL). */
+  settings: string;
+  /** Secret JSON, encrypted with the workspace secret key (AES-256-GCM). */
+  credentials: string | null;
+  status: 'active' | 'paused' | 'failing';
+  status_detail: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CursorsTable {
+  channel_id: string;
+  feed: string;
+  value: string | null;
+  updated_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  network: 'x' | 'bluesky' | 'mastodon';
+  external_id: string;
+  handle: string;
+  name: string;
+  avatar_url: string | null;
+  description: string | null;
+  followers_count: number | null;
+  verified: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  visibility: 'public' | 'direct';
+  external_id: string;
+  created_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound';
+  visibility: 'public' | 'direct';
+  kind: string;
+  external_id: string | null;
+  in_reply_to_external_id: string | null;
+  in_reply_to_message_id: string | null;
+  author_identity_id: string | null;
+  author_agent_id: string | null;
+  text: string;
+  lang: string | null;
+  url: string | null;
+  /** When it happened on the network (or when the agent sent it). */
+  created_at: number;
+  /** When the desk stored it. */
+  recorded_at: number;
+  delivery_status: 'queued' | 'sending' | 'sent' | 'failed' | null;
+  delivery_error: string | null;
+  delivery_attempts: number;
+  idempotency_key: string | null;
+  raw: string | null;
+}
+
+export interface CasesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  contact_id: string;
+  status: 'open' | 'pending' | 'snoozed' | 'resolved';
+  priority: number | null;
+  assignee_agent_id: string | null;
+  team_id: string | null;
+  preview: string;
+  message_count: number;
+  opened_at: number;
+  last_message_at: number;
+  last_inbound_at: number | null;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  updated_at: number;
+}
+
+export interface CaseConversationsTable {
+  case_id: string;
+  conversation_id: string;
+  linked_at: number;
+}
+
+export interface NotesTable {
+  id: string;
+  workspace_id: string;
+  case_id: string | null;
+  contact_id: string | null;
+  agent_id: string;
+  body: string;
+  created_at: number;
+}
+
+export interface TagsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  color: string | null;
+  created_at: number;
+}
+
+export interface CaseTagsTable {
+  case_id: string;
+  tag_id: string;
+}
+
+export interface ContactTagsTable {
+  contact_id: string;
+  tag_id: string;
+}
+
+export interface EventsTable {
+  id: string;
+  workspace_id: string;
+  /** Past tense, namespaced: `case.opened`, `message.sent`. */
+  type: string;
+  case_id: string | null;
+  subject_id: string | null;
+  actor_type: 'agent' | 'system' | 'contact';
+  actor_id: string | null;
+  payload: string;
+  occurred_at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  /** Imperative: `deliver-message`, `poll-channel`. */
+  name: string;
+  payload: string;
+  run_at: number;
+  attempts: number;
+  /** Only one pending job per key (e.g. one poll per channel); freed when the job finishes. */
+  dedupe_key: string | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  channels: ChannelsTable;
+  cursors: CursorsTable;
+  contacts: ContactsTable;
+  identities: IdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  cases: CasesTable;
+  case_conversations: CaseConversationsTable;
+  notes: NotesTable;
+  tags: TagsTable;
+  case_tags: CaseTagsTable;
+  contact_tags: ContactTagsTable;
+  events: EventsTable;
+  jobs: JobsTable;
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
+export type RowUpdate<T extends keyof Database> = Updateable<Database[T]>;
+export type { Generated };

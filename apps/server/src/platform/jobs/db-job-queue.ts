@@ -1,0 +1,192 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { DatabaseHandle, DbOrTx } from '../db/database.ts';
+import { newId } from '../ids.ts';
+import { RetryJobAt, type JobHandler, type JobQueue, type JobRequest, type JobWorker } from './job-queue.ts';
+
+const LEASE_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 10;
+const IDLE_POLL_MS = 500;
+
+/**
+ * The single-node job driver: jobs live in the `jobs` table of the desk's own database, so they share its
+ * transactions and survive restarts. Several worker processes may run against one database: a job is
+ * claimed by one atomic UPDATE, and a lease lets another worker take over a job whose worker died.
+ */
+export class DatabaseJobQueue implements JobQueue {
+  private readonly wake = new EventEmitter();
+
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly clock: Clock,
+  ) {}
+
+  async enqueue(job: JobRequest, tx?: DbOrTx): Promise<void> {
+    const now = this.clock.now().getTime();
+    await (tx ?? this.database.db)
+      .insertInto('jobs')
+      .values({
+        id: newId(now),
+        name: job.name,
+        payload: JSON.stringify(job.payload),
+        run_at: job.runAt ?? now,
+        attempts: 0,
+        dedupe_key: job.dedupeKey ?? null,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
+  }
+
+  notify(): void {
+    this.wake.emit('work');
+  }
+
+  onNotify(listener: () => void): () => void {
+    this.wake.on('work', listener);
+    return () => this.wake.off('work', listener);
+  }
+
+  createWorker(handlers: Record<string, JobHandler>, logger: Logger): JobWorker {
+    return new DatabaseJobWorker(this, this.database, this.clock, handlers, logger);
+  }
+}
+
+class DatabaseJobWorker implements JobWorker {
+  private readonly workerId = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(
+    private readonly queue: DatabaseJobQueue,
+    private readonly database: DatabaseHandle,
+    private readonly clock: Clock,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.queue.onNotify(() => this.wakeUp?.());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  async drain(): Promise<number> {
+    let count = 0;
+    while (await this.runOne()) count += 1;
+    return count;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let didWork = false;
+      try {
+        didWork = await this.runOne();
+      } catch (error) {
+        this.logger.error({ err: error }, 'job worker could not claim a job');
+      }
+      if (!didWork && this.running) {
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+          this.timer = setTimeout(resolve, IDLE_POLL_MS);
+        });
+        clearTimeout(this.timer);
+        this.wakeUp = undefined;
+      }
+    }
+  }
+
+  private async claim(db: DbOrTx, now: number) {
+    const isPostgres = this.database.dialect === 'postgres';
+    let candidate = db
+      .selectFrom('jobs')
+      .select('id')
+      .where('run_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .orderBy('run_at')
+      .limit(1);
+    // PostgreSQL workers skip rows another worker is claiming instead of queueing behind it.
+    if (isPostgres) candidate = candidate.forUpdate().skipLocked();
+    return db
+      .updateTable('jobs')
+      .set((eb) => ({
+        locked_by: this.workerId,
+        locked_until: now + LEASE_MS,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', '=', candidate)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Claims and runs one due job; false when none is due. */
+  private async runOne(): Promise<boolean> {
+    const now = this.clock.now().getTime();
+    const job = await this.claim(this.database.db, now);
+    if (!job) return false;
+    const handler = this.handlers[job.name];
+    const log = this.logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
+    if (!handler) {
+      log.error('no handler for job; it is kept for a later version to run');
+      await this.database.db
+        .updateTable('jobs')
+        .set({ locked_until: null, run_at: now + 60 * 60_000, last_error: 'no handler' })
+        .where('id', '=', job.id)
+        .execute();
+      return true;
+    }
+    try {
+      await handler(JSON.parse(job.payload) as Record<string, unknown>, { jobId: job.id, attempt: job.attempts });
+      await this.database.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+    } catch (error) {
+      const retryAt =
+        error instanceof RetryJobAt
+          ? error.runAt
+          : job.attempts < MAX_ATTEMPTS
+            ? this.clock.now().getTime() + backoffMs(job.attempts)
+            : null;
+      if (retryAt === null) {
+        log.error({ err: error }, 'job failed for the last time; dropped');
+        await this.database.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+      } else {
+        if (!(error instanceof RetryJobAt)) log.warn({ err: error, retryAt }, 'job failed; will retry');
+        await this.database.db
+          .updateTable('jobs')
+          .set({
+            run_at: retryAt,
+            locked_by: null,
+            locked_until: null,
+            last_error: error instanceof Error ? error.message.slice(0, 2000) : String(error),
+            // A planned retry (rate limit) is not a failure: give the attempt back.
+            ...(error instanceof RetryJobAt ? { attempts: job.attempts - 1 } : {}),
+          })
+          .where('id', '=', job.id)
+          .execute();
+      }
+    }
+    return true;
+  }
+}
+
+/** 5 s, 20 s, 45 s, … capped at 30 min, with jitter so many failed jobs do not retry in lockstep. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(30 * 60_000, 5_000 * attempt * attempt);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}

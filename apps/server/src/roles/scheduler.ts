@@ -1,0 +1,43 @@
+import type { AppDeps } from '../composition.ts';
+import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
+import { listPollableChannels } from '../modules/channels/channels.repository.ts';
+
+export interface Scheduler {
+  /** One round: enqueue what is due now. Exposed so tests can drive rounds with a manual clock. */
+  tick(): Promise<void>;
+  start(): void;
+  stop(): void;
+}
+
+/** The scheduler role: decides when work is due and enqueues it; the workers do it. */
+export function buildScheduler(deps: AppDeps): Scheduler {
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  const tick = async () => {
+    const channels = await listPollableChannels(deps.db);
+    for (const channel of channels) {
+      // The dedupe key keeps one pending poll per channel, however many schedulers run.
+      await deps.jobs.enqueue({ name: POLL_CHANNEL, payload: { channelId: channel.id }, dedupeKey: `poll:${channel.id}` });
+    }
+    if (channels.length > 0) deps.jobs.notify();
+  };
+  return {
+    tick,
+    start() {
+      running = true;
+      const run = () => {
+        tick()
+          .catch((error) => deps.logger.error({ err: error }, 'scheduler round failed'))
+          .finally(() => {
+            if (running) timer = setTimeout(run, deps.config.pollIntervalSeconds * 1000);
+          });
+      };
+      run();
+    },
+    stop() {
+      running = false;
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { AppDeps } from '../composition.ts';
+import { registerAuthHook, registerAuthRoutes } from '../modules/auth/auth.routes.ts';
+import { registerCaseRoutes } from '../modules/cases/cases.routes.ts';
+import { registerRealtimeRoutes } from '../modules/realtime/realtime.routes.ts';
+import { registerSystemRoutes } from '../modules/system/system.routes.ts';
+import { createHttpApp, type HttpApp } from '../platform/http/http-app.ts';
+import { VERSION } from '../composition.ts';
+
+/** The web role: the HTTP API, the realtime socket and the built web app. */
+export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean } = {}): Promise<HttpApp> {
+  const app = await createHttpApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    version: VERSION,
+    webDistDir: options.serveWeb === false ? undefined : deps.config.webDistDir,
+  });
+  const authDeps = { db: deps.db, clock: deps.clock, throttle: deps.throttle, cookieSecure: deps.config.cookieSecure };
+  registerAuthHook(app, authDeps);
+  registerSystemRoutes(app, {
+    database: deps.database,
+    metrics: deps.metrics,
+    version: VERSION,
+    roles: deps.config.roles,
+    startedAt: deps.startedAt,
+  });
+  registerAuthRoutes(app, authDeps);
+  registerCaseRoutes(app, deps);
+  registerRealtimeRoutes(app, deps);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,132 @@
+/**
+ * The seam between the desk and a social network. The desk only ever sees these normalised shapes;
+ * everything network-specific (X's snowflakes, field names, auth) stays inside a connector.
+ */
+
+export type NetworkName = 'x' | 'bluesky' | 'mastodon';
+
+export interface ConnectorCapabilities {
+  /** Private messages can be read and sent. */
+  directMessages: boolean;
+  /** Replies to posts that do not mention the account are allowed (X self-serve plans forbid them). */
+  repliesToNonMentions: boolean;
+  /** A push feed (stream or webhooks) is available instead of polling. */
+  streaming: boolean;
+  /** Longest public post, in the network's own weighted counting. */
+  maxPublicLength: number;
+  /** Longest private message. */
+  maxDirectLength: number;
+}
+
+/** A person or account on the network, as much as the feed told us. */
+export interface NetworkAccount {
+  externalId: string;
+  handle: string;
+  name: string;
+  avatarUrl?: string | undefined;
+  description?: string | undefined;
+  followersCount?: number | undefined;
+  verified?: boolean | undefined;
+}
+
+export type InboundKind = 'mention' | 'reply' | 'quote' | 'direct_message' | 'post';
+
+/** One post or DM that reached the connected account, normalised. */
+export interface InboundItem {
+  kind: InboundKind;
+  visibility: 'public' | 'direct';
+  externalId: string;
+  /** The thread as the network sees it (X: conversation_id; DMs: dm_conversation_id). */
+  conversationExternalId: string;
+  /** The post this one answers, when it is a reply. */
+  inReplyToExternalId?: string | undefined;
+  quotedExternalId?: string | undefined;
+  author: NetworkAccount;
+  text: string;
+  createdAt: Date;
+  lang?: string | undefined;
+  /** Public link to the post on the network. */
+  url?: string | undefined;
+  /** The network's own payload, kept for audit and later re-processing. */
+  raw: unknown;
+}
+
+export interface FetchResult {
+  items: InboundItem[];
+  /** Opaque; persist it and pass it back on the next call. Null means keep the previous cursor. */
+  nextCursor: string | null;
+}
+
+export interface FetchMentionsRequest {
+  /** The cursor returned by the previous call, or null on the first poll. */
+  cursor: string | null;
+  /** On the first poll, how far back to look. */
+  backfillSince?: Date | undefined;
+}
+
+export interface PublishReplyRequest {
+  text: string;
+  inReplyToExternalId: string;
+}
+
+export interface PublishedPost {
+  externalId: string;
+  createdAt: Date;
+  url?: string | undefined;
+}
+
+export type ConnectorErrorKind = 'rate_limited' | 'transient' | 'unauthorized' | 'rejected';
+
+/**
+ * Every failure a connector reports is one of four kinds, so the desk's retry policy does not need to
+ * know the network: rate_limited and transient are retried, unauthorized and rejected are not.
+ */
+export class ConnectorError extends Error {
+  readonly kind: ConnectorErrorKind;
+  /** When rate limited: the earliest time a retry can succeed. */
+  readonly retryAt: Date | undefined;
+  /** Stable reason code for the agent-facing message, e.g. `x.reply_not_allowed`. */
+  readonly reason: string;
+  readonly status: number | undefined;
+
+  constructor(
+    kind: ConnectorErrorKind,
+    message: string,
+    options: { reason?: string; retryAt?: Date; status?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ConnectorError';
+    this.kind = kind;
+    this.reason = options.reason ?? `connector.${kind}`;
+    this.retryAt = options.retryAt;
+    this.status = options.status;
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'transient';
+  }
+}
+
+export interface Connector {
+  readonly network: NetworkName;
+  readonly capabilities: ConnectorCapabilities;
+  /** The connected account itself; used for echo suppression. */
+  whoAmI(): Promise<NetworkAccount>;
+  /** Mentions, replies and quotes addressed to the account, oldest first, after the cursor. */
+  fetchMentions(request: FetchMentionsRequest): Promise<FetchResult>;
+  /** Publishes a public reply. Throws ConnectorError. */
+  publishReply(request: PublishReplyRequest): Promise<PublishedPost>;
+  /**
+   * Looks for a post of ours already answering `inReplyToExternalId` with this exact text, so a retry
+   * after a crash (X accepted, we never recorded it) adopts that post instead of posting twice.
+   */
+  findPublishedReply(request: PublishReplyRequest & { since: Date }): Promise<PublishedPost | null>;
+  /** Public link to a post. */
+  postUrl(account: { handle: string }, externalId: string): string;
+}
+
+/** How a channel's stored settings become a live connector. */
+export interface ConnectorFactory<TConfig = unknown> {
+  readonly network: NetworkName;
+  create(config: TConfig): Connector;
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import {
+  caseStatusSchema,
+  deliveryStatusSchema,
+  messageDirectionSchema,
+  networkSchema,
+  visibilitySchema,
+} from './enums.ts';
+
+/** Times cross the wire as ISO-8601 UTC strings. */
+export const isoDateTimeSchema = z.string();
+
+export const contactSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Handle on the network, without the leading @. */
+  handle: z.string().nullable(),
+  network: networkSchema.nullable(),
+  avatarUrl: z.string().nullable(),
+});
+export type ContactSummary = z.infer<typeof contactSummarySchema>;
+
+export const caseSummarySchema = z.object({
+  id: z.string(),
+  status: caseStatusSchema,
+  priority: z.number().int().min(1).max(4).nullable(),
+  contact: contactSummarySchema,
+  /** First words of the latest inbound message. */
+  preview: z.string(),
+  openedAt: isoDateTimeSchema,
+  lastMessageAt: isoDateTimeSchema,
+  messageCount: z.number().int(),
+});
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export const caseListQuerySchema = z.object({
+  status: caseStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Opaque cursor from `nextCursor` of the previous page. */
+  cursor: z.string().max(200).optional(),
+});
+export type CaseListQuery = z.infer<typeof caseListQuerySchema>;
+
+export const caseListSchema = z.object({
+  cases: z.array(caseSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type CaseList = z.infer<typeof caseListSchema>;
+
+export const messageAuthorSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('contact'),
+    contactId: z.string(),
+    name: z.string(),
+    handle: z.string().nullable(),
+    /** True when this author is the case's customer; false for a third party in the thread. */
+    isCaseContact: z.boolean(),
+  }),
+  z.object({ kind: z.literal('agent'), agentId: z.string().nullable(), name: z.string() }),
+]);
+export type MessageAuthor = z.infer<typeof messageAuthorSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  direction: messageDirectionSchema,
+  visibility: visibilitySchema,
+  text: z.string(),
+  author: messageAuthorSchema,
+  createdAt: isoDateTimeSchema,
+  externalId: z.string().nullable(),
+  /** Link to the post on the network, when it has one. */
+  externalUrl: z.string().nullable(),
+  inReplyToMessageId: z.string().nullable(),
+  deliveryStatus: deliveryStatusSchema.nullable(),
+  deliveryError: z.string().nullable(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const caseDetailSchema = z.object({
+  case: caseSummarySchema,
+  messages: z.array(messageSchema),
+});
+export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+export const replyRequestSchema = z.object({
+  text: z.string().min(1).max(10_000),
+  /** The inbound message answered; defaults to the case's latest inbound public message. */
+  inReplyToMessageId: z.string().optional(),
+  /** Makes a retried submission (double click, flaky network) create one reply, not two. */
+  idempotencyKey: z.string().min(8).max(100).optional(),
+});
+export type ReplyRequest = z.infer<typeof replyRequestSchema>;

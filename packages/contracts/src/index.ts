@@ -1,0 +1,5 @@
+export * from './enums.ts';
+export * from './auth.ts';
+export * from './cases.ts';
+export * from './realtime.ts';
+export * from './errors.ts';
