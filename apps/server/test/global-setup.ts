@@ -24,8 +24,8 @@ export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
-    const { rows } = await client.query<{ version: string }>('show server_version');
-    process.stdout.write(`Storage suite: SQLite and PostgreSQL ${rows[0]?.version} at ${TEST_POSTGRES_URL}\n`);
+    const { rows } = await client.query<{ server_version: string }>('show server_version');
+    process.stdout.write(`Storage suite: SQLite and PostgreSQL ${rows[0]?.server_version} at ${TEST_POSTGRES_URL}\n`);
   } catch (error) {
     throw new Error(
       banner([
