@@ -59,6 +59,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         clock: () => clock.now(),
         stateFile: path.join(config.dataDir, 'x-sandbox.json'),
         plan: 'self-serve',
+        adminKey: config.sandbox.adminKey,
       });
       const { url } = await instance.listen(config.sandbox.port, '127.0.0.1');
       const simulation =

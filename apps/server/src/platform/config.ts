@@ -37,6 +37,8 @@ export interface Config {
     port: number;
     customerIntervalSeconds: number;
     brandUsername: string;
+    /** Enables the sandbox's HTTP admin API (create accounts, post as customers); off when unset. */
+    adminKey: string | undefined;
   };
   pollIntervalSeconds: number;
   webDistDir: string;
@@ -80,6 +82,7 @@ const envSchema = z.object({
   GUICHET_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   GUICHET_SANDBOX_PORT: portString.default(0),
   GUICHET_SANDBOX_CUSTOMER_INTERVAL: positiveSeconds.default(8),
+  GUICHET_SANDBOX_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters long').optional(),
   GUICHET_SANDBOX_BRAND: z
     .string()
     .regex(/^[A-Za-z0-9_]{1,15}$/, 'must be an X handle: 1 to 15 letters, digits or underscores')
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       port: e.GUICHET_SANDBOX_PORT,
       customerIntervalSeconds: e.GUICHET_SANDBOX_CUSTOMER_INTERVAL,
       brandUsername: e.GUICHET_SANDBOX_BRAND,
+      adminKey: e.GUICHET_SANDBOX_ADMIN_KEY,
     },
     // The sandbox costs nothing, so poll it often; a real account defaults to a thrifty minute.
     pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 3 : 60),

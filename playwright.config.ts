@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+import { E2E } from './e2e/settings.ts';
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results/e2e-artifacts',
+  timeout: 60_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: process.env.CI ? [['list'], ['json']] : 'list',
+  use: {
+    baseURL: E2E.baseURL,
+    // Playwright cannot download its browsers here: it drives Debian's Chromium.
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    // A fresh desk on its embedded default (SQLite + sandbox), with a customer posting every 2 s.
+    command: 'rm -rf test-results/e2e-data && node apps/server/bin/guichet.mjs start',
+    url: `${E2E.baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      PORT: String(E2E.port),
+      HOST: '127.0.0.1',
+      GUICHET_DATA_DIR: 'test-results/e2e-data',
+      GUICHET_ADMIN_EMAIL: E2E.admin.email,
+      GUICHET_ADMIN_PASSWORD: E2E.admin.password,
+      GUICHET_SANDBOX_PORT: String(E2E.sandboxPort),
+      GUICHET_SANDBOX_ADMIN_KEY: E2E.sandboxAdminKey,
+      GUICHET_SANDBOX_CUSTOMER_INTERVAL: '2',
+      GUICHET_POLL_INTERVAL: '1',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+    },
+  },
+});
