@@ -40,7 +40,8 @@ test('an agent sees a sandbox customer’s mention and answers it; the reply is 
   expect(response.ok()).toBe(true);
   const body = (await response.json()) as { data?: { text: string; in_reply_to_tweet_id?: string; referenced_tweets?: { type: string }[] }[] } | { text: string }[];
   const tweets = Array.isArray(body) ? body : (body.data ?? []);
-  const onX = tweets.filter((t) => t.text === replyText);
+  // X puts the customer's @handle in front of a reply's text.
+  const onX = tweets.filter((t) => t.text.endsWith(replyText));
   expect(onX).toHaveLength(1);
 });
 

@@ -58,7 +58,11 @@ describe.each(TEST_DIALECTS)('a mention answered from the desk (%s)', (dialect) 
 
     const onX = sandbox().listTweets({ inReplyToTweetId: mention.id });
     expect(onX).toHaveLength(1);
-    expect(onX[0]).toMatchObject({ id: reply.externalId, text: 'Bonjour Camille, nous regardons tout de suite. ^JD' });
+    // X puts the auto-populated mention of the customer in front of a reply's text.
+    expect(onX[0]).toMatchObject({
+      id: reply.externalId,
+      text: '@camille_durand Bonjour Camille, nous regardons tout de suite. ^JD',
+    });
 
     // The brand's own reply does not come back as new work on the next poll.
     await app.pollAndWork();

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type RawReplyDefaultExpression,
@@ -60,7 +61,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     loggerInstance: options.logger,
     // Bodies are small JSON documents; a larger one is a mistake or an attack.
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // Our onResponse hook logs requests (errors at error level, the rest at debug) with the route's metrics.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
