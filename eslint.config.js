@@ -28,7 +28,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@guichet/server', '@guichet/server/*', '@guichet/connectors', '@guichet/x-sandbox', '**/apps/server/**'] },
+        {
+          patterns: [
+            '@guichet/server',
+            '@guichet/server/*',
+            '@guichet/connectors',
+            '@guichet/x-sandbox',
+            '**/apps/server/**',
+          ],
+        },
       ],
     },
   },
@@ -37,7 +45,10 @@ export default tseslint.config(
     files: ['packages/connectors/**/*.ts'],
     ignores: ['packages/connectors/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@guichet/server', '**/apps/server/**', 'kysely', '@guichet/x-sandbox'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@guichet/server', '**/apps/server/**', 'kysely', '@guichet/x-sandbox'] },
+      ],
     },
   },
 );

@@ -12,7 +12,10 @@ async function signIn(page: Page) {
 
 test.use({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
 
-test('an agent sees a sandbox customer’s mention and answers it; the reply is delivered to X', async ({ page, request }) => {
+test('an agent sees a sandbox customer’s mention and answers it; the reply is delivered to X', async ({
+  page,
+  request,
+}) => {
   await signIn(page);
 
   // The simulated customer posts every 2 s and the desk polls every second.
@@ -36,9 +39,13 @@ test('an agent sees a sandbox customer’s mention and answers it; the reply is 
   await page.screenshot({ path: 'test-results/screenshots/case-en.png', fullPage: true });
 
   // On the X side, the reply exists as a reply by the brand account.
-  const response = await request.get(`${sandboxAdmin}/tweets`, { headers: { 'x-sandbox-admin-key': E2E.sandboxAdminKey } });
+  const response = await request.get(`${sandboxAdmin}/tweets`, {
+    headers: { 'x-sandbox-admin-key': E2E.sandboxAdminKey },
+  });
   expect(response.ok()).toBe(true);
-  const body = (await response.json()) as { data?: { text: string; in_reply_to_tweet_id?: string; referenced_tweets?: { type: string }[] }[] } | { text: string }[];
+  const body = (await response.json()) as
+    | { data?: { text: string; in_reply_to_tweet_id?: string; referenced_tweets?: { type: string }[] }[] }
+    | { text: string }[];
   const tweets = Array.isArray(body) ? body : (body.data ?? []);
   // X puts the customer's @handle in front of a reply's text.
   const onX = tweets.filter((t) => t.text.endsWith(replyText));

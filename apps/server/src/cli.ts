@@ -65,11 +65,16 @@ agent
   .description('add an agent to the workspace; prints a generated password unless --password is given')
   .requiredOption('--email <email>', 'sign-in email')
   .requiredOption('--name <name>', 'display name, e.g. "Julie Dupont"')
-  .option('--role <role>', 'admin, lead, agent or trainee', (value) => {
-    const parsed = agentRoleSchema.safeParse(value);
-    if (!parsed.success) throw new InvalidArgumentError('must be admin, lead, agent or trainee');
-    return parsed.data;
-  }, 'agent')
+  .option(
+    '--role <role>',
+    'admin, lead, agent or trainee',
+    (value) => {
+      const parsed = agentRoleSchema.safeParse(value);
+      if (!parsed.success) throw new InvalidArgumentError('must be admin, lead, agent or trainee');
+      return parsed.data;
+    },
+    'agent',
+  )
   .option('--password <password>', 'initial password (at least 10 characters)')
   .action((options: { email: string; name: string; role: 'admin' | 'lead' | 'agent' | 'trainee'; password?: string }) =>
     guarded(() =>

@@ -31,10 +31,14 @@ export async function startDesk(config: Config): Promise<RunningDesk> {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') {
-          throw new StartupError(`Port ${config.port} is already in use; stop the other program or set PORT to a free port.`);
+          throw new StartupError(
+            `Port ${config.port} is already in use; stop the other program or set PORT to a free port.`,
+          );
         }
         if (code === 'EACCES') {
-          throw new StartupError(`Port ${config.port} needs privileges this user lacks; set PORT to a number above 1024.`);
+          throw new StartupError(
+            `Port ${config.port} needs privileges this user lacks; set PORT to a number above 1024.`,
+          );
         }
         if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
           throw new StartupError(`HOST ${config.host} is not an address of this machine; use 0.0.0.0 or 127.0.0.1.`);
@@ -68,7 +72,9 @@ export async function startDesk(config: Config): Promise<RunningDesk> {
       '  First start: a workspace and an admin account were created.',
       `  Sign in at ${url ?? 'the web address'} with`,
       `    email:    ${email}`,
-      passwordGenerated ? `    password: ${password}   (shown only this once; change it after signing in)` : '    password: the one in GUICHET_ADMIN_PASSWORD',
+      passwordGenerated
+        ? `    password: ${password}   (shown only this once; change it after signing in)`
+        : '    password: the one in GUICHET_ADMIN_PASSWORD',
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

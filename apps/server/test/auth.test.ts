@@ -31,24 +31,40 @@ describe('agents and sign-in', () => {
       });
       expect(response.json()).toEqual({ error: { code: 'auth.required', message: 'Sign in first.' } });
     }
-    const publicApi = app.http.registeredRoutes.filter((r) => r.url.startsWith('/api') && r.public).map((r) => `${r.method} ${r.url}`);
+    const publicApi = app.http.registeredRoutes
+      .filter((r) => r.url.startsWith('/api') && r.public)
+      .map((r) => `${r.method} ${r.url}`);
     expect(publicApi).toEqual(['POST /api/auth/sign-in']);
   });
 
   it('signs in with the configured first admin, sets an HttpOnly cookie and knows who is signed in', async () => {
     const response = await app.http.inject({ method: 'POST', url: '/api/auth/sign-in', payload: TEST_ADMIN });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ agent: { email: TEST_ADMIN.email, role: 'admin' }, workspace: { name: 'Guichet' } });
+    expect(response.json()).toMatchObject({
+      agent: { email: TEST_ADMIN.email, role: 'admin' },
+      workspace: { name: 'Guichet' },
+    });
     const cookie = response.cookies.find((c) => c.name === 'guichet_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    const session = await app.http.inject({ url: '/api/auth/session', headers: { cookie: `guichet_session=${cookie.value}` } });
+    const session = await app.http.inject({
+      url: '/api/auth/session',
+      headers: { cookie: `guichet_session=${cookie.value}` },
+    });
     expect(session.statusCode).toBe(200);
     expect(session.json().agent.email).toBe(TEST_ADMIN.email);
   });
 
   it('refuses a wrong password with the same answer as an unknown email', async () => {
-    const wrong = await app.http.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { ...TEST_ADMIN, password: 'not the password' } });
-    const unknown = await app.http.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'nobody@acme.test', password: 'whatever it is' } });
+    const wrong = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      payload: { ...TEST_ADMIN, password: 'not the password' },
+    });
+    const unknown = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      payload: { email: 'nobody@acme.test', password: 'whatever it is' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());
@@ -70,7 +86,11 @@ describe('agents and sign-in', () => {
 
   it('slows down password guessing', async () => {
     const attempt = () =>
-      app.http.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'victim@acme.test', password: 'guess guess' } });
+      app.http.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in',
+        payload: { email: 'victim@acme.test', password: 'guess guess' },
+      });
     for (let i = 0; i < 10; i += 1) expect((await attempt()).statusCode).toBe(401);
     const blocked = await attempt();
     expect(blocked.statusCode).toBe(429);
@@ -81,7 +101,9 @@ describe('agents and sign-in', () => {
 
   it('ends the session on sign-out and after it expires', async () => {
     const cookie = await app.signIn();
-    expect((await app.http.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie } })).statusCode).toBe(204);
+    expect((await app.http.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie } })).statusCode).toBe(
+      204,
+    );
     expect((await app.http.inject({ url: '/api/auth/session', headers: { cookie } })).statusCode).toBe(401);
 
     const other = await app.signIn();

@@ -9,7 +9,12 @@ import { newId } from '../src/platform/ids.ts';
 import { createTestDatabase, type TestDialect } from './databases.ts';
 
 export const BRAND = { externalId: '1400000000000000001', handle: 'acme_sav', name: 'Acme SAV' };
-export const CUSTOMER = { externalId: '1500000000000000001', handle: 'jane_doe', name: 'Jane Doe', followersCount: 120 };
+export const CUSTOMER = {
+  externalId: '1500000000000000001',
+  handle: 'jane_doe',
+  name: 'Jane Doe',
+  followersCount: 120,
+};
 
 export interface StorageFixture {
   database: DatabaseHandle;

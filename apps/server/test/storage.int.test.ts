@@ -32,7 +32,10 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
     it('creates the workspace and its first admin once, with the given credentials', async () => {
       const agents = await f.database.db.selectFrom('agents').select(['email', 'role']).execute();
       expect(agents).toEqual([{ email: 'admin@acme.test', role: 'admin' }]);
-      const second = await bootstrapWorkspace({ db: f.database.db, clock: f.clock }, { email: 'other@acme.test', password: undefined });
+      const second = await bootstrapWorkspace(
+        { db: f.database.db, clock: f.clock },
+        { email: 'other@acme.test', password: undefined },
+      );
       expect(second).toEqual({ workspaceId: f.workspaceId });
       expect(await f.database.db.selectFrom('workspaces').select('id').execute()).toHaveLength(1);
     });
@@ -52,7 +55,11 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
         messageCount: 1,
         contact: { name: CUSTOMER.name, handle: CUSTOMER.handle, network: 'x' },
       });
-      const events = await f.database.db.selectFrom('events').select('type').where('case_id', '=', cases[0]!.id).execute();
+      const events = await f.database.db
+        .selectFrom('events')
+        .select('type')
+        .where('case_id', '=', cases[0]!.id)
+        .execute();
       expect(events.map((e) => e.type).sort()).toEqual(['case.opened', 'message.received']);
     });
 
@@ -72,7 +79,11 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
 
     it('threads a reply into the case of its conversation and links it to its parent', async () => {
       const first = inboundPost();
-      const reply = inboundPost({ conversationExternalId: first.externalId, inReplyToExternalId: first.externalId, kind: 'reply' });
+      const reply = inboundPost({
+        conversationExternalId: first.externalId,
+        inReplyToExternalId: first.externalId,
+        kind: 'reply',
+      });
       await ingest([first, reply]);
       const { cases } = await listCases(f.database.db, f.workspaceId, { limit: 10 });
       expect(cases).toHaveLength(1);
@@ -94,7 +105,10 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
       await ingest([first, bystander]);
       const { cases } = await listCases(f.database.db, f.workspaceId, { limit: 10 });
       expect(cases).toHaveLength(1);
-      const messages = await listCaseMessages(f.database.db, (await findCaseRow(f.database.db, f.workspaceId, cases[0]!.id))!);
+      const messages = await listCaseMessages(
+        f.database.db,
+        (await findCaseRow(f.database.db, f.workspaceId, cases[0]!.id))!,
+      );
       expect(messages.map((m) => m.author)).toEqual([
         expect.objectContaining({ kind: 'contact', handle: CUSTOMER.handle, isCaseContact: true }),
         expect.objectContaining({ kind: 'contact', handle: 'bystander', name: 'Bob Bystander', isCaseContact: false }),
@@ -104,12 +118,19 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
     it('reopens a resolved case when the customer writes again in its thread', async () => {
       const first = inboundPost();
       await ingest([first]);
-      await f.database.db.updateTable('cases').set({ status: 'resolved', resolved_at: f.clock.now().getTime() }).execute();
+      await f.database.db
+        .updateTable('cases')
+        .set({ status: 'resolved', resolved_at: f.clock.now().getTime() })
+        .execute();
       f.clock.advanceBy(3_600_000);
       await ingest([inboundPost({ conversationExternalId: first.externalId, inReplyToExternalId: first.externalId })]);
       const [caseRow] = await f.database.db.selectFrom('cases').selectAll().execute();
       expect(caseRow).toMatchObject({ status: 'open', resolved_at: null, message_count: 2 });
-      const types = await f.database.db.selectFrom('events').select('type').where('case_id', '=', caseRow!.id).execute();
+      const types = await f.database.db
+        .selectFrom('events')
+        .select('type')
+        .where('case_id', '=', caseRow!.id)
+        .execute();
       expect(types.map((t) => t.type)).toContain('case.reopened');
     });
 
@@ -135,7 +156,9 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
   describe('inbox listing', () => {
     it('lists newest activity first and pages without gaps or repeats', async () => {
       const posts = Array.from({ length: 7 }, (_, i) =>
-        inboundPost({ author: { externalId: `16000000000000000${10 + i}`, handle: `customer_${i}`, name: `Customer ${i}` } }),
+        inboundPost({
+          author: { externalId: `16000000000000000${10 + i}`, handle: `customer_${i}`, name: `Customer ${i}` },
+        }),
       );
       await ingest(posts);
       const seen: string[] = [];

@@ -19,7 +19,11 @@ describe.each(TEST_DIALECTS)('a mention answered from the desk (%s)', (dialect) 
   });
 
   const sandbox = () => app.deps.sandbox!.instance;
-  const api = async <T>(method: 'GET' | 'POST', url: string, payload?: unknown): Promise<{ status: number; body: T }> => {
+  const api = async <T>(
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+  ): Promise<{ status: number; body: T }> => {
     const response = await app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
     return { status: response.statusCode, body: response.json() as T };
   };
@@ -85,7 +89,9 @@ describe.each(TEST_DIALECTS)('a mention answered from the desk (%s)', (dialect) 
     const mention = await customerMention('@acme_sav my phone screen is broken');
     await app.pollAndWork();
     const caseId = (await api<CaseList>('GET', '/api/cases')).body.cases[0]!.id;
-    const queued = await api<Message>('POST', `/api/cases/${caseId}/replies`, { text: 'Sorry to hear that, DM us your order number.' });
+    const queued = await api<Message>('POST', `/api/cases/${caseId}/replies`, {
+      text: 'Sorry to hear that, DM us your order number.',
+    });
 
     // Simulate the crash: the post reached X, then the process died with the message still "sending".
     const channel = await app.deps.db.selectFrom('channels').selectAll().executeTakeFirstOrThrow();
@@ -116,7 +122,9 @@ describe.each(TEST_DIALECTS)('a mention answered from the desk (%s)', (dialect) 
     const failed = detail.messages.find((m) => m.id === queued.body.id)!;
     expect(failed.deliveryStatus).toBe('failed');
     expect(failed.deliveryError).toMatch(/too long/i);
-    expect(await app.deps.db.selectFrom('jobs').select('id').where('name', '=', 'deliver-message').execute()).toHaveLength(0);
+    expect(
+      await app.deps.db.selectFrom('jobs').select('id').where('name', '=', 'deliver-message').execute(),
+    ).toHaveLength(0);
   });
 
   it('refuses a reply to a case that does not exist, and an empty reply', async () => {

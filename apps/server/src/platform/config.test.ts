@@ -21,7 +21,10 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be a whole number between 0 and 65535/],
     [{ DATABASE_URL: 'mysql://root@localhost/guichet' }, /DATABASE_URL must start with postgres:\/\/ .* or sqlite:/],
-    [{ GUICHET_ROLES: 'web,cron' }, /GUICHET_ROLES must be "all" or a comma list of web, worker, scheduler; got "web,cron"/],
+    [
+      { GUICHET_ROLES: 'web,cron' },
+      /GUICHET_ROLES must be "all" or a comma list of web, worker, scheduler; got "web,cron"/,
+    ],
     [{ GUICHET_ADMIN_EMAIL: 'not-an-email' }, /GUICHET_ADMIN_EMAIL must be an email address/],
     [{ GUICHET_ADMIN_PASSWORD: 'short' }, /GUICHET_ADMIN_PASSWORD must be at least 10 characters long/],
     [{ X_ACCESS_TOKEN: 'a', X_API_KEY: 'b' }, /OAuth 1\.0a needs all four/],

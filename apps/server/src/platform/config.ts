@@ -5,9 +5,7 @@ import { StartupError } from './errors.ts';
 export const ROLES = ['web', 'worker', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type DatabaseConfig =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string };
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
 export interface XCredentialsConfig {
   kind: 'oauth2-user' | 'oauth1';
@@ -112,12 +110,13 @@ function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig
 
 function parseRoles(value: string | undefined): Role[] {
   if (!value || value === 'all') return [...ROLES];
-  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length > 0 || roles.length === 0) {
-    throw new StartupError(
-      `GUICHET_ROLES must be "all" or a comma list of ${ROLES.join(', ')}; got "${value}".`,
-    );
+    throw new StartupError(`GUICHET_ROLES must be "all" or a comma list of ${ROLES.join(', ')}; got "${value}".`);
   }
   return [...new Set(roles)] as Role[];
 }

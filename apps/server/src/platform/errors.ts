@@ -3,13 +3,7 @@
  * codes in one place, so commands never think in HTTP.
  */
 export type AppErrorKind =
-  | 'not_found'
-  | 'invalid'
-  | 'conflict'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'unavailable';
+  'not_found' | 'invalid' | 'conflict' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'unavailable';
 
 export class AppError extends Error {
   readonly code: string;

@@ -6,7 +6,14 @@ export function createLogger(options: { level: string; pretty: boolean }): Logge
   return pino({
     level: options.level,
     // Never log credentials or session cookies, whatever object a call site hands over.
-    redact: ['req.headers.cookie', 'req.headers.authorization', 'password', '*.password', 'credentials', '*.accessToken'],
+    redact: [
+      'req.headers.cookie',
+      'req.headers.authorization',
+      'password',
+      '*.password',
+      'credentials',
+      '*.accessToken',
+    ],
     ...(options.pretty
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),

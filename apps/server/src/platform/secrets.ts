@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import fs from 'node:fs';
 import path from 'node:path';
 import { StartupError } from './errors.ts';
+import { ensureWritableDirectory } from './files.ts';
 
 /** Encrypts secrets at rest (channel credentials) with AES-256-GCM; the key never enters the database. */
 export class SecretBox {
@@ -42,8 +43,8 @@ export function loadSecretKey(configured: string | undefined, dataDir: string): 
     }
   }
   const key = randomBytes(32).toString('base64url');
+  ensureWritableDirectory(dataDir, 'data folder');
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();

@@ -17,7 +17,11 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     const channels = await listPollableChannels(deps.db);
     for (const channel of channels) {
       // The dedupe key keeps one pending poll per channel, however many schedulers run.
-      await deps.jobs.enqueue({ name: POLL_CHANNEL, payload: { channelId: channel.id }, dedupeKey: `poll:${channel.id}` });
+      await deps.jobs.enqueue({
+        name: POLL_CHANNEL,
+        payload: { channelId: channel.id },
+        dedupeKey: `poll:${channel.id}`,
+      });
     }
     if (channels.length > 0) deps.jobs.notify();
   };

@@ -130,9 +130,7 @@ export const migration0001Core: Migration = {
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('workspace_id', 'text', (c) => c.notNull())
       .addColumn('channel_id', 'text', (c) => c.notNull().references('channels.id').onDelete('cascade'))
-      .addColumn('conversation_id', 'text', (c) =>
-        c.notNull().references('conversations.id').onDelete('cascade'),
-      )
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
       .addColumn('direction', 'text', (c) => c.notNull())
       .addColumn('visibility', 'text', (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
@@ -181,16 +179,8 @@ export const migration0001Core: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     // The inbox: a workspace's cases by status, newest activity first; plus "mine" and a contact's history.
-    await s
-      .createIndex('cases_inbox_idx')
-      .on('cases')
-      .columns(['workspace_id', 'status', 'last_message_at'])
-      .execute();
-    await s
-      .createIndex('cases_recent_idx')
-      .on('cases')
-      .columns(['workspace_id', 'last_message_at'])
-      .execute();
+    await s.createIndex('cases_inbox_idx').on('cases').columns(['workspace_id', 'status', 'last_message_at']).execute();
+    await s.createIndex('cases_recent_idx').on('cases').columns(['workspace_id', 'last_message_at']).execute();
     await s
       .createIndex('cases_assignee_idx')
       .on('cases')
@@ -201,9 +191,7 @@ export const migration0001Core: Migration = {
     await s
       .createTable('case_conversations')
       .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id').onDelete('cascade'))
-      .addColumn('conversation_id', 'text', (c) =>
-        c.notNull().references('conversations.id').onDelete('cascade'),
-      )
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
       .addColumn('linked_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('case_conversations_pk', ['case_id', 'conversation_id'])
       .execute();
@@ -264,11 +252,7 @@ export const migration0001Core: Migration = {
       .addColumn('occurred_at', 'bigint', (c) => c.notNull())
       .execute();
     await s.createIndex('events_case_idx').on('events').columns(['case_id', 'occurred_at']).execute();
-    await s
-      .createIndex('events_type_idx')
-      .on('events')
-      .columns(['workspace_id', 'type', 'occurred_at'])
-      .execute();
+    await s.createIndex('events_type_idx').on('events').columns(['workspace_id', 'type', 'occurred_at']).execute();
 
     await s
       .createTable('jobs')

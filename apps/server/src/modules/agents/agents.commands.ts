@@ -27,7 +27,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function addAgent(deps: { db: Db; clock: Clock }, input: AddAgentInput): Promise<AddedAgent> {
   const email = normaliseEmail(input.email);
-  if (!EMAIL.test(email)) throw new AppError('agent.invalid_email', 'invalid', `"${input.email}" is not an email address.`);
+  if (!EMAIL.test(email))
+    throw new AppError('agent.invalid_email', 'invalid', `"${input.email}" is not an email address.`);
   const name = input.name.trim();
   if (!name) throw new AppError('agent.invalid_name', 'invalid', 'An agent needs a name.');
   const password = input.password ?? generatePassword();

@@ -24,8 +24,7 @@ function hashToken(token: string): string {
 
 // Verifying against a real hash when the email is unknown keeps the answer time the same either way, so
 // timing does not reveal which emails have accounts.
-const DUMMY_HASH =
-  '$argon2id$v=19$m=65536,t=3,p=4$n85d1D6Q2YjzcDsl98/l3A$3yv4tpQyIYXnOQrf6qIPBwDYrH+18zQx+3DmBOt1qCc';
+const DUMMY_HASH = '$argon2id$v=19$m=65536,t=3,p=4$n85d1D6Q2YjzcDsl98/l3A$3yv4tpQyIYXnOQrf6qIPBwDYrH+18zQx+3DmBOt1qCc';
 
 export async function signIn(
   deps: { db: Db; clock: Clock; throttle: SignInThrottle },
@@ -33,7 +32,11 @@ export async function signIn(
 ): Promise<{ token: string; expiresAt: number; session: AuthenticatedSession }> {
   const throttleKey = `${input.email.trim().toLowerCase()}|${input.ip}`;
   if (deps.throttle.isBlocked(throttleKey)) {
-    throw new AppError('auth.too_many_attempts', 'rate_limited', 'Too many failed sign-ins; try again in a few minutes.');
+    throw new AppError(
+      'auth.too_many_attempts',
+      'rate_limited',
+      'Too many failed sign-ins; try again in a few minutes.',
+    );
   }
   const agent = await findAgentByEmail(deps.db, input.email);
   const valid = await verifyPassword(agent?.password_hash ?? DUMMY_HASH, input.password);

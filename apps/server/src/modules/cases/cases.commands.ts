@@ -44,7 +44,13 @@ export async function replyToCase(
   let target = deps.db
     .selectFrom('messages')
     .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
-    .select(['messages.id', 'messages.conversation_id', 'messages.visibility', 'messages.external_id', 'messages.channel_id'])
+    .select([
+      'messages.id',
+      'messages.conversation_id',
+      'messages.visibility',
+      'messages.external_id',
+      'messages.channel_id',
+    ])
     .where('case_conversations.case_id', '=', caseRow.id)
     .where('messages.direction', '=', 'inbound');
   target = request.inReplyToMessageId

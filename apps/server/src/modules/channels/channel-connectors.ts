@@ -36,7 +36,11 @@ export class ChannelConnectors {
     const credentials = channelCredentialsSchema.parse(JSON.parse(this.secrets.open(channel.credentials)));
     const apiBaseUrl = settings.sandbox ? this.sandboxUrl() : settings.apiBaseUrl;
     if (settings.sandbox && !apiBaseUrl) {
-      throw new AppError('channel.sandbox_not_running', 'unavailable', 'This channel belongs to the X sandbox, which is not running (GUICHET_SANDBOX=off).');
+      throw new AppError(
+        'channel.sandbox_not_running',
+        'unavailable',
+        'This channel belongs to the X sandbox, which is not running (GUICHET_SANDBOX=off).',
+      );
     }
     return createXConnector({ client: createTwitterApiXClient({ credentials, apiBaseUrl }) });
   }

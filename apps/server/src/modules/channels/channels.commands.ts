@@ -154,7 +154,11 @@ export async function ensureEnvironmentChannel(
     status: 'failing',
     statusDetail: 'Checking the X credentials…',
   });
-  const channel = await deps.db.selectFrom('channels').selectAll().where('id', '=', channelId).executeTakeFirstOrThrow();
+  const channel = await deps.db
+    .selectFrom('channels')
+    .selectAll()
+    .where('id', '=', channelId)
+    .executeTakeFirstOrThrow();
   try {
     const me = await input.connectors.get(channel).whoAmI();
     await deps.db
@@ -172,7 +176,11 @@ export async function ensureEnvironmentChannel(
   } catch (error) {
     // A bad token must not stop the desk: the channel shows as failing with the reason.
     const detail = `X rejected the configured credentials: ${(error as Error).message}`;
-    await deps.db.updateTable('channels').set({ status: 'failing', status_detail: detail }).where('id', '=', channelId).execute();
+    await deps.db
+      .updateTable('channels')
+      .set({ status: 'failing', status_detail: detail })
+      .where('id', '=', channelId)
+      .execute();
     deps.logger.error({ err: error }, detail);
   }
   return channelId;

@@ -34,7 +34,11 @@ export async function upsertIdentity(
   if (existing) {
     const changed = (Object.keys(profile) as (keyof typeof profile)[]).some((k) => profile[k] !== existing[k]);
     if (changed) {
-      await db.updateTable('identities').set({ ...profile, updated_at: now }).where('id', '=', existing.id).execute();
+      await db
+        .updateTable('identities')
+        .set({ ...profile, updated_at: now })
+        .where('id', '=', existing.id)
+        .execute();
     }
     return { identityId: existing.id, contactId: existing.contact_id };
   }

@@ -22,7 +22,13 @@ const healthSchema = z.object({
 export function registerSystemRoutes(app: HttpApp, deps: SystemRouteDeps): void {
   app.get(
     '/healthz',
-    { schema: { tags: ['system'], summary: 'Liveness and database reachability', response: { 200: healthSchema, 503: healthSchema } } },
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and database reachability',
+        response: { 200: healthSchema, 503: healthSchema },
+      },
+    },
     async (_request, reply) => {
       let error: string | undefined;
       try {
@@ -32,7 +38,11 @@ export function registerSystemRoutes(app: HttpApp, deps: SystemRouteDeps): void 
       }
       const body = {
         status: error ? ('degraded' as const) : ('ok' as const),
-        database: { status: error ? ('unreachable' as const) : ('ok' as const), dialect: deps.database.dialect, ...(error ? { error } : {}) },
+        database: {
+          status: error ? ('unreachable' as const) : ('ok' as const),
+          dialect: deps.database.dialect,
+          ...(error ? { error } : {}),
+        },
         version: deps.version,
         roles: deps.roles,
         uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { redactUrl, type DatabaseConfig } from '../config.ts';
 import { StartupError } from '../errors.ts';
+import { ensureWritableDirectory } from '../files.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -27,15 +27,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 function openSqlite(file: string): DatabaseHandle {
   const resolved = path.resolve(file);
   const dir = path.dirname(resolved);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (error) {
-    throw new StartupError(
-      `The data folder ${dir} is not writable: ${(error as NodeJS.ErrnoException).code ?? 'error'}. Set GUICHET_DATA_DIR to a writable folder.`,
-      { cause: error },
-    );
-  }
+  ensureWritableDirectory(dir, 'database folder');
   let sqlite: SQLite.Database;
   try {
     sqlite = new SQLite(resolved);

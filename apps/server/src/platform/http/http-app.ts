@@ -143,7 +143,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     const isApi = request.url.startsWith('/api/') || request.url === '/api';
     if (!isApi && request.method === 'GET' && indexFile && fs.existsSync(indexFile)) {
       // Client-side routes (/cases/…) load the single-page app, which routes itself.
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(indexFile));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(fs.createReadStream(indexFile));
     }
     if (!isApi && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
       return reply
@@ -151,7 +154,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         .type('text/plain; charset=utf-8')
         .send('The web app is not built. Run `npm run build` (npm start does it for you).');
     }
-    return reply.status(404).send({ error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
+    return reply
+      .status(404)
+      .send({
+        error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+      });
   });
 
   return app;

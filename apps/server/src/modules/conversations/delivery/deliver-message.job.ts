@@ -48,7 +48,12 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
     const publish = (status: 'sent' | 'failed' | 'queued' | 'sending') => {
       const updatedAt = deps.clock.now().toISOString();
       if (caseLink) {
-        deps.realtime.publish(message.workspace_id, { type: 'message.changed', caseId: caseLink.case_id, messageId, updatedAt });
+        deps.realtime.publish(message.workspace_id, {
+          type: 'message.changed',
+          caseId: caseLink.case_id,
+          messageId,
+          updatedAt,
+        });
         deps.realtime.publish(message.workspace_id, { type: 'case.changed', caseId: caseLink.case_id, updatedAt });
       }
       log.debug({ status }, 'delivery status changed');
@@ -68,11 +73,7 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
           .where('id', '=', messageId)
           .execute();
         if (caseLink) {
-          await tx
-            .updateTable('cases')
-            .set({ updated_at: now })
-            .where('id', '=', caseLink.case_id)
-            .execute();
+          await tx.updateTable('cases').set({ updated_at: now }).where('id', '=', caseLink.case_id).execute();
           await tx
             .updateTable('cases')
             .set({ first_response_at: now })

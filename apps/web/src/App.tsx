@@ -1,0 +1,40 @@
+import { MantineProvider, createTheme } from '@mantine/core';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
+import { ApiProvider } from './api/ApiContext.tsx';
+import type { GuichetApi } from './api/guichetApi.ts';
+import { RequireSession } from './features/auth/RequireSession.tsx';
+import { SignInPage } from './features/auth/SignInPage.tsx';
+import { CasePage } from './features/case/CasePage.tsx';
+import { InboxPage } from './features/inbox/InboxPage.tsx';
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'md',
+});
+
+const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    path: '/',
+    element: <RequireSession />,
+    children: [
+      { index: true, element: <InboxPage /> },
+      { path: 'cases/:caseId', element: <CasePage /> },
+    ],
+  },
+  { path: '*', element: <Navigate to="/" replace /> },
+]);
+
+export function App({ api, queryClient }: { api: GuichetApi; queryClient: QueryClient }) {
+  return (
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <ApiProvider api={api}>
+          <RouterProvider router={router} />
+        </ApiProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,34 @@
+import { clientErrorCodes, isApiError } from './errors.ts';
+
+/** Translation keys for the errors an agent can meet; anything else gets the generic message. */
+export type ErrorMessageKey =
+  | 'errors.unreachable'
+  | 'errors.invalidCredentials'
+  | 'errors.tooManyAttempts'
+  | 'errors.sessionExpired'
+  | 'errors.caseNotFound'
+  | 'errors.validation'
+  | 'errors.invalidResponse'
+  | 'errors.generic';
+
+const byCode: Record<string, ErrorMessageKey> = {
+  [clientErrorCodes.unreachable]: 'errors.unreachable',
+  [clientErrorCodes.invalidResponse]: 'errors.invalidResponse',
+  'auth.invalid_credentials': 'errors.invalidCredentials',
+  'auth.too_many_attempts': 'errors.tooManyAttempts',
+  'auth.unauthenticated': 'errors.sessionExpired',
+  'case.not_found': 'errors.caseNotFound',
+  'request.invalid': 'errors.validation',
+  'validation.failed': 'errors.validation',
+};
+
+export function errorMessageKey(error: unknown): ErrorMessageKey {
+  if (!isApiError(error)) return 'errors.generic';
+  const known = byCode[error.code];
+  if (known) return known;
+  // Fall back on the status when the server's code is new to this build of the web app.
+  if (error.status === 401) return 'errors.sessionExpired';
+  if (error.status === 429) return 'errors.tooManyAttempts';
+  if (error.status === 400 || error.status === 422) return 'errors.validation';
+  return 'errors.generic';
+}

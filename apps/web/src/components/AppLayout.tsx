@@ -1,0 +1,63 @@
+import { Anchor, AppShell, Box, Button, Container, Group, Text } from '@mantine/core';
+import type { SessionInfo } from '@guichet/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { useApi } from '../api/ApiContext.tsx';
+import { endSession } from '../features/auth/session.ts';
+import { RealtimeProvider } from '../realtime/RealtimeProvider.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { RealtimeIndicator } from './RealtimeIndicator.tsx';
+
+/** The frame of every signed-in screen: product, agent, live status, language, sign out. */
+export function AppLayout({ session, children }: { session: SessionInfo; children: ReactNode }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  const signOut = useMutation({
+    mutationFn: () => api.signOut(),
+    // Even if the server cannot be told, this browser stops showing the previous agent's cases.
+    onSettled: () => {
+      endSession(queryClient);
+      void navigate('/sign-in', { replace: true });
+    },
+  });
+
+  return (
+    <RealtimeProvider>
+      <AppShell header={{ height: 56 }} padding={0}>
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+            <Group gap="sm" wrap="nowrap" miw={0}>
+              <Anchor component={Link} to="/" aria-label={t('header.home')} underline="never" c="inherit">
+                <Text fw={800} size="lg">
+                  {t('app.name')}
+                </Text>
+              </Anchor>
+              <RealtimeIndicator />
+            </Group>
+            <Group gap="sm" wrap="nowrap" miw={0}>
+              <Text size="sm" c="dimmed" truncate="end" visibleFrom="sm" title={session.agent.email}>
+                {t('header.signedInAs', { name: session.agent.name })}
+              </Text>
+              <Box w={110}>
+                <LanguageSwitch />
+              </Box>
+              <Button size="xs" variant="default" onClick={() => signOut.mutate()} loading={signOut.isPending}>
+                {t('header.signOut')}
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Main>
+          <Container size="md" px={{ base: 'xs', sm: 'md' }} py="md">
+            {children}
+          </Container>
+        </AppShell.Main>
+      </AppShell>
+    </RealtimeProvider>
+  );
+}

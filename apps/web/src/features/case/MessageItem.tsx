@@ -1,0 +1,124 @@
+import { Anchor, Badge, Button, Group, Loader, Paper, Text, Tooltip } from '@mantine/core';
+import type { Message } from '@guichet/contracts';
+import { useTranslation } from 'react-i18next';
+import { Timestamp } from '../../components/Timestamp.tsx';
+import { safeHttpUrl } from '../../components/safeUrl.ts';
+
+interface MessageItemProps {
+  message: Message;
+  isReplyTarget: boolean;
+  onReplyTo?: (message: Message) => void;
+}
+
+export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemProps) {
+  const { t } = useTranslation();
+  const { author } = message;
+  const inbound = message.direction === 'inbound';
+  const externalUrl = safeHttpUrl(message.externalUrl);
+
+  return (
+    <Paper
+      component="li"
+      withBorder
+      radius="md"
+      p="sm"
+      className="message"
+      data-testid="message"
+      data-message-id={message.id}
+      data-direction={message.direction}
+      data-visibility={message.visibility}
+      data-delivery-status={message.deliveryStatus ?? undefined}
+      data-reply-target={isReplyTarget || undefined}
+    >
+      <Group gap={6} wrap="wrap" mb={6}>
+        {author.kind === 'contact' &&
+          (author.isCaseContact ? (
+            <Badge size="sm" color="gray" variant="filled">
+              {t('case.customer')}
+            </Badge>
+          ) : (
+            <Tooltip label={t('case.thirdPartyHint')} withArrow>
+              <Badge size="sm" color="orange" variant="outline">
+                {t('case.thirdParty')}
+              </Badge>
+            </Tooltip>
+          ))}
+        <Text fw={600} size="sm" className="customer-text">
+          {author.name}
+        </Text>
+        {author.kind === 'contact' && author.handle && (
+          <Text size="sm" c="dimmed" className="customer-text">
+            @{author.handle}
+          </Text>
+        )}
+        <Badge
+          size="sm"
+          variant={message.visibility === 'direct' ? 'filled' : 'light'}
+          color={message.visibility === 'direct' ? 'violet' : 'blue'}
+          data-testid="message-visibility"
+        >
+          {t(`case.visibility.${message.visibility}`)}
+        </Badge>
+        <Timestamp value={message.createdAt} format="datetime" size="xs" c="dimmed" />
+      </Group>
+
+      <Text size="sm" className="customer-text message-text">
+        {message.text}
+      </Text>
+
+      <Group gap="sm" mt={6} justify="space-between" wrap="wrap">
+        <Group gap="sm" wrap="wrap">
+          {!inbound && <DeliveryStatus message={message} />}
+          {externalUrl && (
+            <Anchor href={externalUrl} target="_blank" rel="noopener noreferrer" size="xs">
+              {t('case.viewOnX')}
+            </Anchor>
+          )}
+        </Group>
+        {inbound && onReplyTo && (
+          <Button
+            size="compact-xs"
+            variant={isReplyTarget ? 'light' : 'subtle'}
+            aria-pressed={isReplyTarget}
+            onClick={() => onReplyTo(message)}
+          >
+            {isReplyTarget ? t('case.replyingToThis') : t('case.replyToThis')}
+          </Button>
+        )}
+      </Group>
+    </Paper>
+  );
+}
+
+function DeliveryStatus({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  switch (message.deliveryStatus) {
+    case 'queued':
+    case 'sending':
+      return (
+        <Group gap={6} wrap="nowrap" data-testid="delivery-status">
+          <Loader size={10} />
+          <Text size="xs" c="dimmed">
+            {t('case.delivery.sending')}
+          </Text>
+        </Group>
+      );
+    case 'sent':
+      return (
+        <Text size="xs" c="green.8" data-testid="delivery-status">
+          {message.visibility === 'direct' ? t('case.delivery.sentDirect') : t('case.delivery.sent')}
+        </Text>
+      );
+    case 'failed':
+      return (
+        <Text size="xs" c="red.7" fw={600} data-testid="delivery-status" className="customer-text">
+          {message.deliveryError
+            ? t('case.delivery.failedWithReason', { reason: message.deliveryError })
+            : t('case.delivery.failed')}
+        </Text>
+      );
+    case null:
+      // Posts the brand made directly on the network have no delivery of ours to report.
+      return null;
+  }
+}

@@ -1,0 +1,49 @@
+import { Box, Group, Paper, Text } from '@mantine/core';
+import type { CaseSummary } from '@guichet/contracts';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { CaseStatusBadge } from '../../components/CaseStatusBadge.tsx';
+import { ContactAvatar } from '../../components/ContactAvatar.tsx';
+import { Timestamp } from '../../components/Timestamp.tsx';
+
+export function CaseRow({ summary }: { summary: CaseSummary }) {
+  const { t } = useTranslation();
+  const { contact } = summary;
+  return (
+    <Paper
+      component={Link}
+      to={`/cases/${encodeURIComponent(summary.id)}`}
+      className="case-row"
+      data-testid="case-row"
+      data-case-id={summary.id}
+      withBorder
+      radius="md"
+      p="sm"
+    >
+      <Group wrap="nowrap" align="flex-start" gap="sm">
+        <ContactAvatar contact={contact} />
+        <Box miw={0} flex={1}>
+          <Group justify="space-between" wrap="nowrap" gap="xs">
+            <Group gap={6} wrap="nowrap" miw={0}>
+              <Text fw={600} truncate="end" className="customer-text">
+                {contact.name}
+              </Text>
+              {contact.handle && (
+                <Text size="sm" c="dimmed" truncate="end" className="customer-text">
+                  @{contact.handle}
+                </Text>
+              )}
+            </Group>
+            <Timestamp value={summary.lastMessageAt} size="xs" c="dimmed" style={{ flexShrink: 0 }} />
+          </Group>
+          <Group justify="space-between" wrap="nowrap" gap="xs" mt={4}>
+            <Text size="sm" c="dimmed" truncate="end" miw={0} flex={1} data-testid="case-preview">
+              {summary.preview || t('inbox.noPreview')}
+            </Text>
+            <CaseStatusBadge status={summary.status} />
+          </Group>
+        </Box>
+      </Group>
+    </Paper>
+  );
+}

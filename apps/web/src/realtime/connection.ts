@@ -1,0 +1,124 @@
+import { realtimeEventSchema, type RealtimeEvent } from '@guichet/contracts';
+import { reconnectDelay } from './backoff.ts';
+
+export type RealtimeStatus = 'connecting' | 'live' | 'reconnecting';
+
+/** The part of the browser's WebSocket this module uses, so tests can hand in a fake. */
+export interface SocketLike {
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  close(code?: number, reason?: string): void;
+}
+
+export interface RealtimeConnectionOptions {
+  url: string;
+  onEvent: (event: RealtimeEvent) => void;
+  onStatus: (status: RealtimeStatus) => void;
+  /** Events may have been missed while disconnected: the caller refetches what it shows. */
+  onReconnected: () => void;
+  createSocket?: (url: string) => SocketLike;
+  random?: () => number;
+}
+
+/** `/api/realtime` on the page's own origin, over TLS when the page is. */
+export function realtimeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/realtime`;
+}
+
+/** Keeps one WebSocket open to the server, reconnecting with backoff until stopped. */
+export class RealtimeConnection {
+  private readonly options: RealtimeConnectionOptions;
+  private readonly createSocket: (url: string) => SocketLike;
+  private socket: SocketLike | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private hasBeenLive = false;
+  private stopped = true;
+
+  constructor(options: RealtimeConnectionOptions) {
+    this.options = options;
+    this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.options.onStatus('connecting');
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearRetry();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+      socket.close(1000, 'client closed');
+    }
+  }
+
+  /** Skips the remaining backoff, e.g. when the browser reports the network is back. */
+  retryNow(): void {
+    if (this.stopped || this.socket) return;
+    this.clearRetry();
+    this.connect();
+  }
+
+  private connect(): void {
+    let socket: SocketLike;
+    try {
+      socket = this.createSocket(this.options.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempt = 0;
+      this.options.onStatus('live');
+      if (this.hasBeenLive) this.options.onReconnected();
+      this.hasBeenLive = true;
+    };
+    socket.onmessage = (message) => this.handleMessage(message.data);
+    // Errors are always followed by a close, where reconnection happens.
+    socket.onerror = () => {};
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.scheduleReconnect();
+    };
+  }
+
+  private handleMessage(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return;
+    }
+    // Events this build does not know (a newer server) are ignored; the safety-net polling covers them.
+    const parsed = realtimeEventSchema.safeParse(json);
+    if (parsed.success) this.options.onEvent(parsed.data);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.options.onStatus(this.hasBeenLive ? 'reconnecting' : 'connecting');
+    const delay = reconnectDelay(this.attempt, this.options.random);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect();
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+}

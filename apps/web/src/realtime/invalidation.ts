@@ -1,0 +1,40 @@
+import type { RealtimeEvent } from '@guichet/contracts';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { queryKeys } from '../api/queryKeys.ts';
+
+/** The queries that show what an event says changed. Any change to a case can reorder the inbox. */
+export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
+  switch (event.type) {
+    case 'case.changed':
+    case 'message.changed':
+      return [queryKeys.caseLists, queryKeys.caseDetail(event.caseId)];
+  }
+}
+
+/**
+ * Collects invalidations for a short window, so a burst of events (a new case arrives with its
+ * message) costs one refetch per query rather than one per event.
+ */
+export function createInvalidationBatcher(queryClient: QueryClient, windowMs = 150) {
+  const pending = new Map<string, QueryKey>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = () => {
+    timer = undefined;
+    const keys = [...pending.values()];
+    pending.clear();
+    for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
+  };
+
+  return {
+    add(keys: readonly QueryKey[]): void {
+      for (const key of keys) pending.set(JSON.stringify(key), key);
+      timer ??= setTimeout(flush, windowMs);
+    },
+    dispose(): void {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      pending.clear();
+    },
+  };
+}

@@ -1,0 +1,269 @@
+import http from 'node:http';
+import https from 'node:https';
+import {
+  ApiPartialResponseError,
+  ApiRequestError,
+  ApiResponseError,
+  TwitterApi,
+  type ITwitterApiClientPlugin,
+  type TweetV2PaginableTimelineResult,
+} from 'twitter-api-v2';
+
+/**
+ * The narrow slice of X API v2 the desk uses. We own this interface so the connector can be tested with
+ * any implementation and a library upgrade touches one file. Payloads keep X's v2 snake_case shapes.
+ */
+export interface XUser {
+  id: string;
+  name: string;
+  username: string;
+  description?: string;
+  profile_image_url?: string;
+  verified?: boolean;
+  verified_type?: string;
+  public_metrics?: { followers_count?: number; following_count?: number; tweet_count?: number };
+}
+
+export interface XTweet {
+  id: string;
+  text: string;
+  author_id?: string;
+  created_at?: string;
+  conversation_id?: string;
+  in_reply_to_user_id?: string;
+  referenced_tweets?: { type: 'replied_to' | 'quoted' | 'retweeted'; id: string }[];
+  entities?: { mentions?: { start: number; end: number; username: string; id?: string }[] };
+  lang?: string;
+  /** Code-point range of the author's own text, after auto-populated reply @mentions. */
+  display_text_range?: [number, number];
+  public_metrics?: Record<string, number>;
+}
+
+export interface XPage {
+  data: XTweet[];
+  includes: { users: XUser[]; tweets: XTweet[] };
+  meta: { resultCount: number; newestId?: string; oldestId?: string; nextToken?: string };
+}
+
+export interface XTimelineOptions {
+  sinceId?: string | undefined;
+  untilId?: string | undefined;
+  startTime?: Date | undefined;
+  paginationToken?: string | undefined;
+  /** 5–100. */
+  maxResults: number;
+}
+
+export interface XClient {
+  me(): Promise<XUser>;
+  mentions(userId: string, options: XTimelineOptions): Promise<XPage>;
+  userTweets(userId: string, options: XTimelineOptions): Promise<XPage>;
+  reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
+  tweets(ids: string[]): Promise<XPage>;
+}
+
+/**
+ * Every failure an XClient reports: an HTTP answer (status + X's body) or a transport failure (no status).
+ * The connector turns these into ConnectorError kinds.
+ */
+export class XApiError extends Error {
+  readonly status: number | undefined;
+  readonly body: unknown;
+  /** From `x-rate-limit-reset`, Unix seconds. */
+  readonly rateLimitReset: number | undefined;
+
+  constructor(
+    message: string,
+    options: { status?: number; body?: unknown; rateLimitReset?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'XApiError';
+    this.status = options.status;
+    this.body = options.body;
+    this.rateLimitReset = options.rateLimitReset;
+  }
+
+  /** X puts the human reason in `detail` (problem bodies) or `errors[0].message`/`detail` (legacy and partial). */
+  get detail(): string {
+    const b = this.body as { detail?: unknown; errors?: { message?: unknown; detail?: unknown }[] } | undefined;
+    if (b && typeof b.detail === 'string') return b.detail;
+    const first = b?.errors?.[0];
+    if (first && typeof first.detail === 'string') return first.detail;
+    if (first && typeof first.message === 'string') return first.message;
+    return '';
+  }
+}
+
+export type XCredentials =
+  | { kind: 'oauth2-user'; accessToken: string }
+  | { kind: 'oauth1'; appKey: string; appSecret: string; accessToken: string; accessSecret: string };
+
+export interface TwitterApiXClientOptions {
+  credentials: XCredentials;
+  /** e.g. `http://127.0.0.1:4010` for the sandbox; requests to https://api.x.com are redirected there. */
+  apiBaseUrl?: string | undefined;
+  /** Per-request timeout; default 20 s. A hung socket must not stall the poller forever. */
+  timeoutMs?: number | undefined;
+}
+
+export const X_TWEET_FIELDS = [
+  'author_id',
+  'created_at',
+  'conversation_id',
+  'in_reply_to_user_id',
+  'referenced_tweets',
+  'entities',
+  'lang',
+  'display_text_range',
+  'public_metrics',
+];
+export const X_USER_FIELDS = [
+  'name',
+  'username',
+  'description',
+  'profile_image_url',
+  'verified',
+  'verified_type',
+  'public_metrics',
+];
+export const X_EXPANSIONS = [
+  'author_id',
+  'in_reply_to_user_id',
+  'referenced_tweets.id',
+  'referenced_tweets.id.author_id',
+];
+
+const X_ORIGIN = 'https://api.x.com';
+
+/** Contract §14: rewrite the hard-coded origin before the URL is parsed and signed; also sets a timeout. */
+function requestPlugin(apiBaseUrl: string | undefined, timeoutMs: number): ITwitterApiClientPlugin {
+  const base = apiBaseUrl?.replace(/\/+$/, '');
+  return {
+    onBeforeRequestConfig({ params }) {
+      if (base) params.url = params.url.replace(X_ORIGIN, base);
+      params.timeout ??= timeoutMs;
+    },
+    onBeforeStreamRequestConfig({ params }) {
+      if (base) params.url = params.url.replace(X_ORIGIN, base);
+    },
+  };
+}
+
+function toXApiError(err: unknown): XApiError {
+  if (err instanceof XApiError) return err;
+  if (err instanceof ApiResponseError) {
+    const header = err.headers?.['x-rate-limit-reset'];
+    const reset = err.rateLimit?.reset ?? (typeof header === 'string' ? Number(header) : undefined);
+    return new XApiError(err.message, {
+      status: err.code,
+      body: err.data,
+      ...(reset !== undefined && Number.isFinite(reset) ? { rateLimitReset: reset } : {}),
+      cause: err,
+    });
+  }
+  if (err instanceof ApiRequestError || err instanceof ApiPartialResponseError) {
+    return new XApiError(`X request failed: ${err.message}`, { cause: err });
+  }
+  return new XApiError(err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toXApiError(err);
+  }
+}
+
+/** X wants `YYYY-MM-DDTHH:mm:ssZ`; flooring to the second only widens the window. */
+export function xTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function toPage(result: Partial<TweetV2PaginableTimelineResult> & { data?: unknown }): XPage {
+  const meta = (result.meta ?? {}) as {
+    result_count?: number;
+    newest_id?: string;
+    oldest_id?: string;
+    next_token?: string;
+  };
+  const data = Array.isArray(result.data) ? (result.data as XTweet[]) : [];
+  return {
+    data,
+    includes: {
+      users: (result.includes?.users ?? []) as XUser[],
+      tweets: (result.includes?.tweets ?? []) as XTweet[],
+    },
+    meta: {
+      resultCount: meta.result_count ?? data.length,
+      ...(meta.newest_id ? { newestId: meta.newest_id } : {}),
+      ...(meta.oldest_id ? { oldestId: meta.oldest_id } : {}),
+      ...(meta.next_token ? { nextToken: meta.next_token } : {}),
+    },
+  };
+}
+
+function timelineQuery(o: XTimelineOptions): Record<string, string | number> {
+  const q: Record<string, string | number> = {
+    max_results: o.maxResults,
+    'tweet.fields': X_TWEET_FIELDS.join(','),
+    'user.fields': X_USER_FIELDS.join(','),
+    expansions: X_EXPANSIONS.join(','),
+  };
+  if (o.sinceId) q.since_id = o.sinceId;
+  if (o.untilId) q.until_id = o.untilId;
+  if (o.startTime) q.start_time = xTime(o.startTime);
+  if (o.paginationToken) q.pagination_token = o.paginationToken;
+  return q;
+}
+
+/** The production XClient: the real `twitter-api-v2` client, optionally pointed at a local X sandbox. */
+export function createTwitterApiXClient(options: TwitterApiXClientOptions): XClient {
+  const { credentials, apiBaseUrl } = options;
+  const plugin = requestPlugin(apiBaseUrl, options.timeoutMs ?? 20_000);
+  // An http.Agent lets twitter-api-v2's https.request reach an http:// sandbox (contract §14).
+  const httpAgent = apiBaseUrl?.startsWith('http:')
+    ? new http.Agent({ keepAlive: true })
+    : new https.Agent({ keepAlive: true });
+  const settings = { httpAgent, plugins: [plugin] };
+  const api =
+    credentials.kind === 'oauth2-user'
+      ? new TwitterApi(credentials.accessToken, settings)
+      : new TwitterApi(
+          {
+            appKey: credentials.appKey,
+            appSecret: credentials.appSecret,
+            accessToken: credentials.accessToken,
+            accessSecret: credentials.accessSecret,
+          },
+          settings,
+        );
+  const v2 = api.v2;
+  const fields = {
+    'tweet.fields': X_TWEET_FIELDS.join(','),
+    'user.fields': X_USER_FIELDS.join(','),
+    expansions: X_EXPANSIONS.join(','),
+  };
+
+  return {
+    me: () =>
+      call(async () => {
+        const res = await v2.get<{ data?: XUser; errors?: unknown[] }>('users/me', {
+          'user.fields': X_USER_FIELDS.join(','),
+        });
+        if (!res.data) throw new XApiError('X returned no user for /2/users/me', { status: 401, body: res });
+        return res.data;
+      }),
+    mentions: (userId, o) => call(async () => toPage(await v2.get(`users/${userId}/mentions`, timelineQuery(o)))),
+    userTweets: (userId, o) => call(async () => toPage(await v2.get(`users/${userId}/tweets`, timelineQuery(o)))),
+    reply: (text, inReplyToTweetId) =>
+      call(async () => {
+        const res = await v2.reply(text, inReplyToTweetId);
+        return { id: res.data.id, text: res.data.text };
+      }),
+    tweets: (ids) =>
+      call(async () =>
+        ids.length === 0 ? toPage({}) : toPage(await v2.get('tweets', { ids: ids.join(','), ...fields })),
+      ),
+  };
+}

@@ -1,0 +1,347 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+// Test-only: the connector never depends on the sandbox at run time.
+import { createXSandbox, type SandboxAccount, type XSandbox, type XSandboxOptions } from '@guichet/x-sandbox';
+import { ConnectorError } from '../connector.ts';
+import { ConnectorRegistry } from '../registry.ts';
+import { describeConnectorConformance } from '../testing/conformance.ts';
+import { createTwitterApiXClient, XApiError, type XClient, type XCredentials } from './x-client.ts';
+import { createXConnector, toConnectorError, xConnectorFactory } from './x-connector.ts';
+import { mapXTweet } from './x-mappers.ts';
+
+interface World {
+  sandbox: XSandbox;
+  url: string;
+  brand: SandboxAccount;
+  customer: SandboxAccount;
+}
+
+async function world(options: XSandboxOptions = {}): Promise<World> {
+  const sandbox = createXSandbox(options);
+  const { url } = await sandbox.listen();
+  const brand = sandbox.createUser({
+    username: 'acme_support',
+    name: 'Acme Support',
+    followersCount: 5120,
+    verified: true,
+  });
+  const customer = sandbox.createUser({ username: 'camille_durand', name: 'Camille Durand', followersCount: 312 });
+  return { sandbox, url, brand, customer };
+}
+
+function oauth2(account: SandboxAccount): XCredentials {
+  return { kind: 'oauth2-user', accessToken: account.token };
+}
+
+function connectorFor(w: World, options: { pageSize?: number; pageBudget?: number; credentials?: XCredentials } = {}) {
+  const client = createTwitterApiXClient({ credentials: options.credentials ?? oauth2(w.brand), apiBaseUrl: w.url });
+  return createXConnector({ client, pageSize: options.pageSize, pageBudget: options.pageBudget });
+}
+
+describeConnectorConformance('X (sandbox over HTTP)', async () => {
+  const w = await world({ rateLimits: { 'GET /2/users/:id/mentions': 25 } });
+  return {
+    connector: connectorFor(w),
+    account: { externalId: w.brand.user.id, handle: w.brand.user.username },
+    customerMentions: async (text) => ({ externalId: w.sandbox.post(w.customer.user.id, { text }).id }),
+    customerReplies: async (text, inReplyToExternalId) => ({
+      externalId: w.sandbox.post(w.customer.user.id, { text, inReplyToTweetId: inReplyToExternalId }).id,
+    }),
+    readPost: async (id) => {
+      const t = w.sandbox.getTweet(id);
+      return t ? { authorExternalId: t.authorId, text: t.text, inReplyToExternalId: t.inReplyToTweetId } : null;
+    },
+    exhaustRateLimit: async () => {
+      for (let i = 0; i < 100; i++) {
+        const res = await fetch(`${w.url}/2/users/${w.brand.user.id}/mentions`, {
+          headers: { authorization: `Bearer ${w.brand.token}` },
+        });
+        if (res.status === 429) return;
+      }
+      throw new Error('rate limit never reached');
+    },
+    unanswerablePost: async () => ({
+      externalId: w.sandbox.post(w.customer.user.id, { text: 'Acme a encore perdu mon colis' }).id,
+    }),
+    teardown: () => w.sandbox.close(),
+  };
+});
+
+describe('X connector specifics', () => {
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.sandbox.close();
+    w = undefined;
+  });
+
+  it('maps the self-serve reply rule, duplicates, over-long text and missing posts to rejected reasons', async () => {
+    w = await world();
+    const x = connectorFor(w);
+    const unrelated = w.sandbox.post(w.customer.user.id, { text: 'Acme ne répond jamais' });
+    const notAllowed = await x
+      .publishReply({ text: 'Bonjour !', inReplyToExternalId: unrelated.id })
+      .catch((e: unknown) => e);
+    expect(notAllowed).toMatchObject({ kind: 'rejected', reason: 'x.reply_not_allowed', status: 403 });
+
+    const mention = w.sandbox.post(w.customer.user.id, { text: '@acme_support bonjour' });
+    await x.publishReply({ text: 'Bonjour, comment pouvons-nous aider ?', inReplyToExternalId: mention.id });
+    const dup = await x
+      .publishReply({ text: 'Bonjour, comment pouvons-nous aider ?', inReplyToExternalId: mention.id })
+      .catch((e: unknown) => e);
+    expect(dup).toMatchObject({ kind: 'rejected', reason: 'x.duplicate_content' });
+    const long = await x
+      .publishReply({ text: 'a'.repeat(281), inReplyToExternalId: mention.id })
+      .catch((e: unknown) => e);
+    expect(long).toMatchObject({ kind: 'rejected', reason: 'x.text_too_long' });
+    const gone = await x.publishReply({ text: 'Hello?', inReplyToExternalId: '1234567890' }).catch((e: unknown) => e);
+    expect(gone).toMatchObject({ kind: 'rejected', reason: 'x.target_unavailable' });
+  });
+
+  it('follows every page, and resumes the older remainder when the page budget runs out', async () => {
+    w = await world();
+    const posted = Array.from({ length: 12 }, (_, i) =>
+      w!.sandbox.post(w!.customer.user.id, { text: `@acme_support message ${i}` }),
+    );
+    const backfillSince = new Date(Date.now() - 60_000);
+
+    const all = await connectorFor(w, { pageSize: 5 }).fetchMentions({ cursor: null, backfillSince });
+    expect(all.items.map((i) => i.externalId)).toEqual(posted.map((p) => p.id));
+    expect(all.nextCursor).toBe(posted[11]!.id);
+
+    const budgeted = connectorFor(w, { pageSize: 5, pageBudget: 2 });
+    const part = await budgeted.fetchMentions({ cursor: null, backfillSince });
+    // The newest ten, oldest first; the cursor remembers the two older ones still to read.
+    expect(part.items.map((i) => i.externalId)).toEqual(posted.slice(2).map((p) => p.id));
+    expect(part.nextCursor).toMatch(/^gap:/);
+    const later = w.sandbox.post(w.customer.user.id, { text: '@acme_support one more' });
+    const rest = await budgeted.fetchMentions({ cursor: part.nextCursor });
+    expect(rest.items.map((i) => i.externalId)).toEqual(posted.slice(0, 2).map((p) => p.id));
+    expect(rest.nextCursor).toBe(posted[11]!.id);
+    const fresh = await budgeted.fetchMentions({ cursor: rest.nextCursor });
+    expect(fresh.items.map((i) => i.externalId)).toEqual([later.id]);
+  });
+
+  it('on a first poll without backfill reads only the latest page', async () => {
+    w = await world();
+    const posted = Array.from({ length: 7 }, (_, i) =>
+      w!.sandbox.post(w!.customer.user.id, { text: `@acme_support hi ${i}` }),
+    );
+    const res = await connectorFor(w, { pageSize: 5 }).fetchMentions({ cursor: null });
+    expect(res.items.map((i) => i.externalId)).toEqual(posted.slice(2).map((p) => p.id));
+    expect(res.nextCursor).toBe(posted[6]!.id);
+    const empty = await connectorFor(w).fetchMentions({ cursor: res.nextCursor });
+    expect(empty).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('normalises authors, threads and quotes from the v2 payload', async () => {
+    w = await world();
+    const x = connectorFor(w);
+    const root = w.sandbox.post(w.customer.user.id, { text: '@acme_support Bonjour, ma commande est en retard' });
+    const answer = await x.publishReply({ text: 'Nous regardons.', inReplyToExternalId: root.id });
+    expect(answer.url).toBe(`https://x.com/acme_support/status/${answer.externalId}`);
+    const followUp = w.sandbox.post(w.customer.user.id, {
+      text: 'Merci, j’attends.',
+      inReplyToTweetId: answer.externalId,
+    });
+    const brandPost = w.sandbox.post(w.brand.user.id, { text: 'Nouvelle collection en ligne' });
+    const quote = w.sandbox.post(w.customer.user.id, { text: '@acme_support enfin !', quoteTweetId: brandPost.id });
+    const { items } = await x.fetchMentions({ cursor: null, backfillSince: new Date(Date.now() - 60_000) });
+    expect(items.map((i) => [i.externalId, i.kind])).toEqual([
+      [root.id, 'mention'],
+      [followUp.id, 'reply'],
+      [quote.id, 'quote'],
+    ]);
+    expect(items[0]).toMatchObject({
+      conversationExternalId: root.id,
+      lang: 'fr',
+      url: `https://x.com/camille_durand/status/${root.id}`,
+      author: {
+        externalId: w.customer.user.id,
+        handle: 'camille_durand',
+        name: 'Camille Durand',
+        followersCount: 312,
+        verified: false,
+      },
+    });
+    expect(items[0]!.author.avatarUrl).toMatch(/^https:\/\//);
+    expect(items[1]).toMatchObject({ inReplyToExternalId: answer.externalId, conversationExternalId: root.id });
+    expect(items[2]).toMatchObject({ quotedExternalId: brandPost.id });
+    expect(items[0]!.raw).toMatchObject({ tweet: { id: root.id } });
+  });
+
+  it('works with OAuth 1.0a credentials (signed requests) end to end', async () => {
+    w = await world();
+    const x = connectorFor(w, { credentials: { kind: 'oauth1', ...w.brand.oauth1 } });
+    expect((await x.whoAmI()).externalId).toBe(w.brand.user.id);
+    const mention = w.sandbox.post(w.customer.user.id, { text: '@acme_support hello' });
+    const { items } = await x.fetchMentions({ cursor: null });
+    expect(items.map((i) => i.externalId)).toEqual([mention.id]);
+    const reply = await x.publishReply({ text: 'Hello Camille!', inReplyToExternalId: mention.id });
+    expect(w.sandbox.getTweet(reply.externalId)?.authorId).toBe(w.brand.user.id);
+  });
+
+  it('finds a reply published before a crash even though X prefixed it with @mentions', async () => {
+    w = await world();
+    const x = connectorFor(w);
+    const since = new Date(Date.now() - 1000);
+    const mention = w.sandbox.post(w.customer.user.id, { text: '@acme_support ça ne marche pas & je suis <pressée>' });
+    // Published straight through the API, as if the desk crashed before recording it.
+    const direct = await createTwitterApiXClient({ credentials: oauth2(w.brand), apiBaseUrl: w.url }).reply(
+      'On s’en occupe  maintenant.',
+      mention.id,
+    );
+    expect(direct.text.startsWith('@camille_durand ')).toBe(true);
+    const found = await x.findPublishedReply({
+      text: 'On s’en occupe maintenant.',
+      inReplyToExternalId: mention.id,
+      since,
+    });
+    expect(found?.externalId).toBe(direct.id);
+    expect(
+      await x.findPublishedReply({
+        text: 'On s’en occupe maintenant.',
+        inReplyToExternalId: mention.id,
+        since: new Date(Date.now() + 60_000),
+      }),
+    ).toBeNull();
+  });
+
+  it('maps 401 to unauthorized and app-only tokens on user endpoints to unauthorized', async () => {
+    w = await world();
+    const bad = connectorFor(w, { credentials: { kind: 'oauth2-user', accessToken: 'revoked' } });
+    await expect(bad.whoAmI()).rejects.toMatchObject({ kind: 'unauthorized', reason: 'x.unauthorized', status: 401 });
+    const app = connectorFor(w, { credentials: { kind: 'oauth2-user', accessToken: w.sandbox.issueAppBearer() } });
+    await expect(app.whoAmI()).rejects.toMatchObject({ kind: 'unauthorized', reason: 'x.unsupported_authentication' });
+  });
+
+  it('maps 5xx answers and unreachable servers to transient', async () => {
+    const failing = http.createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          title: 'Service Unavailable',
+          detail: 'Service Unavailable',
+          type: 'about:blank',
+          status: 503,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const port = (failing.address() as AddressInfo).port;
+    try {
+      const x = createXConnector({
+        client: createTwitterApiXClient({
+          credentials: { kind: 'oauth2-user', accessToken: 't' },
+          apiBaseUrl: `http://127.0.0.1:${port}`,
+        }),
+      });
+      await expect(x.whoAmI()).rejects.toMatchObject({ kind: 'transient', status: 503, retryable: true });
+    } finally {
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
+    const down = createXConnector({
+      client: createTwitterApiXClient({
+        credentials: { kind: 'oauth2-user', accessToken: 't' },
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+      }),
+    });
+    await expect(down.whoAmI()).rejects.toMatchObject({ kind: 'transient', reason: 'x.network' });
+  });
+
+  it('times out a hung request as transient', async () => {
+    const hung = http.createServer(() => {
+      /* never answers */
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const port = (hung.address() as AddressInfo).port;
+    try {
+      const client = createTwitterApiXClient({
+        credentials: { kind: 'oauth2-user', accessToken: 't' },
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 150,
+      });
+      await expect(createXConnector({ client }).whoAmI()).rejects.toMatchObject({ kind: 'transient' });
+    } finally {
+      hung.closeAllConnections();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
+  });
+
+  it('reads retryAt from x-rate-limit-reset', () => {
+    const err = toConnectorError(
+      new XApiError('Too Many Requests', {
+        status: 429,
+        body: { title: 'Too Many Requests' },
+        rateLimitReset: 1_787_000_000,
+      }),
+    );
+    expect(err.kind).toBe('rate_limited');
+    expect(err.retryAt?.toISOString()).toBe(new Date(1_787_000_000_000).toISOString());
+    expect(toConnectorError(new XApiError('x', { status: 400, body: { detail: 'bad' } }))).toMatchObject({
+      kind: 'rejected',
+      reason: 'x.request_rejected',
+    });
+    expect(toConnectorError(new Error('boom'))).toBeInstanceOf(ConnectorError);
+  });
+
+  it('builds through the registry from stored channel settings and validates them', async () => {
+    w = await world();
+    const registry = new ConnectorRegistry().register(xConnectorFactory);
+    const connector = registry
+      .get('x')
+      .create({ credentials: { kind: 'oauth2-user', accessToken: w.brand.token }, apiBaseUrl: w.url });
+    expect(connector.capabilities).toEqual({
+      directMessages: true,
+      repliesToNonMentions: false,
+      streaming: false,
+      maxPublicLength: 280,
+      maxDirectLength: 10000,
+    });
+    expect((await connector.whoAmI()).handle).toBe('acme_support');
+    expect(connector.postUrl({ handle: 'acme_support' }, '42')).toBe('https://x.com/acme_support/status/42');
+    expect(() => registry.get('x').create({ credentials: { kind: 'oauth1', appKey: 'k' } })).toThrow(/credentials/);
+  });
+
+  it('keeps the mapper independent of a missing author expansion', () => {
+    const item = mapXTweet(
+      { id: '2090439504425914385', text: '@acme hi', author_id: '15' },
+      { users: [], tweets: [] },
+      '1',
+    );
+    expect(item).toMatchObject({
+      kind: 'mention',
+      author: { externalId: '15' },
+      url: 'https://x.com/i/status/2090439504425914385',
+    });
+    expect(item.createdAt.toISOString()).toBe('2026-08-20T14:03:11.000Z'); // the contract's example id and created_at agree;
+  });
+});
+
+// Guards the narrow interface: a hand-written XClient is enough to drive the connector.
+describe('XClient seam', () => {
+  it('lets the connector run on any XClient implementation', async () => {
+    const fake: XClient = {
+      me: async () => ({ id: '1', name: 'Acme', username: 'acme' }),
+      mentions: async () => ({
+        data: [{ id: '2090439504425914385', text: '@acme hi', author_id: '2', conversation_id: '2090439504425914385' }],
+        includes: { users: [{ id: '2', name: 'Jane', username: 'jane' }], tweets: [] },
+        meta: { resultCount: 1, newestId: '2090439504425914385', oldestId: '2090439504425914385' },
+      }),
+      userTweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+      reply: async () => {
+        throw new XApiError('Forbidden', {
+          status: 403,
+          body: { detail: 'You are not allowed to create a Tweet with duplicate content.' },
+        });
+      },
+      tweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+    };
+    const x = createXConnector({ client: fake });
+    const res = await x.fetchMentions({ cursor: null });
+    expect(res.items[0]?.author.handle).toBe('jane');
+    await expect(x.publishReply({ text: 'hi', inReplyToExternalId: '2090439504425914385' })).rejects.toMatchObject({
+      reason: 'x.duplicate_content',
+    });
+  });
+});

@@ -1,0 +1,68 @@
+import type { InboundItem, InboundKind, NetworkAccount } from '../connector.ts';
+import type { XPage, XTweet, XUser } from './x-client.ts';
+
+export function xPostUrl(handle: string, id: string): string {
+  return `https://x.com/${handle}/status/${id}`;
+}
+
+const SNOWFLAKE_EPOCH_MS = 1288834974657n;
+
+/** A Snowflake id embeds its creation time; used when X does not send created_at (e.g. POST /2/tweets). */
+export function snowflakeDate(id: string): Date {
+  return new Date(Number((BigInt(id) >> 22n) + SNOWFLAKE_EPOCH_MS));
+}
+
+export function mapXUser(user: XUser): NetworkAccount {
+  return {
+    externalId: user.id,
+    handle: user.username,
+    name: user.name,
+    avatarUrl: user.profile_image_url,
+    description: user.description,
+    followersCount: user.public_metrics?.followers_count,
+    verified: user.verified,
+  };
+}
+
+/** The author's own words: X prepends the people being answered as @mentions and marks the rest with display_text_range. */
+export function xDisplayText(tweet: XTweet): string {
+  const chars = [...tweet.text];
+  if (tweet.display_text_range) return chars.slice(tweet.display_text_range[0], tweet.display_text_range[1]).join('');
+  if (tweet.referenced_tweets?.some((r) => r.type === 'replied_to')) return tweet.text.replace(/^(@\w{1,15}\s+)+/, '');
+  return tweet.text;
+}
+
+function kindOf(tweet: XTweet, selfId: string): InboundKind {
+  const refs = tweet.referenced_tweets ?? [];
+  if (refs.some((r) => r.type === 'quoted')) return 'quote';
+  // A reply to one of our posts continues a conversation with us; a reply elsewhere that tags us is a mention.
+  if (refs.some((r) => r.type === 'replied_to') && tweet.in_reply_to_user_id === selfId) return 'reply';
+  return 'mention';
+}
+
+export function mapXTweet(tweet: XTweet, includes: XPage['includes'], selfId: string): InboundItem {
+  const authorUser = includes.users.find((u) => u.id === tweet.author_id);
+  const author: NetworkAccount = authorUser
+    ? mapXUser(authorUser)
+    : { externalId: tweet.author_id ?? 'unknown', handle: tweet.author_id ?? 'i', name: tweet.author_id ?? 'unknown' };
+  const refs = tweet.referenced_tweets ?? [];
+  return {
+    kind: kindOf(tweet, selfId),
+    visibility: 'public',
+    externalId: tweet.id,
+    conversationExternalId: tweet.conversation_id ?? tweet.id,
+    inReplyToExternalId: refs.find((r) => r.type === 'replied_to')?.id,
+    quotedExternalId: refs.find((r) => r.type === 'quoted')?.id,
+    author,
+    text: tweet.text,
+    createdAt: tweet.created_at ? new Date(tweet.created_at) : snowflakeDate(tweet.id),
+    lang: tweet.lang,
+    // x.com/i/status/<id> resolves without a handle when the author was not expanded.
+    url: authorUser ? xPostUrl(authorUser.username, tweet.id) : `https://x.com/i/status/${tweet.id}`,
+    raw: {
+      tweet,
+      users: includes.users.filter((u) => u.id === tweet.author_id || u.id === tweet.in_reply_to_user_id),
+      tweets: includes.tweets.filter((t) => refs.some((r) => r.id === t.id)),
+    },
+  };
+}

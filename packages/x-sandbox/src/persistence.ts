@@ -1,0 +1,59 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { emptyState, type SandboxState } from './engine.ts';
+
+export function loadState(file: string): SandboxState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw err;
+  }
+  const parsed = JSON.parse(text) as Partial<SandboxState>;
+  if (parsed.version !== 1 || !parsed.app || !Array.isArray(parsed.users) || !Array.isArray(parsed.tweets)) {
+    throw new Error(`${file} is not an X sandbox state file (version 1)`);
+  }
+  return {
+    ...emptyState(),
+    ...parsed,
+    bearerTokens: parsed.bearerTokens ?? [],
+    oauth1Tokens: parsed.oauth1Tokens ?? [],
+  } as SandboxState;
+}
+
+/** Write to a temp file then rename, so a crash mid-write never leaves a truncated state file. */
+export function saveStateAtomic(file: string, state: SandboxState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, file);
+}
+
+/** Coalesces bursts of changes into one write after `delayMs` of quiet. */
+export class DebouncedSaver {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => SandboxState,
+    private readonly delayMs: number,
+  ) {}
+
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.delayMs);
+    // A pending save must not keep a process alive on its own; close() flushes explicitly.
+    this.timer.unref();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    saveStateAtomic(this.file, this.snapshot());
+  }
+
+  get pending(): boolean {
+    return this.timer !== undefined;
+  }
+}

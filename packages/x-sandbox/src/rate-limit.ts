@@ -1,0 +1,64 @@
+/** Per (endpoint, bucket) 15-minute windows; the bucket is the app for app-only calls, the user otherwise. */
+
+export const WINDOW_MS = 15 * 60 * 1000;
+
+/** Contract §11.1 defaults: [per app, per user]; undefined where the auth kind is refused anyway. */
+export const DEFAULT_RATE_LIMITS: Record<string, { app?: number; user?: number }> = {
+  'GET /2/users/me': { user: 75 },
+  'GET /2/users/:id': { app: 300, user: 900 },
+  'GET /2/users/by/username/:username': { app: 300, user: 900 },
+  'GET /2/users/:id/mentions': { app: 450, user: 300 },
+  // Not in the contract's table; X's user-timeline page lists 1,500 per app and 900 per user.
+  'GET /2/users/:id/tweets': { app: 1500, user: 900 },
+  'GET /2/tweets/:id': { app: 450, user: 900 },
+  'GET /2/tweets': { app: 3500, user: 5000 },
+  'POST /2/tweets': { app: 10000, user: 100 },
+  'DELETE /2/tweets/:id': { app: 50, user: 50 },
+};
+
+export interface RateLimitVerdict {
+  limit: number;
+  remaining: number;
+  /** Unix seconds. */
+  reset: number;
+  allowed: boolean;
+}
+
+/**
+ * Overrides come as `{ 'GET /2/users/:id/mentions': 3 }` (both buckets) or with a `:app` / `:user`
+ * suffix for one bucket kind.
+ */
+export class RateLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly clock: () => Date,
+    private readonly overrides: Partial<Record<string, number>> = {},
+  ) {}
+
+  limitFor(endpoint: string, bucketKind: 'app' | 'user'): number {
+    const specific = this.overrides[`${endpoint}:${bucketKind}`];
+    if (specific !== undefined) return specific;
+    const both = this.overrides[endpoint];
+    if (both !== undefined) return both;
+    return DEFAULT_RATE_LIMITS[endpoint]?.[bucketKind] ?? 900;
+  }
+
+  hit(endpoint: string, bucketKind: 'app' | 'user', bucketId: string): RateLimitVerdict {
+    const now = this.clock().getTime();
+    const key = `${endpoint}|${bucketKind}:${bucketId}`;
+    let w = this.windows.get(key);
+    if (!w || now >= w.start + WINDOW_MS) {
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+    }
+    const limit = this.limitFor(endpoint, bucketKind);
+    const allowed = w.count < limit;
+    if (allowed) w.count++;
+    return { limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + WINDOW_MS) / 1000), allowed };
+  }
+
+  clear(): void {
+    this.windows.clear();
+  }
+}

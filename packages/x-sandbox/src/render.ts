@@ -1,0 +1,271 @@
+import type { SandboxEngine, SandboxTweet, SandboxUser } from './engine.ts';
+import { invalidParam, resourceNotFound, type ProblemBody } from './errors.ts';
+
+// Accepted values per [SPEC]; fields the sandbox has no data for are accepted and simply omitted, as X
+// omits absent fields.
+const TWEET_FIELDS = [
+  'article',
+  'attachments',
+  'author_id',
+  'card_uri',
+  'community_id',
+  'context_annotations',
+  'conversation_id',
+  'created_at',
+  'display_text_range',
+  'edit_controls',
+  'edit_history_tweet_ids',
+  'entities',
+  'geo',
+  'id',
+  'in_reply_to_user_id',
+  'lang',
+  'media_metadata',
+  'non_public_metrics',
+  'note_tweet',
+  'organic_metrics',
+  'possibly_sensitive',
+  'promoted_metrics',
+  'public_metrics',
+  'referenced_tweets',
+  'reply_settings',
+  'scopes',
+  'source',
+  'suggested_source_links',
+  'text',
+  'withheld',
+];
+const USER_FIELDS = [
+  'affiliation',
+  'confirmed_email',
+  'connection_status',
+  'created_at',
+  'description',
+  'entities',
+  'id',
+  'is_identity_verified',
+  'location',
+  'most_recent_tweet_id',
+  'name',
+  'parody',
+  'pinned_tweet_id',
+  'profile_banner_url',
+  'profile_image_url',
+  'protected',
+  'public_metrics',
+  'receives_your_dm',
+  'subscription',
+  'subscription_type',
+  'url',
+  'username',
+  'verified',
+  'verified_followers_count',
+  'verified_type',
+  'withheld',
+];
+const TWEET_EXPANSIONS = [
+  'article.cover_media',
+  'article.media_entities',
+  'attachments.media_keys',
+  'attachments.media_source_tweet',
+  'attachments.poll_ids',
+  'author_id',
+  'edit_history_tweet_ids',
+  'entities.mentions.username',
+  'entities.note.mentions.username',
+  'geo.place_id',
+  'in_reply_to_user_id',
+  'referenced_tweets.id',
+  'referenced_tweets.id.attachments.media_keys',
+  'referenced_tweets.id.author_id',
+];
+const USER_EXPANSIONS = ['affiliation.user_id', 'most_recent_tweet_id', 'pinned_tweet_id'];
+
+export interface FieldSelection {
+  tweetFields: Set<string>;
+  userFields: Set<string>;
+  expansions: Set<string>;
+}
+
+function parseList(query: URLSearchParams, names: string[], allowed: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    const raw = query.get(name);
+    if (raw === null) continue;
+    for (const value of raw.split(',')) {
+      if (!allowed.includes(value)) {
+        throw invalidParam(
+          name,
+          value,
+          `The \`${name}\` query parameter value [${value}] is not one of [${allowed.join(',')}]`,
+        );
+      }
+      out.add(value);
+    }
+  }
+  return out;
+}
+
+export function parseSelection(query: URLSearchParams, subject: 'tweet' | 'user'): FieldSelection {
+  return {
+    // post.fields is the 2.167 spelling of tweet.fields; both are honoured.
+    tweetFields: parseList(query, ['tweet.fields', 'post.fields'], TWEET_FIELDS),
+    userFields: parseList(query, ['user.fields'], USER_FIELDS),
+    expansions: parseList(query, ['expansions'], subject === 'tweet' ? TWEET_EXPANSIONS : USER_EXPANSIONS),
+  };
+}
+
+type Json = Record<string, unknown>;
+
+export function renderUser(engine: SandboxEngine, u: SandboxUser, fields: Set<string>): Json {
+  const out: Json = { id: u.id, name: u.name, username: u.username };
+  if (fields.has('created_at')) out.created_at = u.createdAt;
+  if (fields.has('description')) out.description = u.description;
+  if (fields.has('profile_image_url')) out.profile_image_url = u.profileImageUrl;
+  if (fields.has('protected')) out.protected = false;
+  if (fields.has('verified')) out.verified = u.verified;
+  if (fields.has('verified_type')) out.verified_type = u.verified ? 'blue' : 'none';
+  if (fields.has('public_metrics')) {
+    out.public_metrics = {
+      followers_count: u.followersCount,
+      following_count: u.followingCount,
+      tweet_count: engine.countTweets(u.id),
+      listed_count: 0,
+      like_count: 0,
+      media_count: 0,
+    };
+  }
+  if (fields.has('most_recent_tweet_id')) {
+    const latest = engine.listTweets({ authorId: u.id })[0];
+    if (latest) out.most_recent_tweet_id = latest.id;
+  }
+  return out;
+}
+
+function referenced(t: SandboxTweet): { type: 'replied_to' | 'quoted'; id: string }[] {
+  const refs: { type: 'replied_to' | 'quoted'; id: string }[] = [];
+  if (t.inReplyToTweetId) refs.push({ type: 'replied_to', id: t.inReplyToTweetId });
+  if (t.quoteTweetId) refs.push({ type: 'quoted', id: t.quoteTweetId });
+  return refs;
+}
+
+export function renderTweet(engine: SandboxEngine, t: SandboxTweet, fields: Set<string>): Json {
+  const out: Json = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
+  if (fields.has('author_id')) out.author_id = t.authorId;
+  if (fields.has('created_at')) out.created_at = t.createdAt;
+  if (fields.has('conversation_id')) out.conversation_id = t.conversationId;
+  if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) out.in_reply_to_user_id = t.inReplyToUserId;
+  if (fields.has('referenced_tweets')) {
+    const refs = referenced(t);
+    if (refs.length) out.referenced_tweets = refs;
+  }
+  if (fields.has('display_text_range')) out.display_text_range = [t.displayStart, [...t.text].length];
+  if (fields.has('entities')) {
+    const e = t.entities;
+    const entities: Json = {};
+    const mentions = e.mentions
+      .filter((m) => m.id)
+      .map((m) => ({ start: m.start, end: m.end, username: m.username, id: m.id }));
+    if (mentions.length) entities.mentions = mentions;
+    if (e.urls.length) {
+      entities.urls = e.urls.map((u) => ({
+        start: u.start,
+        end: u.end,
+        url: u.url,
+        expanded_url: u.url,
+        display_url: u.url.replace(/^https?:\/\//, '').slice(0, 26),
+      }));
+    }
+    if (e.hashtags.length) entities.hashtags = e.hashtags;
+    if (e.cashtags.length) entities.cashtags = e.cashtags;
+    if (Object.keys(entities).length) out.entities = entities;
+  }
+  if (fields.has('lang')) out.lang = t.lang;
+  if (fields.has('possibly_sensitive')) out.possibly_sensitive = false;
+  if (fields.has('reply_settings')) out.reply_settings = 'everyone';
+  if (fields.has('edit_controls')) {
+    out.edit_controls = {
+      edits_remaining: 5,
+      is_edit_eligible: true,
+      editable_until: new Date(Date.parse(t.createdAt) + 3600_000).toISOString(),
+    };
+  }
+  if (fields.has('public_metrics')) {
+    out.public_metrics = {
+      retweet_count: 0,
+      reply_count: engine.countReplies(t.id),
+      like_count: 0,
+      quote_count: engine.countQuotes(t.id),
+      bookmark_count: 0,
+      impression_count: 0,
+    };
+  }
+  return out;
+}
+
+/** Collects `includes` and partial `errors` for a set of primary tweets or users, de-duplicated in order. */
+class Includes {
+  users = new Map<string, SandboxUser>();
+  tweets = new Map<string, SandboxTweet>();
+  errors: ProblemBody[] = [];
+
+  constructor(private readonly engine: SandboxEngine) {}
+
+  user(id: string | undefined): void {
+    if (!id || this.users.has(id)) return;
+    const u = this.engine.findUserById(id);
+    if (u) this.users.set(id, u);
+  }
+
+  tweet(id: string, parameter: string): SandboxTweet | undefined {
+    const t = this.engine.getTweet(id);
+    if (!t) {
+      this.errors.push({ ...resourceNotFound('tweet', parameter, id), section: 'includes' });
+      return undefined;
+    }
+    this.tweets.set(id, t);
+    return t;
+  }
+
+  toJson(sel: FieldSelection): Json | undefined {
+    const out: Json = {};
+    if (this.users.size) out.users = [...this.users.values()].map((u) => renderUser(this.engine, u, sel.userFields));
+    if (this.tweets.size)
+      out.tweets = [...this.tweets.values()].map((t) => renderTweet(this.engine, t, sel.tweetFields));
+    return Object.keys(out).length ? out : undefined;
+  }
+}
+
+export function expandTweets(
+  engine: SandboxEngine,
+  tweets: SandboxTweet[],
+  sel: FieldSelection,
+): { includes?: Json; errors?: ProblemBody[] } {
+  const inc = new Includes(engine);
+  const x = sel.expansions;
+  for (const t of tweets) {
+    if (x.has('author_id')) inc.user(t.authorId);
+    if (x.has('in_reply_to_user_id')) inc.user(t.inReplyToUserId);
+    if (x.has('entities.mentions.username')) for (const m of t.entities.mentions) inc.user(m.id);
+    if (x.has('referenced_tweets.id') || x.has('referenced_tweets.id.author_id')) {
+      for (const ref of referenced(t)) {
+        const r = inc.tweet(ref.id, 'referenced_tweets.id');
+        if (r && x.has('referenced_tweets.id.author_id')) inc.user(r.authorId);
+      }
+      if (!x.has('referenced_tweets.id')) inc.tweets.clear();
+    }
+  }
+  const includes = inc.toJson(sel);
+  return { ...(includes ? { includes } : {}), ...(inc.errors.length ? { errors: inc.errors } : {}) };
+}
+
+export function expandUsers(engine: SandboxEngine, users: SandboxUser[], sel: FieldSelection): { includes?: Json } {
+  if (!sel.expansions.has('most_recent_tweet_id')) return {};
+  const inc = new Includes(engine);
+  for (const u of users) {
+    const latest = engine.listTweets({ authorId: u.id })[0];
+    if (latest) inc.tweets.set(latest.id, latest);
+  }
+  const includes = inc.toJson(sel);
+  return includes ? { includes } : {};
+}

@@ -1,0 +1,529 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate, isUser, type Identity } from './auth.ts';
+import type { CreateUserInput, SandboxEngine, SandboxTweet } from './engine.ts';
+import {
+  invalidBody,
+  invalidParam,
+  notFoundRoute,
+  resourceNotFound,
+  SandboxError,
+  TOO_MANY_REQUESTS_BODY,
+  UNAUTHORIZED_BODY,
+  unsupportedAuthentication,
+} from './errors.ts';
+import { compareIds, decodePageToken, encodePageToken, ID_PATTERN } from './ids.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { expandTweets, expandUsers, parseSelection, renderTweet, renderUser } from './render.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const TIMELINE_CAP = 800;
+const USER_ONLY = ['OAuth 1.0a User Context', 'OAuth 2.0 User Context'];
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+interface RequestContext {
+  url: URL;
+  params: Record<string, string>;
+  identity: Identity;
+  body: unknown;
+}
+
+interface Route {
+  method: string;
+  pattern: string;
+  regex: RegExp;
+  keys: string[];
+  userOnly: boolean;
+  handle(ctx: RequestContext): Reply;
+}
+
+export interface ServerDeps {
+  engine: SandboxEngine;
+  limiter: RateLimiter;
+  adminKey: string | undefined;
+}
+
+class BodyError extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        // Keep draining so the client can read our 400 instead of seeing a reset.
+        reject(new BodyError(`Request body exceeds ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const isProblem = status >= 400;
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(payload)),
+  });
+  res.end(payload);
+}
+
+function checkId(name: string, value: string): void {
+  if (!ID_PATTERN.test(value)) {
+    throw invalidParam(name, value, `The \`${name}\` query parameter value [${value}] does not match ^[0-9]{1,19}$`);
+  }
+}
+
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseTime(q: URLSearchParams, name: string): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  const ms = TIME.test(raw) ? Date.parse(raw) : NaN;
+  if (Number.isNaN(ms)) {
+    throw invalidParam(
+      name,
+      raw,
+      `Invalid '${name}':'${raw}'. '${name}' must be a date-time in the form YYYY-MM-DDTHH:mm:ssZ.`,
+    );
+  }
+  return ms;
+}
+
+/** Timeline slicing shared by mentions and user posts (contract §4): newest first, ≤ 800, cursor by ids. */
+function timelinePage(all: SandboxTweet[], q: URLSearchParams): { page: SandboxTweet[]; nextToken?: string } {
+  const rawMax = q.get('max_results');
+  const max = rawMax === null ? 10 : Number(rawMax);
+  if (!Number.isInteger(max) || max < 5 || max > 100 || (rawMax !== null && !/^\d+$/.test(rawMax))) {
+    throw invalidParam(
+      'max_results',
+      rawMax ?? '',
+      `The \`max_results\` query parameter value [${rawMax}] is not between 5 and 100`,
+    );
+  }
+  const sinceId = q.get('since_id') ?? undefined;
+  const untilId = q.get('until_id') ?? undefined;
+  if (sinceId !== undefined) checkId('since_id', sinceId);
+  if (untilId !== undefined) checkId('until_id', untilId);
+  const start = parseTime(q, 'start_time');
+  const end = parseTime(q, 'end_time');
+  if (start !== undefined && end !== undefined && start >= end) {
+    throw invalidParam('start_time', q.get('start_time')!, 'Invalid request: `start_time` must be before `end_time`.');
+  }
+  const token = q.get('pagination_token');
+  let below: string | undefined;
+  if (token !== null) {
+    const decoded = decodePageToken(token);
+    if (decoded === null) {
+      throw invalidParam(
+        'pagination_token',
+        token,
+        `The \`pagination_token\` query parameter value [${token}] is not valid`,
+      );
+    }
+    below = decoded;
+  }
+  const matches = all.slice(0, TIMELINE_CAP).filter((t) => {
+    // since_id/until_id take precedence over start_time/end_time (contract §4).
+    if (sinceId !== undefined) {
+      if (compareIds(t.id, sinceId) <= 0) return false;
+    } else if (start !== undefined && Date.parse(t.createdAt) < start) return false;
+    if (untilId !== undefined) {
+      if (compareIds(t.id, untilId) >= 0) return false;
+    } else if (end !== undefined && Date.parse(t.createdAt) >= end) return false;
+    if (below !== undefined && compareIds(t.id, below) >= 0) return false;
+    return true;
+  });
+  const page = matches.slice(0, max);
+  const last = page[page.length - 1];
+  return matches.length > max && last ? { page, nextToken: encodePageToken(last.id) } : { page };
+}
+
+export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { engine, limiter } = deps;
+
+  function timeline(source: (userId: string) => SandboxTweet[]) {
+    return (ctx: RequestContext): Reply => {
+      const id = ctx.params.id!;
+      checkId('id', id);
+      const sel = parseSelection(ctx.url.searchParams, 'tweet');
+      if (!engine.findUserById(id)) {
+        return { status: 200, body: { errors: [resourceNotFound('user', 'id', id)], meta: { result_count: 0 } } };
+      }
+      const { page, nextToken } = timelinePage(source(id), ctx.url.searchParams);
+      if (page.length === 0) return { status: 200, body: { meta: { result_count: 0 } } };
+      const meta: Record<string, unknown> = {
+        result_count: page.length,
+        newest_id: page[0]!.id,
+        oldest_id: page[page.length - 1]!.id,
+      };
+      if (nextToken) meta.next_token = nextToken;
+      const data = page.map((t) => renderTweet(engine, t, sel.tweetFields));
+      return { status: 200, body: { data, ...expandTweets(engine, page, sel), meta } };
+    };
+  }
+
+  function userReply(
+    user: ReturnType<SandboxEngine['findUserById']>,
+    ctx: RequestContext,
+    param: string,
+    value: string,
+  ): Reply {
+    const sel = parseSelection(ctx.url.searchParams, 'user');
+    if (!user) return { status: 200, body: { errors: [resourceNotFound('user', param, value)] } };
+    return {
+      status: 200,
+      body: { data: renderUser(engine, user, sel.userFields), ...expandUsers(engine, [user], sel) },
+    };
+  }
+
+  const routes: Route[] = [];
+  function route(method: string, pattern: string, userOnly: boolean, handle: (ctx: RequestContext) => Reply): void {
+    const keys: string[] = [];
+    const source = pattern.replace(/:([a-z_]+)/g, (_, key: string) => {
+      keys.push(key);
+      return '([^/]+)';
+    });
+    routes.push({ method, pattern, regex: new RegExp(`^${source}$`), keys, userOnly, handle });
+  }
+
+  route('GET', '/2/users/me', true, (ctx) => {
+    const id = (ctx.identity as Extract<Identity, { userId: string }>).userId;
+    return userReply(engine.findUserById(id), ctx, 'id', id);
+  });
+  route('GET', '/2/users/by/username/:username', false, (ctx) => {
+    const username = ctx.params.username!;
+    if (!/^[A-Za-z0-9_]{1,15}$/.test(username)) {
+      throw invalidParam(
+        'username',
+        username,
+        `The \`username\` query parameter value [${username}] does not match ^[A-Za-z0-9_]{1,15}$`,
+      );
+    }
+    return userReply(engine.findUserByUsername(username), ctx, 'username', username);
+  });
+  route(
+    'GET',
+    '/2/users/:id/mentions',
+    false,
+    timeline((id) => engine.mentionsOf(id)),
+  );
+  route(
+    'GET',
+    '/2/users/:id/tweets',
+    false,
+    timeline((id) => engine.listTweets({ authorId: id })),
+  );
+  route('GET', '/2/users/:id', false, (ctx) => {
+    const id = ctx.params.id!;
+    checkId('id', id);
+    return userReply(engine.findUserById(id), ctx, 'id', id);
+  });
+  route('GET', '/2/tweets/:id', false, (ctx) => {
+    const id = ctx.params.id!;
+    checkId('id', id);
+    const sel = parseSelection(ctx.url.searchParams, 'tweet');
+    const t = engine.getTweet(id);
+    if (!t) return { status: 200, body: { errors: [resourceNotFound('tweet', 'id', id)] } };
+    return { status: 200, body: { data: renderTweet(engine, t, sel.tweetFields), ...expandTweets(engine, [t], sel) } };
+  });
+  route('GET', '/2/tweets', false, (ctx) => {
+    const raw = ctx.url.searchParams.get('ids');
+    if (raw === null || raw === '') {
+      throw invalidParam('ids', '', 'The `ids` query parameter can not be empty');
+    }
+    const ids = raw.split(',');
+    if (ids.length > 100)
+      throw invalidParam(
+        'ids',
+        raw,
+        `The number of values in the \`ids\` query parameter list [${ids.length}] is not between 1 and 100`,
+      );
+    for (const id of ids) checkId('ids', id);
+    const sel = parseSelection(ctx.url.searchParams, 'tweet');
+    const found: SandboxTweet[] = [];
+    const errors: unknown[] = [];
+    for (const id of ids) {
+      const t = engine.getTweet(id);
+      if (t) found.push(t);
+      else errors.push(resourceNotFound('tweet', 'ids', id));
+    }
+    const expanded = expandTweets(engine, found, sel);
+    const allErrors = [...errors, ...(expanded.errors ?? [])];
+    return {
+      status: 200,
+      body: {
+        ...(found.length ? { data: found.map((t) => renderTweet(engine, t, sel.tweetFields)) } : {}),
+        ...(expanded.includes ? { includes: expanded.includes } : {}),
+        ...(allErrors.length ? { errors: allErrors } : {}),
+      },
+    };
+  });
+  route('POST', '/2/tweets', true, (ctx) => {
+    const userId = (ctx.identity as Extract<Identity, { userId: string }>).userId;
+    const input = parseCreateTweet(ctx.body);
+    const t = engine.createTweet(userId, input, 'api');
+    return { status: 201, body: { data: { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] } } };
+  });
+  route('DELETE', '/2/tweets/:id', true, (ctx) => {
+    const id = ctx.params.id!;
+    checkId('id', id);
+    const userId = (ctx.identity as Extract<Identity, { userId: string }>).userId;
+    return { status: 200, body: { data: { deleted: engine.deleteTweet(userId, id) } } };
+  });
+
+  function match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const r of routes) {
+      if (r.method !== method) continue;
+      const m = r.regex.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      r.keys.forEach((k, i) => {
+        params[k] = decodeURIComponent(m[i + 1]!);
+      });
+      return { route: r, params };
+    }
+    return undefined;
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const found = match(method, url.pathname);
+    let raw: Buffer = Buffer.alloc(0);
+    if (method === 'POST' || method === 'PUT' || method === 'DELETE') raw = await readBody(req);
+    const isForm = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+    const form: [string, string][] = isForm ? [...new URLSearchParams(raw.toString('utf8'))] : [];
+    const identity = authenticate(engine, req, url, form);
+
+    // Every /2 response carries rate-limit headers; unauthenticated callers get a per-address bucket.
+    const endpoint = found ? `${method} ${found.route.pattern}` : `${method} (unknown)`;
+    const bucketKind = identity && isUser(identity) ? 'user' : 'app';
+    const bucketId = identity
+      ? isUser(identity)
+        ? identity.userId
+        : identity.token
+      : `anon:${req.socket.remoteAddress}`;
+    const verdict = limiter.hit(endpoint, bucketKind, bucketId);
+    const headers = {
+      'x-rate-limit-limit': String(verdict.limit),
+      'x-rate-limit-remaining': String(verdict.remaining),
+      'x-rate-limit-reset': String(verdict.reset),
+    };
+    if (!identity) return send(res, 401, UNAUTHORIZED_BODY, headers);
+    if (!found) return send(res, 404, notFoundRoute().body, headers);
+    if (!verdict.allowed) return send(res, 429, TOO_MANY_REQUESTS_BODY, headers);
+    if (found.route.userOnly && !isUser(identity)) {
+      const err = unsupportedAuthentication('OAuth 2.0 Application-Only', USER_ONLY);
+      return send(res, err.status, err.body, headers);
+    }
+    try {
+      let body: unknown = undefined;
+      if (method === 'POST') {
+        const text = raw.toString('utf8');
+        if (isForm) body = Object.fromEntries(form);
+        else if (text.trim() !== '') {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            throw invalidBody('Request body is not valid JSON.');
+          }
+        }
+      }
+      const reply = found.route.handle({ url, params: found.params, identity, body });
+      send(res, reply.status, reply.body, headers);
+    } catch (err) {
+      if (err instanceof SandboxError) return send(res, err.status, err.body, headers);
+      throw err;
+    }
+  }
+
+  function adminAuthorized(req: IncomingMessage): boolean {
+    const given = req.headers['x-sandbox-admin-key'];
+    if (!deps.adminKey || typeof given !== 'string') return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(deps.adminKey);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const raw: Buffer = req.method === 'POST' ? await readBody(req) : Buffer.alloc(0);
+    if (!adminAuthorized(req)) {
+      return send(res, 401, {
+        ...UNAUTHORIZED_BODY,
+        detail: deps.adminKey
+          ? 'Missing or wrong x-sandbox-admin-key.'
+          : 'The admin API is disabled (no adminKey configured).',
+      });
+    }
+    let body: Record<string, unknown> = {};
+    if (raw.length) {
+      try {
+        const parsed: unknown = JSON.parse(raw.toString('utf8'));
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+        else throw new Error('not an object');
+      } catch {
+        throw invalidBody('Request body must be a JSON object.');
+      }
+    }
+    const path = url.pathname.slice('/sandbox/admin'.length);
+    const q = url.searchParams;
+    const method = req.method ?? 'GET';
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && path === '/users') return send(res, 200, { data: engine.listUsers() });
+    if (method === 'POST' && path === '/users')
+      return send(res, 201, { data: engine.createUser(body as unknown as CreateUserInput) });
+    if (method === 'POST' && path === '/users/ensure')
+      return send(res, 200, { data: engine.ensureUser(body as unknown as CreateUserInput) });
+    if (method === 'POST' && (m = /^\/users\/([0-9]+)\/credentials$/.exec(path))) {
+      return send(res, 201, { data: engine.issueUserCredentials(m[1]!) });
+    }
+    if (method === 'POST' && (m = /^\/users\/([0-9]+)\/tweets$/.exec(path))) {
+      const t = engine.createTweet(m[1]!, adminPostInput(body), 'person');
+      return send(res, 201, { data: structuredClone(t) });
+    }
+    if (method === 'GET' && path === '/tweets') {
+      const list = engine.listTweets({
+        authorId: q.get('authorId') ?? undefined,
+        inReplyToTweetId: q.get('inReplyToTweetId') ?? undefined,
+      });
+      return send(res, 200, { data: structuredClone(list) });
+    }
+    if ((m = /^\/tweets\/([0-9]+)$/.exec(path))) {
+      const t = engine.getTweet(m[1]!);
+      if (!t)
+        return send(res, 404, {
+          title: 'Not Found Error',
+          detail: `No tweet ${m[1]}.`,
+          type: 'about:blank',
+          status: 404,
+        });
+      if (method === 'GET') return send(res, 200, { data: structuredClone(t) });
+      if (method === 'DELETE') return send(res, 200, { data: { deleted: engine.deleteTweet(t.authorId, t.id) } });
+    }
+    if (method === 'POST' && path === '/app-bearer')
+      return send(res, 201, { data: { token: engine.issueAppBearer() } });
+    if (method === 'GET' && path === '/app') {
+      const app = engine.app;
+      return send(res, 200, { data: { appKey: app.consumerKey, appSecret: app.consumerSecret } });
+    }
+    if (method === 'POST' && path === '/reset') {
+      engine.reset();
+      limiter.clear();
+      return send(res, 200, { data: { reset: true } });
+    }
+    return send(res, 404, notFoundRoute().body);
+  }
+
+  return (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox.local');
+    } catch {
+      return send(res, 400, invalidBody('Malformed request URL.').body);
+    }
+    const work = url.pathname.startsWith('/sandbox/admin') ? handleAdmin(req, res, url) : handleApi(req, res, url);
+    work.catch((err: unknown) => {
+      if (err instanceof SandboxError) return send(res, err.status, err.body);
+      if (err instanceof BodyError) {
+        res.setHeader('connection', 'close');
+        req.resume();
+        return send(res, 400, invalidBody(err.message).body);
+      }
+      send(res, 500, { title: 'Internal Server Error', detail: String(err), type: 'about:blank', status: 500 });
+    });
+  };
+}
+
+const CREATE_TWEET_KEYS = new Set([
+  'text',
+  'reply',
+  'quote_tweet_id',
+  'reply_settings',
+  'for_super_followers_only',
+  'nullcast',
+  'share_with_followers',
+  'made_with_ai',
+  'paid_partnership',
+  'direct_message_deep_link',
+  'geo',
+]);
+const UNSUPPORTED_TWEET_KEYS = new Set(['media', 'poll', 'card_uri', 'community_id', 'edit_options']);
+
+function parseCreateTweet(body: unknown): {
+  text: string;
+  inReplyToTweetId?: string;
+  quoteTweetId?: string;
+  excludeReplyUserIds?: string[];
+} {
+  if (body === undefined) throw invalidBody('A JSON body is required.');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidBody('$: must be an object.');
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) {
+    if (UNSUPPORTED_TWEET_KEYS.has(key)) throw invalidBody(`$.${key}: is not supported by the X sandbox.`);
+    if (!CREATE_TWEET_KEYS.has(key))
+      throw invalidBody(`$.${key}: is not defined in the schema and the schema does not allow additional properties`);
+  }
+  if (b.text !== undefined && typeof b.text !== 'string')
+    throw invalidBody('$.text: string found, but expected a string');
+  const out: { text: string; inReplyToTweetId?: string; quoteTweetId?: string; excludeReplyUserIds?: string[] } = {
+    text: typeof b.text === 'string' ? b.text : '',
+  };
+  if (b.reply !== undefined) {
+    const r = b.reply as Record<string, unknown> | null;
+    if (
+      !r ||
+      typeof r !== 'object' ||
+      typeof r.in_reply_to_tweet_id !== 'string' ||
+      !ID_PATTERN.test(r.in_reply_to_tweet_id)
+    ) {
+      throw invalidBody('$.reply.in_reply_to_tweet_id: is missing but it is required');
+    }
+    out.inReplyToTweetId = r.in_reply_to_tweet_id;
+    if (r.exclude_reply_user_ids !== undefined) {
+      if (!Array.isArray(r.exclude_reply_user_ids) || !r.exclude_reply_user_ids.every((x) => typeof x === 'string')) {
+        throw invalidBody('$.reply.exclude_reply_user_ids: must be an array of user ids');
+      }
+      out.excludeReplyUserIds = r.exclude_reply_user_ids as string[];
+    }
+  }
+  if (b.quote_tweet_id !== undefined) {
+    if (typeof b.quote_tweet_id !== 'string' || !ID_PATTERN.test(b.quote_tweet_id)) {
+      throw invalidBody('$.quote_tweet_id: does not match ^[0-9]{1,19}$');
+    }
+    out.quoteTweetId = b.quote_tweet_id;
+  }
+  if (out.text === '' && out.quoteTweetId === undefined) {
+    throw invalidBody('$.text: is missing but it is required (or one of media, poll, card_uri, quote_tweet_id)');
+  }
+  return out;
+}
+
+function adminPostInput(body: Record<string, unknown>): {
+  text: string;
+  inReplyToTweetId?: string;
+  quoteTweetId?: string;
+} {
+  if (typeof body.text !== 'string') throw invalidBody('text must be a string');
+  const out: { text: string; inReplyToTweetId?: string; quoteTweetId?: string } = { text: body.text };
+  if (typeof body.inReplyToTweetId === 'string') out.inReplyToTweetId = body.inReplyToTweetId;
+  if (typeof body.quoteTweetId === 'string') out.quoteTweetId = body.quoteTweetId;
+  return out;
+}
