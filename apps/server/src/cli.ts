@@ -81,7 +81,13 @@ agent
       withDatabase(async ({ db }) => {
         await migrateToLatest(db);
         const config = loadConfig();
-        const { workspaceId } = await bootstrapWorkspace({ db, clock: systemClock }, config.admin);
+        const { workspaceId, admin } = await bootstrapWorkspace({ db, clock: systemClock }, config.admin);
+        if (admin?.passwordGenerated) {
+          // The database was empty: the first admin was created too, and this is its only showing.
+          process.stdout.write(
+            `Created the workspace and its first admin ${admin.email}, password (shown once): ${admin.password}\n`,
+          );
+        }
         const added = await addAgent({ db, clock: systemClock }, { workspaceId, ...options });
         process.stdout.write(`Added ${options.role} ${added.email}.\n`);
         if (added.passwordGenerated) process.stdout.write(`Password (shown once): ${added.password}\n`);
