@@ -106,7 +106,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       clock,
       logger,
       metrics: createMetrics(),
-      jobs: new DatabaseJobQueue(database, clock),
+      jobs: new DatabaseJobQueue(database, clock, config.jobLeaseSeconds * 1000),
       realtime: new InProcessRealtimeBus(),
       secrets,
       throttle: new SignInThrottle(clock),

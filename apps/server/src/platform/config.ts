@@ -39,6 +39,8 @@ export interface Config {
     adminKey: string | undefined;
   };
   pollIntervalSeconds: number;
+  /** How long a worker owns a claimed job without renewing it; a killed worker's jobs return after it. */
+  jobLeaseSeconds: number;
   webDistDir: string;
 }
 
@@ -86,6 +88,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_]{1,15}$/, 'must be an X handle: 1 to 15 letters, digits or underscores')
     .default('acme_sav'),
   GUICHET_POLL_INTERVAL: positiveSeconds.optional(),
+  GUICHET_JOB_LEASE_SECONDS: positiveSeconds.default(30),
 });
 
 function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig {
@@ -178,8 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       brandUsername: e.GUICHET_SANDBOX_BRAND,
       adminKey: e.GUICHET_SANDBOX_ADMIN_KEY,
     },
-    // The sandbox costs nothing, so poll it often; a real account defaults to a thrifty minute.
-    pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 3 : 60),
+    // The sandbox costs nothing, so poll it often (within its 300 requests per 15 min); a real account defaults to a thrifty minute.
+    pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 5 : 60),
+    jobLeaseSeconds: e.GUICHET_JOB_LEASE_SECONDS,
     webDistDir: path.resolve(import.meta.dirname, '../../../web/dist'),
   };
 }

@@ -154,11 +154,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         .type('text/plain; charset=utf-8')
         .send('The web app is not built. Run `npm run build` (npm start does it for you).');
     }
-    return reply
-      .status(404)
-      .send({
-        error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
-      });
+    return reply.status(404).send({
+      error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+    });
   });
 
   return app;

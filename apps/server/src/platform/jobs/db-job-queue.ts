@@ -6,7 +6,8 @@ import type { DatabaseHandle, DbOrTx } from '../db/database.ts';
 import { newId } from '../ids.ts';
 import { RetryJobAt, type JobHandler, type JobQueue, type JobRequest, type JobWorker } from './job-queue.ts';
 
-const LEASE_MS = 5 * 60_000;
+/** A claimed job is the worker's for this long, renewed while it runs; a dead worker's jobs return after it. */
+export const DEFAULT_LEASE_MS = 30_000;
 const MAX_ATTEMPTS = 10;
 const IDLE_POLL_MS = 500;
 
@@ -21,6 +22,7 @@ export class DatabaseJobQueue implements JobQueue {
   constructor(
     private readonly database: DatabaseHandle,
     private readonly clock: Clock,
+    private readonly leaseMs: number = DEFAULT_LEASE_MS,
   ) {}
 
   async enqueue(job: JobRequest, tx?: DbOrTx): Promise<void> {
@@ -53,7 +55,7 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   createWorker(handlers: Record<string, JobHandler>, logger: Logger): JobWorker {
-    return new DatabaseJobWorker(this, this.database, this.clock, handlers, logger);
+    return new DatabaseJobWorker(this, this.database, this.clock, handlers, logger, this.leaseMs);
   }
 }
 
@@ -71,6 +73,7 @@ class DatabaseJobWorker implements JobWorker {
     private readonly clock: Clock,
     private readonly handlers: Record<string, JobHandler>,
     private readonly logger: Logger,
+    private readonly leaseMs: number,
   ) {}
 
   start(): void {
@@ -127,7 +130,7 @@ class DatabaseJobWorker implements JobWorker {
       .updateTable('jobs')
       .set((eb) => ({
         locked_by: this.workerId,
-        locked_until: now + LEASE_MS,
+        locked_until: now + this.leaseMs,
         attempts: eb('attempts', '+', 1),
       }))
       .where('id', '=', candidate)
@@ -152,10 +155,29 @@ class DatabaseJobWorker implements JobWorker {
         .execute();
       return true;
     }
+    // Renew the lease while the handler runs, so only a dead (or frozen) worker loses its job to another.
+    const heartbeat = setInterval(
+      () => {
+        this.database.db
+          .updateTable('jobs')
+          .set({ locked_until: this.clock.now().getTime() + this.leaseMs })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.workerId)
+          .execute()
+          .catch((error) => log.warn({ err: error }, 'could not renew the job lease'));
+      },
+      Math.max(250, Math.floor(this.leaseMs / 3)),
+    );
     try {
       await handler(JSON.parse(job.payload) as Record<string, unknown>, { jobId: job.id, attempt: job.attempts });
-      await this.database.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+      clearInterval(heartbeat);
+      await this.database.db
+        .deleteFrom('jobs')
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.workerId)
+        .execute();
     } catch (error) {
+      clearInterval(heartbeat);
       const retryAt =
         error instanceof RetryJobAt
           ? error.runAt
@@ -164,7 +186,11 @@ class DatabaseJobWorker implements JobWorker {
             : null;
       if (retryAt === null) {
         log.error({ err: error }, 'job failed for the last time; dropped');
-        await this.database.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+        await this.database.db
+          .deleteFrom('jobs')
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.workerId)
+          .execute();
       } else {
         if (!(error instanceof RetryJobAt)) log.warn({ err: error, retryAt }, 'job failed; will retry');
         await this.database.db
@@ -178,6 +204,7 @@ class DatabaseJobWorker implements JobWorker {
             ...(error instanceof RetryJobAt ? { attempts: job.attempts - 1 } : {}),
           })
           .where('id', '=', job.id)
+          .where('locked_by', '=', this.workerId)
           .execute();
       }
     }

@@ -141,11 +141,19 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
     }
 
     const attempt = message.delivery_attempts + 1;
-    await deps.db
+    // Compare-and-set on the attempt counter: if another worker moved this message on since we read it,
+    // it owns the delivery and we must not post.
+    const claimed = await deps.db
       .updateTable('messages')
       .set({ delivery_status: 'sending', delivery_attempts: attempt })
       .where('id', '=', messageId)
-      .execute();
+      .where('delivery_attempts', '=', message.delivery_attempts)
+      .where('delivery_status', 'in', ['queued', 'sending'])
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      log.warn('another worker is delivering this message; leaving it');
+      return;
+    }
     publish('sending');
 
     try {
