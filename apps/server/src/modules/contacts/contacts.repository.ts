@@ -1,5 +1,6 @@
 import type { NetworkAccount } from '@guichet/connectors';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import type { NewRow } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 
 export interface ResolvedIdentity {
@@ -7,59 +8,102 @@ export interface ResolvedIdentity {
   contactId: string;
 }
 
+const CHUNK = 400;
+
 /**
- * Finds the contact behind a network account, creating both on first sight, and refreshes the profile
- * fields the network just told us (handle and name change; followers move).
+ * Finds the contacts behind network accounts, creating contact + identity on first sight, and refreshes
+ * the profile fields the network just told us (handles and names change; followers move). Set-based: one
+ * lookup, one insert per table, and an update only for profiles that changed. The last occurrence of an
+ * account in `accounts` wins.
  */
-export async function upsertIdentity(
+export async function upsertIdentities(
   db: DbOrTx,
-  input: { workspaceId: string; network: 'x' | 'bluesky' | 'mastodon'; account: NetworkAccount; now: number },
-): Promise<ResolvedIdentity> {
-  const { account, now } = input;
-  const existing = await db
-    .selectFrom('identities')
-    .select(['id', 'contact_id', 'handle', 'name', 'avatar_url', 'followers_count', 'verified', 'description'])
-    .where('workspace_id', '=', input.workspaceId)
-    .where('network', '=', input.network)
-    .where('external_id', '=', account.externalId)
-    .executeTakeFirst();
-  const profile = {
-    handle: account.handle,
-    name: account.name || account.handle,
-    avatar_url: account.avatarUrl ?? existing?.avatar_url ?? null,
-    description: account.description ?? existing?.description ?? null,
-    followers_count: account.followersCount ?? existing?.followers_count ?? null,
-    verified: account.verified === undefined ? (existing?.verified ?? 0) : account.verified ? 1 : 0,
-  };
-  if (existing) {
-    const changed = (Object.keys(profile) as (keyof typeof profile)[]).some((k) => profile[k] !== existing[k]);
-    if (changed) {
-      await db
-        .updateTable('identities')
-        .set({ ...profile, updated_at: now })
-        .where('id', '=', existing.id)
-        .execute();
-    }
-    return { identityId: existing.id, contactId: existing.contact_id };
+  input: { workspaceId: string; network: 'x' | 'bluesky' | 'mastodon'; accounts: NetworkAccount[]; now: number },
+): Promise<Map<string, ResolvedIdentity>> {
+  const { now } = input;
+  const latest = new Map<string, NetworkAccount>();
+  for (const account of input.accounts) latest.set(account.externalId, account);
+  const externalIds = [...latest.keys()];
+  const resolved = new Map<string, ResolvedIdentity>();
+  const existing: Awaited<ReturnType<typeof selectIdentities>> = [];
+  for (let i = 0; i < externalIds.length; i += CHUNK) {
+    existing.push(...(await selectIdentities(db, input.workspaceId, input.network, externalIds.slice(i, i + CHUNK))));
   }
-  const contactId = newId(now);
-  const identityId = newId(now);
-  await db
-    .insertInto('contacts')
-    .values({ id: contactId, workspace_id: input.workspaceId, name: profile.name, created_at: now, updated_at: now })
-    .execute();
-  await db
-    .insertInto('identities')
-    .values({
+  const byExternal = new Map(existing.map((row) => [row.external_id, row]));
+
+  const newContacts: NewRow<'contacts'>[] = [];
+  const newIdentities: NewRow<'identities'>[] = [];
+  for (const [externalId, account] of latest) {
+    const row = byExternal.get(externalId);
+    const profile = {
+      handle: account.handle,
+      name: account.name || account.handle,
+      avatar_url: account.avatarUrl ?? row?.avatar_url ?? null,
+      description: account.description ?? row?.description ?? null,
+      followers_count: account.followersCount ?? row?.followers_count ?? null,
+      verified: account.verified === undefined ? (row?.verified ?? 0) : account.verified ? 1 : 0,
+    };
+    if (row) {
+      resolved.set(externalId, { identityId: row.id, contactId: row.contact_id });
+      const changed = (Object.keys(profile) as (keyof typeof profile)[]).some((k) => profile[k] !== row[k]);
+      if (changed)
+        await db
+          .updateTable('identities')
+          .set({ ...profile, updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      continue;
+    }
+    const contactId = newId(now);
+    const identityId = newId(now);
+    newContacts.push({
+      id: contactId,
+      workspace_id: input.workspaceId,
+      name: profile.name,
+      created_at: now,
+      updated_at: now,
+    });
+    newIdentities.push({
       id: identityId,
       workspace_id: input.workspaceId,
       contact_id: contactId,
       network: input.network,
-      external_id: account.externalId,
+      external_id: externalId,
       ...profile,
       created_at: now,
       updated_at: now,
-    })
+    });
+    resolved.set(externalId, { identityId, contactId });
+  }
+  for (let i = 0; i < newContacts.length; i += CHUNK) {
+    await db
+      .insertInto('contacts')
+      .values(newContacts.slice(i, i + CHUNK))
+      .execute();
+    await db
+      .insertInto('identities')
+      .values(newIdentities.slice(i, i + CHUNK))
+      .execute();
+  }
+  return resolved;
+}
+
+function selectIdentities(db: DbOrTx, workspaceId: string, network: string, externalIds: string[]) {
+  return db
+    .selectFrom('identities')
+    .select([
+      'id',
+      'contact_id',
+      'external_id',
+      'handle',
+      'name',
+      'avatar_url',
+      'followers_count',
+      'verified',
+      'description',
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('network', '=', network as 'x')
+    .where('external_id', 'in', externalIds)
     .execute();
-  return { identityId, contactId };
 }

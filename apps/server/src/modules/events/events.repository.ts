@@ -14,7 +14,13 @@ export interface EventRecord {
 
 /** Events are written in the same transaction as the change they describe, never after. */
 export async function recordEvents(tx: DbOrTx, events: EventRecord[]): Promise<void> {
-  if (events.length === 0) return;
+  // Chunked: one multi-row INSERT per 400 events stays under both databases' bound-parameter limits.
+  for (let i = 0; i < events.length; i += 400) {
+    await insertEvents(tx, events.slice(i, i + 400));
+  }
+}
+
+async function insertEvents(tx: DbOrTx, events: EventRecord[]): Promise<void> {
   await tx
     .insertInto('events')
     .values(

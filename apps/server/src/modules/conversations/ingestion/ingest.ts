@@ -2,13 +2,16 @@ import type { InboundItem } from '@guichet/connectors';
 import { sql } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../../platform/db/database.ts';
-import type { Row } from '../../../platform/db/schema.ts';
+import type { NewRow, Row } from '../../../platform/db/schema.ts';
 import { newId } from '../../../platform/ids.ts';
 import { writeCursor } from '../../channels/channels.repository.ts';
-import { upsertIdentity } from '../../contacts/contacts.repository.ts';
-import { recordEvents, type EventRecord } from '../../events/events.repository.ts';
+import { upsertIdentities } from '../../contacts/contacts.repository.ts';
+import type { EventRecord } from '../../events/events.repository.ts';
+import { recordEvents } from '../../events/events.repository.ts';
 
 export const PREVIEW_LENGTH = 140;
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 400;
 
 export interface IngestBatch {
   channel: Row<'channels'>;
@@ -32,219 +35,344 @@ export function previewOf(text: string): string {
   return flat.length > PREVIEW_LENGTH ? flat.slice(0, PREVIEW_LENGTH - 1) + '…' : flat;
 }
 
-async function findOrCreateConversation(
+async function insertChunked<T extends 'messages' | 'cases' | 'case_conversations' | 'conversations'>(
   tx: DbOrTx,
-  channel: Row<'channels'>,
-  item: InboundItem,
-  now: number,
-): Promise<string> {
-  const found = await tx
-    .selectFrom('conversations')
-    .select('id')
-    .where('channel_id', '=', channel.id)
-    .where('visibility', '=', item.visibility)
-    .where('external_id', '=', item.conversationExternalId)
-    .executeTakeFirst();
-  if (found) return found.id;
-  const id = newId(now);
-  await tx
-    .insertInto('conversations')
-    .values({
-      id,
-      workspace_id: channel.workspace_id,
-      channel_id: channel.id,
-      visibility: item.visibility,
-      external_id: item.conversationExternalId,
-      created_at: now,
-    })
-    .execute();
-  return id;
+  table: T,
+  rows: NewRow<T>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await tx
+      .insertInto(table)
+      .values(rows.slice(i, i + INSERT_CHUNK) as never)
+      .execute();
+  }
 }
 
-/**
- * Which case an inbound message belongs to: the case already holding its conversation (a third party in
- * the thread stays in that case, attributed to themselves), else the customer's open case on this channel
- * (so their DM and public thread are one case), else a new case. A resolved case is reopened.
- */
-async function attachToCase(
-  tx: DbOrTx,
-  input: { channel: Row<'channels'>; conversationId: string; contactId: string; item: InboundItem; now: number },
-): Promise<{ caseId: string; events: EventRecord[] }> {
-  const { channel, conversationId, contactId, item, now } = input;
-  const base = { workspaceId: channel.workspace_id, actor: { type: 'system' as const }, occurredAt: now };
-  const linked = await tx
-    .selectFrom('cases')
-    .innerJoin('case_conversations', 'case_conversations.case_id', 'cases.id')
-    .select(['cases.id', 'cases.status'])
-    .where('case_conversations.conversation_id', '=', conversationId)
-    .orderBy('cases.opened_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const openForContact = linked
-    ? undefined
-    : await tx
-        .selectFrom('cases')
-        .select(['id', 'status'])
-        .where('contact_id', '=', contactId)
-        .where('channel_id', '=', channel.id)
-        .where('status', '!=', 'resolved')
-        .orderBy('last_message_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-  const existing = linked ?? openForContact;
-  if (existing) {
-    const events: EventRecord[] = [];
-    if (!linked) {
-      await tx
-        .insertInto('case_conversations')
-        .values({ case_id: existing.id, conversation_id: conversationId, linked_at: now })
-        .execute();
-      events.push({ ...base, type: 'case.conversation_linked', caseId: existing.id, subjectId: conversationId });
-    }
-    if (existing.status === 'resolved' || existing.status === 'pending' || existing.status === 'snoozed') {
-      await tx.updateTable('cases').set({ status: 'open', resolved_at: null }).where('id', '=', existing.id).execute();
-      events.push({
-        ...base,
-        type: existing.status === 'resolved' ? 'case.reopened' : 'case.status_changed',
-        caseId: existing.id,
-        payload: { from: existing.status, to: 'open', reason: 'inbound_message' },
-      });
-    }
-    return { caseId: existing.id, events };
-  }
-  const caseId = newId(now);
-  await tx
-    .insertInto('cases')
-    .values({
-      id: caseId,
-      workspace_id: channel.workspace_id,
-      channel_id: channel.id,
-      contact_id: contactId,
-      status: 'open',
-      priority: null,
-      assignee_agent_id: null,
-      team_id: null,
-      preview: previewOf(item.text),
-      message_count: 0,
-      opened_at: now,
-      last_message_at: item.createdAt.getTime(),
-      last_inbound_at: null,
-      first_response_at: null,
-      resolved_at: null,
-      updated_at: now,
-    })
-    .execute();
-  await tx
-    .insertInto('case_conversations')
-    .values({ case_id: caseId, conversation_id: conversationId, linked_at: now })
-    .execute();
-  return { caseId, events: [{ ...base, type: 'case.opened', caseId, payload: { contactId } }] };
+/** The state of one case while a batch is being attached, written back once at the end. */
+interface CaseDraft {
+  id: string;
+  isNew: boolean;
+  contactId: string;
+  status: Row<'cases'>['status'];
+  originalStatus: Row<'cases'>['status'];
+  openedAt: number;
+  preview: string;
+  added: number;
+  lastMessageAt: number;
+  lastInboundAt: number | null;
 }
 
 /**
  * Stores one page of inbound items in ONE transaction: dedupe by network id, drop echoes of our own posts,
- * upsert the author, thread into a conversation, attach to a case, advance the cursor, record events.
+ * upsert the authors, thread into conversations, attach to cases, advance the cursor, record events.
+ * Set-based: a fixed number of queries per page rather than per item, so a backlog ingests fast.
+ *
+ * Case rule: the case already holding the conversation (a third party in the thread stays in that case,
+ * attributed to themselves), else the author's open case on this channel (so their DM and public thread are
+ * one case), else a new case. A resolved, pending or snoozed case reopens.
  */
 export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestBatch): Promise<IngestResult> {
   const { channel } = batch;
   const now = deps.clock.now().getTime();
   return deps.db.transaction().execute(async (tx) => {
     const result: IngestResult = { stored: 0, duplicates: 0, echoes: 0, changedCaseIds: [] };
-    const changed = new Set<string>();
+
+    // 1. Echoes and duplicates (against the database and within the page).
+    const candidates: InboundItem[] = [];
+    const seen = new Set<string>();
     for (const item of batch.items) {
-      // The desk's own replies come back in timelines; they are already stored as outbound messages.
+      // The desk's own posts come back in timelines; its replies are already stored as outbound messages.
       if (channel.external_account_id && item.author.externalId === channel.external_account_id) {
         result.echoes += 1;
-        continue;
-      }
-      const duplicate = await tx
-        .selectFrom('messages')
-        .select('id')
-        .where('channel_id', '=', channel.id)
-        .where('external_id', '=', item.externalId)
-        .executeTakeFirst();
-      if (duplicate) {
+      } else if (seen.has(item.externalId)) {
         result.duplicates += 1;
-        continue;
+      } else {
+        seen.add(item.externalId);
+        candidates.push(item);
       }
-      const author = await upsertIdentity(tx, {
-        workspaceId: channel.workspace_id,
-        network: channel.network,
-        account: item.author,
-        now,
+    }
+    const existing = candidates.length
+      ? await tx
+          .selectFrom('messages')
+          .select('external_id')
+          .where('channel_id', '=', channel.id)
+          .where(
+            'external_id',
+            'in',
+            candidates.map((i) => i.externalId),
+          )
+          .execute()
+      : [];
+    const known = new Set(existing.map((m) => m.external_id));
+    const items = candidates.filter((i) => !known.has(i.externalId));
+    result.duplicates += candidates.length - items.length;
+    if (items.length === 0) {
+      if (batch.nextCursor) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
+      return result;
+    }
+
+    // 2. Authors.
+    const identities = await upsertIdentities(tx, {
+      workspaceId: channel.workspace_id,
+      network: channel.network,
+      accounts: items.map((i) => i.author),
+      now,
+    });
+
+    // 3. Conversations, keyed by visibility + network thread id.
+    const conversationKey = (visibility: string, externalId: string) => `${visibility}\u0000${externalId}`;
+    const conversations = new Map<string, string>();
+    for (const visibility of ['public', 'direct'] as const) {
+      const ids = [...new Set(items.filter((i) => i.visibility === visibility).map((i) => i.conversationExternalId))];
+      if (ids.length === 0) continue;
+      const rows = await tx
+        .selectFrom('conversations')
+        .select(['id', 'external_id'])
+        .where('channel_id', '=', channel.id)
+        .where('visibility', '=', visibility)
+        .where('external_id', 'in', ids)
+        .execute();
+      for (const row of rows) conversations.set(conversationKey(visibility, row.external_id), row.id);
+    }
+    const newConversations: NewRow<'conversations'>[] = [];
+    for (const item of items) {
+      const key = conversationKey(item.visibility, item.conversationExternalId);
+      if (conversations.has(key)) continue;
+      const id = newId(now);
+      conversations.set(key, id);
+      newConversations.push({
+        id,
+        workspace_id: channel.workspace_id,
+        channel_id: channel.id,
+        visibility: item.visibility,
+        external_id: item.conversationExternalId,
+        created_at: now,
       });
-      const conversationId = await findOrCreateConversation(tx, channel, item, now);
-      const parent = item.inReplyToExternalId
-        ? await tx
-            .selectFrom('messages')
-            .select('id')
-            .where('channel_id', '=', channel.id)
-            .where('external_id', '=', item.inReplyToExternalId)
-            .executeTakeFirst()
-        : undefined;
-      const { caseId, events } = await attachToCase(tx, {
-        channel,
-        conversationId,
-        contactId: author.contactId,
-        item,
-        now,
-      });
+    }
+    await insertChunked(tx, 'conversations', newConversations);
+
+    // 4. Parents already stored (parents inside this page are resolved as messages are assigned ids).
+    const parentIds = [...new Set(items.map((i) => i.inReplyToExternalId).filter((id): id is string => Boolean(id)))];
+    const messageIdByExternal = new Map<string, string>();
+    if (parentIds.length > 0) {
+      const parents = await tx
+        .selectFrom('messages')
+        .select(['id', 'external_id'])
+        .where('channel_id', '=', channel.id)
+        .where('external_id', 'in', parentIds)
+        .execute();
+      for (const p of parents) if (p.external_id) messageIdByExternal.set(p.external_id, p.id);
+    }
+
+    // 5. Cases: those holding these conversations, and the authors' open cases on this channel.
+    const conversationIds = [...new Set(conversations.values())];
+    const linkedRows = await tx
+      .selectFrom('case_conversations')
+      .innerJoin('cases', 'cases.id', 'case_conversations.case_id')
+      .select([
+        'case_conversations.conversation_id as conversationId',
+        'cases.id as id',
+        'cases.status as status',
+        'cases.contact_id as contactId',
+        'cases.opened_at as openedAt',
+        'cases.last_message_at as lastMessageAt',
+      ])
+      .where('case_conversations.conversation_id', 'in', conversationIds)
+      .orderBy('cases.opened_at', 'asc')
+      .execute();
+    const contactIds = [...new Set([...identities.values()].map((i) => i.contactId))];
+    const openRows = await tx
+      .selectFrom('cases')
+      .select(['id', 'status', 'contact_id as contactId', 'opened_at as openedAt', 'last_message_at as lastMessageAt'])
+      .where('channel_id', '=', channel.id)
+      .where('contact_id', 'in', contactIds)
+      .where('status', '!=', 'resolved')
+      .orderBy('last_message_at', 'asc')
+      .execute();
+
+    const drafts = new Map<string, CaseDraft>();
+    const draftOf = (row: {
+      id: string;
+      status: CaseDraft['status'];
+      contactId: string;
+      openedAt: number;
+      lastMessageAt: number;
+    }) => {
+      let draft = drafts.get(row.id);
+      if (!draft) {
+        draft = {
+          id: row.id,
+          isNew: false,
+          contactId: row.contactId,
+          status: row.status,
+          originalStatus: row.status,
+          openedAt: row.openedAt,
+          preview: '',
+          added: 0,
+          lastMessageAt: row.lastMessageAt,
+          lastInboundAt: null,
+        };
+        drafts.set(row.id, draft);
+      }
+      return draft;
+    };
+    // Ascending order above, so the last write wins: the newest case per conversation / per contact.
+    const caseByConversation = new Map<string, CaseDraft>();
+    for (const row of linkedRows) caseByConversation.set(row.conversationId, draftOf(row));
+    const openCaseByContact = new Map<string, CaseDraft>();
+    for (const row of openRows) openCaseByContact.set(row.contactId, draftOf(row));
+
+    const newLinks: NewRow<'case_conversations'>[] = [];
+    const newMessages: NewRow<'messages'>[] = [];
+    const events: EventRecord[] = [];
+    const base = { workspaceId: channel.workspace_id, occurredAt: now };
+
+    for (const item of items) {
+      const author = identities.get(item.author.externalId)!;
+      const conversationId = conversations.get(conversationKey(item.visibility, item.conversationExternalId))!;
+      let draft = caseByConversation.get(conversationId);
+      if (!draft) {
+        draft = openCaseByContact.get(author.contactId);
+        if (draft && draft.status === 'resolved') draft = undefined;
+        if (!draft) {
+          draft = {
+            id: newId(now),
+            isNew: true,
+            contactId: author.contactId,
+            status: 'open',
+            originalStatus: 'open',
+            openedAt: now,
+            preview: '',
+            added: 0,
+            lastMessageAt: 0,
+            lastInboundAt: null,
+          };
+          drafts.set(draft.id, draft);
+          events.push({
+            ...base,
+            type: 'case.opened',
+            caseId: draft.id,
+            actor: { type: 'system' },
+            payload: { contactId: author.contactId },
+          });
+        } else {
+          events.push({
+            ...base,
+            type: 'case.conversation_linked',
+            caseId: draft.id,
+            subjectId: conversationId,
+            actor: { type: 'system' },
+          });
+        }
+        newLinks.push({ case_id: draft.id, conversation_id: conversationId, linked_at: now });
+        caseByConversation.set(conversationId, draft);
+        openCaseByContact.set(author.contactId, draft);
+      }
+      if (draft.status !== 'open') {
+        events.push({
+          ...base,
+          type: draft.status === 'resolved' ? 'case.reopened' : 'case.status_changed',
+          caseId: draft.id,
+          actor: { type: 'system' },
+          payload: { from: draft.status, to: 'open', reason: 'inbound_message' },
+        });
+        draft.status = 'open';
+      }
+
       const messageId = newId(now);
       const createdAt = item.createdAt.getTime();
-      await tx
-        .insertInto('messages')
-        .values({
-          id: messageId,
-          workspace_id: channel.workspace_id,
-          channel_id: channel.id,
-          conversation_id: conversationId,
-          direction: 'inbound',
-          visibility: item.visibility,
-          kind: item.kind,
-          external_id: item.externalId,
-          in_reply_to_external_id: item.inReplyToExternalId ?? null,
-          in_reply_to_message_id: parent?.id ?? null,
-          author_identity_id: author.identityId,
-          author_agent_id: null,
-          text: item.text,
-          lang: item.lang ?? null,
-          url: item.url ?? null,
-          created_at: createdAt,
-          recorded_at: now,
-          delivery_status: null,
-          delivery_error: null,
-          delivery_attempts: 0,
-          idempotency_key: null,
-          raw: JSON.stringify(item.raw ?? null),
-        })
-        .execute();
-      await tx
-        .updateTable('cases')
-        .set((eb) => ({
-          preview: previewOf(item.text),
-          message_count: eb('message_count', '+', 1),
-          // Posts can arrive out of order (a fetched parent, a late page): keep the latest time.
-          last_message_at: sql<number>`case when last_message_at > ${createdAt} then last_message_at else ${createdAt} end`,
-          last_inbound_at: createdAt,
-          updated_at: now,
-        }))
-        .where('id', '=', caseId)
-        .execute();
+      messageIdByExternal.set(item.externalId, messageId);
+      newMessages.push({
+        id: messageId,
+        workspace_id: channel.workspace_id,
+        channel_id: channel.id,
+        conversation_id: conversationId,
+        direction: 'inbound',
+        visibility: item.visibility,
+        kind: item.kind,
+        external_id: item.externalId,
+        in_reply_to_external_id: item.inReplyToExternalId ?? null,
+        in_reply_to_message_id: item.inReplyToExternalId
+          ? (messageIdByExternal.get(item.inReplyToExternalId) ?? null)
+          : null,
+        author_identity_id: author.identityId,
+        author_agent_id: null,
+        text: item.text,
+        lang: item.lang ?? null,
+        url: item.url ?? null,
+        created_at: createdAt,
+        recorded_at: now,
+        delivery_status: null,
+        delivery_error: null,
+        delivery_attempts: 0,
+        idempotency_key: null,
+        raw: JSON.stringify(item.raw ?? null),
+      });
+      draft.added += 1;
+      // Posts can arrive out of order (a fetched parent, a resumed backlog): keep the latest as preview.
+      if (createdAt >= draft.lastMessageAt) {
+        draft.lastMessageAt = createdAt;
+        draft.preview = previewOf(item.text);
+      }
+      draft.lastInboundAt = Math.max(draft.lastInboundAt ?? 0, createdAt);
       events.push({
-        workspaceId: channel.workspace_id,
+        ...base,
         type: 'message.received',
-        caseId,
+        caseId: draft.id,
         subjectId: messageId,
         actor: { type: 'contact', id: author.contactId },
         payload: { kind: item.kind, visibility: item.visibility, externalId: item.externalId },
-        occurredAt: now,
       });
-      await recordEvents(tx, events);
-      changed.add(caseId);
-      result.stored += 1;
     }
+
+    // 6. Write everything back: new cases whole, touched cases in one update each.
+    const touched = [...drafts.values()].filter((d) => d.added > 0 || d.status !== d.originalStatus);
+    await insertChunked(
+      tx,
+      'cases',
+      touched
+        .filter((d) => d.isNew)
+        .map((d) => ({
+          id: d.id,
+          workspace_id: channel.workspace_id,
+          channel_id: channel.id,
+          contact_id: d.contactId,
+          status: d.status,
+          priority: null,
+          assignee_agent_id: null,
+          team_id: null,
+          preview: d.preview,
+          message_count: d.added,
+          opened_at: d.openedAt,
+          last_message_at: d.lastMessageAt,
+          last_inbound_at: d.lastInboundAt,
+          first_response_at: null,
+          resolved_at: null,
+          updated_at: now,
+        })),
+    );
+    for (const d of touched.filter((d) => !d.isNew)) {
+      await tx
+        .updateTable('cases')
+        .set((eb) => ({
+          status: d.status,
+          ...(d.status !== d.originalStatus ? { resolved_at: null } : {}),
+          message_count: eb('message_count', '+', d.added),
+          ...(d.preview ? { preview: d.preview } : {}),
+          last_message_at: sql<number>`case when last_message_at > ${d.lastMessageAt} then last_message_at else ${d.lastMessageAt} end`,
+          last_inbound_at: d.lastInboundAt,
+          updated_at: now,
+        }))
+        .where('id', '=', d.id)
+        .execute();
+    }
+    await insertChunked(tx, 'case_conversations', newLinks);
+    await insertChunked(tx, 'messages', newMessages);
+    await recordEvents(tx, events);
     if (batch.nextCursor) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
-    result.changedCaseIds = [...changed];
+
+    result.stored = items.length;
+    result.changedCaseIds = touched.map((d) => d.id);
     return result;
   });
 }
