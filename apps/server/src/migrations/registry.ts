@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
 import { migration0001Core } from './list/0001-core.ts';
-import { migration0002Console } from './list/0002-console.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -11,7 +10,7 @@ export interface Migration {
 }
 
 /** The explicit, ordered list. Append only. */
-export const migrations: Migration[] = [migration0001Core, migration0002Console];
+export const migrations: Migration[] = [migration0001Core];
 
 export interface MigrationReport {
   applied: string[];

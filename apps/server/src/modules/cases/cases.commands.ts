@@ -1,5 +1,4 @@
 import type { Message, ReplyRequest } from '@guichet/contracts';
-import twitterText from 'twitter-text';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -10,14 +9,6 @@ import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
-
-/** Another agent's reply to the same message this recently makes a second reply need confirming. */
-export const COLLISION_WINDOW_MS = 5 * 60_000;
-
-/** X counts posts by weight (most characters 1, CJK and emoji 2, any URL 23) against 280. */
-export function publicReplyTooLong(text: string): boolean {
-  return twitterText.parseTweet(text).weightedLength > 280;
-}
 
 export interface ReplyDeps {
   db: Db;
@@ -78,41 +69,8 @@ export async function replyToCase(
   if (answered.visibility === 'direct') {
     throw new AppError('reply.direct_not_supported', 'invalid', 'Replying by direct message is not available yet.');
   }
-  if (publicReplyTooLong(text)) {
-    // Threads are not sent yet: an over-long public reply is refused rather than cut by X.
-    throw new AppError('reply.too_long', 'invalid', 'A public reply holds at most 280 characters as X counts them.');
-  }
 
   const now = deps.clock.now().getTime();
-  if (!request.confirm) {
-    // Two agents must not answer the same post: a recent or still-travelling reply by someone else wins.
-    const rival = await deps.db
-      .selectFrom('messages')
-      .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
-      .select(['messages.id', 'messages.created_at', 'messages.delivery_status', 'agents.name'])
-      .where('messages.in_reply_to_message_id', '=', answered.id)
-      .where('messages.direction', '=', 'outbound')
-      .where('messages.author_agent_id', '!=', session.agentId)
-      .where((eb) =>
-        eb.or([
-          eb('messages.delivery_status', 'in', ['queued', 'sending']),
-          eb.and([
-            eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
-            eb('messages.delivery_status', '!=', 'failed'),
-          ]),
-        ]),
-      )
-      .orderBy('messages.created_at', 'desc')
-      .executeTakeFirst();
-    if (rival) {
-      throw new AppError(
-        'reply.already_answered',
-        'conflict',
-        `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
-        { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
-      );
-    }
-  }
   const messageId = newId(now);
   await deps.db.transaction().execute(async (tx) => {
     await tx

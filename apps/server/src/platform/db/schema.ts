@@ -149,9 +149,6 @@ export interface CasesTable {
   first_response_at: number | null;
   resolved_at: number | null;
   updated_at: number;
-  /** Set while snoozed: when the case comes back to the queue (0002-console). */
-  snoozed_until: number | null;
-  snooze_reminder: string | null;
 }
 
 export interface CaseConversationsTable {
@@ -186,18 +183,6 @@ export interface CaseTagsTable {
 export interface ContactTagsTable {
   contact_id: string;
   tag_id: string;
-}
-
-export interface TemplatesTable {
-  id: string;
-  workspace_id: string;
-  name: string;
-  shortcut: string;
-  language: 'fr' | 'en' | null;
-  body: string;
-  created_by: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 export interface EventsTable {
@@ -246,7 +231,6 @@ export interface Database {
   tags: TagsTable;
   case_tags: CaseTagsTable;
   contact_tags: ContactTagsTable;
-  templates: TemplatesTable;
   events: EventsTable;
   jobs: JobsTable;
 }
