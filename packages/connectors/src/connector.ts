@@ -123,6 +123,18 @@ export interface Connector {
   findPublishedReply(request: PublishReplyRequest & { since: Date }): Promise<PublishedPost | null>;
   /** Public link to a post. */
   postUrl(account: { handle: string }, externalId: string): string;
+  /** Private messages to and from the account, oldest first, after the cursor (when `directMessages`). */
+  fetchDirectMessages?(request: FetchMentionsRequest): Promise<FetchResult>;
+  /** Sends a private message. Throws ConnectorError. */
+  sendDirectMessage?(request: SendDirectMessageRequest): Promise<PublishedPost>;
+  /** Like findPublishedReply, for a private message: finds ours to that person with this text, if any. */
+  findSentDirectMessage?(request: SendDirectMessageRequest & { since: Date }): Promise<PublishedPost | null>;
+}
+
+export interface SendDirectMessageRequest {
+  /** The person written to (their account id on the network). */
+  recipientExternalId: string;
+  text: string;
 }
 
 /** How a channel's stored settings become a live connector. */

@@ -39,6 +39,8 @@ export interface Config {
     adminKey: string | undefined;
   };
   pollIntervalSeconds: number;
+  /** X allows 15 DM reads per 15 minutes per account. */
+  dmPollIntervalSeconds: number;
   /** How long a worker owns a claimed job without renewing it; a killed worker's jobs return after it. */
   jobLeaseSeconds: number;
   webDistDir: string;
@@ -89,6 +91,7 @@ const envSchema = z.object({
     .default('acme_sav'),
   GUICHET_POLL_INTERVAL: positiveSeconds.optional(),
   GUICHET_JOB_LEASE_SECONDS: positiveSeconds.default(30),
+  GUICHET_DM_POLL_INTERVAL: positiveSeconds.default(65),
 });
 
 function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig {
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     // The sandbox costs nothing, so poll it often (within its 300 requests per 15 min); a real account defaults to a thrifty minute.
     pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 5 : 60),
     jobLeaseSeconds: e.GUICHET_JOB_LEASE_SECONDS,
+    dmPollIntervalSeconds: e.GUICHET_DM_POLL_INTERVAL,
     webDistDir: path.resolve(import.meta.dirname, '../../../web/dist'),
   };
 }

@@ -7,7 +7,7 @@ import type { JobWorker } from '../platform/jobs/job-queue.ts';
 export function buildWorker(deps: AppDeps): JobWorker {
   return deps.jobs.createWorker(
     {
-      [POLL_CHANNEL]: pollChannelJob(deps),
+      [POLL_CHANNEL]: pollChannelJob({ ...deps, dmPollIntervalMs: deps.config.dmPollIntervalSeconds * 1000 }),
       [DELIVER_MESSAGE]: deliverMessageJob(deps),
     },
     deps.logger.child({ role: 'worker' }),

@@ -54,8 +54,36 @@ export interface XTimelineOptions {
   maxResults: number;
 }
 
+/** A DM event as v2 returns it (only MessageCreate events carry text). */
+export interface XDmEvent {
+  id: string;
+  event_type: 'MessageCreate' | 'ParticipantsJoin' | 'ParticipantsLeave' | string;
+  text?: string;
+  sender_id?: string;
+  dm_conversation_id?: string;
+  created_at?: string;
+  participant_ids?: string[];
+}
+
+export interface XDmPage {
+  data: XDmEvent[];
+  includes: { users: XUser[] };
+  meta: { resultCount: number; nextToken?: string };
+}
+
+export interface XDmListOptions {
+  paginationToken?: string | undefined;
+  /** 1–100. */
+  maxResults: number;
+}
+
 export interface XClient {
   me(): Promise<XUser>;
+  /** The account's DM events, newest first (GET /2/dm_events). */
+  dmEvents(options: XDmListOptions): Promise<XDmPage>;
+  /** One-to-one conversation with a person, newest first. */
+  dmEventsWith(participantId: string, options: XDmListOptions): Promise<XDmPage>;
+  sendDm(participantId: string, text: string): Promise<{ dmConversationId: string; dmEventId: string }>;
   mentions(userId: string, options: XTimelineOptions): Promise<XPage>;
   userTweets(userId: string, options: XTimelineOptions): Promise<XPage>;
   reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
@@ -203,6 +231,38 @@ function toPage(result: Partial<TweetV2PaginableTimelineResult> & { data?: unkno
   };
 }
 
+export const X_DM_EVENT_FIELDS = [
+  'id',
+  'text',
+  'event_type',
+  'created_at',
+  'sender_id',
+  'dm_conversation_id',
+  'participant_ids',
+];
+
+function dmQuery(o: XDmListOptions): Record<string, string | number> {
+  const q: Record<string, string | number> = {
+    max_results: o.maxResults,
+    event_types: 'MessageCreate',
+    'dm_event.fields': X_DM_EVENT_FIELDS.join(','),
+    expansions: 'sender_id',
+    'user.fields': X_USER_FIELDS.join(','),
+  };
+  if (o.paginationToken) q.pagination_token = o.paginationToken;
+  return q;
+}
+
+function toDmPage(result: { data?: unknown; includes?: { users?: unknown }; meta?: unknown }): XDmPage {
+  const meta = (result.meta ?? {}) as { result_count?: number; next_token?: string };
+  const data = Array.isArray(result.data) ? (result.data as XDmEvent[]) : [];
+  return {
+    data,
+    includes: { users: (Array.isArray(result.includes?.users) ? result.includes.users : []) as XUser[] },
+    meta: { resultCount: meta.result_count ?? data.length, ...(meta.next_token ? { nextToken: meta.next_token } : {}) },
+  };
+}
+
 function timelineQuery(o: XTimelineOptions): Record<string, string | number> {
   const q: Record<string, string | number> = {
     max_results: o.maxResults,
@@ -253,6 +313,17 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
         });
         if (!res.data) throw new XApiError('X returned no user for /2/users/me', { status: 401, body: res });
         return res.data;
+      }),
+    dmEvents: (o) => call(async () => toDmPage(await v2.get('dm_events', dmQuery(o)))),
+    dmEventsWith: (participantId, o) =>
+      call(async () => toDmPage(await v2.get(`dm_conversations/with/${participantId}/dm_events`, dmQuery(o)))),
+    sendDm: (participantId, text) =>
+      call(async () => {
+        const res = await v2.post<{ data: { dm_conversation_id: string; dm_event_id: string } }>(
+          `dm_conversations/with/${participantId}/messages`,
+          { text },
+        );
+        return { dmConversationId: res.data.dm_conversation_id, dmEventId: res.data.dm_event_id };
       }),
     mentions: (userId, o) => call(async () => toPage(await v2.get(`users/${userId}/mentions`, timelineQuery(o)))),
     userTweets: (userId, o) => call(async () => toPage(await v2.get(`users/${userId}/tweets`, timelineQuery(o)))),

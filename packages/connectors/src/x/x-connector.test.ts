@@ -8,7 +8,7 @@ import { ConnectorRegistry } from '../registry.ts';
 import { describeConnectorConformance } from '../testing/conformance.ts';
 import { createTwitterApiXClient, XApiError, type XClient, type XCredentials } from './x-client.ts';
 import { createXConnector, toConnectorError, xConnectorFactory } from './x-connector.ts';
-import { mapXTweet } from './x-mappers.ts';
+import { mapXTweet, snowflakeDate } from './x-mappers.ts';
 
 interface World {
   sandbox: XSandbox;
@@ -336,6 +336,9 @@ describe('XClient seam', () => {
         });
       },
       tweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+      dmEvents: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
+      dmEventsWith: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
+      sendDm: async () => ({ dmConversationId: '1-2', dmEventId: '2090439504425914999' }),
     };
     const x = createXConnector({ client: fake });
     const res = await x.fetchMentions({ cursor: null });
@@ -343,5 +346,70 @@ describe('XClient seam', () => {
     await expect(x.publishReply({ text: 'hi', inReplyToExternalId: '2090439504425914385' })).rejects.toMatchObject({
       reason: 'x.duplicate_content',
     });
+  });
+});
+
+describe('X direct messages', () => {
+  const users = [
+    { id: '1', name: 'Acme', username: 'acme' },
+    { id: '2', name: 'Jane', username: 'jane' },
+  ];
+  const event = (id: string, sender: string, text: string) => ({
+    id,
+    event_type: 'MessageCreate',
+    text,
+    sender_id: sender,
+    dm_conversation_id: '1-2',
+    created_at: snowflakeDate(id).toISOString(),
+  });
+  // Newest first, two pages, as GET /2/dm_events answers.
+  const pages = [
+    [event('2090439504425915003', '2', 'third'), event('2090439504425915002', '1', 'our answer')],
+    [event('2090439504425915001', '2', 'second'), event('2090439504425915000', '2', 'first')],
+  ];
+  const client: XClient = {
+    me: async () => users[0]!,
+    mentions: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+    userTweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+    reply: async () => ({ id: '1', text: '' }),
+    tweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+    dmEvents: async ({ paginationToken }) => {
+      const index = paginationToken ? Number(paginationToken) : 0;
+      return {
+        data: pages[index] ?? [],
+        includes: { users },
+        meta: {
+          resultCount: pages[index]?.length ?? 0,
+          ...(index + 1 < pages.length ? { nextToken: String(index + 1) } : {}),
+        },
+      };
+    },
+    dmEventsWith: async () => ({ data: pages.flat(), includes: { users }, meta: { resultCount: 4 } }),
+    sendDm: async () => ({ dmConversationId: '1-2', dmEventId: '2090439504425915004' }),
+  };
+  const x = createXConnector({ client });
+
+  it('reads every page down to the cursor, oldest first, without our own messages', async () => {
+    const all = await x.fetchDirectMessages!({ cursor: null });
+    expect(all.items.map((i) => i.text)).toEqual(['first', 'second', 'third']);
+    expect(all.items[0]).toMatchObject({
+      kind: 'direct_message',
+      visibility: 'direct',
+      conversationExternalId: '1-2',
+      author: { handle: 'jane' },
+      url: 'https://x.com/messages/1-2',
+    });
+    expect(all.nextCursor).toBe('2090439504425915003');
+    const after = await x.fetchDirectMessages!({ cursor: '2090439504425915001' });
+    expect(after.items.map((i) => i.text)).toEqual(['third']);
+    expect(await x.fetchDirectMessages!({ cursor: '2090439504425915003' })).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('finds a message we already sent, so a retry does not send it twice', async () => {
+    const since = new Date(snowflakeDate('2090439504425915000').getTime() - 1000);
+    expect(await x.findSentDirectMessage!({ recipientExternalId: '2', text: 'our answer', since })).toMatchObject({
+      externalId: '2090439504425915002',
+    });
+    expect(await x.findSentDirectMessage!({ recipientExternalId: '2', text: 'never sent', since })).toBeNull();
   });
 });

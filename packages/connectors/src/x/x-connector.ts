@@ -11,7 +11,8 @@ import {
   type PublishReplyRequest,
 } from '../connector.ts';
 import { createTwitterApiXClient, XApiError, type XClient, type XCredentials, type XTweet } from './x-client.ts';
-import { mapXTweet, mapXUser, snowflakeDate, xDisplayText, xPostUrl } from './x-mappers.ts';
+import { createXDirectMessages } from './x-dms.ts';
+import { mapXTweet, mapXUser, sameText, snowflakeDate, xDisplayText, xPostUrl } from './x-mappers.ts';
 
 export const X_SELF_SERVE_CAPABILITIES: ConnectorCapabilities = {
   directMessages: true,
@@ -65,6 +66,7 @@ export function toConnectorError(err: unknown): ConnectorError {
   if (/duplicate content/i.test(detail)) return rejected('x.duplicate_content');
   if (/text is too long/i.test(detail)) return rejected('x.text_too_long');
   if (/deleted or not visible/i.test(detail)) return rejected('x.target_unavailable');
+  if (/direct message|receive messages|DMs? from/i.test(detail)) return rejected('x.dm_not_allowed');
   if (status === 402) return rejected('x.credits_depleted');
   return rejected('x.request_rejected');
 }
@@ -128,29 +130,8 @@ function minId(ids: string[]): string | undefined {
 
 // ---- text matching for findPublishedReply -------------------------------------------------------------
 
-function unescapeX(text: string): string {
-  // X escapes these three in v2 `text`.
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-function normalise(text: string): string {
-  return unescapeX(text).normalize('NFC').replace(/\s+/g, ' ').trim();
-}
-
-function withoutUrls(text: string): string {
-  return text
-    .replace(/https?:\/\/\S+/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 function sameReplyText(tweet: XTweet, wanted: string): boolean {
-  const target = normalise(wanted);
-  const candidates = [normalise(xDisplayText(tweet)), normalise(tweet.text)];
-  if (candidates.includes(target)) return true;
-  // X rewrites links to t.co; compare without links rather than miss our own post and publish twice.
-  const bare = withoutUrls(target);
-  return bare !== '' && target !== bare && candidates.some((c) => withoutUrls(c) === bare);
+  return sameText([xDisplayText(tweet), tweet.text], wanted);
 }
 
 // ---- connector ----------------------------------------------------------------------------------------
@@ -267,6 +248,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
     publishReply,
     findPublishedReply,
     postUrl: (account, externalId) => xPostUrl(account.handle, externalId),
+    ...createXDirectMessages({ client, whoAmI, pageBudget, guarded }),
   };
 }
 

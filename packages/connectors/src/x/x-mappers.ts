@@ -66,3 +66,31 @@ export function mapXTweet(tweet: XTweet, includes: XPage['includes'], selfId: st
     },
   };
 }
+
+// ---- text matching: is this post/message on X the one we sent? ------------------------------------------
+
+function unescapeX(text: string): string {
+  // X escapes these three in v2 `text`.
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function normalise(text: string): string {
+  return unescapeX(text).normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+function withoutUrls(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether one of X's renderings of a text is the text we sent (after X's escaping and link rewriting). */
+export function sameText(candidates: string[], wanted: string): boolean {
+  const target = normalise(wanted);
+  const normalised = candidates.map(normalise);
+  if (normalised.includes(target)) return true;
+  // X rewrites links to t.co; compare without links rather than miss our own post and publish twice.
+  const bare = withoutUrls(target);
+  return bare !== '' && target !== bare && normalised.some((c) => withoutUrls(c) === bare);
+}

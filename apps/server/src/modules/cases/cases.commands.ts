@@ -66,10 +66,6 @@ export async function replyToCase(
         : 'This case has no customer post to answer.',
     );
   }
-  if (answered.visibility === 'direct') {
-    throw new AppError('reply.direct_not_supported', 'invalid', 'Replying by direct message is not available yet.');
-  }
-
   const now = deps.clock.now().getTime();
   const messageId = newId(now);
   await deps.db.transaction().execute(async (tx) => {

@@ -1,16 +1,18 @@
-import { ConnectorError } from '@guichet/connectors';
+import { ConnectorError, type Connector, type FetchMentionsRequest, type FetchResult } from '@guichet/connectors';
 import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { Row } from '../../platform/db/schema.ts';
 import { RetryJobAt, type JobHandler } from '../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestBatch } from '../conversations/ingestion/ingest.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
-import { findChannel, readCursor, setChannelHealth } from './channels.repository.ts';
+import { findChannel, readCursorRow, setChannelHealth } from './channels.repository.ts';
 
 export const POLL_CHANNEL = 'poll-channel';
 export const MENTIONS_FEED = 'mentions';
+export const DMS_FEED = 'dms';
 
 /** How far back the very first poll of a new channel looks, so day one is not an empty queue. */
 const FIRST_POLL_BACKFILL_MS = 24 * 60 * 60_000;
@@ -22,6 +24,51 @@ export interface PollDeps {
   metrics: Metrics;
   realtime: RealtimeBus;
   connectors: ChannelConnectors;
+  /** X allows 15 DM reads per 15 minutes: the DM feed is read at most this often. */
+  dmPollIntervalMs: number;
+}
+
+interface Feed {
+  name: string;
+  /** Undefined when the connector cannot read this feed. */
+  fetch(connector: Connector): ((request: FetchMentionsRequest) => Promise<FetchResult>) | undefined;
+  minIntervalMs(deps: PollDeps): number;
+}
+
+const FEEDS: Feed[] = [
+  { name: MENTIONS_FEED, fetch: (c) => c.fetchMentions.bind(c), minIntervalMs: () => 0 },
+  {
+    name: DMS_FEED,
+    fetch: (c) => (c.capabilities.directMessages && c.fetchDirectMessages ? c.fetchDirectMessages.bind(c) : undefined),
+    minIntervalMs: (deps) => deps.dmPollIntervalMs,
+  },
+];
+
+async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Connector, feed: Feed, log: Logger) {
+  const fetch = feed.fetch(connector);
+  if (!fetch) return;
+  const now = deps.clock.now();
+  const cursorRow = await readCursorRow(deps.db, channel.id, feed.name);
+  if (cursorRow && now.getTime() - cursorRow.updated_at < feed.minIntervalMs(deps)) return;
+  const page = await fetch({
+    cursor: cursorRow?.value ?? null,
+    backfillSince: new Date(now.getTime() - FIRST_POLL_BACKFILL_MS),
+  });
+  const result = await ingestBatch(deps, {
+    channel,
+    feed: feed.name,
+    items: page.items,
+    // Rewriting an unchanged cursor records when the feed was last read (for the feed's pace).
+    nextCursor: page.nextCursor ?? cursorRow?.value ?? null,
+  });
+  deps.metrics.pollsTotal.labels(channel.network, feed.name, 'ok').inc();
+  deps.metrics.messagesIngested.labels(channel.network).inc(result.stored);
+  if (result.stored > 0)
+    log.info({ feed: feed.name, stored: result.stored, duplicates: result.duplicates }, 'inbound ingested');
+  const updatedAt = deps.clock.now().toISOString();
+  for (const caseId of result.changedCaseIds) {
+    deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
+  }
 }
 
 export function pollChannelJob(deps: PollDeps): JobHandler {
@@ -30,41 +77,33 @@ export function pollChannelJob(deps: PollDeps): JobHandler {
     if (!channel || channel.status === 'paused') return;
     const log = deps.logger.child({ channelId: channel.id, handle: channel.handle });
     const now = deps.clock.now();
+    let currentFeed = MENTIONS_FEED;
     try {
       const connector = deps.connectors.get(channel);
-      const cursor = await readCursor(deps.db, channel.id, MENTIONS_FEED);
-      const page = await connector.fetchMentions({
-        cursor,
-        backfillSince: new Date(now.getTime() - FIRST_POLL_BACKFILL_MS),
-      });
-      const result = await ingestBatch(deps, {
-        channel,
-        feed: MENTIONS_FEED,
-        items: page.items,
-        nextCursor: page.nextCursor,
-      });
-      deps.metrics.pollsTotal.labels(channel.network, MENTIONS_FEED, 'ok').inc();
-      deps.metrics.messagesIngested.labels(channel.network).inc(result.stored);
+      for (const feed of FEEDS) {
+        currentFeed = feed.name;
+        await pollFeed(deps, channel, connector, feed, log);
+      }
       if (channel.status !== 'active') {
         await setChannelHealth(deps.db, channel.id, { status: 'active', detail: null }, now.getTime());
       }
-      if (result.stored > 0) log.info({ stored: result.stored, duplicates: result.duplicates }, 'mentions ingested');
-      const updatedAt = deps.clock.now().toISOString();
-      for (const caseId of result.changedCaseIds) {
-        deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
-      }
     } catch (error) {
-      deps.metrics.pollsTotal.labels(channel.network, MENTIONS_FEED, 'error').inc();
+      deps.metrics.pollsTotal.labels(channel.network, currentFeed, 'error').inc();
       const detail = error instanceof Error ? error.message : String(error);
-      await setChannelHealth(deps.db, channel.id, { status: 'failing', detail: detail.slice(0, 500) }, now.getTime());
+      await setChannelHealth(
+        deps.db,
+        channel.id,
+        { status: 'failing', detail: `${currentFeed}: ${detail}`.slice(0, 500) },
+        now.getTime(),
+      );
       if (error instanceof ConnectorError && error.kind === 'rate_limited') {
         // The job stays pending until the window resets; its dedupe key keeps the scheduler from piling more.
         const retryAt = error.retryAt?.getTime() ?? now.getTime() + 60_000;
-        log.warn({ retryAt: new Date(retryAt).toISOString() }, 'mentions poll rate limited');
+        log.warn({ feed: currentFeed, retryAt: new Date(retryAt).toISOString() }, 'feed rate limited');
         throw new RetryJobAt(retryAt, 'rate limited');
       }
       // Other failures wait for the scheduler's next round; the health status tells the desk.
-      log.error({ err: error }, 'mentions poll failed');
+      log.error({ err: error, feed: currentFeed }, 'feed poll failed');
     }
   };
 }

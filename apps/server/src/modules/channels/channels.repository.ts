@@ -18,7 +18,16 @@ export async function readCursor(db: DbOrTx, channelId: string, feed: string): P
   return row?.value ?? null;
 }
 
-export async function writeCursor(db: DbOrTx, channelId: string, feed: string, value: string, now: number) {
+export function readCursorRow(db: DbOrTx, channelId: string, feed: string) {
+  return db
+    .selectFrom('cursors')
+    .select(['value', 'updated_at'])
+    .where('channel_id', '=', channelId)
+    .where('feed', '=', feed)
+    .executeTakeFirst();
+}
+
+export async function writeCursor(db: DbOrTx, channelId: string, feed: string, value: string | null, now: number) {
   await db
     .insertInto('cursors')
     .values({ channel_id: channelId, feed, value, updated_at: now })

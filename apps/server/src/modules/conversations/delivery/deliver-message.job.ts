@@ -1,7 +1,8 @@
-import { ConnectorError, type PublishedPost } from '@guichet/connectors';
+import { ConnectorError, type Connector, type PublishedPost } from '@guichet/connectors';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/database.ts';
+import type { Row } from '../../../platform/db/schema.ts';
 import { backoffMs } from '../../../platform/jobs/db-job-queue.ts';
 import { RetryJobAt, type JobHandler } from '../../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../../platform/metrics.ts';
@@ -11,6 +12,52 @@ import { findChannel } from '../../channels/channels.repository.ts';
 import { recordEvents } from '../../events/events.repository.ts';
 
 export const DELIVER_MESSAGE = 'deliver-message';
+
+interface Transport {
+  send(): Promise<PublishedPost>;
+  /** The copy of this message already on the network, if an earlier attempt got it there. */
+  findSent(since: Date): Promise<PublishedPost | null>;
+}
+
+/**
+ * A public message goes out as a reply to the post it answers; a direct one as a DM to the person who
+ * wrote the message it answers. The visibility was fixed when the agent wrote it and never changes here:
+ * a private answer can never go out publicly.
+ */
+async function outboundTransport(
+  db: Db,
+  connector: Connector,
+  message: Row<'messages'>,
+): Promise<Transport | { failure: { reason: string; detail: string } }> {
+  if (message.visibility === 'public') {
+    const inReplyToExternalId = message.in_reply_to_external_id;
+    if (!inReplyToExternalId)
+      return { failure: { reason: 'reply.no_target', detail: 'The reply has no post to answer.' } };
+    const request = { text: message.text, inReplyToExternalId };
+    return {
+      send: () => connector.publishReply(request),
+      findSent: (since) => connector.findPublishedReply({ ...request, since }),
+    };
+  }
+  const recipient = message.in_reply_to_message_id
+    ? await db
+        .selectFrom('messages')
+        .innerJoin('identities', 'identities.id', 'messages.author_identity_id')
+        .select('identities.external_id')
+        .where('messages.id', '=', message.in_reply_to_message_id)
+        .executeTakeFirst()
+    : undefined;
+  if (!recipient) return { failure: { reason: 'reply.no_recipient', detail: 'The direct message has no recipient.' } };
+  const { sendDirectMessage, findSentDirectMessage } = connector;
+  if (!connector.capabilities.directMessages || !sendDirectMessage || !findSentDirectMessage) {
+    return { failure: { reason: 'channel.no_direct_messages', detail: 'This channel cannot send direct messages.' } };
+  }
+  const request = { recipientExternalId: recipient.external_id, text: message.text };
+  return {
+    send: () => sendDirectMessage.call(connector, request),
+    findSent: (since) => findSentDirectMessage.call(connector, { ...request, since }),
+  };
+}
 
 /** After this many failed sends the message is marked failed and the agent decides. */
 const MAX_DELIVERY_ATTEMPTS = 8;
@@ -122,17 +169,14 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
     };
 
     const connector = deps.connectors.get(channel);
-    const request = { text: message.text, inReplyToExternalId: message.in_reply_to_external_id ?? '' };
-    if (!request.inReplyToExternalId) {
-      await markFailed('reply.no_target', 'The reply has no post to answer.');
+    const transport = await outboundTransport(deps.db, connector, message);
+    if ('failure' in transport) {
+      await markFailed(transport.failure.reason, transport.failure.detail);
       return;
     }
 
     if (message.delivery_status === 'sending') {
-      const existing = await connector.findPublishedReply({
-        ...request,
-        since: new Date(message.recorded_at - RECONCILE_MARGIN_MS),
-      });
+      const existing = await transport.findSent(new Date(message.recorded_at - RECONCILE_MARGIN_MS));
       if (existing) {
         log.warn({ externalId: existing.externalId }, 'reply was already on X; adopted instead of posting again');
         await markSent(existing, true);
@@ -157,7 +201,7 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
     publish('sending');
 
     try {
-      const post = await connector.publishReply(request);
+      const post = await transport.send();
       await markSent(post, false);
     } catch (error) {
       const connectorError = error instanceof ConnectorError ? error : null;

@@ -18,8 +18,11 @@ export interface IngestBatch {
   feed: string;
   /** Oldest first, as connectors return them. */
   items: InboundItem[];
-  /** Stored in the same transaction as the items: a crash never skips or repeats a page. */
-  nextCursor: string | null;
+  /**
+   * Stored in the same transaction as the items: a crash never skips or repeats a page. Undefined leaves
+   * the stored cursor alone; a value (even unchanged) is written and stamps when the feed was read.
+   */
+  nextCursor?: string | null | undefined;
 }
 
 export interface IngestResult {
@@ -107,7 +110,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
     const items = candidates.filter((i) => !known.has(i.externalId));
     result.duplicates += candidates.length - items.length;
     if (items.length === 0) {
-      if (batch.nextCursor) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
+      if (batch.nextCursor !== undefined) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
       return result;
     }
 
@@ -369,7 +372,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
     await insertChunked(tx, 'case_conversations', newLinks);
     await insertChunked(tx, 'messages', newMessages);
     await recordEvents(tx, events);
-    if (batch.nextCursor) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
+    if (batch.nextCursor !== undefined) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
 
     result.stored = items.length;
     result.changedCaseIds = touched.map((d) => d.id);

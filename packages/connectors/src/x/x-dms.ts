@@ -1,0 +1,123 @@
+import type {
+  FetchMentionsRequest,
+  FetchResult,
+  InboundItem,
+  NetworkAccount,
+  PublishedPost,
+  SendDirectMessageRequest,
+} from '../connector.ts';
+import type { XClient, XDmEvent, XUser } from './x-client.ts';
+import { mapXUser, sameText, snowflakeDate } from './x-mappers.ts';
+
+const DM_PAGE_SIZE = 100;
+
+export function xConversationUrl(dmConversationId: string): string {
+  return `https://x.com/messages/${dmConversationId}`;
+}
+
+const newerThan = (id: string, than: string) => BigInt(id) > BigInt(than);
+
+function mapDmEvent(event: XDmEvent, users: XUser[]): InboundItem {
+  const sender = users.find((u) => u.id === event.sender_id);
+  const author: NetworkAccount = sender
+    ? mapXUser(sender)
+    : {
+        externalId: event.sender_id ?? 'unknown',
+        handle: event.sender_id ?? 'unknown',
+        name: event.sender_id ?? 'unknown',
+      };
+  const conversation = event.dm_conversation_id ?? event.sender_id ?? event.id;
+  return {
+    kind: 'direct_message',
+    visibility: 'direct',
+    externalId: event.id,
+    conversationExternalId: conversation,
+    author,
+    text: event.text ?? '',
+    createdAt: event.created_at ? new Date(event.created_at) : snowflakeDate(event.id),
+    url: xConversationUrl(conversation),
+    raw: { event, sender: sender ?? null },
+  };
+}
+
+/**
+ * Direct messages on X (contract §9). GET /2/dm_events has no since_id: it pages newest first, so a fetch
+ * reads until it meets the cursor (the newest event id already stored). The limit is 15 requests per
+ * 15 minutes per user, so callers poll this feed far less often than mentions.
+ */
+export function createXDirectMessages(deps: {
+  client: XClient;
+  whoAmI: () => Promise<NetworkAccount>;
+  pageBudget: number;
+  guarded: <T>(work: () => Promise<T>) => Promise<T>;
+}) {
+  const { client, whoAmI, guarded } = deps;
+
+  async function fetchDirectMessages(request: FetchMentionsRequest): Promise<FetchResult> {
+    const me = await whoAmI();
+    return guarded(async () => {
+      const items: InboundItem[] = [];
+      let newest: string | undefined;
+      let token: string | undefined;
+      pages: for (let page = 0; page < deps.pageBudget; page++) {
+        const res = await client.dmEvents({ paginationToken: token, maxResults: DM_PAGE_SIZE });
+        for (const event of res.data) {
+          if (newest === undefined || newerThan(event.id, newest)) newest = event.id;
+          if (request.cursor && !newerThan(event.id, request.cursor)) break pages;
+          const createdAt = event.created_at ? new Date(event.created_at) : snowflakeDate(event.id);
+          if (!request.cursor && request.backfillSince && createdAt < request.backfillSince) break pages;
+          // Our own messages (sent from the desk or the X app) are not inbound work.
+          if (event.event_type !== 'MessageCreate' || event.sender_id === me.externalId) continue;
+          items.push(mapDmEvent(event, res.includes.users));
+        }
+        token = res.meta.nextToken;
+        if (!token) break;
+      }
+      items.sort((a, b) => (BigInt(a.externalId) < BigInt(b.externalId) ? -1 : 1));
+      const nextCursor = newest && (!request.cursor || newerThan(newest, request.cursor)) ? newest : null;
+      return { items, nextCursor };
+    });
+  }
+
+  async function sendDirectMessage(request: SendDirectMessageRequest): Promise<PublishedPost> {
+    return guarded(async () => {
+      const sent = await client.sendDm(request.recipientExternalId, request.text);
+      return {
+        externalId: sent.dmEventId,
+        createdAt: snowflakeDate(sent.dmEventId),
+        url: xConversationUrl(sent.dmConversationId),
+      };
+    });
+  }
+
+  async function findSentDirectMessage(
+    request: SendDirectMessageRequest & { since: Date },
+  ): Promise<PublishedPost | null> {
+    const me = await whoAmI();
+    return guarded(async () => {
+      let token: string | undefined;
+      for (let page = 0; page < deps.pageBudget; page++) {
+        const res = await client.dmEventsWith(request.recipientExternalId, {
+          paginationToken: token,
+          maxResults: DM_PAGE_SIZE,
+        });
+        for (const event of res.data) {
+          const createdAt = event.created_at ? new Date(event.created_at) : snowflakeDate(event.id);
+          if (createdAt < request.since) return null;
+          if (event.sender_id === me.externalId && sameText([event.text ?? ''], request.text)) {
+            return {
+              externalId: event.id,
+              createdAt,
+              url: xConversationUrl(event.dm_conversation_id ?? ''),
+            };
+          }
+        }
+        token = res.meta.nextToken;
+        if (!token) break;
+      }
+      return null;
+    });
+  }
+
+  return { fetchDirectMessages, sendDirectMessage, findSentDirectMessage };
+}
