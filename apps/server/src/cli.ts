@@ -95,30 +95,92 @@ agent
     ),
   );
 
+function positiveNumber(label: string, allowZero = false): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+      throw new InvalidArgumentError(`${label} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+    }
+    return n;
+  };
+}
+
 program
   .command('sandbox')
-  .description('run the built-in X sandbox on its own, for a desk in another process or for demos')
+  .description('run the built-in X sandbox on its own, for a desk in another process, demos or training')
   .option('--port <port>', 'port to listen on', '4100')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--brand <username>', 'brand account the simulated customer mentions', 'acme_sav')
-  .option('--interval <seconds>', 'seconds between simulated customer posts', '8')
+  .option('--brand <username>', 'brand account the simulated customers talk to', 'acme_sav')
+  .option(
+    '--rate <posts per minute>',
+    'simulated customer actions per minute (0: none)',
+    positiveNumber('--rate', true),
+    4,
+  )
+  .option('--seed <seed>', 'seed for the simulated customers, for a repeatable run')
+  .option('--replay <csv>', 'replay a Customer Support on Twitter CSV instead of simulated customers')
+  .option(
+    '--speed <factor>',
+    'time compression of the replay (60: an hour plays in a minute)',
+    positiveNumber('--speed'),
+    60,
+  )
   .option('--state <file>', 'where to keep the sandbox state between runs', './data/x-sandbox.json')
-  .action((options: { port: string; host: string; brand: string; interval: string; state: string }) =>
-    guarded(async () => {
-      const { createXSandbox, startCustomerSimulation } = await import('@guichet/x-sandbox');
-      const sandbox = createXSandbox({ stateFile: options.state, plan: 'self-serve' });
-      const { url } = await sandbox.listen(Number(options.port), options.host);
-      const { user, token } = sandbox.ensureUser({ username: options.brand, name: 'Acme — Service client' });
-      startCustomerSimulation(sandbox, { brandUsername: options.brand, intervalMs: Number(options.interval) * 1000 });
-      process.stdout.write(
-        [
+  .action(
+    (options: {
+      port: string;
+      host: string;
+      brand: string;
+      rate: number;
+      seed?: string;
+      replay?: string;
+      speed: number;
+      state: string;
+    }) =>
+      guarded(async () => {
+        const { createXSandbox, startScenario, startReplay } = await import('@guichet/x-sandbox');
+        const sandbox = createXSandbox({ stateFile: options.state, plan: 'self-serve', brandUsername: options.brand });
+        const { url } = await sandbox.listen(Number(options.port), options.host);
+        const { user, token } = sandbox.ensureUser({
+          username: options.brand,
+          name: 'Acme — Service client',
+          verified: true,
+        });
+        const lines = [
           `X sandbox listening at ${url}`,
           `Brand account @${user.username} (id ${user.id})`,
-          `Point a desk at it with: X_API_BASE_URL=${url} X_ACCESS_TOKEN=${token} GUICHET_SANDBOX=off`,
-          '',
-        ].join('\n'),
-      );
-    }),
+          `Point a desk at it with: X_API_BASE_URL=${url} X_ACCESS_TOKEN=${token} X_BEARER_TOKEN=${sandbox.issueAppBearer()} GUICHET_SANDBOX=off`,
+          `Sandbox page (timeline, DMs, post as a customer): ${url}/sandbox`,
+        ];
+        if (options.replay) {
+          const seedNote = options.seed !== undefined ? ' (--seed is ignored by a replay)' : '';
+          const replay = startReplay(sandbox, {
+            file: options.replay,
+            brandUsername: user.username,
+            speed: options.speed,
+          });
+          lines.push(
+            `Replaying ${replay.progress().total} posts from ${options.replay} at ${options.speed}×; ` +
+              `@${replay.ourBrand} plays @${user.username}${seedNote}`,
+          );
+          void replay.finished.then((p) =>
+            process.stdout.write(`Replay done: ${p.posted} posted, ${p.skipped} skipped.\n`),
+          );
+        } else if (options.rate > 0) {
+          const seed = options.seed ?? String(Date.now() % 1_000_000);
+          startScenario(sandbox, {
+            brandUsername: user.username,
+            postsPerMinute: options.rate,
+            seed,
+            onError: (error) => process.stderr.write(`simulated customer: ${String(error)}\n`),
+          });
+          lines.push(
+            `Simulated customers: ${options.rate} actions per minute, seed ${seed} (--seed ${seed} replays it)`,
+          );
+        }
+        process.stdout.write(lines.join('\n') + '\n');
+        // Simulation timers are unref'd: the listening server keeps the process alive.
+      }),
   );
 
 await program.parseAsync(process.argv);

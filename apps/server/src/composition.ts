@@ -60,6 +60,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         stateFile: path.join(config.dataDir, 'x-sandbox.json'),
         plan: 'self-serve',
         adminKey: config.sandbox.adminKey,
+        brandUsername: config.sandbox.brandUsername,
       });
       const { url } = await instance.listen(config.sandbox.port, '127.0.0.1');
       const simulation =
@@ -78,7 +79,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         },
       };
       cleanup.push(() => sandbox!.stop());
-      logger.info({ url, brand: config.sandbox.brandUsername }, 'built-in X sandbox running (no X account needed)');
+      logger.info(
+        { url, page: `${url}/sandbox`, brand: config.sandbox.brandUsername },
+        'built-in X sandbox running (no X account needed); post as a customer from its page',
+      );
     }
 
     const connectors = new ChannelConnectors(secrets, () => sandbox?.url);

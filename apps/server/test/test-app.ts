@@ -38,6 +38,8 @@ export async function createTestApp(
       GUICHET_ADMIN_EMAIL: TEST_ADMIN.email,
       GUICHET_ADMIN_PASSWORD: TEST_ADMIN.password,
       GUICHET_SANDBOX: 'on',
+      // A stream job runs until the worker stops, which `drain()` would wait for: tests opt in explicitly.
+      GUICHET_STREAMING: 'false',
       LOG_LEVEL: 'silent',
       ...options.env,
     }),

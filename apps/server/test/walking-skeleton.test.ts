@@ -157,3 +157,84 @@ describe('realtime', () => {
     }
   });
 });
+
+describe.each(TEST_DIALECTS)('direct messages (%s)', (dialect) => {
+  it('puts a customer’s DM in the same case as their public post, marked private, and answers it by DM only', async () => {
+    const app = await createTestApp({ dialect, env: { GUICHET_DM_POLL_INTERVAL: '0.001' } });
+    try {
+      const cookie = await app.signIn();
+      const sandbox = app.deps.sandbox!.instance;
+      const brand = sandbox.findUser('acme_sav')!;
+      const { user: customer } = sandbox.ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
+      sandbox.post(customer.id, { text: '@acme_sav my parcel is lost, can you help?' });
+      await app.pollAndWork();
+      sandbox.sendDm(customer.id, brand.id, 'Here is my order number: 4411-2207');
+      await app.pollAndWork();
+
+      const list = (await app.http.inject({ url: '/api/cases', headers: { cookie } })).json() as CaseList;
+      expect(list.cases).toHaveLength(1);
+      const caseId = list.cases[0]!.id;
+      const detail = (await app.http.inject({ url: `/api/cases/${caseId}`, headers: { cookie } })).json() as CaseDetail;
+      expect(detail.messages.map((m) => [m.visibility, m.direction, m.text])).toEqual([
+        ['public', 'inbound', '@acme_sav my parcel is lost, can you help?'],
+        ['direct', 'inbound', 'Here is my order number: 4411-2207'],
+      ]);
+      const dm = detail.messages[1]!;
+      expect(dm.conversationId).not.toBe(detail.messages[0]!.conversationId);
+
+      const reply = await app.http.inject({
+        method: 'POST',
+        url: `/api/cases/${caseId}/replies`,
+        headers: { cookie },
+        payload: { text: 'Thanks Camille, order 4411-2207 is on its way again.', inReplyToMessageId: dm.id },
+      });
+      expect(reply.statusCode).toBe(202);
+      expect(reply.json()).toMatchObject({ visibility: 'direct', deliveryStatus: 'queued' });
+      await app.worker.drain();
+
+      const after = (await app.http.inject({ url: `/api/cases/${caseId}`, headers: { cookie } })).json() as CaseDetail;
+      expect(after.messages[2]).toMatchObject({ visibility: 'direct', direction: 'outbound', deliveryStatus: 'sent' });
+      const sentDms = sandbox.listDmEvents().filter((e) => e.senderId === brand.id);
+      expect(sentDms.map((e) => e.text)).toEqual(['Thanks Camille, order 4411-2207 is on its way again.']);
+      // Never public: nothing with that text on the timeline.
+      expect(sandbox.listTweets().filter((t) => t.text.includes('4411-2207'))).toEqual([]);
+
+      // The brand's own DM does not come back as inbound work.
+      await app.pollAndWork();
+      const final = (await app.http.inject({ url: `/api/cases/${caseId}`, headers: { cookie } })).json() as CaseDetail;
+      expect(final.messages).toHaveLength(3);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('filtered stream', () => {
+  it('brings a mention into the desk within moments, over one stream connection held by the worker', async () => {
+    const app = await createTestApp({ env: { GUICHET_STREAMING: 'true', GUICHET_POLL_INTERVAL: '3600' } });
+    try {
+      const events: { caseId: string }[] = [];
+      app.deps.realtime.subscribe(app.deps.bootstrap.workspaceId, (event) => {
+        if (event.type === 'case.changed') events.push(event);
+      });
+      // The first round polls (nothing yet) and hands the stream job to the worker loop.
+      await app.scheduler.tick();
+      app.worker.start();
+      const jobs = async () => (await app.deps.db.selectFrom('jobs').select('name').execute()).map((j) => j.name);
+      await expect.poll(jobs, { timeout: 5000 }).toEqual(['stream-channel']);
+      await expect
+        .poll(() => app.deps.db.selectFrom('channels').select('status').executeTakeFirstOrThrow(), { timeout: 5000 })
+        .toEqual({ status: 'active' });
+      // Give the connection a moment to open, then post: no poll will run for an hour, only the stream.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { user } = app.deps.sandbox!.instance.ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
+      app.deps.sandbox!.instance.post(user.id, { text: '@acme_sav the app shows error 503 since this morning' });
+      await expect.poll(() => events.length, { timeout: 5000 }).toBeGreaterThan(0);
+      const stored = await app.deps.db.selectFrom('messages').select('text').execute();
+      expect(stored).toEqual([{ text: '@acme_sav the app shows error 503 since this morning' }]);
+    } finally {
+      await app.worker.stop();
+      await app.close();
+    }
+  });
+});

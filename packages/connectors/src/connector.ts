@@ -127,8 +127,19 @@ export interface Connector {
   fetchDirectMessages?(request: FetchMentionsRequest): Promise<FetchResult>;
   /** Sends a private message. Throws ConnectorError. */
   sendDirectMessage?(request: SendDirectMessageRequest): Promise<PublishedPost>;
+  /**
+   * A push connection for mentions (when `streaming`): items arrive within a second instead of at the next
+   * poll. Reconnects by itself; `close` ends it.
+   */
+  openStream?(handlers: StreamHandlers): Promise<{ close(): void }>;
   /** Like findPublishedReply, for a private message: finds ours to that person with this text, if any. */
   findSentDirectMessage?(request: SendDirectMessageRequest & { since: Date }): Promise<PublishedPost | null>;
+}
+
+export interface StreamHandlers {
+  /** New inbound items, as they arrive. */
+  onItems(items: InboundItem[]): void;
+  onState(state: 'connected' | 'lost' | 'reconnected', detail?: string): void;
 }
 
 export interface SendDirectMessageRequest {

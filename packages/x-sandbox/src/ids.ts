@@ -51,3 +51,27 @@ export function decodePageToken(token: string): string | null {
   for (const ch of digits) value = value * 36n + BigInt(parseInt(ch, 36));
   return value < 1n << 63n ? value.toString() : null;
 }
+
+const B32 = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
+
+/**
+ * Base32 cursor tokens in the style X uses for DMs, followers and rules ("18LAA581J5II7LA00C00ZZZZ"): a
+ * leading 1, the last served id in base32 (0-9A-V), padded with Z to at least 16 characters.
+ */
+export function encodeCursorToken(lastServedId: string): string {
+  let n = BigInt(lastServedId);
+  let digits = '';
+  do {
+    digits = B32[Number(n % 32n)] + digits;
+    n /= 32n;
+  } while (n > 0n);
+  return `1${digits}ZZ`.padEnd(16, 'Z');
+}
+
+export function decodeCursorToken(token: string): string | null {
+  const m = /^1([0-9A-V]{1,13})Z+$/.exec(token);
+  if (!m || token.length < 16) return null;
+  let value = 0n;
+  for (const ch of m[1]!) value = value * 32n + BigInt(B32.indexOf(ch));
+  return value < 1n << 63n ? value.toString() : null;
+}

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { emptyState, type SandboxState } from './engine.ts';
+import { emptyState, newApp, type SandboxState } from './engine.ts';
 
 export function loadState(file: string): SandboxState {
   let text: string;
@@ -14,11 +14,23 @@ export function loadState(file: string): SandboxState {
   if (parsed.version !== 1 || !parsed.app || !Array.isArray(parsed.users) || !Array.isArray(parsed.tweets)) {
     throw new Error(`${file} is not an X sandbox state file (version 1)`);
   }
+  // Files written before follows/DMs/rules/webhooks/OAuth 2.0 existed load with those collections empty
+  // and gain OAuth 2.0 client credentials; the consumer keys are kept so configured clients still sign.
+  const empty = emptyState();
   return {
-    ...emptyState(),
+    ...empty,
     ...parsed,
+    app: { ...newApp(), ...parsed.app },
     bearerTokens: parsed.bearerTokens ?? [],
     oauth1Tokens: parsed.oauth1Tokens ?? [],
+    follows: parsed.follows ?? [],
+    likes: parsed.likes ?? [],
+    dmEvents: parsed.dmEvents ?? [],
+    rules: parsed.rules ?? [],
+    webhooks: parsed.webhooks ?? [],
+    subscriptions: parsed.subscriptions ?? [],
+    oauth2Codes: parsed.oauth2Codes ?? [],
+    refreshTokens: parsed.refreshTokens ?? [],
   } as SandboxState;
 }
 

@@ -14,6 +14,25 @@ export const DEFAULT_RATE_LIMITS: Record<string, { app?: number; user?: number }
   'GET /2/tweets': { app: 3500, user: 5000 },
   'POST /2/tweets': { app: 10000, user: 100 },
   'DELETE /2/tweets/:id': { app: 50, user: 50 },
+  'GET /2/users/:id/followers': { app: 300, user: 300 },
+  'GET /2/tweets/search/recent': { app: 450, user: 300 },
+  'GET /2/tweets/search/stream': { app: 50 },
+  'GET /2/tweets/search/stream/rules': { app: 450 },
+  'POST /2/tweets/search/stream/rules': { app: 100 },
+  'POST /2/users/:id/retweets': { user: 50 },
+  'DELETE /2/users/:id/retweets/:source_tweet_id': { user: 50 },
+  'POST /2/users/:id/likes': { user: 50 },
+  'DELETE /2/users/:id/likes/:tweet_id': { user: 50 },
+  'GET /2/dm_events': { user: 15 },
+  'GET /2/dm_conversations/with/:participant_id/dm_events': { user: 15 },
+  'GET /2/dm_conversations/:dm_conversation_id/dm_events': { user: 15 },
+  // 1,440 / 24 h per app and per user (contract §11.1); the 15-minute window is the sandbox's only one.
+  'POST /2/dm_conversations/with/:participant_id/messages': { app: 1440, user: 1440 },
+  'POST /2/dm_conversations/:dm_conversation_id/messages': { app: 1440, user: 1440 },
+  'GET /2/webhooks': { app: 450 },
+  'POST /2/webhooks': { app: 450, user: 450 },
+  'PUT /2/webhooks/:webhook_id': { app: 450, user: 450 },
+  'DELETE /2/webhooks/:webhook_id': { app: 450, user: 450 },
 };
 
 export interface RateLimitVerdict {

@@ -1,4 +1,4 @@
-import type { SandboxEngine, SandboxTweet, SandboxUser } from './engine.ts';
+import type { SandboxDmEvent, SandboxEngine, SandboxTweet, SandboxUser } from './engine.ts';
 import { invalidParam, resourceNotFound, type ProblemBody } from './errors.ts';
 
 // Accepted values per [SPEC]; fields the sandbox has no data for are accepted and simply omitted, as X
@@ -127,11 +127,11 @@ export function renderUser(engine: SandboxEngine, u: SandboxUser, fields: Set<st
   if (fields.has('verified_type')) out.verified_type = u.verified ? 'blue' : 'none';
   if (fields.has('public_metrics')) {
     out.public_metrics = {
-      followers_count: u.followersCount,
-      following_count: u.followingCount,
+      followers_count: engine.countFollowers(u.id),
+      following_count: engine.countFollowing(u.id),
       tweet_count: engine.countTweets(u.id),
       listed_count: 0,
-      like_count: 0,
+      like_count: engine.countLikesBy(u.id),
       media_count: 0,
     };
   }
@@ -142,8 +142,11 @@ export function renderUser(engine: SandboxEngine, u: SandboxUser, fields: Set<st
   return out;
 }
 
-function referenced(t: SandboxTweet): { type: 'replied_to' | 'quoted'; id: string }[] {
-  const refs: { type: 'replied_to' | 'quoted'; id: string }[] = [];
+type RefType = 'replied_to' | 'quoted' | 'retweeted';
+
+function referenced(t: SandboxTweet): { type: RefType; id: string }[] {
+  const refs: { type: RefType; id: string }[] = [];
+  if (t.retweetOfId) refs.push({ type: 'retweeted', id: t.retweetOfId });
   if (t.inReplyToTweetId) refs.push({ type: 'replied_to', id: t.inReplyToTweetId });
   if (t.quoteTweetId) refs.push({ type: 'quoted', id: t.quoteTweetId });
   return refs;
@@ -192,9 +195,9 @@ export function renderTweet(engine: SandboxEngine, t: SandboxTweet, fields: Set<
   }
   if (fields.has('public_metrics')) {
     out.public_metrics = {
-      retweet_count: 0,
+      retweet_count: engine.countRetweets(t.id),
       reply_count: engine.countReplies(t.id),
-      like_count: 0,
+      like_count: engine.countLikes(t.id),
       quote_count: engine.countQuotes(t.id),
       bookmark_count: 0,
       impression_count: 0,
@@ -267,5 +270,61 @@ export function expandUsers(engine: SandboxEngine, users: SandboxUser[], sel: Fi
     if (latest) inc.tweets.set(latest.id, latest);
   }
   const includes = inc.toJson(sel);
+  return includes ? { includes } : {};
+}
+
+// ---- DM events (contract §9.1) --------------------------------------------------------------------------
+
+const DM_EVENT_FIELDS = [
+  'attachments',
+  'cashtags',
+  'created_at',
+  'dm_conversation_id',
+  'entities',
+  'event_type',
+  'hashtags',
+  'id',
+  'mentions',
+  'participant_ids',
+  'referenced_tweets',
+  'sender_id',
+  'text',
+  'urls',
+];
+const DM_EXPANSIONS = ['attachments.media_keys', 'participant_ids', 'referenced_tweets.id', 'sender_id'];
+export const DM_EVENT_TYPES = ['MessageCreate', 'ParticipantsJoin', 'ParticipantsLeave'];
+
+export interface DmSelection {
+  dmFields: Set<string>;
+  userFields: Set<string>;
+  tweetFields: Set<string>;
+  expansions: Set<string>;
+}
+
+export function parseDmSelection(query: URLSearchParams): DmSelection {
+  return {
+    dmFields: parseList(query, ['dm_event.fields'], DM_EVENT_FIELDS),
+    userFields: parseList(query, ['user.fields'], USER_FIELDS),
+    tweetFields: parseList(query, ['tweet.fields', 'post.fields'], TWEET_FIELDS),
+    expansions: parseList(query, ['expansions'], DM_EXPANSIONS),
+  };
+}
+
+/** Default DM fields are id, event_type and text (contract §1). */
+export function renderDmEvent(e: SandboxDmEvent, fields: Set<string>): Json {
+  const out: Json = { id: e.id, event_type: e.eventType, text: e.text };
+  if (fields.has('created_at')) out.created_at = e.createdAt;
+  if (fields.has('dm_conversation_id')) out.dm_conversation_id = e.conversationId;
+  if (fields.has('sender_id')) out.sender_id = e.senderId;
+  return out;
+}
+
+export function expandDmEvents(engine: SandboxEngine, events: SandboxDmEvent[], sel: DmSelection): { includes?: Json } {
+  const inc = new Includes(engine);
+  for (const e of events) {
+    if (sel.expansions.has('sender_id')) inc.user(e.senderId);
+    // participant_ids is only set on join/leave events, which one-to-one sandbox conversations never have.
+  }
+  const includes = inc.toJson({ tweetFields: sel.tweetFields, userFields: sel.userFields, expansions: sel.expansions });
   return includes ? { includes } : {};
 }

@@ -1,17 +1,30 @@
 import { createServer, type Server } from 'node:http';
+import { handleSandboxPage } from './page.ts';
 import type { AddressInfo } from 'node:net';
+import { CostLedger, type CostReport } from './costs.ts';
 import {
   emptyState,
   SandboxEngine,
   type CreateUserInput,
   type SandboxAccount,
+  type SandboxDmEvent,
+  type SandboxEvent,
   type SandboxPlan,
   type SandboxTweet,
   type SandboxUser,
+  type SandboxWebhook,
+  type StreamRule,
 } from './engine.ts';
+import { FaultSwitches, type SandboxFaults } from './faults.ts';
 import { DebouncedSaver, loadState } from './persistence.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { authorizeOAuth2, type AuthorizeInput } from './routes-admin.ts';
 import { createRequestHandler } from './server.ts';
+import { StreamHub } from './stream.ts';
+import { WebhookDispatcher, type WebhookDelivery } from './webhooks.ts';
+
+/** A direct-message event as the facade returns it. */
+export type DmEvent = SandboxDmEvent;
 
 export interface XSandboxOptions {
   clock?: () => Date;
@@ -24,6 +37,20 @@ export interface XSandboxOptions {
   adminKey?: string;
   /** Debounce delay for state saves; default 200 ms. */
   saveDelayMs?: number;
+  /** Filtered-stream keep-alive interval; default 20 000 ms (contract §6.3). */
+  streamKeepAliveMs?: number;
+  /** What a second filtered-stream connection gets: 429 TooManyConnections (default) or it replaces the first. */
+  streamSecondConnection?: 'reject' | 'replace';
+  /** Waits between webhook delivery attempts; default [2000, 10000, 30000] (so 4 attempts). */
+  webhookRetryDelaysMs?: number[];
+  /** Per-attempt timeout for CRC checks and deliveries; default 5000 ms. */
+  webhookTimeoutMs?: number;
+  /** Enforce X's https-without-port rule on webhook URLs; default false so local receivers work. */
+  strictWebhookUrls?: boolean;
+  /** Random source for rate-based faults; default Math.random. */
+  random?: () => number;
+  /** The brand account the demo page's DMs go to by default; without it, the most-mentioned account. */
+  brandUsername?: string;
 }
 
 export interface XSandbox {
@@ -32,8 +59,11 @@ export interface XSandbox {
   /** Base URL once listening. */
   readonly url: string | undefined;
   readonly plan: SandboxPlan;
-  /** The sandbox app's OAuth 1.0a consumer keys (also included in every account's `oauth1`). */
-  readonly appCredentials: { appKey: string; appSecret: string };
+  /**
+   * The sandbox app's OAuth 1.0a consumer keys (also included in every account's `oauth1`) and OAuth 2.0
+   * client credentials (for /2/oauth2/token and TwitterApi({ clientId, clientSecret })).
+   */
+  readonly appCredentials: { appKey: string; appSecret: string; clientId: string; clientSecret: string };
   createUser(input: CreateUserInput): SandboxAccount;
   /** Returns the existing account (same credentials as first issued) or creates it. */
   ensureUser(input: CreateUserInput): SandboxAccount & { created: boolean };
@@ -48,6 +78,32 @@ export interface XSandbox {
   getTweet(id: string): SandboxTweet | undefined;
   /** Live posts, newest first. */
   listTweets(filter?: { authorId?: string; inReplyToTweetId?: string }): SandboxTweet[];
+  /** Sends a one-to-one DM as a person; refused (403) when the recipient does not accept DMs from the sender. */
+  sendDm(fromUserId: string, toUserId: string, text: string): DmEvent;
+  /** DM events, newest first; `userId` keeps those the user sent or received. */
+  listDmEvents(filter?: { userId?: string; conversationId?: string }): DmEvent[];
+  /** Returns false when already following. */
+  follow(followerId: string, targetId: string): boolean;
+  unfollow(followerId: string, targetId: string): boolean;
+  /** Likes as a person (the self-serve API refusal does not apply); false when already liked. */
+  like(userId: string, tweetId: string): boolean;
+  /** Reposts as a person: returns the repost ("RT @author: …"), the existing one when reposted already. */
+  repost(userId: string, tweetId: string): SandboxTweet;
+  listRules(): StreamRule[];
+  listWebhooks(): SandboxWebhook[];
+  /** Issues an OAuth 2.0 authorization code as if the user had approved the app (the browser step). */
+  authorizeOAuth2(input: AuthorizeInput): { code: string; state?: string; redirect: string };
+  /** Pay-per-use costs so far, per app and UTC day (contract §11.3). */
+  costs(): CostReport;
+  resetCosts(): void;
+  /** Turns fault switches on (merging with those already set); see SandboxFaults. */
+  setFaults(faults: SandboxFaults): void;
+  clearFaults(): void;
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves when every queued webhook delivery has succeeded or used up its retries. */
+  webhooksIdle(): Promise<void>;
+  /** Observes posts, DMs, follows and likes as they are stored. Returns an unsubscribe function. */
+  onEvent(listener: (event: SandboxEvent) => void): () => void;
   reset(): void;
   /** Writes pending state now (no-op without stateFile). */
   flush(): void;
@@ -65,15 +121,52 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     saver.flush();
   }
   const limiter = new RateLimiter(clock, options.rateLimits);
-  const handler = createRequestHandler({ engine, limiter, adminKey: options.adminKey });
+  const costs = new CostLedger(clock);
+  const faults = new FaultSwitches(options.random);
+  const stream = new StreamHub(
+    engine,
+    {
+      keepAliveMs: options.streamKeepAliveMs ?? 20_000,
+      secondConnection: options.streamSecondConnection ?? 'reject',
+    },
+    faults,
+    // Filtered-stream posts are post reads for billing.
+    (ids) => costs.charge(engine.app.consumerKey, [{ kind: 'post_read', ids }]),
+  );
+  // Pay-per-use: 1 webhook, 3 unique subscriptions (contract §13).
+  const selfServe = plan === 'self-serve';
+  const webhooks = new WebhookDispatcher(
+    engine,
+    {
+      retryDelaysMs: options.webhookRetryDelaysMs ?? [2000, 10_000, 30_000],
+      timeoutMs: options.webhookTimeoutMs ?? 5000,
+      strictUrls: options.strictWebhookUrls ?? false,
+    },
+    selfServe ? 1 : 10,
+  );
+  const handler = createRequestHandler({
+    engine,
+    limiter,
+    adminKey: options.adminKey,
+    costs,
+    faults,
+    stream,
+    webhooks,
+    maxSubscriptions: selfServe ? 3 : 5000,
+  });
   let server: Server | undefined;
   let url: string | undefined;
   const clone = <T>(value: T): T => structuredClone(value);
 
-  return {
+  const facade: XSandbox = {
     async listen(port = 0, host = '127.0.0.1') {
       if (server) throw new Error('X sandbox is already listening');
-      const s = createServer(handler);
+      // The demo page (/sandbox) answers first; everything else is the X API and the admin API.
+      const pageOptions = options.brandUsername ? { brandUsername: options.brandUsername } : {};
+      const s = createServer((req, res) => {
+        if (handleSandboxPage(req, res, facade, pageOptions)) return;
+        handler(req, res);
+      });
       // A request cut mid-body must never take the process down.
       s.on('clientError', (_err, socket) => socket.destroy());
       await new Promise<void>((resolve, reject) => {
@@ -91,6 +184,8 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       server = undefined;
       url = undefined;
       if (saver?.pending) saver.flush();
+      stream.close();
+      webhooks.close();
       if (!s) return;
       await new Promise<void>((resolve) => {
         s.close(() => resolve());
@@ -103,7 +198,12 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     plan,
     get appCredentials() {
       const app = engine.app;
-      return { appKey: app.consumerKey, appSecret: app.consumerSecret };
+      return {
+        appKey: app.consumerKey,
+        appSecret: app.consumerSecret,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+      };
     },
     createUser: (input) => engine.createUser(input),
     ensureUser: (input) => engine.ensureUser(input),
@@ -122,12 +222,32 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       return t ? clone(t) : undefined;
     },
     listTweets: (filter = {}) => clone(engine.listTweets(filter)),
+    sendDm: (fromUserId, toUserId, text) => clone(engine.sendDm(fromUserId, toUserId, text)),
+    listDmEvents: (filter = {}) => clone(engine.listDmEvents(filter)),
+    follow: (followerId, targetId) => engine.follow(followerId, targetId),
+    unfollow: (followerId, targetId) => engine.unfollow(followerId, targetId),
+    like: (userId, tweetId) => engine.like(userId, tweetId, 'person'),
+    repost: (userId, tweetId) => clone(engine.repost(userId, tweetId).tweet),
+    listRules: () => clone(engine.listRules()),
+    listWebhooks: () => engine.listWebhooks(),
+    authorizeOAuth2: (input) => authorizeOAuth2(engine, input),
+    costs: () => costs.report(),
+    resetCosts: () => costs.reset(),
+    setFaults: (f) => faults.set(f),
+    clearFaults: () => faults.clear(),
+    webhookDeliveries: () => webhooks.deliveries(),
+    webhooksIdle: () => webhooks.idle(),
+    onEvent: (listener) => engine.onEvent(listener),
     reset() {
       engine.reset();
       limiter.clear();
+      costs.reset();
+      faults.clear();
+      stream.disconnect();
     },
     flush() {
       saver?.flush();
     },
   };
+  return facade;
 }

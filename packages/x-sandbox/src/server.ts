@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, isUser, type Identity } from './auth.ts';
+import type { CostItem } from './costs.ts';
 import type { CreateUserInput, SandboxEngine, SandboxTweet } from './engine.ts';
 import {
   invalidBody,
@@ -13,38 +14,53 @@ import {
   unsupportedAuthentication,
 } from './errors.ts';
 import { compareIds, decodePageToken, encodePageToken, ID_PATTERN } from './ids.ts';
-import type { RateLimiter } from './rate-limit.ts';
 import { expandTweets, expandUsers, parseSelection, renderTweet, renderUser } from './render.ts';
+import {
+  checkId,
+  parseTime,
+  READ_SCOPES,
+  readCost,
+  WRITE_SCOPES,
+  type AuthKind,
+  type Reply,
+  type RequestContext,
+  type Route,
+  type RouteFn,
+  type ServerDeps,
+} from './routing.ts';
+import { adminExtras } from './routes-admin.ts';
+import { registerOAuthRoutes } from './routes-oauth.ts';
+import { registerSearchRoutes } from './routes-search.ts';
+import { registerSocialRoutes } from './routes-social.ts';
+import { registerWebhookRoutes } from './routes-webhooks.ts';
+
+export type { ServerDeps } from './routing.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const TIMELINE_CAP = 800;
-const USER_ONLY = ['OAuth 1.0a User Context', 'OAuth 2.0 User Context'];
 
-interface Reply {
-  status: number;
-  body?: unknown;
-}
+const AUTH_LABEL: Record<Identity['kind'], string> = {
+  app: 'OAuth 2.0 Application-Only',
+  'oauth1-user': 'OAuth 1.0a User Context',
+  'oauth2-user': 'OAuth 2.0 User Context',
+};
+const ACCEPTED: Record<Exclude<AuthKind, 'none'>, Identity['kind'][]> = {
+  any: ['app', 'oauth1-user', 'oauth2-user'],
+  user: ['oauth1-user', 'oauth2-user'],
+  app: ['app'],
+  'app-or-oauth1': ['app', 'oauth1-user'],
+};
 
-interface RequestContext {
-  url: URL;
-  params: Record<string, string>;
-  identity: Identity;
-  body: unknown;
-}
+const SERVER_ERROR_TITLES: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
-interface Route {
-  method: string;
-  pattern: string;
-  regex: RegExp;
-  keys: string[];
-  userOnly: boolean;
-  handle(ctx: RequestContext): Reply;
-}
-
-export interface ServerDeps {
-  engine: SandboxEngine;
-  limiter: RateLimiter;
-  adminKey: string | undefined;
+function serverErrorBody(status: number): Record<string, unknown> {
+  const title = SERVER_ERROR_TITLES[status] ?? 'Server Error';
+  return { title, detail: title, type: 'about:blank', status };
 }
 
 class BodyError extends Error {}
@@ -74,38 +90,26 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  malformed?: 'truncated-json' | 'wrong-content-type',
+): void {
   if (res.headersSent) return;
   const isProblem = status >= 400;
-  const payload = body === undefined ? '' : JSON.stringify(body);
+  let payload = body === undefined ? '' : JSON.stringify(body);
+  let contentType = isProblem ? 'application/problem+json' : 'application/json; charset=utf-8';
+  // Fault switch: what a flaky proxy produces — a body cut mid-JSON, or an HTML error page's content type.
+  if (malformed === 'truncated-json') payload = payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
+  if (malformed === 'wrong-content-type') contentType = 'text/html; charset=utf-8';
   res.writeHead(status, {
     ...headers,
-    'content-type': isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
+    'content-type': contentType,
     'content-length': String(Buffer.byteLength(payload)),
   });
   res.end(payload);
-}
-
-function checkId(name: string, value: string): void {
-  if (!ID_PATTERN.test(value)) {
-    throw invalidParam(name, value, `The \`${name}\` query parameter value [${value}] does not match ^[0-9]{1,19}$`);
-  }
-}
-
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
-
-function parseTime(q: URLSearchParams, name: string): number | undefined {
-  const raw = q.get(name);
-  if (raw === null) return undefined;
-  const ms = TIME.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(ms)) {
-    throw invalidParam(
-      name,
-      raw,
-      `Invalid '${name}':'${raw}'. '${name}' must be a date-time in the form YYYY-MM-DDTHH:mm:ssZ.`,
-    );
-  }
-  return ms;
 }
 
 /** Timeline slicing shared by mentions and user posts (contract §4): newest first, ≤ 800, cursor by ids. */
@@ -158,9 +162,9 @@ function timelinePage(all: SandboxTweet[], q: URLSearchParams): { page: SandboxT
 }
 
 export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { engine, limiter } = deps;
+  const { engine, limiter, faults, costs } = deps;
 
-  function timeline(source: (userId: string) => SandboxTweet[]) {
+  function timeline(source: (userId: string) => SandboxTweet[], ownable: boolean) {
     return (ctx: RequestContext): Reply => {
       const id = ctx.params.id!;
       checkId('id', id);
@@ -177,7 +181,10 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
       };
       if (nextToken) meta.next_token = nextToken;
       const data = page.map((t) => renderTweet(engine, t, sel.tweetFields));
-      return { status: 200, body: { data, ...expandTweets(engine, page, sel), meta } };
+      const body = { data, ...expandTweets(engine, page, sel), meta };
+      // Owned reads: the authenticated account reading its own mentions is billed $0.001 (contract §11.3).
+      const owned = ownable && isUser(ctx.identity) && ctx.identity.userId === id;
+      return { status: 200, body, cost: readCost(body, owned ? 'owned_read' : 'post_read') };
     };
   }
 
@@ -189,27 +196,28 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   ): Reply {
     const sel = parseSelection(ctx.url.searchParams, 'user');
     if (!user) return { status: 200, body: { errors: [resourceNotFound('user', param, value)] } };
-    return {
-      status: 200,
-      body: { data: renderUser(engine, user, sel.userFields), ...expandUsers(engine, [user], sel) },
-    };
+    const body = { data: renderUser(engine, user, sel.userFields), ...expandUsers(engine, [user], sel) };
+    return { status: 200, body, cost: readCost(body, 'user_read') };
   }
 
   const routes: Route[] = [];
-  function route(method: string, pattern: string, userOnly: boolean, handle: (ctx: RequestContext) => Reply): void {
+  const route: RouteFn = (method, pattern, options, handle) => {
     const keys: string[] = [];
     const source = pattern.replace(/:([a-z_]+)/g, (_, key: string) => {
       keys.push(key);
       return '([^/]+)';
     });
-    routes.push({ method, pattern, regex: new RegExp(`^${source}$`), keys, userOnly, handle });
-  }
+    routes.push({ method, pattern, regex: new RegExp(`^${source}$`), keys, ...options, handle });
+  };
+  const ANY = { auth: 'any', scopes: READ_SCOPES } as const;
+  const USER_READ = { auth: 'user', scopes: READ_SCOPES } as const;
+  const USER_WRITE = { auth: 'user', scopes: WRITE_SCOPES } as const;
 
-  route('GET', '/2/users/me', true, (ctx) => {
+  route('GET', '/2/users/me', USER_READ, (ctx) => {
     const id = (ctx.identity as Extract<Identity, { userId: string }>).userId;
     return userReply(engine.findUserById(id), ctx, 'id', id);
   });
-  route('GET', '/2/users/by/username/:username', false, (ctx) => {
+  route('GET', '/2/users/by/username/:username', ANY, (ctx) => {
     const username = ctx.params.username!;
     if (!/^[A-Za-z0-9_]{1,15}$/.test(username)) {
       throw invalidParam(
@@ -223,29 +231,34 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   route(
     'GET',
     '/2/users/:id/mentions',
-    false,
-    timeline((id) => engine.mentionsOf(id)),
+    ANY,
+    timeline((id) => engine.mentionsOf(id), true),
   );
   route(
     'GET',
     '/2/users/:id/tweets',
-    false,
-    timeline((id) => engine.listTweets({ authorId: id })),
+    ANY,
+    timeline((id) => engine.listTweets({ authorId: id }), false),
   );
-  route('GET', '/2/users/:id', false, (ctx) => {
+  registerSocialRoutes(route, deps);
+  registerSearchRoutes(route, deps);
+  registerWebhookRoutes(route, deps);
+  registerOAuthRoutes(route, deps);
+  route('GET', '/2/users/:id', ANY, (ctx) => {
     const id = ctx.params.id!;
     checkId('id', id);
     return userReply(engine.findUserById(id), ctx, 'id', id);
   });
-  route('GET', '/2/tweets/:id', false, (ctx) => {
+  route('GET', '/2/tweets/:id', ANY, (ctx) => {
     const id = ctx.params.id!;
     checkId('id', id);
     const sel = parseSelection(ctx.url.searchParams, 'tweet');
     const t = engine.getTweet(id);
     if (!t) return { status: 200, body: { errors: [resourceNotFound('tweet', 'id', id)] } };
-    return { status: 200, body: { data: renderTweet(engine, t, sel.tweetFields), ...expandTweets(engine, [t], sel) } };
+    const body = { data: renderTweet(engine, t, sel.tweetFields), ...expandTweets(engine, [t], sel) };
+    return { status: 200, body, cost: readCost(body, 'post_read') };
   });
-  route('GET', '/2/tweets', false, (ctx) => {
+  route('GET', '/2/tweets', ANY, (ctx) => {
     const raw = ctx.url.searchParams.get('ids');
     if (raw === null || raw === '') {
       throw invalidParam('ids', '', 'The `ids` query parameter can not be empty');
@@ -268,26 +281,37 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
     }
     const expanded = expandTweets(engine, found, sel);
     const allErrors = [...errors, ...(expanded.errors ?? [])];
-    return {
-      status: 200,
-      body: {
-        ...(found.length ? { data: found.map((t) => renderTweet(engine, t, sel.tweetFields)) } : {}),
-        ...(expanded.includes ? { includes: expanded.includes } : {}),
-        ...(allErrors.length ? { errors: allErrors } : {}),
-      },
+    const body = {
+      ...(found.length ? { data: found.map((t) => renderTweet(engine, t, sel.tweetFields)) } : {}),
+      ...(expanded.includes ? { includes: expanded.includes } : {}),
+      ...(allErrors.length ? { errors: allErrors } : {}),
     };
+    return { status: 200, body, cost: readCost(body, 'post_read') };
   });
-  route('POST', '/2/tweets', true, (ctx) => {
+  route('POST', '/2/tweets', USER_WRITE, (ctx) => {
     const userId = (ctx.identity as Extract<Identity, { userId: string }>).userId;
     const input = parseCreateTweet(ctx.body);
     const t = engine.createTweet(userId, input, 'api');
-    return { status: 201, body: { data: { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] } } };
+    // Contract §11.3: a post with a URL costs $0.200, a reply to a post that summoned us $0.010.
+    const parent = t.inReplyToTweetId ? engine.getTweet(t.inReplyToTweetId) : undefined;
+    const kind =
+      t.entities.urls.length > 0
+        ? 'post_with_url_create'
+        : parent && parent.authorId !== userId && engine.summoned(parent, userId)
+          ? 'summoned_reply_create'
+          : 'post_create';
+    return {
+      status: 201,
+      body: { data: { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] } },
+      cost: [{ kind }],
+    };
   });
-  route('DELETE', '/2/tweets/:id', true, (ctx) => {
+  route('DELETE', '/2/tweets/:id', USER_WRITE, (ctx) => {
     const id = ctx.params.id!;
     checkId('id', id);
     const userId = (ctx.identity as Extract<Identity, { userId: string }>).userId;
-    return { status: 200, body: { data: { deleted: engine.deleteTweet(userId, id) } } };
+    const deleted = engine.deleteTweet(userId, id);
+    return { status: 200, body: { data: { deleted } }, cost: deleted ? [{ kind: 'delete' }] : [] };
   });
 
   function match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
@@ -300,6 +324,34 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
         params[k] = decodeURIComponent(m[i + 1]!);
       });
       return { route: r, params };
+    }
+    return undefined;
+  }
+
+  function authError(route: Route, identity: Identity): SandboxError | undefined {
+    if (route.auth === 'none') return undefined;
+    const accepted = ACCEPTED[route.auth];
+    if (!accepted.includes(identity.kind)) {
+      return unsupportedAuthentication(
+        AUTH_LABEL[identity.kind],
+        accepted
+          .map((k) => AUTH_LABEL[k])
+          .sort((a, b) => (a.startsWith('OAuth 1') ? -1 : b.startsWith('OAuth 1') ? 1 : 0)),
+      );
+    }
+    // Tokens from the OAuth 2.0 flow carry scopes; pre-issued sandbox tokens have them all.
+    if (identity.kind === 'oauth2-user' && route.scopes) {
+      const grant = engine.resolveBearer(identity.token);
+      const granted = grant?.kind === 'user' ? grant.scopes : undefined;
+      const missing = granted ? route.scopes.filter((sc) => !granted.includes(sc)) : [];
+      if (missing.length) {
+        return new SandboxError(403, {
+          title: 'Forbidden',
+          detail: `Missing required OAuth 2.0 scopes: ${missing.join(' ')}.`,
+          type: 'about:blank',
+          status: 403,
+        });
+      }
     }
     return undefined;
   }
@@ -327,16 +379,26 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
       'x-rate-limit-remaining': String(verdict.remaining),
       'x-rate-limit-reset': String(verdict.reset),
     };
-    if (!identity) return send(res, 401, UNAUTHORIZED_BODY, headers);
+    const open = found?.route.auth === 'none';
+    if (!identity && !open) return send(res, 401, UNAUTHORIZED_BODY, headers);
     if (!found) return send(res, 404, notFoundRoute().body, headers);
-    if (!verdict.allowed) return send(res, 429, TOO_MANY_REQUESTS_BODY, headers);
-    if (found.route.userOnly && !isUser(identity)) {
-      const err = unsupportedAuthentication('OAuth 2.0 Application-Only', USER_ONLY);
-      return send(res, err.status, err.body, headers);
+
+    const delay = faults.latencyMs(endpoint);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (faults.takeRateLimit(endpoint)) {
+      return send(res, 429, TOO_MANY_REQUESTS_BODY, { ...headers, 'x-rate-limit-remaining': '0' });
     }
+    if (!verdict.allowed) return send(res, 429, TOO_MANY_REQUESTS_BODY, headers);
+    if (identity) {
+      const refused = authError(found.route, identity);
+      if (refused) return send(res, refused.status, refused.body, headers);
+    }
+    // Injected 5xx happen before the request is applied: state is untouched.
+    const failWith = faults.takeServerError(endpoint);
+    if (failWith !== undefined) return send(res, failWith, serverErrorBody(failWith), headers);
     try {
       let body: unknown = undefined;
-      if (method === 'POST') {
+      if (method === 'POST' || method === 'PUT') {
         const text = raw.toString('utf8');
         if (isForm) body = Object.fromEntries(form);
         else if (text.trim() !== '') {
@@ -347,8 +409,23 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
           }
         }
       }
-      const reply = found.route.handle({ url, params: found.params, identity, body });
-      send(res, reply.status, reply.body, headers);
+      const reply = await found.route.handle({
+        req,
+        res,
+        url,
+        params: found.params,
+        identity: identity as Identity,
+        body,
+        headers,
+      });
+      if (reply.streamed) return;
+      const ok = reply.status >= 200 && reply.status < 300;
+      if (ok && reply.cost?.length) costs.charge(engine.app.consumerKey, reply.cost as CostItem[]);
+      // ackLost: the write is applied (and billed), the answer is lost — what never-post-twice must survive.
+      if (ok && method !== 'GET' && faults.takeAckLost(endpoint)) {
+        return send(res, 503, serverErrorBody(503), headers);
+      }
+      send(res, reply.status, reply.body, headers, faults.takeMalformed(endpoint));
     } catch (err) {
       if (err instanceof SandboxError) return send(res, err.status, err.body, headers);
       throw err;
@@ -364,7 +441,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   }
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const raw: Buffer = req.method === 'POST' ? await readBody(req) : Buffer.alloc(0);
+    const raw: Buffer = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : Buffer.alloc(0);
     if (!adminAuthorized(req)) {
       return send(res, 401, {
         ...UNAUTHORIZED_BODY,
@@ -422,13 +499,22 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
       return send(res, 201, { data: { token: engine.issueAppBearer() } });
     if (method === 'GET' && path === '/app') {
       const app = engine.app;
-      return send(res, 200, { data: { appKey: app.consumerKey, appSecret: app.consumerSecret } });
+      return send(res, 200, {
+        data: {
+          appKey: app.consumerKey,
+          appSecret: app.consumerSecret,
+          clientId: app.clientId,
+          clientSecret: app.clientSecret,
+        },
+      });
     }
     if (method === 'POST' && path === '/reset') {
       engine.reset();
       limiter.clear();
       return send(res, 200, { data: { reset: true } });
     }
+    const extra = await adminExtras(deps, method, path, q, body);
+    if (extra) return send(res, extra.status, extra.body);
     return send(res, 404, notFoundRoute().body);
   }
 

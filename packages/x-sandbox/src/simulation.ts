@@ -177,6 +177,11 @@ export interface CustomerSimulation {
   tick(): SandboxTweet | null;
 }
 
+/**
+ * The desk's simple entry: one customer (Camille Durand by default) mentioning the brand on a fixed interval
+ * and following up on its answers. Kept single-customer on purpose so the desk's tests stay predictable; for
+ * a crowd (40 customers, DMs, third parties, follows, likes, seeds) use `startScenario` from scenario.ts.
+ */
 export function startCustomerSimulation(sandbox: XSandbox, options: CustomerSimulationOptions): CustomerSimulation {
   const random = options.random ?? Math.random;
   const clock = options.clock ?? (() => new Date());

@@ -13,6 +13,8 @@ export interface XCredentialsConfig {
   accessSecret?: string | undefined;
   appKey?: string | undefined;
   appSecret?: string | undefined;
+  /** App-only bearer token; enables the filtered stream when the plan includes it. */
+  appBearerToken?: string | undefined;
 }
 
 export interface Config {
@@ -41,6 +43,8 @@ export interface Config {
   pollIntervalSeconds: number;
   /** X allows 15 DM reads per 15 minutes per account. */
   dmPollIntervalSeconds: number;
+  /** Hold filtered-stream connections for channels whose plan has them (polling stays as the safety net). */
+  streaming: boolean;
   /** How long a worker owns a claimed job without renewing it; a killed worker's jobs return after it. */
   jobLeaseSeconds: number;
   webDistDir: string;
@@ -80,6 +84,7 @@ const envSchema = z.object({
   X_ACCESS_SECRET: z.string().min(1).optional(),
   X_API_KEY: z.string().min(1).optional(),
   X_API_SECRET: z.string().min(1).optional(),
+  X_BEARER_TOKEN: z.string().min(1).optional(),
   X_API_BASE_URL: z.url({ error: 'must be a URL such as https://api.x.com' }).optional(),
   GUICHET_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   GUICHET_SANDBOX_PORT: portString.default(0),
@@ -92,6 +97,7 @@ const envSchema = z.object({
   GUICHET_POLL_INTERVAL: positiveSeconds.optional(),
   GUICHET_JOB_LEASE_SECONDS: positiveSeconds.default(30),
   GUICHET_DM_POLL_INTERVAL: positiveSeconds.default(65),
+  GUICHET_STREAMING: booleanString.default(true),
 });
 
 function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig {
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
           appSecret: e.X_API_SECRET,
         }
       : { kind: 'oauth2-user', accessToken: e.X_ACCESS_TOKEN };
+    if (e.X_BEARER_TOKEN) x.appBearerToken = e.X_BEARER_TOKEN;
   }
   const sandboxEnabled = e.GUICHET_SANDBOX === 'on' || (e.GUICHET_SANDBOX === 'auto' && !x);
 
@@ -188,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 5 : 60),
     jobLeaseSeconds: e.GUICHET_JOB_LEASE_SECONDS,
     dmPollIntervalSeconds: e.GUICHET_DM_POLL_INTERVAL,
+    streaming: e.GUICHET_STREAMING,
     webDistDir: path.resolve(import.meta.dirname, '../../../web/dist'),
   };
 }

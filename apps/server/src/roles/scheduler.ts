@@ -1,5 +1,7 @@
 import type { AppDeps } from '../composition.ts';
 import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
+import { parseChannelSettings } from '../modules/channels/channel-settings.ts';
+import { STREAM_CHANNEL } from '../modules/channels/channel-stream.job.ts';
 import { listPollableChannels } from '../modules/channels/channels.repository.ts';
 
 export interface Scheduler {
@@ -22,6 +24,14 @@ export function buildScheduler(deps: AppDeps): Scheduler {
         payload: { channelId: channel.id },
         dedupeKey: `poll:${channel.id}`,
       });
+      if (deps.config.streaming && parseChannelSettings(channel.settings).streaming) {
+        // Also one stream connection per channel: X allows a single one.
+        await deps.jobs.enqueue({
+          name: STREAM_CHANNEL,
+          payload: { channelId: channel.id },
+          dedupeKey: `stream:${channel.id}`,
+        });
+      }
     }
     if (channels.length > 0) deps.jobs.notify();
   };

@@ -4,6 +4,7 @@ import {
   ApiPartialResponseError,
   ApiRequestError,
   ApiResponseError,
+  ETwitterStreamEvent,
   TwitterApi,
   type ITwitterApiClientPlugin,
   type TweetV2PaginableTimelineResult,
@@ -84,6 +85,8 @@ export interface XClient {
   /** One-to-one conversation with a person, newest first. */
   dmEventsWith(participantId: string, options: XDmListOptions): Promise<XDmPage>;
   sendDm(participantId: string, text: string): Promise<{ dmConversationId: string; dmEventId: string }>;
+  /** Makes sure the filtered stream has this rule (by value) and connects; needs `appBearerToken`. */
+  openStream(rule: { value: string; tag: string }, events: XStreamEvents): Promise<XStreamHandle>;
   mentions(userId: string, options: XTimelineOptions): Promise<XPage>;
   userTweets(userId: string, options: XTimelineOptions): Promise<XPage>;
   reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
@@ -122,9 +125,23 @@ export class XApiError extends Error {
   }
 }
 
-export type XCredentials =
+export type XCredentials = (
   | { kind: 'oauth2-user'; accessToken: string }
-  | { kind: 'oauth1'; appKey: string; appSecret: string; accessToken: string; accessSecret: string };
+  | { kind: 'oauth1'; appKey: string; appSecret: string; accessToken: string; accessSecret: string }
+) & {
+  /** App-only bearer token: the filtered stream accepts nothing else (contract §6). */
+  appBearerToken?: string | undefined;
+};
+
+export interface XStreamHandle {
+  close(): void;
+}
+
+export interface XStreamEvents {
+  onTweet(page: XPage): void;
+  /** Connection state for channel health: `lost` is followed by automatic reconnection. */
+  onState(state: 'connected' | 'lost' | 'reconnected', detail?: string): void;
+}
 
 export interface TwitterApiXClientOptions {
   credentials: XCredentials;
@@ -305,7 +322,32 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
     expansions: X_EXPANSIONS.join(','),
   };
 
+  const appApi = credentials.appBearerToken ? new TwitterApi(credentials.appBearerToken, settings) : undefined;
+
   return {
+    openStream: (rule, events) =>
+      call(async () => {
+        if (!appApi) throw new XApiError('The filtered stream needs an app bearer token', { status: 403 });
+        const rules = await appApi.v2.streamRules();
+        if (!(rules.data ?? []).some((r) => r.value === rule.value)) {
+          await appApi.v2.updateStreamRules({ add: [rule] });
+        }
+        const stream = await appApi.v2.searchStream({ ...fields, autoConnect: true });
+        // twitter-api-v2 reconnects by itself with X's documented back-off; we only report the state.
+        stream.autoReconnect = true;
+        stream.autoReconnectRetries = Infinity;
+        stream.on(
+          ETwitterStreamEvent.Data,
+          (payload: { data?: XTweet; includes?: { users?: XUser[]; tweets?: XTweet[] } }) => {
+            if (payload.data) events.onTweet(toPage({ data: [payload.data], includes: payload.includes } as never));
+          },
+        );
+        stream.on(ETwitterStreamEvent.ConnectionLost, () => events.onState('lost'));
+        stream.on(ETwitterStreamEvent.ConnectionError, (err: Error) => events.onState('lost', err.message));
+        stream.on(ETwitterStreamEvent.Reconnected, () => events.onState('reconnected'));
+        events.onState('connected');
+        return { close: () => stream.close() };
+      }),
     me: () =>
       call(async () => {
         const res = await v2.get<{ data?: XUser; errors?: unknown[] }>('users/me', {

@@ -339,6 +339,7 @@ describe('XClient seam', () => {
       dmEvents: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
       dmEventsWith: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
       sendDm: async () => ({ dmConversationId: '1-2', dmEventId: '2090439504425914999' }),
+      openStream: async () => ({ close: () => undefined }),
     };
     const x = createXConnector({ client: fake });
     const res = await x.fetchMentions({ cursor: null });
@@ -386,6 +387,7 @@ describe('X direct messages', () => {
     },
     dmEventsWith: async () => ({ data: pages.flat(), includes: { users }, meta: { resultCount: 4 } }),
     sendDm: async () => ({ dmConversationId: '1-2', dmEventId: '2090439504425915004' }),
+    openStream: async () => ({ close: () => undefined }),
   };
   const x = createXConnector({ client });
 
@@ -411,5 +413,45 @@ describe('X direct messages', () => {
       externalId: '2090439504425915002',
     });
     expect(await x.findSentDirectMessage!({ recipientExternalId: '2', text: 'never sent', since })).toBeNull();
+  });
+});
+
+describe('X filtered stream against the sandbox', () => {
+  it('adds the brand rule once and pushes new mentions, without our own posts', async () => {
+    const sandbox = createXSandbox();
+    const { url } = await sandbox.listen();
+    try {
+      const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
+      const customer = sandbox.ensureUser({ username: 'jane_doe', name: 'Jane Doe' });
+      const client = createTwitterApiXClient({
+        credentials: { kind: 'oauth2-user', accessToken: brand.token, appBearerToken: sandbox.issueAppBearer() },
+        apiBaseUrl: url,
+      });
+      const connector = createXConnector({ client, capabilities: { streaming: true } });
+      const received: string[] = [];
+      const states: string[] = [];
+      const stream = await connector.openStream!({
+        onItems: (items) => received.push(...items.map((i) => i.text)),
+        onState: (state) => states.push(state),
+      });
+      try {
+        sandbox.post(customer.user.id, { text: '@acme_sav is the app down?' });
+        sandbox.post(brand.user.id, { text: 'Good morning from @acme_sav' });
+        await expect.poll(() => received, { timeout: 5000 }).toEqual(['@acme_sav is the app down?']);
+        expect(states).toContain('connected');
+      } finally {
+        stream.close();
+      }
+      // A second connection re-uses the rule instead of adding a duplicate.
+      const again = await connector.openStream!({ onItems: () => undefined, onState: () => undefined });
+      again.close();
+      const rulesResponse = await fetch(`${url}/2/tweets/search/stream/rules`, {
+        headers: { authorization: `Bearer ${sandbox.issueAppBearer()}` },
+      });
+      const rules = (await rulesResponse.json()) as { data?: { value: string }[] };
+      expect(rules.data?.map((r) => r.value)).toEqual(['@acme_sav -is:retweet']);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

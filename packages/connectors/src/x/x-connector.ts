@@ -9,6 +9,7 @@ import {
   type NetworkAccount,
   type PublishedPost,
   type PublishReplyRequest,
+  type StreamHandlers,
 } from '../connector.ts';
 import { createTwitterApiXClient, XApiError, type XClient, type XCredentials, type XTweet } from './x-client.ts';
 import { createXDirectMessages } from './x-dms.ts';
@@ -240,9 +241,29 @@ export function createXConnector(options: XConnectorOptions): Connector {
     });
   }
 
+  async function openStream(handlers: StreamHandlers): Promise<{ close(): void }> {
+    const me = await whoAmI();
+    return guarded(() =>
+      client.openStream(
+        // One rule per brand account: posts that mention it, without reposts (signals, not work).
+        { value: `@${me.handle} -is:retweet`, tag: `guichet:mentions:${me.handle}` },
+        {
+          onTweet: (page) => {
+            const items = page.data
+              .filter((t) => t.author_id !== me.externalId)
+              .map((t) => mapXTweet(t, page.includes, me.externalId));
+            if (items.length > 0) handlers.onItems(items);
+          },
+          onState: (state, detail) => handlers.onState(state, detail),
+        },
+      ),
+    );
+  }
+
   return {
     network: 'x',
     capabilities,
+    ...(capabilities.streaming ? { openStream } : {}),
     whoAmI,
     fetchMentions,
     publishReply,
@@ -261,6 +282,8 @@ export interface XConnectorConfig {
   timeoutMs?: number | undefined;
   pageSize?: number | undefined;
   pageBudget?: number | undefined;
+  /** The account's plan includes the filtered stream and `credentials.appBearerToken` is set. */
+  streaming?: boolean | undefined;
 }
 
 function nonEmpty(value: unknown): value is string {

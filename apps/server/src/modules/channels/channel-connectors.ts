@@ -42,6 +42,9 @@ export class ChannelConnectors {
         'This channel belongs to the X sandbox, which is not running (GUICHET_SANDBOX=off).',
       );
     }
-    return createXConnector({ client: createTwitterApiXClient({ credentials, apiBaseUrl }) });
+    return createXConnector({
+      client: createTwitterApiXClient({ credentials, apiBaseUrl }),
+      capabilities: { streaming: settings.streaming && Boolean(credentials.appBearerToken) },
+    });
   }
 }

@@ -7,18 +7,23 @@ export const channelSettingsSchema = z.object({
   /** Created from X_* environment variables: the environment stays the source of truth. */
   fromEnvironment: z.boolean().default(false),
   apiBaseUrl: z.string().optional(),
+  /** The account's plan includes X's filtered stream: mentions are pushed, polling only backs it up. */
+  streaming: z.boolean().default(false),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
 /** Secret settings stored sealed in channels.credentials. */
+// App-only bearer token: the filtered stream accepts nothing else.
+const appBearer = { appBearerToken: z.string().min(1).optional() };
 export const channelCredentialsSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('oauth2-user'), accessToken: z.string().min(1) }),
+  z.object({ kind: z.literal('oauth2-user'), accessToken: z.string().min(1), ...appBearer }),
   z.object({
     kind: z.literal('oauth1'),
     appKey: z.string().min(1),
     appSecret: z.string().min(1),
     accessToken: z.string().min(1),
     accessSecret: z.string().min(1),
+    ...appBearer,
   }),
 ]);
 export type ChannelCredentials = z.infer<typeof channelCredentialsSchema>;

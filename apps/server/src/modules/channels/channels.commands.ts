@@ -108,8 +108,9 @@ export async function ensureSandboxChannel(
   return upsertChannel(deps, {
     workspaceId: input.workspaceId,
     match: (s) => s.sandbox,
-    settings: { sandbox: true, fromEnvironment: false },
-    credentials: { kind: 'oauth2-user', accessToken: token },
+    // The sandbox's plan includes the filtered stream, so the demo shows mentions arriving in real time.
+    settings: { sandbox: true, fromEnvironment: false, streaming: true },
+    credentials: { kind: 'oauth2-user', accessToken: token, appBearerToken: input.sandbox.issueAppBearer() },
     handle: user.username,
     name: `${user.name} (sandbox)`,
     externalAccountId: user.id,
@@ -138,9 +139,11 @@ export async function ensureEnvironmentChannel(
           accessSecret: input.credentials.accessSecret!,
         }
       : { kind: 'oauth2-user', accessToken: input.credentials.accessToken };
+  if (input.credentials.appBearerToken) credentials.appBearerToken = input.credentials.appBearerToken;
   const settings: ChannelSettings = {
     sandbox: false,
     fromEnvironment: true,
+    streaming: Boolean(input.credentials.appBearerToken),
     ...(input.apiBaseUrl ? { apiBaseUrl: input.apiBaseUrl } : {}),
   };
   const channelId = await upsertChannel(deps, {

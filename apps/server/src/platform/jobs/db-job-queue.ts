@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DatabaseHandle, DbOrTx } from '../db/database.ts';
+import type { Row } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { RetryJobAt, type JobHandler, type JobQueue, type JobRequest, type JobWorker } from './job-queue.ts';
 
@@ -54,8 +55,8 @@ export class DatabaseJobQueue implements JobQueue {
     return () => this.wake.off('work', listener);
   }
 
-  createWorker(handlers: Record<string, JobHandler>, logger: Logger): JobWorker {
-    return new DatabaseJobWorker(this, this.database, this.clock, handlers, logger, this.leaseMs);
+  createWorker(handlers: Record<string, JobHandler>, logger: Logger, concurrency = 4): JobWorker {
+    return new DatabaseJobWorker(this, this.database, this.clock, handlers, logger, this.leaseMs, concurrency);
   }
 }
 
@@ -66,6 +67,8 @@ class DatabaseJobWorker implements JobWorker {
   private loop: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private wakeUp: (() => void) | undefined;
+  /** Aborted when the worker stops, so long-running jobs (streams) end and give their lease back. */
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly queue: DatabaseJobQueue,
@@ -74,6 +77,7 @@ class DatabaseJobWorker implements JobWorker {
     private readonly handlers: Record<string, JobHandler>,
     private readonly logger: Logger,
     private readonly leaseMs: number,
+    private readonly concurrency: number,
   ) {}
 
   start(): void {
@@ -96,15 +100,32 @@ class DatabaseJobWorker implements JobWorker {
     return count;
   }
 
+  /**
+   * Keeps up to `concurrency` jobs running: a long job (a stream connection, a slow X call) must not hold
+   * up deliveries and polls behind it.
+   */
   private async run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (this.running) {
-      let didWork = false;
-      try {
-        didWork = await this.runOne();
-      } catch (error) {
-        this.logger.error({ err: error }, 'job worker could not claim a job');
+      let started = false;
+      if (inFlight.size < this.concurrency) {
+        try {
+          const job = await this.claim(this.database.db, this.clock.now().getTime());
+          if (job) {
+            started = true;
+            const running: Promise<void> = this.execute(job)
+              .catch((error) => this.logger.error({ err: error }, 'job bookkeeping failed'))
+              .finally(() => {
+                inFlight.delete(running);
+                this.wakeUp?.();
+              });
+            inFlight.add(running);
+          }
+        } catch (error) {
+          this.logger.error({ err: error }, 'job worker could not claim a job');
+        }
       }
-      if (!didWork && this.running) {
+      if (!started && this.running) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
           this.timer = setTimeout(resolve, IDLE_POLL_MS);
@@ -113,6 +134,8 @@ class DatabaseJobWorker implements JobWorker {
         this.wakeUp = undefined;
       }
     }
+    this.abort.abort();
+    await Promise.allSettled([...inFlight]);
   }
 
   private async claim(db: DbOrTx, now: number) {
@@ -141,9 +164,14 @@ class DatabaseJobWorker implements JobWorker {
 
   /** Claims and runs one due job; false when none is due. */
   private async runOne(): Promise<boolean> {
-    const now = this.clock.now().getTime();
-    const job = await this.claim(this.database.db, now);
+    const job = await this.claim(this.database.db, this.clock.now().getTime());
     if (!job) return false;
+    await this.execute(job);
+    return true;
+  }
+
+  private async execute(job: Row<'jobs'>): Promise<void> {
+    const now = this.clock.now().getTime();
     const handler = this.handlers[job.name];
     const log = this.logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
     if (!handler) {
@@ -153,7 +181,7 @@ class DatabaseJobWorker implements JobWorker {
         .set({ locked_until: null, run_at: now + 60 * 60_000, last_error: 'no handler' })
         .where('id', '=', job.id)
         .execute();
-      return true;
+      return;
     }
     // Renew the lease while the handler runs, so only a dead (or frozen) worker loses its job to another.
     const heartbeat = setInterval(
@@ -169,7 +197,11 @@ class DatabaseJobWorker implements JobWorker {
       Math.max(250, Math.floor(this.leaseMs / 3)),
     );
     try {
-      await handler(JSON.parse(job.payload) as Record<string, unknown>, { jobId: job.id, attempt: job.attempts });
+      await handler(JSON.parse(job.payload) as Record<string, unknown>, {
+        jobId: job.id,
+        attempt: job.attempts,
+        signal: this.abort.signal,
+      });
       clearInterval(heartbeat);
       await this.database.db
         .deleteFrom('jobs')
@@ -208,7 +240,6 @@ class DatabaseJobWorker implements JobWorker {
           .execute();
       }
     }
-    return true;
   }
 }
 

@@ -14,6 +14,8 @@ export interface JobContext {
   jobId: string;
   /** 1 on the first run. */
   attempt: number;
+  /** Aborted when the worker stops: long-running jobs must return soon after. */
+  signal: AbortSignal;
 }
 
 export type JobHandler = (payload: Record<string, unknown>, context: JobContext) => Promise<void>;

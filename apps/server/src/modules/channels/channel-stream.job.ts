@@ -1,0 +1,86 @@
+import type { InboundItem } from '@guichet/connectors';
+import type { JobHandler } from '../../platform/jobs/job-queue.ts';
+import { ingestBatch } from '../conversations/ingestion/ingest.ts';
+import { findChannel, setChannelHealth } from './channels.repository.ts';
+import type { PollDeps } from './channels.jobs.ts';
+
+export const STREAM_CHANNEL = 'stream-channel';
+export const STREAM_FEED = 'stream';
+/** How often a running stream checks whether its channel was paused or its settings changed. */
+const RECHECK_MS = 15_000;
+
+/**
+ * Holds a channel's filtered-stream connection for as long as the worker runs: one long job per channel
+ * (its dedupe key and lease keep it to one connection across all workers, as X allows only one). Pushed
+ * posts are stored as they come, in small batches; polling keeps running as the safety net.
+ */
+export function streamChannelJob(deps: PollDeps): JobHandler {
+  return async (payload, context) => {
+    const channel = await findChannel(deps.db, String(payload.channelId));
+    if (!channel || channel.status === 'paused') return;
+    const connector = deps.connectors.get(channel);
+    if (!connector.openStream) return;
+    const log = deps.logger.child({ channelId: channel.id, handle: channel.handle, feed: STREAM_FEED });
+
+    let pending: InboundItem[] = [];
+    let flushing: Promise<void> | undefined;
+    const flush = async () => {
+      while (pending.length > 0) {
+        const items = pending;
+        pending = [];
+        const result = await ingestBatch(deps, { channel, feed: STREAM_FEED, items });
+        deps.metrics.messagesIngested.labels(channel.network).inc(result.stored);
+        const updatedAt = deps.clock.now().toISOString();
+        for (const caseId of result.changedCaseIds) {
+          deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
+        }
+      }
+    };
+    const schedule = () => {
+      // One batch in flight at a time; what arrives meanwhile forms the next batch.
+      flushing ??= flush()
+        .catch((error) => log.error({ err: error }, 'could not store streamed posts; polling will pick them up'))
+        .finally(() => {
+          flushing = undefined;
+          if (pending.length > 0) schedule();
+        });
+    };
+    const health = (status: 'active' | 'failing', detail: string | null) =>
+      setChannelHealth(deps.db, channel.id, { status, detail }, deps.clock.now().getTime()).catch(() => undefined);
+
+    const stream = await connector.openStream({
+      onItems: (items) => {
+        pending.push(...items);
+        schedule();
+      },
+      onState: (state, detail) => {
+        if (state === 'lost') {
+          log.warn({ detail }, 'stream connection lost; reconnecting');
+          void health('failing', `stream: connection lost, reconnecting${detail ? ` (${detail})` : ''}`);
+        } else if (state === 'reconnected') void health('active', null);
+      },
+    });
+    log.info('stream connected');
+    try {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearInterval(recheck);
+          resolve();
+        };
+        context.signal.addEventListener('abort', done, { once: true });
+        const recheck = setInterval(() => {
+          findChannel(deps.db, channel.id)
+            .then((now) => {
+              if (!now || now.status === 'paused' || now.updated_at !== channel.updated_at) done();
+            })
+            .catch(() => undefined);
+        }, RECHECK_MS);
+        if (context.signal.aborted) done();
+      });
+    } finally {
+      stream.close();
+      await flushing;
+      log.info('stream closed');
+    }
+  };
+}
