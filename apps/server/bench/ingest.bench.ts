@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { ingestBatch } from '../src/modules/conversations/ingestion/ingest.ts';
 import { newId } from '../src/platform/ids.ts';
 import { createStorageFixture } from '../test/factories.ts';
+import { createTestApp } from '../test/test-app.ts';
 import type { TestDialect } from '../test/databases.ts';
 import { generateInbound } from './ingest-data.ts';
 
@@ -113,7 +114,57 @@ async function benchDialect(dialect: TestDialect) {
   return { postsPerSecond, rawRowsPerSecond, ratio };
 }
 
+/**
+ * Latency from a post on the sandbox to the desk's realtime event for it, through the filtered stream: the
+ * whole desk in this process (SQLite), the sandbox over HTTP, one post at a time.
+ */
+async function streamToEvent(samples: number) {
+  const app = await createTestApp({ env: { GUICHET_STREAMING: 'true', GUICHET_POLL_INTERVAL: '3600' } });
+  try {
+    let waiting: ((at: number) => void) | undefined;
+    app.deps.realtime.subscribe(app.deps.bootstrap.workspaceId, (event) => {
+      if (event.type === 'case.changed') waiting?.(performance.now());
+    });
+    await app.scheduler.tick();
+    app.worker.start();
+    const sandbox = app.deps.sandbox!.instance;
+    // Wait until the stream job holds its connection (a warm-up post comes through it).
+    const warmUp = sandbox.ensureUser({ username: 'warm_up', name: 'Warm Up' }).user.id;
+    const latencies: number[] = [];
+    for (let i = -5; i < samples; i += 1) {
+      const author = i < 0 ? warmUp : sandbox.ensureUser({ username: `bench_${i}`, name: `Bench ${i}` }).user.id;
+      const arrived = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no realtime event within 10 s')), 10_000);
+        waiting = (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        };
+      });
+      const postedAt = performance.now();
+      sandbox.post(author, { text: `@acme_sav latency probe ${i}` });
+      const at = await arrived.catch((error: Error) => {
+        if (i < 0) return Number.NaN; // the stream may still be connecting during warm-up
+        throw error;
+      });
+      waiting = undefined;
+      if (i >= 0) latencies.push(at - postedAt);
+    }
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const pct = (p: number) =>
+      Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(1));
+    return { p50: pct(50), p99: pct(99) };
+  } finally {
+    await app.worker.stop();
+    await app.close();
+  }
+}
+
 console.log(`${POSTS} posts per run in pages of ${PAGE}, median of ${RUNS} runs, fresh database each run`);
 const sqlite = await benchDialect('sqlite');
 const postgres = await benchDialect('postgres');
-console.log(JSON.stringify({ sqlite, postgres }));
+const samples = Number(process.env.BENCH_STREAM_SAMPLES ?? 200);
+const streamToEventMs = await streamToEvent(samples);
+console.log(
+  `stream → realtime event, ${samples} posts one at a time: p50 ${streamToEventMs.p50} ms, p99 ${streamToEventMs.p99} ms`,
+);
+console.log(JSON.stringify({ sqlite, postgres, streamToEventMs }));
