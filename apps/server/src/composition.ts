@@ -6,6 +6,7 @@ import { bootstrapWorkspace, type BootstrapResult } from './modules/agents/agent
 import { SignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { ChannelConnectors } from './modules/channels/channel-connectors.ts';
 import { ensureEnvironmentChannel, ensureSandboxChannel } from './modules/channels/channels.commands.ts';
+import { recordUsage } from './modules/channels/spend.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type DatabaseHandle, type Db } from './platform/db/database.ts';
@@ -85,7 +86,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       );
     }
 
-    const connectors = new ChannelConnectors(secrets, () => sandbox?.url);
+    const connectors = new ChannelConnectors(
+      secrets,
+      () => sandbox?.url,
+      (channelId, usage) => {
+        recordUsage(database.db, channelId, [usage], clock.now().getTime()).catch((error) =>
+          logger.warn({ err: error, channelId }, 'could not record X usage'),
+        );
+      },
+    );
     const base = { db: database.db, clock, secrets, logger };
     if (sandbox) {
       await ensureSandboxChannel(base, {

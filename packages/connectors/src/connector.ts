@@ -47,6 +47,8 @@ export interface InboundItem {
   lang?: string | undefined;
   /** Public link to the post on the network. */
   url?: string | undefined;
+  /** False when the network's rules forbid a public reply (X self-serve: posts that do not mention us). */
+  repliable?: boolean | undefined;
   /** The network's own payload, kept for audit and later re-processing. */
   raw: unknown;
 }
@@ -62,6 +64,11 @@ export interface FetchMentionsRequest {
   cursor: string | null;
   /** On the first poll, how far back to look. */
   backfillSince?: Date | undefined;
+}
+
+export interface SearchRequest extends FetchMentionsRequest {
+  /** The network's own search syntax (X: contract §5.1). */
+  query: string;
 }
 
 export interface PublishReplyRequest {
@@ -127,6 +134,11 @@ export interface Connector {
   fetchDirectMessages?(request: FetchMentionsRequest): Promise<FetchResult>;
   /** Sends a private message. Throws ConnectorError. */
   sendDirectMessage?(request: SendDirectMessageRequest): Promise<PublishedPost>;
+  /**
+   * Brand monitoring: recent posts matching a saved query, oldest first, after the cursor. Items that do
+   * not mention the account come back as kind `post` with `repliable` telling whether the plan lets us answer.
+   */
+  searchRecent?(request: SearchRequest): Promise<FetchResult>;
   /**
    * A push connection for mentions (when `streaming`): items arrive within a second instead of at the next
    * poll. Reconnects by itself; `close` ends it.

@@ -25,3 +25,6 @@ export {
   type XConnectorConfig,
   type XConnectorOptions,
 } from './x/x-connector.ts';
+export { meteredXClient, X_PAY_PER_USE_PRICES, type XBillingCategory, type XUsage } from './x/x-usage.ts';
+export { createXDirectMessages, xConversationUrl } from './x/x-dms.ts';
+export type { XDmEvent, XDmPage, XStreamEvents, XStreamHandle } from './x/x-client.ts';

@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './cases.ts';
 export * from './realtime.ts';
 export * from './errors.ts';
+export * from './channels.ts';

@@ -8,16 +8,16 @@
  * validator is given, in memory, the spec's problem+json schema, narrowed by the `Problem` discriminator's
  * mapping (e.g. `invalid-request` → InvalidRequestProblem) with if/then, as the discriminator says.
  */
+import { sharedPath } from './shared-data.ts';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
 import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createXSandbox, type XSandbox, type XSandboxOptions } from './index.ts';
 
-const SPEC_PATH = path.resolve(import.meta.dirname, '../../../../shared/contracts/x-api-v2-openapi.json');
+const SPEC_PATH = sharedPath('contracts', 'x-api-v2-openapi.json');
 
 // What the desk's X connector asks for (packages/connectors/src/x/x-client.ts).
 const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,lang';

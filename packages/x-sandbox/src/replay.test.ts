@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { sharedPath } from './shared-data.ts';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createManualScheduler, createXSandbox, parseCsv, parseTwcsDate, startReplay } from './index.ts';
 
-const TWCS = path.resolve(import.meta.dirname, '../../../../shared/data/twcs/twcs_head5000.csv');
+const TWCS = sharedPath('data', 'twcs', 'twcs_head5000.csv');
 
 describe('parseCsv', () => {
   it('reads quoted fields with commas, doubled quotes and embedded line breaks', () => {
@@ -148,43 +148,39 @@ describe('startReplay', () => {
     expect(sb.getTweet(replay.sandboxId('1')!)!.text.endsWith('…')).toBe(true);
   });
 
-  it.runIf(existsSync(TWCS))(
-    'plays the real 5,000-post TWCS slice at high speed with its threads',
-    async () => {
-      const csv = readFileSync(TWCS, 'utf8');
-      const timer = createManualScheduler();
-      const sb = createXSandbox({ clock: () => timer.clock() });
-      const replay = startReplay(sb, {
-        csv,
-        speed: 3600,
-        maxGapMs: 5_000,
-        scheduler: timer,
-        brandUsername: 'acme_sav',
-      });
-      expect(replay.ourBrand).toBe('ChipotleTweets');
-      timer.runAll();
-      const p = await replay.finished;
-      expect(p.total).toBe(5000);
-      expect(p.posted + p.skipped).toBe(5000);
-      expect(p.posted).toBeGreaterThan(4900);
-      expect(sb.listTweets()).toHaveLength(p.posted);
+  it('plays the real 5,000-post TWCS slice at high speed with its threads', async () => {
+    const csv = readFileSync(TWCS, 'utf8');
+    const timer = createManualScheduler();
+    const sb = createXSandbox({ clock: () => timer.clock() });
+    const replay = startReplay(sb, {
+      csv,
+      speed: 3600,
+      maxGapMs: 5_000,
+      scheduler: timer,
+      brandUsername: 'acme_sav',
+    });
+    expect(replay.ourBrand).toBe('ChipotleTweets');
+    timer.runAll();
+    const p = await replay.finished;
+    expect(p.total).toBe(5000);
+    expect(p.posted + p.skipped).toBe(5000);
+    expect(p.posted).toBeGreaterThan(4900);
+    expect(sb.listTweets()).toHaveLength(p.posted);
 
-      const brand = sb.findUser('acme_sav')!;
-      const ours = sb.listTweets({ authorId: brand.id });
-      expect(ours.length).toBeGreaterThan(190); // ChipotleTweets has 210 posts in the slice
-      const replies = sb.listTweets().filter((t) => t.inReplyToTweetId !== undefined);
-      expect(replies.length).toBeGreaterThan(3000);
-      for (const r of replies.slice(0, 500)) {
-        const parent = sb.getTweet(r.inReplyToTweetId!)!;
-        expect(parent.conversationId).toBe(r.conversationId);
-        expect(BigInt(parent.id) < BigInt(r.id)).toBe(true);
-      }
-      // Most of our answers reply to a customer who mentioned us, so the desk sees the threads.
-      const answered = ours.filter((t) => t.inReplyToTweetId && sb.getTweet(t.inReplyToTweetId)?.authorId !== brand.id);
-      expect(answered.length).toBeGreaterThan(150);
-      // Every customer is anonymised.
-      for (const u of sb.listUsers().filter((x) => !x.verified)) expect(u.username).toMatch(/^cust_\d+$/);
-    },
-    60_000,
-  );
+    const brand = sb.findUser('acme_sav')!;
+    const ours = sb.listTweets({ authorId: brand.id });
+    expect(ours.length).toBeGreaterThan(190); // ChipotleTweets has 210 posts in the slice
+    const replies = sb.listTweets().filter((t) => t.inReplyToTweetId !== undefined);
+    expect(replies.length).toBeGreaterThan(3000);
+    for (const r of replies.slice(0, 500)) {
+      const parent = sb.getTweet(r.inReplyToTweetId!)!;
+      expect(parent.conversationId).toBe(r.conversationId);
+      expect(BigInt(parent.id) < BigInt(r.id)).toBe(true);
+    }
+    // Most of our answers reply to a customer who mentioned us, so the desk sees the threads.
+    const answered = ours.filter((t) => t.inReplyToTweetId && sb.getTweet(t.inReplyToTweetId)?.authorId !== brand.id);
+    expect(answered.length).toBeGreaterThan(150);
+    // Every customer is anonymised.
+    for (const u of sb.listUsers().filter((x) => !x.verified)) expect(u.username).toMatch(/^cust_\d+$/);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
 import { migration0001Core } from './list/0001-core.ts';
+import { migration0003ChannelUsageAndSearches } from './list/0003-channel-usage-and-searches.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** The explicit, ordered list. Append only. */
-export const migrations: Migration[] = [migration0001Core];
+export const migrations: Migration[] = [migration0001Core, migration0003ChannelUsageAndSearches];
 
 export interface MigrationReport {
   applied: string[];

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../composition.ts';
 import { registerAuthHook, registerAuthRoutes } from '../modules/auth/auth.routes.ts';
 import { registerCaseRoutes } from '../modules/cases/cases.routes.ts';
+import { registerChannelRoutes } from '../modules/channels/channels.routes.ts';
 import { registerRealtimeRoutes } from '../modules/realtime/realtime.routes.ts';
 import { registerSystemRoutes } from '../modules/system/system.routes.ts';
 import { createHttpApp, type HttpApp } from '../platform/http/http-app.ts';
@@ -25,6 +26,7 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   });
   registerAuthRoutes(app, authDeps);
   registerCaseRoutes(app, deps);
+  registerChannelRoutes(app, deps);
   registerRealtimeRoutes(app, deps);
   await app.ready();
   return app;

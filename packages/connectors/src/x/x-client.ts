@@ -89,6 +89,8 @@ export interface XClient {
   openStream(rule: { value: string; tag: string }, events: XStreamEvents): Promise<XStreamHandle>;
   mentions(userId: string, options: XTimelineOptions): Promise<XPage>;
   userTweets(userId: string, options: XTimelineOptions): Promise<XPage>;
+  /** Recent search (last 7 days), newest first; `paginationToken` is sent as `next_token`. */
+  search(query: string, options: XTimelineOptions): Promise<XPage>;
   reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
   tweets(ids: string[]): Promise<XPage>;
 }
@@ -369,6 +371,13 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
       }),
     mentions: (userId, o) => call(async () => toPage(await v2.get(`users/${userId}/mentions`, timelineQuery(o)))),
     userTweets: (userId, o) => call(async () => toPage(await v2.get(`users/${userId}/tweets`, timelineQuery(o)))),
+    search: (query, o) =>
+      call(async () => {
+        const { pagination_token: token, ...rest } = timelineQuery({ ...o, maxResults: Math.max(10, o.maxResults) });
+        return toPage(
+          await v2.get('tweets/search/recent', { ...rest, query, ...(token ? { next_token: token } : {}) }),
+        );
+      }),
     reply: (text, inReplyToTweetId) =>
       call(async () => {
         const res = await v2.reply(text, inReplyToTweetId);

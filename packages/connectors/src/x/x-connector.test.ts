@@ -8,6 +8,7 @@ import { ConnectorRegistry } from '../registry.ts';
 import { describeConnectorConformance } from '../testing/conformance.ts';
 import { createTwitterApiXClient, XApiError, type XClient, type XCredentials } from './x-client.ts';
 import { createXConnector, toConnectorError, xConnectorFactory } from './x-connector.ts';
+import { meteredXClient, X_PAY_PER_USE_PRICES, type XUsage } from './x-usage.ts';
 import { mapXTweet, snowflakeDate } from './x-mappers.ts';
 
 interface World {
@@ -329,6 +330,7 @@ describe('XClient seam', () => {
         meta: { resultCount: 1, newestId: '2090439504425914385', oldestId: '2090439504425914385' },
       }),
       userTweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+      search: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
       reply: async () => {
         throw new XApiError('Forbidden', {
           status: 403,
@@ -372,6 +374,7 @@ describe('X direct messages', () => {
     me: async () => users[0]!,
     mentions: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     userTweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
+    search: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     reply: async () => ({ id: '1', text: '' }),
     tweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     dmEvents: async ({ paginationToken }) => {
@@ -450,6 +453,44 @@ describe('X filtered stream against the sandbox', () => {
       });
       const rules = (await rulesResponse.json()) as { data?: { value: string }[] };
       expect(rules.data?.map((r) => r.value)).toEqual(['@acme_sav -is:retweet']);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('X brand monitoring and the spend meter, against the sandbox', () => {
+  it('finds posts naming the brand, says which ones X lets us answer, and meters every billable call', async () => {
+    const sandbox = createXSandbox();
+    const { url } = await sandbox.listen();
+    try {
+      const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
+      const customer = sandbox.ensureUser({ username: 'jane_doe', name: 'Jane Doe' });
+      const usages: XUsage[] = [];
+      const client = meteredXClient(
+        createTwitterApiXClient({ credentials: { kind: 'oauth2-user', accessToken: brand.token }, apiBaseUrl: url }),
+        (usage) => usages.push(usage),
+      );
+      const connector = createXConnector({ client });
+      const tagged = sandbox.post(customer.user.id, { text: '@acme_sav acme box down again' });
+      const untagged = sandbox.post(customer.user.id, { text: 'my acme box is down again, third time this week' });
+      sandbox.post(customer.user.id, { text: 'nothing to do with the brand' });
+
+      const first = await connector.searchRecent!({ query: 'acme -from:acme_sav', cursor: null });
+      expect(first.items.map((i) => [i.externalId, i.kind, i.repliable])).toEqual([
+        [tagged.id, 'mention', true],
+        [untagged.id, 'post', false],
+      ]);
+      const next = await connector.searchRecent!({ query: 'acme -from:acme_sav', cursor: first.nextCursor });
+      expect(next.items).toEqual([]);
+
+      await connector.publishReply({ text: 'We are on it.', inReplyToExternalId: tagged.id });
+      const byCategory = (category: string) =>
+        usages.filter((u) => u.category === category).reduce((n, u) => n + u.units, 0);
+      expect(byCategory('post_read')).toBe(2); // the two matches; the empty second search costs nothing
+      expect(byCategory('user_read')).toBeGreaterThanOrEqual(2); // /users/me + the expanded author
+      expect(byCategory('summoned_reply_create')).toBe(1);
+      expect(X_PAY_PER_USE_PRICES.summoned_reply_create).toBe(0.01);
     } finally {
       await sandbox.close();
     }

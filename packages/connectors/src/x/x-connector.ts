@@ -9,9 +9,18 @@ import {
   type NetworkAccount,
   type PublishedPost,
   type PublishReplyRequest,
+  type SearchRequest,
   type StreamHandlers,
 } from '../connector.ts';
-import { createTwitterApiXClient, XApiError, type XClient, type XCredentials, type XTweet } from './x-client.ts';
+import {
+  createTwitterApiXClient,
+  XApiError,
+  type XClient,
+  type XCredentials,
+  type XPage,
+  type XTimelineOptions,
+  type XTweet,
+} from './x-client.ts';
 import { createXDirectMessages } from './x-dms.ts';
 import { mapXTweet, mapXUser, sameText, snowflakeDate, xDisplayText, xPostUrl } from './x-mappers.ts';
 
@@ -155,6 +164,28 @@ export function createXConnector(options: XConnectorOptions): Connector {
 
   async function fetchMentions(request: FetchMentionsRequest): Promise<FetchResult> {
     const me = await whoAmI();
+    return fetchTimeline(me, request, (options) => client.mentions(me.externalId, options));
+  }
+
+  async function searchRecent(request: SearchRequest): Promise<FetchResult> {
+    const me = await whoAmI();
+    const result = await fetchTimeline(me, request, (options) => client.search(request.query, options));
+    for (const item of result.items) {
+      const raw = item.raw as { tweet?: XTweet } | undefined;
+      const mentionsUs =
+        raw?.tweet?.entities?.mentions?.some((m) => m.username.toLowerCase() === me.handle.toLowerCase()) ?? false;
+      // A post naming the brand without its handle: X's self-serve plans refuse a public reply to it.
+      if (!mentionsUs && item.kind === 'mention') item.kind = 'post';
+      item.repliable = capabilities.repliesToNonMentions || mentionsUs || item.kind === 'quote';
+    }
+    return result;
+  }
+
+  async function fetchTimeline(
+    me: NetworkAccount,
+    request: FetchMentionsRequest,
+    read: (options: XTimelineOptions) => Promise<XPage>,
+  ): Promise<FetchResult> {
     const cursor = parseCursor(request.cursor);
     return guarded(async () => {
       let lower: { sinceId?: string; startTime?: Date } = {};
@@ -174,7 +205,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
       let token: string | undefined;
       let complete = false;
       for (let page = 0; page < budget; page++) {
-        const res = await client.mentions(me.externalId, {
+        const res = await read({
           ...lower,
           untilId,
           paginationToken: token,
@@ -266,6 +297,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
     ...(capabilities.streaming ? { openStream } : {}),
     whoAmI,
     fetchMentions,
+    searchRecent,
     publishReply,
     findPublishedReply,
     postUrl: (account, externalId) => xPostUrl(account.handle, externalId),

@@ -30,6 +30,15 @@ export function requireAuth(request: FastifyRequest): AuthenticatedSession {
   return request.auth;
 }
 
+/** The session of a route reserved to some roles (settings are for leads and admins). */
+export function requireRole(request: FastifyRequest, roles: AuthenticatedSession['role'][]): AuthenticatedSession {
+  const session = requireAuth(request);
+  if (!roles.includes(session.role)) {
+    throw new AppError('auth.forbidden', 'forbidden', `Only ${roles.join(' and ')} accounts can do this.`);
+  }
+  return session;
+}
+
 /**
  * Every /api route is private unless its config says `public: true`: the default protects routes that
  * future code forgets to think about.

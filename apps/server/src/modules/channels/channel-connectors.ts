@@ -1,4 +1,10 @@
-import { createTwitterApiXClient, createXConnector, type Connector } from '@guichet/connectors';
+import {
+  createTwitterApiXClient,
+  createXConnector,
+  meteredXClient,
+  type Connector,
+  type XUsage,
+} from '@guichet/connectors';
 import { AppError } from '../../platform/errors.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -15,6 +21,8 @@ export class ChannelConnectors {
     private readonly secrets: SecretBox,
     /** URL of the in-process X sandbox, when it runs. */
     private readonly sandboxUrl: () => string | undefined,
+    /** Every billable X call, for the spend meter. */
+    private readonly onUsage: (channelId: string, usage: XUsage) => void = () => undefined,
   ) {}
 
   get(channel: Row<'channels'>): Connector {
@@ -42,8 +50,11 @@ export class ChannelConnectors {
         'This channel belongs to the X sandbox, which is not running (GUICHET_SANDBOX=off).',
       );
     }
+    const client = meteredXClient(createTwitterApiXClient({ credentials, apiBaseUrl }), (usage) =>
+      this.onUsage(channel.id, usage),
+    );
     return createXConnector({
-      client: createTwitterApiXClient({ credentials, apiBaseUrl }),
+      client,
       capabilities: { streaming: settings.streaming && Boolean(credentials.appBearerToken) },
     });
   }

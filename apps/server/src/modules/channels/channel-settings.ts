@@ -9,6 +9,8 @@ export const channelSettingsSchema = z.object({
   apiBaseUrl: z.string().optional(),
   /** The account's plan includes X's filtered stream: mentions are pushed, polling only backs it up. */
   streaming: z.boolean().default(false),
+  /** Monthly X API budget in US dollars; null for none. Search feeds slow, then stop, to stay within it. */
+  monthlyBudgetUsd: z.number().nonnegative().nullable().default(null),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 

@@ -7,7 +7,12 @@ import { newId } from '../../platform/ids.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
-import { parseChannelSettings, type ChannelCredentials, type ChannelSettings } from './channel-settings.ts';
+import {
+  channelSettingsSchema,
+  parseChannelSettings,
+  type ChannelCredentials,
+  type ChannelSettings,
+} from './channel-settings.ts';
 
 interface ChannelDeps {
   db: Db;
@@ -21,7 +26,8 @@ async function upsertChannel(
   input: {
     workspaceId: string;
     match: (settings: ChannelSettings) => boolean;
-    settings: ChannelSettings;
+    /** Merged over the stored settings: what an admin set in the desk (budget…) survives restarts. */
+    settings: Partial<ChannelSettings>;
     credentials: ChannelCredentials;
     handle: string;
     name: string;
@@ -45,7 +51,7 @@ async function upsertChannel(
       .updateTable('channels')
       .set({
         credentials: sealed,
-        settings: JSON.stringify(input.settings),
+        settings: JSON.stringify({ ...parseChannelSettings(existing.settings), ...input.settings }),
         handle: input.handle,
         name: input.name,
         external_account_id: input.externalAccountId ?? existing.external_account_id,
@@ -72,7 +78,7 @@ async function upsertChannel(
         name: input.name,
         handle: input.handle,
         external_account_id: input.externalAccountId,
-        settings: JSON.stringify(input.settings),
+        settings: JSON.stringify(channelSettingsSchema.parse(input.settings)),
         credentials: sealed,
         status: input.status,
         status_detail: input.statusDetail,
@@ -140,11 +146,11 @@ export async function ensureEnvironmentChannel(
         }
       : { kind: 'oauth2-user', accessToken: input.credentials.accessToken };
   if (input.credentials.appBearerToken) credentials.appBearerToken = input.credentials.appBearerToken;
-  const settings: ChannelSettings = {
+  const settings: Partial<ChannelSettings> = {
     sandbox: false,
     fromEnvironment: true,
     streaming: Boolean(input.credentials.appBearerToken),
-    ...(input.apiBaseUrl ? { apiBaseUrl: input.apiBaseUrl } : {}),
+    apiBaseUrl: input.apiBaseUrl,
   };
   const channelId = await upsertChannel(deps, {
     workspaceId: input.workspaceId,

@@ -8,7 +8,9 @@ import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestBatch } from '../conversations/ingestion/ingest.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
+import { parseChannelSettings } from './channel-settings.ts';
 import { findChannel, readCursorRow, setChannelHealth } from './channels.repository.ts';
+import { spendSummary } from './spend.ts';
 
 export const POLL_CHANNEL = 'poll-channel';
 export const MENTIONS_FEED = 'mentions';
@@ -43,6 +45,42 @@ const FEEDS: Feed[] = [
     minIntervalMs: (deps) => deps.dmPollIntervalMs,
   },
 ];
+
+/** Saved searches are read once a minute, every 15 minutes when the budget is tight, not at all once spent. */
+const SEARCH_INTERVAL_MS = { ok: 60_000, tight: 15 * 60_000 } as const;
+
+/**
+ * Brand-monitoring searches (F3) as feeds. They are the first thing the budget cuts: mentions and DMs are
+ * customers talking to the brand, searches are the brand listening in.
+ */
+async function searchFeeds(
+  deps: PollDeps,
+  channel: Row<'channels'>,
+  connector: Connector,
+  now: number,
+): Promise<Feed[]> {
+  if (!connector.searchRecent) return [];
+  const searches = await deps.db
+    .selectFrom('channel_searches')
+    .select(['id', 'query'])
+    .where('channel_id', '=', channel.id)
+    .where('enabled', '=', 1)
+    .execute();
+  if (searches.length === 0) return [];
+  const { budgetState } = await spendSummary(
+    deps.db,
+    channel.id,
+    parseChannelSettings(channel.settings).monthlyBudgetUsd,
+    now,
+  );
+  if (budgetState === 'exhausted') return [];
+  const search = connector.searchRecent.bind(connector);
+  return searches.map((saved) => ({
+    name: `search:${saved.id}`,
+    fetch: () => (request: FetchMentionsRequest) => search({ ...request, query: saved.query }),
+    minIntervalMs: () => SEARCH_INTERVAL_MS[budgetState],
+  }));
+}
 
 async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Connector, feed: Feed, log: Logger) {
   const fetch = feed.fetch(connector);
@@ -80,7 +118,7 @@ export function pollChannelJob(deps: PollDeps): JobHandler {
     let currentFeed = MENTIONS_FEED;
     try {
       const connector = deps.connectors.get(channel);
-      for (const feed of FEEDS) {
+      for (const feed of [...FEEDS, ...(await searchFeeds(deps, channel, connector, now.getTime()))]) {
         currentFeed = feed.name;
         await pollFeed(deps, channel, connector, feed, log);
       }

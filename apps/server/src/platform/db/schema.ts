@@ -213,6 +213,29 @@ export interface JobsTable {
   created_at: number;
 }
 
+export interface ChannelUsageTable {
+  channel_id: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  category: string;
+  units: number;
+  /** Millionths of a US dollar. */
+  cost_micros: number;
+  updated_at: number;
+}
+
+export interface ChannelSearchesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  name: string;
+  /** X recent-search query (contract §5.1), e.g. `acme (panne OR outage) -from:acme_sav lang:fr`. */
+  query: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -233,6 +256,8 @@ export interface Database {
   contact_tags: ContactTagsTable;
   events: EventsTable;
   jobs: JobsTable;
+  channel_usage: ChannelUsageTable;
+  channel_searches: ChannelSearchesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

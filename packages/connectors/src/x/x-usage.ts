@@ -1,0 +1,120 @@
+import type { XClient, XDmPage, XPage } from './x-client.ts';
+
+/** What X bills, by category (contract §11.3, pay-per-use). */
+export type XBillingCategory =
+  | 'post_read'
+  | 'user_read'
+  | 'dm_event_read'
+  | 'owned_read'
+  | 'post_create'
+  | 'post_with_url_create'
+  | 'summoned_reply_create'
+  | 'dm_create'
+  | 'interaction_create';
+
+/** US dollars per unit: per resource returned for reads, per request for writes. */
+export const X_PAY_PER_USE_PRICES: Record<XBillingCategory, number> = {
+  post_read: 0.005,
+  user_read: 0.01,
+  dm_event_read: 0.01,
+  owned_read: 0.001,
+  post_create: 0.015,
+  post_with_url_create: 0.2,
+  summoned_reply_create: 0.01,
+  dm_create: 0.015,
+  interaction_create: 0.015,
+};
+
+export interface XUsage {
+  /** The XClient method, e.g. `mentions`. */
+  operation: string;
+  category: XBillingCategory;
+  units: number;
+}
+
+const URL_PATTERN = /https?:\/\/\S/i;
+
+function pageReads(page: XPage, owned: boolean): [XBillingCategory, number][] {
+  // The account's own mentions and timeline are "owned reads"; objects expanded into them (authors, quoted
+  // posts) are ordinary user and post reads.
+  return [
+    [owned ? 'owned_read' : 'post_read', page.data.length],
+    ['post_read', page.includes.tweets.length],
+    ['user_read', page.includes.users.length],
+  ];
+}
+
+function dmReads(page: XDmPage): [XBillingCategory, number][] {
+  return [
+    ['dm_event_read', page.data.length],
+    ['user_read', page.includes.users.length],
+  ];
+}
+
+/**
+ * Wraps an XClient so every call reports what it will cost, for the desk's spend meter. X also
+ * de-duplicates reads of one resource within a UTC day; the meter counts each read, so it errs high.
+ */
+export function meteredXClient(inner: XClient, onUsage: (usage: XUsage) => void): XClient {
+  let selfId: string | undefined;
+  const report = (operation: string, entries: [XBillingCategory, number][]) => {
+    for (const [category, units] of entries) if (units > 0) onUsage({ operation, category, units });
+  };
+  return {
+    async me() {
+      const me = await inner.me();
+      selfId = me.id;
+      report('me', [['user_read', 1]]);
+      return me;
+    },
+    async mentions(userId, options) {
+      const page = await inner.mentions(userId, options);
+      report('mentions', pageReads(page, userId === selfId));
+      return page;
+    },
+    async userTweets(userId, options) {
+      const page = await inner.userTweets(userId, options);
+      report('userTweets', pageReads(page, userId === selfId));
+      return page;
+    },
+    async search(query, options) {
+      const page = await inner.search(query, options);
+      report('search', pageReads(page, false));
+      return page;
+    },
+    async tweets(ids) {
+      const page = await inner.tweets(ids);
+      report('tweets', pageReads(page, false));
+      return page;
+    },
+    async reply(text, inReplyToTweetId) {
+      const result = await inner.reply(text, inReplyToTweetId);
+      report('reply', [[URL_PATTERN.test(text) ? 'post_with_url_create' : 'summoned_reply_create', 1]]);
+      return result;
+    },
+    async dmEvents(options) {
+      const page = await inner.dmEvents(options);
+      report('dmEvents', dmReads(page));
+      return page;
+    },
+    async dmEventsWith(participantId, options) {
+      const page = await inner.dmEventsWith(participantId, options);
+      report('dmEventsWith', dmReads(page));
+      return page;
+    },
+    async sendDm(participantId, text) {
+      const result = await inner.sendDm(participantId, text);
+      report('sendDm', [['dm_create', 1]]);
+      return result;
+    },
+    openStream(rule, events) {
+      return inner.openStream(rule, {
+        ...events,
+        onTweet: (page) => {
+          report('stream', pageReads(page, false));
+          events.onTweet(page);
+        },
+      });
+    },
+  };
+}
