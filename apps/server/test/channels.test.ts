@@ -139,3 +139,39 @@ describe.each(TEST_DIALECTS)('channel silence alarm (%s)', (dialect) => {
     }
   });
 });
+
+describe('noise filters in the poll path', () => {
+  it('keeps reposts, tag storms and muted posts out of the queue but on record, once', async () => {
+    const app = await createTestApp();
+    try {
+      const cookie = await app.signIn();
+      const [channel] = ((await app.http.inject({ url: '/api/channels', headers: { cookie } })).json() as ChannelList)
+        .channels;
+      await app.http.inject({
+        method: 'PATCH',
+        url: `/api/channels/${channel!.id}`,
+        headers: { cookie },
+        payload: { muteWords: ['giveaway'] },
+      });
+      const sandbox = app.deps.sandbox!.instance;
+      const { user } = sandbox.ensureUser({ username: 'noisy', name: 'Noisy' });
+      sandbox.post(user.id, { text: '@acme_sav #fail #fail #fail' });
+      sandbox.post(user.id, { text: '@acme_sav huge GIVEAWAY follow me' });
+      sandbox.post(user.id, { text: '@acme_sav my order is late' });
+      await app.pollAndWork();
+      await app.deps.db.deleteFrom('cursors').execute(); // read the same posts again
+      await app.pollAndWork();
+      expect((await app.deps.db.selectFrom('messages').select('text').execute()).map((m) => m.text)).toEqual([
+        '@acme_sav my order is late',
+      ]);
+      const filtered = await app.deps.db
+        .selectFrom('events')
+        .select(['type', 'payload'])
+        .where('type', '=', 'inbound.filtered')
+        .execute();
+      expect(filtered.map((e) => JSON.parse(e.payload).reason).sort()).toEqual(['muted_word', 'tags_only']);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ export const channelSummarySchema = z.object({
   statusDetail: z.string().nullable(),
   sandbox: z.boolean(),
   streaming: z.boolean(),
+  muteWords: z.array(z.string()),
   health: z.object({
     lastInboundAt: isoDateTimeSchema.nullable(),
     lastPolledAt: isoDateTimeSchema.nullable(),
@@ -49,6 +50,8 @@ export type ChannelList = z.infer<typeof channelListSchema>;
 export const channelUpdateSchema = z.object({
   monthlyBudgetUsd: z.number().nonnegative().max(1_000_000).nullable().optional(),
   paused: z.boolean().optional(),
+  /** Public posts containing one of these are filtered out (kept on record, not made cases). */
+  muteWords: z.array(z.string().trim().min(2).max(60)).max(200).optional(),
 });
 export type ChannelUpdate = z.infer<typeof channelUpdateSchema>;
 

@@ -11,6 +11,8 @@ export const channelSettingsSchema = z.object({
   streaming: z.boolean().default(false),
   /** Monthly X API budget in US dollars; null for none. Search feeds slow, then stop, to stay within it. */
   monthlyBudgetUsd: z.number().nonnegative().nullable().default(null),
+  /** Public posts containing any of these (case-insensitive) are filtered out, not made cases. */
+  muteWords: z.array(z.string()).default([]),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 

@@ -7,6 +7,7 @@ import { RetryJobAt, type JobHandler } from '../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestBatch } from '../conversations/ingestion/ingest.ts';
+import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import { parseChannelSettings } from './channel-settings.ts';
 import { findChannel, readCursorRow, setChannelHealth } from './channels.repository.ts';
@@ -92,10 +93,12 @@ async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Con
     cursor: cursorRow?.value ?? null,
     backfillSince: new Date(now.getTime() - FIRST_POLL_BACKFILL_MS),
   });
+  const { work, filtered } = sortOutNoise(page.items, parseChannelSettings(channel.settings).muteWords);
   const result = await ingestBatch(deps, {
     channel,
     feed: feed.name,
-    items: page.items,
+    items: work,
+    alsoInTransaction: (tx) => recordFiltered(tx, channel, filtered, now.getTime()),
     // Rewriting an unchanged cursor records when the feed was last read (for the feed's pace).
     nextCursor: page.nextCursor ?? cursorRow?.value ?? null,
   });

@@ -67,6 +67,7 @@ export async function channelSummary(db: DbOrTx, channel: Row<'channels'>, now: 
     statusDetail: channel.status_detail,
     sandbox: settings.sandbox,
     streaming: settings.streaming,
+    muteWords: settings.muteWords,
     health: {
       lastInboundAt: iso(health.lastInboundAt),
       lastPolledAt: iso(polled?.at as number | null),

@@ -71,6 +71,7 @@ export function registerChannelRoutes(app: HttpApp, deps: { db: Db; clock: Clock
       const now = deps.clock.now().getTime();
       const settings = parseChannelSettings(channel.settings);
       if (request.body.monthlyBudgetUsd !== undefined) settings.monthlyBudgetUsd = request.body.monthlyBudgetUsd;
+      if (request.body.muteWords !== undefined) settings.muteWords = request.body.muteWords;
       const status = request.body.paused === undefined ? channel.status : request.body.paused ? 'paused' : 'active';
       await deps.db.transaction().execute(async (tx) => {
         await tx

@@ -23,6 +23,8 @@ export interface IngestBatch {
    * the stored cursor alone; a value (even unchanged) is written and stamps when the feed was read.
    */
   nextCursor?: string | null | undefined;
+  /** More writes that must commit or roll back with this page (e.g. recording filtered noise). */
+  alsoInTransaction?: ((tx: DbOrTx) => Promise<void>) | undefined;
 }
 
 export interface IngestResult {
@@ -111,6 +113,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
     result.duplicates += candidates.length - items.length;
     if (items.length === 0) {
       if (batch.nextCursor !== undefined) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
+      await batch.alsoInTransaction?.(tx);
       return result;
     }
 
@@ -373,6 +376,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
     await insertChunked(tx, 'messages', newMessages);
     await recordEvents(tx, events);
     if (batch.nextCursor !== undefined) await writeCursor(tx, channel.id, batch.feed, batch.nextCursor, now);
+    await batch.alsoInTransaction?.(tx);
 
     result.stored = items.length;
     result.changedCaseIds = touched.map((d) => d.id);
