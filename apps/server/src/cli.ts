@@ -8,6 +8,8 @@ import { openDatabase } from './platform/db/database.ts';
 import { AppError, StartupError } from './platform/errors.ts';
 import { runFromEnvironment } from './main.ts';
 import { VERSION } from './composition.ts';
+import { loadClassifier } from './modules/triage/classifier.ts';
+import { classifyStream } from './modules/triage/classify.command.ts';
 
 /** Runs a command; expected failures print one sentence and exit 1, never a stack trace. */
 async function guarded(action: () => Promise<void>): Promise<void> {
@@ -104,6 +106,16 @@ function positiveNumber(label: string, allowZero = false): (value: string) => nu
     return n;
   };
 }
+
+program
+  .command('classify')
+  .description('triage posts read from standard input, one per line; writes one JSON object per line')
+  .action(() =>
+    guarded(async () => {
+      const classifier = await loadClassifier();
+      await classifyStream(classifier, process.stdin, process.stdout);
+    }),
+  );
 
 program
   .command('sandbox')

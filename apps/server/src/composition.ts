@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { createXSandbox, startCustomerSimulation, type XSandbox } from '@guichet/x-sandbox';
+import fs from 'node:fs';
+import { createXSandbox, startCustomerSimulation, startReplay, type XSandbox } from '@guichet/x-sandbox';
 import type { Logger } from 'pino';
 import { migrateToLatest } from './migrations/registry.ts';
 import { bootstrapWorkspace, type BootstrapResult } from './modules/agents/agents.commands.ts';
@@ -9,6 +10,7 @@ import { ensureEnvironmentChannel, ensureSandboxChannel } from './modules/channe
 import { recordUsage } from './modules/channels/spend.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
+import { StartupError } from './platform/errors.ts';
 import { openDatabase, type DatabaseHandle, type Db } from './platform/db/database.ts';
 import { DatabaseJobQueue } from './platform/jobs/db-job-queue.ts';
 import { createLogger } from './platform/logger.ts';
@@ -67,10 +69,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       const simulation =
         options.simulateCustomer === false
           ? undefined
-          : startCustomerSimulation(instance, {
-              brandUsername: config.sandbox.brandUsername,
-              intervalMs: config.sandbox.customerIntervalSeconds * 1000,
-            });
+          : config.sandbox.replayFile
+            ? startSandboxReplay(instance, config, logger)
+            : startCustomerSimulation(instance, {
+                brandUsername: config.sandbox.brandUsername,
+                intervalMs: config.sandbox.customerIntervalSeconds * 1000,
+              });
       sandbox = {
         instance,
         url,
@@ -132,6 +136,34 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Plays a real support history (Customer Support on Twitter CSV) into the sandbox, time-compressed, with
+ * the file's busiest brand standing for ours. Its original answers are held back: the desk's agents answer.
+ */
+function startSandboxReplay(instance: XSandbox, config: Config, logger: Logger) {
+  if (!fs.existsSync(config.sandbox.replayFile!)) {
+    throw new StartupError(`GUICHET_SANDBOX_REPLAY names a file that does not exist: ${config.sandbox.replayFile}.`);
+  }
+  const replay = startReplay(instance, {
+    file: config.sandbox.replayFile!,
+    brandUsername: config.sandbox.brandUsername,
+    speed: config.sandbox.replaySpeed,
+    ourReplies: false,
+    onError: (error) => logger.warn({ err: error }, 'replay could not play a post'),
+  });
+  logger.info(
+    {
+      file: config.sandbox.replayFile,
+      speed: config.sandbox.replaySpeed,
+      brand: replay.ourBrand,
+      posts: replay.progress().total,
+    },
+    'replaying a support history into the sandbox',
+  );
+  void replay.finished.then(() => logger.info(replay.progress(), 'replay finished'));
+  return replay;
 }
 
 export async function dispose(deps: AppDeps): Promise<void> {

@@ -8,6 +8,7 @@ import { RequireSession } from './features/auth/RequireSession.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { CasePage } from './features/case/CasePage.tsx';
 import { InboxPage } from './features/inbox/InboxPage.tsx';
+import { TemplatesPage } from './features/templates/TemplatesPage.tsx';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -22,6 +23,7 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <InboxPage /> },
       { path: 'cases/:caseId', element: <CasePage /> },
+      { path: 'templates', element: <TemplatesPage /> },
     ],
   },
   { path: '*', element: <Navigate to="/" replace /> },

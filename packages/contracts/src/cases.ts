@@ -6,6 +6,16 @@ import {
   networkSchema,
   visibilitySchema,
 } from './enums.ts';
+import {
+  agentRefSchema,
+  caseEventSchema,
+  caseSortSchema,
+  caseViewSchema,
+  noteSchema,
+  snoozeSchema,
+  tagSchema,
+  teamRefSchema,
+} from './console.ts';
 
 /** Times cross the wire as ISO-8601 UTC strings. */
 export const isoDateTimeSchema = z.string();
@@ -30,11 +40,25 @@ export const caseSummarySchema = z.object({
   openedAt: isoDateTimeSchema,
   lastMessageAt: isoDateTimeSchema,
   messageCount: z.number().int(),
+  channelId: z.string(),
+  assignee: agentRefSchema.nullable(),
+  team: teamRefSchema.nullable(),
+  tags: z.array(tagSchema),
+  /** Set while the case is snoozed. */
+  snooze: snoozeSchema.nullable(),
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
 export const caseListQuerySchema = z.object({
+  /** Without a view, every case; a view narrows by assignee and, unless `status` is given, by status. */
+  view: caseViewSchema.optional(),
   status: caseStatusSchema.optional(),
+  assigneeId: z.string().max(100).optional(),
+  tagId: z.string().max(100).optional(),
+  channelId: z.string().max(100).optional(),
+  /** Words searched in message text and the contact's name and handle. */
+  q: z.string().trim().max(200).optional(),
+  sort: caseSortSchema.default('newest'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque cursor from `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),
@@ -80,6 +104,12 @@ export type Message = z.infer<typeof messageSchema>;
 export const caseDetailSchema = z.object({
   case: caseSummarySchema,
   messages: z.array(messageSchema),
+  /** Internal notes: never sent to the customer. */
+  notes: z.array(noteSchema),
+  /** What happened to the case, oldest first. */
+  history: z.array(caseEventSchema),
+  /** Whether a reply can go out as a direct message in this case. */
+  directReplyAvailable: z.boolean(),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
@@ -89,5 +119,7 @@ export const replyRequestSchema = z.object({
   inReplyToMessageId: z.string().optional(),
   /** Makes a retried submission (double click, flaky network) create one reply, not two. */
   idempotencyKey: z.string().min(8).max(100).optional(),
+  /** Send even though another agent answered (or is answering) the same message a moment ago. */
+  confirm: z.boolean().optional(),
 });
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;

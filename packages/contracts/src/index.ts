@@ -3,4 +3,5 @@ export * from './auth.ts';
 export * from './cases.ts';
 export * from './realtime.ts';
 export * from './errors.ts';
+export * from './console.ts';
 export * from './channels.ts';

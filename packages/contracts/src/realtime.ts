@@ -1,8 +1,23 @@
 import { z } from 'zod';
+import { presenceStateSchema } from './console.ts';
+
+/** A viewer or typist is forgotten after this long without a refresh (clients refresh every 15 s). */
+export const presenceTtlMs = 40_000;
 
 /** Realtime says what changed; clients refetch what they show. */
 export const realtimeEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case.changed'), caseId: z.string(), updatedAt: z.string() }),
   z.object({ type: z.literal('message.changed'), caseId: z.string(), messageId: z.string(), updatedAt: z.string() }),
+  /**
+   * An agent viewing, typing in, or leaving a case. Clients keep the latest state per agent and forget it
+   * after `presenceTtlMs` without a refresh, so every process can publish its own agents' presence.
+   */
+  z.object({
+    type: z.literal('presence'),
+    caseId: z.string(),
+    agent: z.object({ id: z.string(), name: z.string() }),
+    state: presenceStateSchema,
+    at: z.string(),
+  }),
 ]);
 export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;

@@ -56,3 +56,4 @@ export type { SandboxFaults } from './faults.ts';
 export type { AuthorizeInput } from './routes-admin.ts';
 export { webhookSignature, type WebhookDelivery } from './webhooks.ts';
 export { parseQuery, matchesQuery, QuerySyntaxError, type QueryNode } from './search-query.ts';
+export { sharedDir, sharedPath } from './shared-data.ts';

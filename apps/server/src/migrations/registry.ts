@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
 import { migration0001Core } from './list/0001-core.ts';
 import { migration0003ChannelUsageAndSearches } from './list/0003-channel-usage-and-searches.ts';
+import { migration0002Console } from './list/0002-console.ts';
+import { migration0004Triage } from './list/0004-triage.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -11,7 +13,12 @@ export interface Migration {
 }
 
 /** The explicit, ordered list. Append only. */
-export const migrations: Migration[] = [migration0001Core, migration0003ChannelUsageAndSearches];
+export const migrations: Migration[] = [
+  migration0001Core,
+  migration0002Console,
+  migration0003ChannelUsageAndSearches,
+  migration0004Triage,
+];
 
 export interface MigrationReport {
   applied: string[];

@@ -39,6 +39,10 @@ export interface Config {
     brandUsername: string;
     /** Enables the sandbox's HTTP admin API (create accounts, post as customers); off when unset. */
     adminKey: string | undefined;
+    /** A Customer Support on Twitter CSV to play instead of the simulated customer. */
+    replayFile: string | undefined;
+    /** Time compression of the replay: 60 plays an hour of history in a minute. */
+    replaySpeed: number;
   };
   pollIntervalSeconds: number;
   /** X allows 15 DM reads per 15 minutes per account. */
@@ -89,6 +93,8 @@ const envSchema = z.object({
   GUICHET_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   GUICHET_SANDBOX_PORT: portString.default(0),
   GUICHET_SANDBOX_CUSTOMER_INTERVAL: positiveSeconds.default(8),
+  GUICHET_SANDBOX_REPLAY: z.string().min(1).optional(),
+  GUICHET_SANDBOX_REPLAY_SPEED: positiveSeconds.default(60),
   GUICHET_SANDBOX_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters long').optional(),
   GUICHET_SANDBOX_BRAND: z
     .string()
@@ -190,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       customerIntervalSeconds: e.GUICHET_SANDBOX_CUSTOMER_INTERVAL,
       brandUsername: e.GUICHET_SANDBOX_BRAND,
       adminKey: e.GUICHET_SANDBOX_ADMIN_KEY,
+      replayFile: e.GUICHET_SANDBOX_REPLAY,
+      replaySpeed: e.GUICHET_SANDBOX_REPLAY_SPEED,
     },
     // The sandbox costs nothing, so poll it often (within its 300 requests per 15 min); a real account defaults to a thrifty minute.
     pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 5 : 60),

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../composition.ts';
+import { wakeDueSnoozes } from '../modules/cases/cases.workflow.ts';
 import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
 import { parseChannelSettings } from '../modules/channels/channel-settings.ts';
 import { STREAM_CHANNEL } from '../modules/channels/channel-stream.job.ts';
@@ -34,6 +35,8 @@ export function buildScheduler(deps: AppDeps): Scheduler {
       }
     }
     if (channels.length > 0) deps.jobs.notify();
+    // Follow-ups that fell due go back to the queue, to their assignee, with the reminder on top.
+    await wakeDueSnoozes(deps);
   };
   return {
     tick,

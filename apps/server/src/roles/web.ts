@@ -1,9 +1,15 @@
 import type { AppDeps } from '../composition.ts';
+import { registerAgentRoutes } from '../modules/agents/agents.routes.ts';
 import { registerAuthHook, registerAuthRoutes } from '../modules/auth/auth.routes.ts';
 import { registerCaseRoutes } from '../modules/cases/cases.routes.ts';
 import { registerChannelRoutes } from '../modules/channels/channels.routes.ts';
+import { registerContactRoutes } from '../modules/contacts/contacts.routes.ts';
+import { registerPresenceRoutes } from '../modules/presence/presence.routes.ts';
 import { registerRealtimeRoutes } from '../modules/realtime/realtime.routes.ts';
+import { registerRuleRoutes } from '../modules/rules/rules.routes.ts';
 import { registerSystemRoutes } from '../modules/system/system.routes.ts';
+import { registerTagRoutes } from '../modules/tags/tags.routes.ts';
+import { registerTemplateRoutes } from '../modules/templates/templates.routes.ts';
 import { createHttpApp, type HttpApp } from '../platform/http/http-app.ts';
 import { VERSION } from '../composition.ts';
 
@@ -27,6 +33,12 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerAuthRoutes(app, authDeps);
   registerCaseRoutes(app, deps);
   registerChannelRoutes(app, deps);
+  registerPresenceRoutes(app, deps);
+  registerAgentRoutes(app, deps);
+  registerTagRoutes(app, deps);
+  registerContactRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
+  registerRuleRoutes(app, deps);
   registerRealtimeRoutes(app, deps);
   await app.ready();
   return app;

@@ -9,6 +9,8 @@ export type ErrorMessageKey =
   | 'errors.caseNotFound'
   | 'errors.validation'
   | 'errors.invalidResponse'
+  | 'errors.forbidden'
+  | 'errors.conflict'
   | 'errors.generic';
 
 const byCode: Record<string, ErrorMessageKey> = {
@@ -20,6 +22,10 @@ const byCode: Record<string, ErrorMessageKey> = {
   'case.not_found': 'errors.caseNotFound',
   'request.invalid': 'errors.validation',
   'validation.failed': 'errors.validation',
+  'template.forbidden': 'errors.forbidden',
+  'team.forbidden': 'errors.forbidden',
+  'template.shortcut_taken': 'errors.conflict',
+  'team.name_taken': 'errors.conflict',
 };
 
 export function errorMessageKey(error: unknown): ErrorMessageKey {
@@ -29,6 +35,7 @@ export function errorMessageKey(error: unknown): ErrorMessageKey {
   // Fall back on the status when the server's code is new to this build of the web app.
   if (error.status === 401) return 'errors.sessionExpired';
   if (error.status === 429) return 'errors.tooManyAttempts';
+  if (error.status === 403) return 'errors.forbidden';
   if (error.status === 400 || error.status === 422) return 'errors.validation';
   return 'errors.generic';
 }

@@ -1,4 +1,33 @@
 import {
+  agentListSchema,
+  bulkResultSchema,
+  caseSummarySchema,
+  contactProfileSchema,
+  noteSchema,
+  queueOverviewSchema,
+  replySettingsSchema,
+  tagListSchema,
+  teamListSchema,
+  templateListSchema,
+  templateSchema,
+  type AgentList,
+  type AssignRequest,
+  type BulkRequest,
+  type BulkResult,
+  type CaseSort,
+  type CaseSummary,
+  type CaseView,
+  type ChangeStatusRequest,
+  type ContactProfile,
+  type Note,
+  type PresenceState,
+  type QueueOverview,
+  type ReplySettings,
+  type SaveTemplateRequest,
+  type TagList,
+  type TeamList,
+  type Template,
+  type TemplateList,
   caseDetailSchema,
   caseListSchema,
   messageSchema,
@@ -15,10 +44,19 @@ import { isApiError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 
 export interface CaseListParams {
+  view?: CaseView | undefined;
   status?: CaseStatus | undefined;
+  assigneeId?: string | undefined;
+  tagId?: string | undefined;
+  channelId?: string | undefined;
+  q?: string | undefined;
+  sort?: CaseSort | undefined;
   limit?: number;
   cursor?: string | undefined;
 }
+
+const casePath = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}`;
+const contactPath = (contactId: string) => `/api/contacts/${encodeURIComponent(contactId)}`;
 
 /** The server's endpoints, typed with the shared contracts. */
 export function createGuichetApi(http: HttpClient) {
@@ -43,7 +81,10 @@ export function createGuichetApi(http: HttpClient) {
 
     listCases(params: CaseListParams, signal?: AbortSignal): Promise<CaseList> {
       const query = new URLSearchParams();
-      if (params.status) query.set('status', params.status);
+      for (const key of ['view', 'status', 'assigneeId', 'tagId', 'channelId', 'q', 'sort'] as const) {
+        const value = params[key];
+        if (value) query.set(key, value);
+      }
       if (params.limit !== undefined) query.set('limit', String(params.limit));
       if (params.cursor) query.set('cursor', params.cursor);
       const search = query.toString();
@@ -56,6 +97,90 @@ export function createGuichetApi(http: HttpClient) {
 
     sendReply(caseId: string, request: ReplyRequest): Promise<Message> {
       return http.json('POST', `/api/cases/${encodeURIComponent(caseId)}/replies`, messageSchema, { body: request });
+    },
+
+    getQueueOverview(signal?: AbortSignal): Promise<QueueOverview> {
+      return http.json('GET', '/api/cases/overview', queueOverviewSchema, { signal });
+    },
+
+    changeStatus(caseId: string, request: ChangeStatusRequest): Promise<CaseSummary> {
+      return http.json('POST', `${casePath(caseId)}/status`, caseSummarySchema, { body: request });
+    },
+
+    assign(caseId: string, request: AssignRequest): Promise<CaseSummary> {
+      return http.json('POST', `${casePath(caseId)}/assignment`, caseSummarySchema, { body: request });
+    },
+
+    addCaseTag(caseId: string, name: string): Promise<CaseSummary> {
+      return http.json('POST', `${casePath(caseId)}/tags`, caseSummarySchema, { body: { name } });
+    },
+
+    removeCaseTag(caseId: string, tagId: string): Promise<CaseSummary> {
+      return http.json('DELETE', `${casePath(caseId)}/tags/${encodeURIComponent(tagId)}`, caseSummarySchema);
+    },
+
+    addCaseNote(caseId: string, body: string): Promise<Note> {
+      return http.json('POST', `${casePath(caseId)}/notes`, noteSchema, { body: { body } });
+    },
+
+    bulk(request: BulkRequest): Promise<BulkResult> {
+      return http.json('POST', '/api/cases/bulk', bulkResultSchema, { body: request });
+    },
+
+    presence(caseId: string, state: PresenceState): Promise<void> {
+      return http.empty('POST', `${casePath(caseId)}/presence`, { body: { state } });
+    },
+
+    listAgents(signal?: AbortSignal): Promise<AgentList> {
+      return http.json('GET', '/api/agents', agentListSchema, { signal });
+    },
+
+    listTeams(signal?: AbortSignal): Promise<TeamList> {
+      return http.json('GET', '/api/teams', teamListSchema, { signal });
+    },
+
+    listTags(signal?: AbortSignal): Promise<TagList> {
+      return http.json('GET', '/api/tags', tagListSchema, { signal });
+    },
+
+    getContact(contactId: string, signal?: AbortSignal): Promise<ContactProfile> {
+      return http.json('GET', contactPath(contactId), contactProfileSchema, { signal });
+    },
+
+    addContactNote(contactId: string, body: string): Promise<Note> {
+      return http.json('POST', `${contactPath(contactId)}/notes`, noteSchema, { body: { body } });
+    },
+
+    addContactTag(contactId: string, name: string): Promise<ContactProfile> {
+      return http.json('POST', `${contactPath(contactId)}/tags`, contactProfileSchema, { body: { name } });
+    },
+
+    removeContactTag(contactId: string, tagId: string): Promise<ContactProfile> {
+      return http.json('DELETE', `${contactPath(contactId)}/tags/${encodeURIComponent(tagId)}`, contactProfileSchema);
+    },
+
+    listTemplates(signal?: AbortSignal): Promise<TemplateList> {
+      return http.json('GET', '/api/templates', templateListSchema, { signal });
+    },
+
+    createTemplate(request: SaveTemplateRequest): Promise<Template> {
+      return http.json('POST', '/api/templates', templateSchema, { body: request });
+    },
+
+    updateTemplate(templateId: string, request: SaveTemplateRequest): Promise<Template> {
+      return http.json('PUT', `/api/templates/${encodeURIComponent(templateId)}`, templateSchema, { body: request });
+    },
+
+    deleteTemplate(templateId: string): Promise<void> {
+      return http.empty('DELETE', `/api/templates/${encodeURIComponent(templateId)}`);
+    },
+
+    getReplySettings(signal?: AbortSignal): Promise<ReplySettings> {
+      return http.json('GET', '/api/reply-settings', replySettingsSchema, { signal });
+    },
+
+    saveReplySettings(settings: ReplySettings): Promise<ReplySettings> {
+      return http.json('PUT', '/api/reply-settings', replySettingsSchema, { body: settings });
     },
   };
 }

@@ -9,6 +9,7 @@ import { endSession } from '../features/auth/session.ts';
 import { RealtimeProvider } from '../realtime/RealtimeProvider.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { RealtimeIndicator } from './RealtimeIndicator.tsx';
+import { ShortcutSheet } from './ShortcutSheet.tsx';
 
 /** The frame of every signed-in screen: product, agent, live status, language, sign out. */
 export function AppLayout({ session, children }: { session: SessionInfo; children: ReactNode }) {
@@ -38,6 +39,9 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
                 </Text>
               </Anchor>
               <RealtimeIndicator />
+              <Anchor component={Link} to="/templates" size="sm" data-testid="nav-templates" visibleFrom="sm">
+                {t('header.templates')}
+              </Anchor>
             </Group>
             <Group gap="sm" wrap="nowrap" miw={0}>
               <Text size="sm" c="dimmed" truncate="end" visibleFrom="sm" title={session.agent.email}>
@@ -53,9 +57,10 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
           </Group>
         </AppShell.Header>
         <AppShell.Main>
-          <Container size="md" px={{ base: 'xs', sm: 'md' }} py="md">
+          <Container size="xl" px={{ base: 'xs', sm: 'md' }} py="md">
             {children}
           </Container>
+          <ShortcutSheet />
         </AppShell.Main>
       </AppShell>
     </RealtimeProvider>

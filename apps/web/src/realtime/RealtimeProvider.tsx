@@ -1,37 +1,91 @@
+import type { PresenceState } from '@guichet/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
+import { useApi } from '../api/ApiContext.tsx';
 import { queryKeys } from '../api/queryKeys.ts';
 import { RealtimeConnection, realtimeUrl, type RealtimeStatus } from './connection.ts';
 import { createInvalidationBatcher, queryKeysForEvent } from './invalidation.ts';
+import { PresenceStore, type PresenceEntry } from './presence.ts';
 
 const RealtimeStatusContext = createContext<RealtimeStatus>('connecting');
+const PresenceContext = createContext<PresenceStore | null>(null);
 
 /** Keeps the signed-in screens fresh: every pushed event refetches the queries it concerns. */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<RealtimeStatus>('connecting');
+  const [presence] = useState(() => new PresenceStore());
 
   useEffect(() => {
     const batcher = createInvalidationBatcher(queryClient);
     const connection = new RealtimeConnection({
       url: realtimeUrl(window.location),
-      onEvent: (event) => batcher.add(queryKeysForEvent(event)),
+      onEvent: (event) => {
+        if (event.type === 'presence') presence.apply(event);
+        else batcher.add(queryKeysForEvent(event));
+      },
       onStatus: setStatus,
       onReconnected: () => void queryClient.invalidateQueries({ queryKey: queryKeys.cases }),
     });
     const onOnline = () => connection.retryNow();
     window.addEventListener('online', onOnline);
     connection.start();
+    const expiry = setInterval(() => presence.expire(), 5_000);
     return () => {
       window.removeEventListener('online', onOnline);
+      clearInterval(expiry);
       connection.stop();
       batcher.dispose();
     };
-  }, [queryClient]);
+  }, [queryClient, presence]);
 
-  return <RealtimeStatusContext value={status}>{children}</RealtimeStatusContext>;
+  return (
+    <RealtimeStatusContext value={status}>
+      <PresenceContext value={presence}>{children}</PresenceContext>
+    </RealtimeStatusContext>
+  );
 }
 
 export function useRealtimeStatus(): RealtimeStatus {
   return useContext(RealtimeStatusContext);
+}
+
+const noOthers: PresenceEntry[] = [];
+
+/** Other agents viewing or typing in this case, live. */
+export function useCasePresence(caseId: string, selfId: string | undefined): PresenceEntry[] {
+  const store = useContext(PresenceContext);
+  const subscribe = useCallback((listener: () => void) => store?.subscribe(listener) ?? (() => {}), [store]);
+  return useSyncExternalStore(subscribe, () => store?.others(caseId, selfId) ?? noOthers);
+}
+
+const heartbeatMs = 15_000;
+
+/**
+ * Announces this agent on the case while the screen is open (viewing, or typing while `typing` is true),
+ * repeats it so it does not expire, and says goodbye on leaving.
+ */
+export function useAnnouncePresence(caseId: string, typing: boolean): void {
+  const api = useApi();
+  useEffect(() => {
+    const state: PresenceState = typing ? 'typing' : 'viewing';
+    const send = () => void api.presence(caseId, state).catch(() => undefined);
+    send();
+    const timer = setInterval(send, heartbeatMs);
+    return () => clearInterval(timer);
+  }, [api, caseId, typing]);
+  useEffect(
+    () => () => {
+      void api.presence(caseId, 'left').catch(() => undefined);
+    },
+    [api, caseId],
+  );
 }

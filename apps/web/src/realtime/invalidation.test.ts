@@ -10,6 +10,14 @@ describe('queryKeysForEvent', () => {
   });
 });
 
+describe('presence events', () => {
+  it('refetch nothing', () => {
+    expect(
+      queryKeysForEvent({ type: 'presence', caseId: 'c1', agent: { id: 'a', name: 'A' }, state: 'typing', at: 'x' }),
+    ).toEqual([]);
+  });
+});
+
 describe('createInvalidationBatcher', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -30,6 +38,8 @@ describe('createInvalidationBatcher', () => {
     expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
       queryKeys.caseLists,
       queryKeys.caseDetail('c1'),
+      queryKeys.overview,
+      queryKeys.contacts,
       queryKeys.caseDetail('c2'),
     ]);
   });

@@ -5,9 +5,14 @@ import { queryKeys } from '../api/queryKeys.ts';
 /** The queries that show what an event says changed. Any change to a case can reorder the inbox. */
 export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
   switch (event.type) {
-    case 'case.changed':
     case 'message.changed':
       return [queryKeys.caseLists, queryKeys.caseDetail(event.caseId)];
+    case 'case.changed':
+      // Status and assignee move counts between views; the contact panel lists the contact's cases.
+      return [queryKeys.caseLists, queryKeys.caseDetail(event.caseId), queryKeys.overview, queryKeys.contacts];
+    case 'presence':
+      // Presence is kept in memory by the presence store, not fetched.
+      return [];
   }
 }
 

@@ -10,6 +10,9 @@ import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.t
 import { recordEvents } from '../events/events.repository.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
 
+/** Another agent's reply to the same message this recently makes a second reply need confirming. */
+export const COLLISION_WINDOW_MS = 5 * 60_000;
+
 export interface ReplyDeps {
   db: Db;
   clock: Clock;
@@ -67,6 +70,35 @@ export async function replyToCase(
     );
   }
   const now = deps.clock.now().getTime();
+  if (!request.confirm) {
+    // Two agents must not answer the same post: a recent or still-travelling reply by someone else wins.
+    const rival = await deps.db
+      .selectFrom('messages')
+      .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
+      .select(['messages.id', 'messages.created_at', 'messages.delivery_status', 'agents.name'])
+      .where('messages.in_reply_to_message_id', '=', answered.id)
+      .where('messages.direction', '=', 'outbound')
+      .where('messages.author_agent_id', '!=', session.agentId)
+      .where((eb) =>
+        eb.or([
+          eb('messages.delivery_status', 'in', ['queued', 'sending']),
+          eb.and([
+            eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
+            eb('messages.delivery_status', '!=', 'failed'),
+          ]),
+        ]),
+      )
+      .orderBy('messages.created_at', 'desc')
+      .executeTakeFirst();
+    if (rival) {
+      throw new AppError(
+        'reply.already_answered',
+        'conflict',
+        `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
+        { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+      );
+    }
+  }
   const messageId = newId(now);
   await deps.db.transaction().execute(async (tx) => {
     await tx

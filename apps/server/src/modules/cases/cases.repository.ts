@@ -1,4 +1,5 @@
-import type { CaseSummary, CaseStatus, Message } from '@guichet/contracts';
+import type { CaseEvent, CaseSort, CaseStatus, CaseSummary, CaseView, Message, Note, Tag } from '@guichet/contracts';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
 
@@ -12,6 +13,8 @@ function caseSummaryQuery(db: DbOrTx, workspaceId: string) {
     .leftJoin('identities', (join) =>
       join.onRef('identities.contact_id', '=', 'cases.contact_id').onRef('identities.network', '=', 'channels.network'),
     )
+    .leftJoin('agents as assignee', 'assignee.id', 'cases.assignee_agent_id')
+    .leftJoin('teams', 'teams.id', 'cases.team_id')
     .select([
       'cases.id as id',
       'cases.status as status',
@@ -20,18 +23,25 @@ function caseSummaryQuery(db: DbOrTx, workspaceId: string) {
       'cases.opened_at as openedAt',
       'cases.last_message_at as lastMessageAt',
       'cases.message_count as messageCount',
+      'cases.channel_id as channelId',
+      'cases.snoozed_until as snoozedUntil',
+      'cases.snooze_reminder as snoozeReminder',
       'contacts.id as contactId',
       'contacts.name as contactName',
       'identities.handle as handle',
       'identities.network as network',
       'identities.avatar_url as avatarUrl',
+      'assignee.id as assigneeId',
+      'assignee.name as assigneeName',
+      'teams.id as teamId',
+      'teams.name as teamName',
     ])
     .where('cases.workspace_id', '=', workspaceId);
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof caseSummaryQuery>['executeTakeFirstOrThrow']>>;
 
-function toSummary(row: SummaryRow): CaseSummary {
+function toSummary(row: SummaryRow, tags: Tag[]): CaseSummary {
   return {
     id: row.id,
     status: row.status,
@@ -40,6 +50,7 @@ function toSummary(row: SummaryRow): CaseSummary {
     openedAt: iso(row.openedAt),
     lastMessageAt: iso(row.lastMessageAt),
     messageCount: row.messageCount,
+    channelId: row.channelId,
     contact: {
       id: row.contactId,
       name: row.contactName,
@@ -47,49 +58,234 @@ function toSummary(row: SummaryRow): CaseSummary {
       network: row.network,
       avatarUrl: row.avatarUrl,
     },
+    assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? '' } : null,
+    team: row.teamId ? { id: row.teamId, name: row.teamName ?? '' } : null,
+    tags,
+    snooze:
+      row.status === 'snoozed' && row.snoozedUntil !== null
+        ? { until: iso(row.snoozedUntil), reminder: row.snoozeReminder }
+        : null,
   };
 }
 
-export function encodeCaseCursor(row: { lastMessageAt: string; id: string }): string {
-  return Buffer.from(`${Date.parse(row.lastMessageAt)}:${row.id}`).toString('base64url');
+/** The tags of several cases in one query, each list sorted by name. */
+export async function tagsOfCases(db: DbOrTx, caseIds: readonly string[]): Promise<Map<string, Tag[]>> {
+  const byCase = new Map<string, Tag[]>();
+  if (caseIds.length === 0) return byCase;
+  const rows = await db
+    .selectFrom('case_tags')
+    .innerJoin('tags', 'tags.id', 'case_tags.tag_id')
+    .select(['case_tags.case_id as caseId', 'tags.id as id', 'tags.name as name', 'tags.color as color'])
+    .where('case_tags.case_id', 'in', [...caseIds])
+    .orderBy('tags.name')
+    .execute();
+  for (const row of rows) {
+    const list = byCase.get(row.caseId) ?? [];
+    list.push({ id: row.id, name: row.name, color: row.color });
+    byCase.set(row.caseId, list);
+  }
+  return byCase;
 }
 
-function decodeCaseCursor(cursor: string): { at: number; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+async function toSummaries(db: DbOrTx, rows: SummaryRow[]): Promise<CaseSummary[]> {
+  const tags = await tagsOfCases(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toSummary(row, tags.get(row.id) ?? []));
+}
+
+/** Unassigned priority sorts after every set priority (1 is the most urgent). */
+const priorityRank = sql<number>`coalesce(cases.priority, 9)`;
+
+interface CaseCursor {
+  rank: number;
+  at: number;
+  id: string;
+}
+
+/** `at` is the sort's time: the latest activity (newest first) or the opening (priority, then age). */
+export function encodeCaseCursor(
+  row: { lastMessageAt: string; id: string; priority?: number | null },
+  at?: string,
+): string {
+  return Buffer.from(`${row.priority ?? 9}:${Date.parse(at ?? row.lastMessageAt)}:${row.id}`).toString('base64url');
+}
+
+function decodeCaseCursor(cursor: string): CaseCursor | null {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  // Cursors from before priorities were sortable have two parts.
+  const [rank, at, id] = parts.length === 2 ? ['9', ...parts] : parts;
   const ms = Number(at);
-  return Number.isFinite(ms) && id ? { at: ms, id } : null;
+  const rankNumber = Number(rank);
+  return Number.isFinite(ms) && Number.isFinite(rankNumber) && id ? { rank: rankNumber, at: ms, id } : null;
 }
 
-/** Newest activity first, keyset-paginated on (last_message_at, id) so pages stay stable as cases arrive. */
-export async function listCases(
-  db: DbOrTx,
-  workspaceId: string,
-  query: { status?: CaseStatus | undefined; limit: number; cursor?: string | undefined },
-): Promise<{ cases: CaseSummary[]; nextCursor: string | null }> {
-  let q = caseSummaryQuery(db, workspaceId);
-  if (query.status) q = q.where('cases.status', '=', query.status);
-  const after = query.cursor ? decodeCaseCursor(query.cursor) : null;
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('cases.last_message_at', '<', after.at),
-        eb.and([eb('cases.last_message_at', '=', after.at), eb('cases.id', '<', after.id)]),
+/** Statuses a view shows when the agent did not pick one. */
+const viewStatuses: Record<CaseView, CaseStatus[]> = {
+  mine: ['open', 'pending'],
+  unassigned: ['open', 'pending'],
+  all: ['open', 'pending', 'snoozed'],
+  snoozed: ['snoozed'],
+  resolved: ['resolved'],
+};
+
+export interface CaseListOptions {
+  view?: CaseView | undefined;
+  status?: CaseStatus | undefined;
+  assigneeId?: string | undefined;
+  tagId?: string | undefined;
+  channelId?: string | undefined;
+  q?: string | undefined;
+  sort?: CaseSort | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  /** The agent asking: what "mine" means. */
+  agentId?: string | undefined;
+}
+
+/** `%` and `_` typed by an agent are literal characters, not wildcards. */
+export function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+type CaseQuery = ReturnType<typeof caseSummaryQuery>;
+
+function applyFilters(q: CaseQuery, options: Omit<CaseListOptions, 'limit' | 'cursor' | 'sort'>): CaseQuery {
+  let query = q;
+  if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
+  if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
+  if (options.status) query = query.where('cases.status', '=', options.status);
+  else if (options.view) query = query.where('cases.status', 'in', viewStatuses[options.view]);
+  if (options.assigneeId) query = query.where('cases.assignee_agent_id', '=', options.assigneeId);
+  if (options.channelId) query = query.where('cases.channel_id', '=', options.channelId);
+  if (options.tagId) {
+    const tagId = options.tagId;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('case_tags')
+          .select('case_tags.tag_id')
+          .whereRef('case_tags.case_id', '=', 'cases.id')
+          .where('case_tags.tag_id', '=', tagId),
+      ),
+    );
+  }
+  const words = options.q?.trim();
+  if (words) {
+    // Portable LIKE search (both dialects, no index): fine for a desk's volume; full-text indexes later.
+    // SQLite's lower() folds ASCII only, so accented capitals match only in their exact case there.
+    const pattern = likePattern(words);
+    query = query.where(({ or, exists, selectFrom }) =>
+      or([
+        sql<SqlBool>`lower(contacts.name) like ${pattern} escape '\\'`,
+        sql<SqlBool>`lower(identities.handle) like ${pattern} escape '\\'`,
+        exists(
+          selectFrom('messages')
+            .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
+            .select('messages.id')
+            .whereRef('case_conversations.case_id', '=', 'cases.id')
+            .where(sql<SqlBool>`lower(messages.text) like ${pattern} escape '\\'`),
+        ) as Expression<SqlBool>,
       ]),
     );
   }
-  const rows = await q
-    .orderBy('cases.last_message_at', 'desc')
-    .orderBy('cases.id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  const cases = rows.slice(0, query.limit).map(toSummary);
+  return query;
+}
+
+/**
+ * A page of cases, keyset-paginated so pages stay stable as cases arrive. `newest` (the default): latest
+ * activity first. `priority`: the most urgent first, then the one open the longest.
+ */
+export async function listCases(
+  db: DbOrTx,
+  workspaceId: string,
+  query: CaseListOptions,
+): Promise<{ cases: CaseSummary[]; nextCursor: string | null }> {
+  let q = applyFilters(caseSummaryQuery(db, workspaceId), query);
+  const after = query.cursor ? decodeCaseCursor(query.cursor) : null;
+  const sort = query.sort ?? 'newest';
+  if (sort === 'newest') {
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('cases.last_message_at', '<', after.at),
+          eb.and([eb('cases.last_message_at', '=', after.at), eb('cases.id', '<', after.id)]),
+        ]),
+      );
+    }
+    q = q.orderBy('cases.last_message_at', 'desc').orderBy('cases.id', 'desc');
+  } else {
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb(priorityRank, '>', after.rank),
+          eb.and([eb(priorityRank, '=', after.rank), eb('cases.opened_at', '>', after.at)]),
+          eb.and([
+            eb(priorityRank, '=', after.rank),
+            eb('cases.opened_at', '=', after.at),
+            eb('cases.id', '>', after.id),
+          ]),
+        ]),
+      );
+    }
+    // Age is how long the case has been open: a chatty customer does not lose their place in line.
+    q = q.orderBy(priorityRank).orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
+  }
+  const rows = await q.limit(query.limit + 1).execute();
+  const cases = await toSummaries(db, rows.slice(0, query.limit));
   const last = cases[cases.length - 1];
-  return { cases, nextCursor: rows.length > query.limit && last ? encodeCaseCursor(last) : null };
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt)
+      : null;
+  return { cases, nextCursor };
+}
+
+/** How many cases each view holds for this agent, in one round trip. */
+export async function countViews(db: DbOrTx, workspaceId: string, agentId: string) {
+  const row = await db
+    .selectFrom('cases')
+    .select((eb) => [
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('assignee_agent_id', '=', agentId), eb('status', 'in', viewStatuses.mine)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('mine'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('assignee_agent_id', 'is', null), eb('status', 'in', viewStatuses.unassigned)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('unassigned'),
+      eb.fn.sum<number>(eb.case().when('status', 'in', viewStatuses.all).then(1).else(0).end()).as('all'),
+      eb.fn.sum<number>(eb.case().when('status', '=', 'snoozed').then(1).else(0).end()).as('snoozed'),
+      eb.fn.sum<number>(eb.case().when('status', '=', 'resolved').then(1).else(0).end()).as('resolved'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  // sum() of no rows is null; PostgreSQL returns sums of integers as numeric strings.
+  const n = (value: unknown) => Number(value ?? 0);
+  return {
+    mine: n(row?.mine),
+    unassigned: n(row?.unassigned),
+    all: n(row?.all),
+    snoozed: n(row?.snoozed),
+    resolved: n(row?.resolved),
+  };
 }
 
 export async function findCaseSummary(db: DbOrTx, workspaceId: string, caseId: string): Promise<CaseSummary | null> {
   const row = await caseSummaryQuery(db, workspaceId).where('cases.id', '=', caseId).executeTakeFirst();
-  return row ? toSummary(row) : null;
+  return row ? ((await toSummaries(db, [row]))[0] ?? null) : null;
 }
 
 export function findCaseRow(db: DbOrTx, workspaceId: string, caseId: string) {
@@ -169,4 +365,63 @@ export async function listCaseMessages(db: DbOrTx, caseRow: Row<'cases'>): Promi
 export async function findMessage(db: DbOrTx, messageId: string, caseContactId: string): Promise<Message | null> {
   const row = await messageQuery(db).where('messages.id', '=', messageId).executeTakeFirst();
   return row ? toMessage(row, caseContactId) : null;
+}
+
+/** Notes of a case or of a contact, oldest first. */
+export async function listNotes(db: DbOrTx, where: { caseId: string } | { contactId: string }): Promise<Note[]> {
+  let q = db
+    .selectFrom('notes')
+    .innerJoin('agents', 'agents.id', 'notes.agent_id')
+    .select([
+      'notes.id as id',
+      'notes.body as body',
+      'notes.created_at as createdAt',
+      'agents.id as agentId',
+      'agents.name as agentName',
+    ]);
+  q =
+    'caseId' in where ? q.where('notes.case_id', '=', where.caseId) : q.where('notes.contact_id', '=', where.contactId);
+  const rows = await q.orderBy('notes.created_at').orderBy('notes.id').execute();
+  return rows.map((row) => ({
+    id: row.id,
+    body: row.body,
+    author: { id: row.agentId, name: row.agentName },
+    createdAt: iso(row.createdAt),
+  }));
+}
+
+/** The case's events with the acting agent's name, oldest first. */
+export async function listCaseHistory(db: DbOrTx, caseId: string): Promise<CaseEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .leftJoin('agents', (join) => join.onRef('agents.id', '=', 'events.actor_id').on('events.actor_type', '=', 'agent'))
+    .select([
+      'events.id as id',
+      'events.type as type',
+      'events.actor_type as actorType',
+      'events.actor_id as actorId',
+      'events.payload as payload',
+      'events.occurred_at as occurredAt',
+      'agents.name as agentName',
+    ])
+    .where('events.case_id', '=', caseId)
+    .orderBy('events.occurred_at')
+    .orderBy('events.id')
+    .execute();
+  return rows.map((row) => {
+    let payload: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(row.payload);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) payload = parsed as Record<string, unknown>;
+    } catch {
+      // A payload that is not JSON is shown without details rather than breaking the history.
+    }
+    return {
+      id: row.id,
+      type: row.type,
+      actor: { type: row.actorType, id: row.actorId, name: row.agentName ?? null },
+      payload,
+      occurredAt: iso(row.occurredAt),
+    };
+  });
 }

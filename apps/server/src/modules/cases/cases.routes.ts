@@ -1,33 +1,123 @@
 import {
+  addNoteRequestSchema,
+  addTagRequestSchema,
   apiErrorSchema,
+  assignRequestSchema,
+  bulkRequestSchema,
+  bulkResultSchema,
   caseDetailSchema,
   caseListQuerySchema,
   caseListSchema,
+  caseSummarySchema,
+  changeStatusRequestSchema,
   messageSchema,
+  noteSchema,
+  queueOverviewSchema,
   replyRequestSchema,
 } from '@guichet/contracts';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { ChannelConnectors } from '../channels/channel-connectors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
-import { findCaseRow, findCaseSummary, listCaseMessages, listCases } from './cases.repository.ts';
+import {
+  countViews,
+  findCaseRow,
+  findCaseSummary,
+  listCaseHistory,
+  listCaseMessages,
+  listCases,
+  listNotes,
+} from './cases.repository.ts';
+import {
+  addCaseNote,
+  addCaseTag,
+  assignCase,
+  bulkUpdateCases,
+  changeCaseStatus,
+  removeCaseTag,
+} from './cases.workflow.ts';
+
+async function canSendDirect(
+  deps: { db: Db; connectors?: ChannelConnectors | undefined },
+  channelId: string,
+): Promise<boolean> {
+  const channel = await deps.db.selectFrom('channels').selectAll().where('id', '=', channelId).executeTakeFirst();
+  if (!channel || !deps.connectors) return false;
+  try {
+    const connector = deps.connectors.get(channel);
+    return connector.capabilities.directMessages && Boolean(connector.sendDirectMessage);
+  } catch {
+    return false;
+  }
+}
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
+const caseTagParams = caseParams.extend({ tagId: z.string().min(1).max(100) });
+const errors = { 400: apiErrorSchema, 404: apiErrorSchema };
 
-export function registerCaseRoutes(app: HttpApp, deps: ReplyDeps & { db: Db }): void {
+export function registerCaseRoutes(
+  app: HttpApp,
+  deps: ReplyDeps & { db: Db; connectors?: ChannelConnectors | undefined },
+): void {
+  const summaryOf = async (workspaceId: string, caseId: string) => {
+    const summary = await findCaseSummary(deps.db, workspaceId, caseId);
+    if (!summary) throw new AppError('case.not_found', 'not_found', 'This case does not exist.');
+    return summary;
+  };
+
   app.get(
     '/api/cases',
     {
       schema: {
         tags: ['cases'],
-        summary: 'Cases, newest activity first',
+        summary: 'Cases of a view, filtered, searched and sorted (newest activity or priority then age)',
         querystring: caseListQuerySchema,
         response: { 200: caseListSchema },
       },
     },
-    async (request) => listCases(deps.db, requireAuth(request).workspaceId, request.query),
+    async (request) => {
+      const { workspaceId, agentId } = requireAuth(request);
+      return listCases(deps.db, workspaceId, { ...request.query, agentId });
+    },
+  );
+
+  app.get(
+    '/api/cases/overview',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'How many cases each view holds, and the channels to filter by',
+        response: { 200: queueOverviewSchema },
+      },
+    },
+    async (request) => {
+      const { workspaceId, agentId } = requireAuth(request);
+      const channels = await deps.db
+        .selectFrom('channels')
+        .select(['id', 'name', 'handle', 'network'])
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('name')
+        .execute();
+      return { counts: await countViews(deps.db, workspaceId, agentId), channels };
+    },
+  );
+
+  app.post(
+    '/api/cases/bulk',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign, tag or resolve several cases at once',
+        body: bulkRequestSchema,
+        response: { 200: bulkResultSchema, 400: apiErrorSchema },
+      },
+    },
+    async (request) => ({
+      updated: await bulkUpdateCases(deps, requireAuth(request), request.body.caseIds, request.body.action),
+    }),
   );
 
   app.get(
@@ -35,7 +125,7 @@ export function registerCaseRoutes(app: HttpApp, deps: ReplyDeps & { db: Db }): 
     {
       schema: {
         tags: ['cases'],
-        summary: 'A case with all its messages in order',
+        summary: 'A case with its messages, internal notes and history',
         params: caseParams,
         response: { 200: caseDetailSchema, 404: apiErrorSchema },
       },
@@ -45,7 +135,14 @@ export function registerCaseRoutes(app: HttpApp, deps: ReplyDeps & { db: Db }): 
       const caseRow = await findCaseRow(deps.db, workspaceId, request.params.caseId);
       const summary = caseRow ? await findCaseSummary(deps.db, workspaceId, caseRow.id) : null;
       if (!caseRow || !summary) throw new AppError('case.not_found', 'not_found', 'This case does not exist.');
-      return { case: summary, messages: await listCaseMessages(deps.db, caseRow) };
+      return {
+        case: summary,
+        messages: await listCaseMessages(deps.db, caseRow),
+        notes: await listNotes(deps.db, { caseId: caseRow.id }),
+        history: await listCaseHistory(deps.db, caseRow.id),
+        // Whether the channel can send this customer a DM (the composer's "reply by DM" needs it).
+        directReplyAvailable: await canSendDirect(deps, caseRow.channel_id),
+      };
     },
   );
 
@@ -54,15 +151,103 @@ export function registerCaseRoutes(app: HttpApp, deps: ReplyDeps & { db: Db }): 
     {
       schema: {
         tags: ['cases'],
-        summary: 'Queue a reply to the case; delivery continues in the background',
+        summary: 'Queue a reply to the case; 409 reply.already_answered unless confirm is true',
         params: caseParams,
         body: replyRequestSchema,
-        response: { 202: messageSchema, 400: apiErrorSchema, 404: apiErrorSchema },
+        response: { 202: messageSchema, 400: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema },
       },
     },
     async (request, reply) => {
       const message = await replyToCase(deps, requireAuth(request), request.params.caseId, request.body);
       return reply.status(202).send(message);
+    },
+  );
+
+  app.post(
+    '/api/cases/:caseId/status',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Open, set pending, snooze until a date (with a reminder) or resolve the case',
+        params: caseParams,
+        body: changeStatusRequestSchema,
+        response: { 200: caseSummarySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const session = requireAuth(request);
+      await changeCaseStatus(deps, session, request.params.caseId, request.body);
+      return summaryOf(session.workspaceId, request.params.caseId);
+    },
+  );
+
+  app.post(
+    '/api/cases/:caseId/assignment',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign the case to an agent and/or a team (null unassigns)',
+        params: caseParams,
+        body: assignRequestSchema,
+        response: { 200: caseSummarySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const session = requireAuth(request);
+      await assignCase(deps, session, request.params.caseId, request.body);
+      return summaryOf(session.workspaceId, request.params.caseId);
+    },
+  );
+
+  app.post(
+    '/api/cases/:caseId/tags',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Tag the case, creating the tag if it is new',
+        params: caseParams,
+        body: addTagRequestSchema,
+        response: { 200: caseSummarySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const session = requireAuth(request);
+      await addCaseTag(deps, session, request.params.caseId, request.body.name);
+      return summaryOf(session.workspaceId, request.params.caseId);
+    },
+  );
+
+  app.delete(
+    '/api/cases/:caseId/tags/:tagId',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Remove a tag from the case',
+        params: caseTagParams,
+        response: { 200: caseSummarySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const session = requireAuth(request);
+      await removeCaseTag(deps, session, request.params.caseId, request.params.tagId);
+      return summaryOf(session.workspaceId, request.params.caseId);
+    },
+  );
+
+  app.post(
+    '/api/cases/:caseId/notes',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Add an internal note to the case (never sent to the customer)',
+        params: caseParams,
+        body: addNoteRequestSchema,
+        response: { 201: noteSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const note = await addCaseNote(deps, requireAuth(request), request.params.caseId, request.body.body);
+      return reply.status(201).send(note);
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { InboundItem } from '@guichet/connectors';
 import type { JobHandler } from '../../platform/jobs/job-queue.ts';
 import { ingestBatch } from '../conversations/ingestion/ingest.ts';
+import { runRulesAfterIngest } from '../rules/rules.commands.ts';
 import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
 import { parseChannelSettings } from './channel-settings.ts';
 import { findChannel, setChannelHealth } from './channels.repository.ts';
@@ -42,6 +43,7 @@ export function streamChannelJob(deps: PollDeps): JobHandler {
         for (const caseId of result.changedCaseIds) {
           deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
         }
+        await runRulesAfterIngest({ ...deps, logger: log }, channel, result);
       }
     };
     const schedule = () => {

@@ -7,6 +7,7 @@ import { RetryJobAt, type JobHandler } from '../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestBatch } from '../conversations/ingestion/ingest.ts';
+import { runRulesAfterIngest } from '../rules/rules.commands.ts';
 import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import { parseChannelSettings } from './channel-settings.ts';
@@ -110,6 +111,7 @@ async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Con
   for (const caseId of result.changedCaseIds) {
     deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
   }
+  await runRulesAfterIngest({ ...deps, logger: log }, channel, result);
 }
 
 export function pollChannelJob(deps: PollDeps): JobHandler {

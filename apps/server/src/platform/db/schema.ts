@@ -130,6 +130,12 @@ export interface MessagesTable {
   delivery_attempts: number;
   idempotency_key: string | null;
   raw: string | null;
+  /** Triage of inbound messages (0004-triage); null on outbound ones. */
+  type: 'complaint' | 'question' | 'praise' | 'other' | null;
+  sentiment: 'negative' | 'neutral' | 'positive' | null;
+  /** Urgency cue ids, comma-separated. */
+  urgency: string | null;
+  priority: number | null;
 }
 
 export interface CasesTable {
@@ -149,6 +155,12 @@ export interface CasesTable {
   first_response_at: number | null;
   resolved_at: number | null;
   updated_at: number;
+  /** Set while snoozed: when the case comes back to the queue (0002-console). */
+  snoozed_until: number | null;
+  snooze_reminder: string | null;
+  /** Triage (0004-triage): the case's type and why it has its priority ("complaint, negative, mentions outage"). */
+  type: 'complaint' | 'question' | 'praise' | 'other' | null;
+  priority_reason: string | null;
 }
 
 export interface CaseConversationsTable {
@@ -183,6 +195,18 @@ export interface CaseTagsTable {
 export interface ContactTagsTable {
   contact_id: string;
   tag_id: string;
+}
+
+export interface TemplatesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  shortcut: string;
+  language: 'fr' | 'en' | null;
+  body: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface EventsTable {
@@ -236,6 +260,29 @@ export interface ChannelSearchesTable {
   updated_at: number;
 }
 
+/** A workspace's priority mapping (0004-triage); absent means the default policy. */
+export interface PriorityPoliciesTable {
+  workspace_id: string;
+  policy: string;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+/** When (event) + if (conditions, JSON) → then (actions, JSON), run in position order (0004-triage). */
+export interface RulesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  event: string;
+  conditions: string;
+  actions: string;
+  position: number;
+  enabled: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -254,10 +301,13 @@ export interface Database {
   tags: TagsTable;
   case_tags: CaseTagsTable;
   contact_tags: ContactTagsTable;
+  templates: TemplatesTable;
   events: EventsTable;
   jobs: JobsTable;
   channel_usage: ChannelUsageTable;
   channel_searches: ChannelSearchesTable;
+  priority_policies: PriorityPoliciesTable;
+  rules: RulesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -1,7 +1,7 @@
-import { Anchor, Box, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
+import { Anchor, Avatar, Box, Grid, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useDocumentTitle, useHotkeys } from '@mantine/hooks';
 import type { CaseDetail, Message } from '@guichet/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -13,7 +13,13 @@ import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { ContactAvatar } from '../../components/ContactAvatar.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
+import { useCasePresence } from '../../realtime/RealtimeProvider.tsx';
+import { useSession } from '../auth/session.ts';
+import { CaseControls, useCaseMutations } from './CaseControls.tsx';
+import { ContactPanel } from './ContactPanel.tsx';
+import { HistoryPanel } from './HistoryPanel.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import { NotesPanel } from './NotesPanel.tsx';
 import { ReplyBox } from './ReplyBox.tsx';
 import { defaultReplyTarget } from './replyTarget.ts';
 
@@ -56,14 +62,59 @@ export function CasePage() {
   );
 }
 
+/** Who else is on this case right now (F8). */
+function PresenceBar({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const session = useSession().data;
+  const others = useCasePresence(caseId, session?.agent.id);
+  if (others.length === 0) return null;
+  const typing = others.filter((entry) => entry.state === 'typing');
+  return (
+    <Paper withBorder radius="md" p="xs" bg="yellow.0" data-testid="presence-bar" role="status">
+      <Group gap="xs" wrap="wrap">
+        <Avatar.Group spacing="xs">
+          {others.map((entry) => (
+            <Tooltip key={entry.agentId} label={entry.name}>
+              <Avatar size="sm" color={entry.state === 'typing' ? 'orange' : 'blue'} name={entry.name} />
+            </Tooltip>
+          ))}
+        </Avatar.Group>
+        <Text size="sm">
+          {typing.length > 0
+            ? t('presence.typing', { names: typing.map((entry) => entry.name).join(', ') })
+            : t('presence.viewing', { names: others.map((entry) => entry.name).join(', ') })}
+        </Text>
+      </Group>
+    </Paper>
+  );
+}
+
 function CaseView({ detail }: { detail: CaseDetail }) {
   const { t } = useTranslation();
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const session = useSession().data;
   const { case: summary, messages } = detail;
   const { contact } = summary;
   const [chosenTargetId, setChosenTargetId] = useState<string | null>(null);
   // A chosen message that disappeared from the case falls back on the default rather than on nothing.
   const target: Message | null =
     messages.find((message) => message.id === chosenTargetId) ?? defaultReplyTarget(messages);
+  const latestDirect = [...messages].reverse().find((m) => m.direction === 'inbound' && m.visibility === 'direct');
+  const replyInputRef = useRef<HTMLTextAreaElement>(null);
+  const mutations = useCaseMutations(summary.id);
+
+  // r: reply; e: resolve; a: assign to me. (Ctrl/⌘+Enter sends from the composer; ? opens the sheet.)
+  useHotkeys([
+    [
+      'r',
+      () => {
+        replyInputRef.current?.focus();
+      },
+    ],
+    ['e', () => summary.status !== 'resolved' && mutations.status.mutate({ status: 'resolved' })],
+    ['a', () => session && mutations.assign.mutate({ agentId: session.agent.id })],
+  ]);
 
   // Open on the latest exchange, which is what the agent answers; later updates do not move the page.
   const lastMessageRef = useRef<HTMLDivElement>(null);
@@ -72,50 +123,80 @@ function CaseView({ detail }: { detail: CaseDetail }) {
   }, []);
 
   return (
-    <Stack gap="md">
-      <Paper withBorder radius="md" p="md" component="header">
-        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
-          <Group wrap="nowrap" gap="sm" miw={0}>
-            <ContactAvatar contact={contact} size="lg" />
-            <Box miw={0}>
-              <Title order={1} size="h3" className="customer-text">
-                {contact.name}
-              </Title>
-              {contact.handle && (
-                <Text c="dimmed" size="sm" className="customer-text">
-                  @{contact.handle}
-                </Text>
-              )}
-              <Text size="xs" c="dimmed">
-                {t('case.opened')} <Timestamp value={summary.openedAt} size="xs" c="dimmed" span />
+    <Grid gutter="md">
+      <Grid.Col span={{ base: 12, md: 8 }}>
+        <Stack gap="md">
+          <Paper withBorder radius="md" p="md" component="header">
+            <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+              <Group wrap="nowrap" gap="sm" miw={0}>
+                <ContactAvatar contact={contact} size="lg" />
+                <Box miw={0}>
+                  <Title order={1} size="h3" className="customer-text">
+                    {contact.name}
+                  </Title>
+                  {contact.handle && (
+                    <Text c="dimmed" size="sm" className="customer-text">
+                      @{contact.handle}
+                    </Text>
+                  )}
+                  <Text size="xs" c="dimmed">
+                    {t('case.opened')} <Timestamp value={summary.openedAt} size="xs" c="dimmed" span />
+                    {summary.assignee && ` · ${t('case.assignedTo', { name: summary.assignee.name })}`}
+                  </Text>
+                </Box>
+              </Group>
+              <CaseStatusBadge status={summary.status} />
+            </Group>
+          </Paper>
+
+          <PresenceBar caseId={summary.id} />
+
+          <Box component="section" aria-label={t('case.conversation')}>
+            {messages.length === 0 ? (
+              <Text c="dimmed" ta="center" py="lg">
+                {t('case.noMessages')}
               </Text>
-            </Box>
-          </Group>
-          <CaseStatusBadge status={summary.status} />
-        </Group>
-      </Paper>
+            ) : (
+              <Stack component="ol" gap="sm" className="plain-list message-list">
+                {messages.map((message) => (
+                  <MessageItem
+                    key={message.id}
+                    message={message}
+                    isReplyTarget={message.id === target?.id}
+                    onReplyTo={(chosen) => setChosenTargetId(chosen.id)}
+                  />
+                ))}
+              </Stack>
+            )}
+            <div ref={lastMessageRef} />
+          </Box>
 
-      <Box component="section" aria-label={t('case.conversation')}>
-        {messages.length === 0 ? (
-          <Text c="dimmed" ta="center" py="lg">
-            {t('case.noMessages')}
-          </Text>
-        ) : (
-          <Stack component="ol" gap="sm" className="plain-list message-list">
-            {messages.map((message) => (
-              <MessageItem
-                key={message.id}
-                message={message}
-                isReplyTarget={message.id === target?.id}
-                onReplyTo={(chosen) => setChosenTargetId(chosen.id)}
-              />
-            ))}
-          </Stack>
-        )}
-        <div ref={lastMessageRef} />
-      </Box>
-
-      <ReplyBox caseId={summary.id} target={target} />
-    </Stack>
+          <ReplyBox
+            caseId={summary.id}
+            target={target}
+            customer={{ name: contact.name, handle: contact.handle }}
+            directReplyAvailable={detail.directReplyAvailable}
+            onMoveToDm={latestDirect ? () => setChosenTargetId(latestDirect.id) : undefined}
+            inputRef={replyInputRef}
+          />
+        </Stack>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 4 }}>
+        <Stack gap="md">
+          <CaseControls summary={summary} />
+          <NotesPanel
+            title={t('notes.caseTitle')}
+            notes={detail.notes}
+            onAdd={async (body) => {
+              await api.addCaseNote(summary.id, body);
+              await queryClient.invalidateQueries({ queryKey: queryKeys.caseDetail(summary.id) });
+            }}
+            testId="case-notes"
+          />
+          <ContactPanel contactId={contact.id} currentCaseId={summary.id} />
+          <HistoryPanel events={detail.history} />
+        </Stack>
+      </Grid.Col>
+    </Grid>
   );
 }

@@ -1,8 +1,9 @@
-import { Anchor, Badge, Button, Group, Loader, Paper, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Text, Tooltip } from '@mantine/core';
 import type { Message } from '@guichet/contracts';
 import { useTranslation } from 'react-i18next';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { safeHttpUrl } from '../../components/safeUrl.ts';
+import { personalDataKinds } from '../composer/personalData.ts';
 
 interface MessageItemProps {
   message: Message;
@@ -15,6 +16,8 @@ export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemPr
   const { author } = message;
   const inbound = message.direction === 'inbound';
   const externalUrl = safeHttpUrl(message.externalUrl);
+  // A customer who posted their own email or order number in public should be told, and moved to DM.
+  const exposed = inbound && message.visibility === 'public' ? personalDataKinds(message.text) : [];
 
   return (
     <Paper
@@ -65,6 +68,14 @@ export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemPr
       <Text size="sm" className="customer-text message-text">
         {message.text}
       </Text>
+
+      {exposed.length > 0 && (
+        <Alert color="orange" p={6} mt={6} data-testid="inbound-personal-data">
+          <Text size="xs">
+            {t('case.exposedPersonalData', { kinds: exposed.map((kind) => t(`personalData.${kind}`)).join(', ') })}
+          </Text>
+        </Alert>
+      )}
 
       <Group gap="sm" mt={6} justify="space-between" wrap="wrap">
         <Group gap="sm" wrap="wrap">

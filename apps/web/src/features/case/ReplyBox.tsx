@@ -1,31 +1,62 @@
-import { Alert, Button, Group, Paper, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text, Textarea, UnstyledButton } from '@mantine/core';
 import type { CaseDetail, Message, ReplyRequest } from '@guichet/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
 import { errorMessageKey } from '../../api/errorMessages.ts';
+import { isApiError } from '../../api/errors.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { Timestamp } from '../../components/Timestamp.tsx';
+import { currentLanguage } from '../../i18n/index.ts';
+import { useAnnouncePresence } from '../../realtime/RealtimeProvider.tsx';
+import { useSession } from '../auth/session.ts';
+import { personalDataKinds } from '../composer/personalData.ts';
+import { renderTemplate } from '../composer/templateRender.ts';
+import { replyLength, replyLimit, splitIntoThread } from '../composer/xLength.ts';
 import { newIdempotencyKey } from './idempotencyKey.ts';
-import { replyLimitFor } from './replyTarget.ts';
 
 interface ReplyBoxProps {
   caseId: string;
   /** The message answered; null lets the server pick the customer's latest public message. */
   target: Message | null;
+  customer: { name: string; handle: string | null };
+  directReplyAvailable: boolean;
+  /** Switches the reply to the customer's direct messages; absent when the case has none. */
+  onMoveToDm?: (() => void) | undefined;
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
 }
 
-export function ReplyBox({ caseId, target }: ReplyBoxProps) {
+/** `/word` being typed at the end of the draft: the saved-reply search. */
+const slashQuery = /(^|\s)\/([\p{L}\p{N}_-]*)$/u;
+
+export function ReplyBox({
+  caseId,
+  target,
+  customer,
+  directReplyAvailable,
+  onMoveToDm,
+  inputRef: externalRef,
+}: ReplyBoxProps) {
   const { t } = useTranslation();
   const api = useApi();
   const queryClient = useQueryClient();
+  const session = useSession().data;
   const [draft, setDraft] = useState('');
   // One key per draft text: resubmitting it (double click, retry after a network error) creates a
   // single reply, while an edited draft is a new reply that must not be matched to the old one.
   const idempotency = useRef<{ key: string; text: string } | null>(null);
-  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const ownRef = useRef<HTMLTextAreaElement>(null);
+  const inputRef = externalRef ?? ownRef;
   const inputId = useId();
   const counterId = `${inputId}-counter`;
+  const templates = useQuery({ queryKey: queryKeys.templates, queryFn: ({ signal }) => api.listTemplates(signal) });
+  const settings = useQuery({
+    queryKey: queryKeys.replySettings,
+    queryFn: ({ signal }) => api.getReplySettings(signal),
+  });
+
+  useAnnouncePresence(caseId, draft.trim().length > 0);
 
   const send = useMutation({
     mutationFn: (request: ReplyRequest) => api.sendReply(caseId, request),
@@ -46,27 +77,68 @@ export function ReplyBox({ caseId, target }: ReplyBoxProps) {
       requestAnimationFrame(() => inputRef.current?.focus());
     },
   });
+  const collision =
+    send.isError && isApiError(send.error) && send.error.code === 'reply.already_answered'
+      ? (send.error.details as { agentName?: string | null; at?: string } | undefined)
+      : undefined;
 
   const text = draft.trim();
-  const limit = replyLimitFor(target);
-  const overLimit = text.length - limit;
-  const canSend = text.length > 0 && overLimit <= 0 && !send.isPending;
+  const visibility = target?.visibility ?? 'public';
+  const limit = replyLimit(visibility);
+  const length = replyLength(text, visibility);
+  const overLimit = length - limit;
+  const thread = visibility === 'public' && overLimit > 0 ? splitIntoThread(text) : [];
+  const unfilled = [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? '');
+  const personalData = visibility === 'public' ? personalDataKinds(text) : [];
+  const canSend = text.length > 0 && overLimit <= 0 && unfilled.length === 0 && !send.isPending;
 
-  const submit = () => {
+  const slash = slashQuery.exec(draft);
+  const search = slash?.[2]?.toLowerCase() ?? '';
+  const matches = slash
+    ? (templates.data?.templates ?? [])
+        .filter((tpl) => tpl.shortcut.toLowerCase().includes(search) || tpl.name.toLowerCase().includes(search))
+        .slice(0, 6)
+    : [];
+
+  const insertTemplate = (body: string, language: 'fr' | 'en' | null) => {
+    if (!settings.data || !session || !slash) return;
+    const rendered = renderTemplate(body, {
+      customer,
+      agent: { name: session.agent.name },
+      settings: settings.data,
+      language: language ?? currentLanguage(),
+      now: new Date(),
+    });
+    setDraft(draft.slice(0, slash.index + (slash[1]?.length ?? 0)) + rendered.text);
+    requestAnimationFrame(() => inputRef.current?.focus());
+  };
+
+  const submit = (confirm = false) => {
     if (!canSend) return;
     if (idempotency.current?.text !== text) idempotency.current = { key: newIdempotencyKey(), text };
     send.mutate({
       text,
       idempotencyKey: idempotency.current.key,
       ...(target ? { inReplyToMessageId: target.id } : {}),
+      ...(confirm ? { confirm: true } : {}),
     });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    const first = matches[0];
+    if (
+      first &&
+      (event.key === 'Tab' || (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && !event.shiftKey))
+    ) {
+      event.preventDefault();
+      insertTemplate(first.body, first.language);
+      return;
+    }
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       submit();
     }
+    if (event.key === 'Escape') inputRef.current?.blur();
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -94,10 +166,29 @@ export function ReplyBox({ caseId, target }: ReplyBoxProps) {
       data-reply-visibility={target?.visibility}
     >
       <Stack gap="xs">
-        {send.isError && (
-          <Alert color="red" title={t('reply.errorTitle')} role="alert" data-testid="reply-error">
-            {t(errorMessageKey(send.error))}
+        {collision ? (
+          <Alert color="orange" title={t('reply.collisionTitle')} role="alert" data-testid="reply-collision">
+            <Stack gap="xs">
+              <Text size="sm">
+                {t('reply.collisionBody', { name: collision.agentName ?? t('reply.anotherAgent') })}{' '}
+                {collision.at && <Timestamp value={collision.at} format="datetime" span size="sm" />}
+              </Text>
+              <Group gap="xs">
+                <Button size="xs" color="orange" onClick={() => submit(true)} data-testid="reply-confirm">
+                  {t('reply.sendAnyway')}
+                </Button>
+                <Button size="xs" variant="default" onClick={() => send.reset()}>
+                  {t('common.cancel')}
+                </Button>
+              </Group>
+            </Stack>
           </Alert>
+        ) : (
+          send.isError && (
+            <Alert color="red" title={t('reply.errorTitle')} role="alert" data-testid="reply-error">
+              {t(errorMessageKey(send.error))}
+            </Alert>
+          )
         )}
         <Textarea
           ref={inputRef}
@@ -118,6 +209,94 @@ export function ReplyBox({ caseId, target }: ReplyBoxProps) {
           data-testid="reply-input"
           classNames={{ input: 'message-text' }}
         />
+        {slash && (
+          <Paper
+            withBorder
+            p={4}
+            radius="sm"
+            role="listbox"
+            aria-label={t('reply.templates')}
+            data-testid="template-picker"
+          >
+            {matches.length === 0 ? (
+              <Text size="xs" c="dimmed" p={4}>
+                {templates.data?.templates.length ? t('reply.noTemplateMatch') : t('reply.noTemplates')}
+              </Text>
+            ) : (
+              matches.map((tpl, index) => (
+                <UnstyledButton
+                  key={tpl.id}
+                  role="option"
+                  aria-selected={index === 0}
+                  className="template-option"
+                  onClick={() => insertTemplate(tpl.body, tpl.language)}
+                  data-testid="template-option"
+                  w="100%"
+                  p={4}
+                >
+                  <Text size="xs" fw={600} span>
+                    /{tpl.shortcut}
+                  </Text>{' '}
+                  <Text size="xs" span>
+                    {tpl.name}
+                  </Text>
+                  <Text size="xs" c="dimmed" truncate="end">
+                    {tpl.body}
+                  </Text>
+                </UnstyledButton>
+              ))
+            )}
+          </Paper>
+        )}
+        {unfilled.length > 0 && (
+          <Alert color="yellow" p="xs" data-testid="reply-unfilled">
+            <Text size="xs">{t('reply.unfilled', { names: unfilled.join(', ') })}</Text>
+          </Alert>
+        )}
+        {personalData.length > 0 && (
+          <Alert color="orange" p="xs" title={t('reply.personalDataTitle')} data-testid="reply-personal-data">
+            <Stack gap={6}>
+              <Text size="xs">
+                {t('reply.personalDataBody', {
+                  kinds: personalData.map((kind) => t(`personalData.${kind}`)).join(', '),
+                })}
+              </Text>
+              <Group gap="xs">
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  color="violet"
+                  disabled={!directReplyAvailable || !onMoveToDm}
+                  onClick={onMoveToDm}
+                  data-testid="reply-move-to-dm"
+                >
+                  {t('reply.moveToDm')}
+                </Button>
+                {(!directReplyAvailable || !onMoveToDm) && (
+                  <Text size="xs" c="dimmed">
+                    {t('reply.dmUnavailable')}
+                  </Text>
+                )}
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+        {thread.length > 0 && (
+          <Alert color="red" p="xs" title={t('reply.tooLongTitle')} data-testid="reply-thread-preview">
+            <Stack gap={6}>
+              <Text size="xs">{t('reply.tooLongBody', { count: thread.length })}</Text>
+              <Stack component="ol" gap={4} className="plain-list">
+                {thread.map((post, index) => (
+                  <Paper key={index} component="li" withBorder p={6} radius="sm">
+                    <Text size="xs" className="message-text">
+                      {post}
+                    </Text>
+                  </Paper>
+                ))}
+              </Stack>
+            </Stack>
+          </Alert>
+        )}
         <Group justify="space-between" gap="sm" wrap="nowrap">
           <Group gap="sm" wrap="wrap" miw={0}>
             <Text
@@ -127,8 +306,8 @@ export function ReplyBox({ caseId, target }: ReplyBoxProps) {
               c={overLimit > 0 ? 'red.7' : 'dimmed'}
               data-testid="reply-counter"
             >
-              <span aria-hidden>{t('reply.counter', { count: text.length, limit })}</span>
-              <span className="visually-hidden">{t('reply.counterLabel', { count: text.length, limit })}</span>
+              <span aria-hidden>{t('reply.counter', { count: length, limit })}</span>
+              <span className="visually-hidden">{t('reply.counterLabel', { count: length, limit })}</span>
             </Text>
             {overLimit > 0 && (
               <Text size="xs" c="red.7">

@@ -1,4 +1,4 @@
-import { Box, Group, Paper, Text } from '@mantine/core';
+import { Badge, Box, Group, Paper, Text } from '@mantine/core';
 import type { CaseSummary } from '@guichet/contracts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -6,7 +6,7 @@ import { CaseStatusBadge } from '../../components/CaseStatusBadge.tsx';
 import { ContactAvatar } from '../../components/ContactAvatar.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
 
-export function CaseRow({ summary }: { summary: CaseSummary }) {
+export function CaseRow({ summary, active = false }: { summary: CaseSummary; active?: boolean }) {
   const { t } = useTranslation();
   const { contact } = summary;
   return (
@@ -16,6 +16,8 @@ export function CaseRow({ summary }: { summary: CaseSummary }) {
       className="case-row"
       data-testid="case-row"
       data-case-id={summary.id}
+      data-active={active || undefined}
+      aria-current={active || undefined}
       withBorder
       radius="md"
       p="sm"
@@ -42,6 +44,25 @@ export function CaseRow({ summary }: { summary: CaseSummary }) {
             </Text>
             <CaseStatusBadge status={summary.status} />
           </Group>
+          {(summary.assignee || summary.tags.length > 0 || summary.priority !== null) && (
+            <Group gap={4} mt={6} wrap="wrap">
+              {summary.priority !== null && (
+                <Badge size="xs" color={summary.priority <= 2 ? 'red' : 'gray'} variant="light">
+                  {t('inbox.priority', { value: summary.priority })}
+                </Badge>
+              )}
+              {summary.assignee && (
+                <Badge size="xs" variant="outline" color="gray" data-testid="case-assignee">
+                  {summary.assignee.name}
+                </Badge>
+              )}
+              {summary.tags.map((tag) => (
+                <Badge key={tag.id} size="xs" variant="light" color="grape" className="customer-text">
+                  {tag.name}
+                </Badge>
+              ))}
+            </Group>
+          )}
         </Box>
       </Group>
     </Paper>

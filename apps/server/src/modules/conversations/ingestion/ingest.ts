@@ -8,6 +8,10 @@ import { writeCursor } from '../../channels/channels.repository.ts';
 import { upsertIdentities } from '../../contacts/contacts.repository.ts';
 import type { EventRecord } from '../../events/events.repository.ts';
 import { recordEvents } from '../../events/events.repository.ts';
+import { sharedClassifier, type Classifier } from '../../triage/classifier.ts';
+import { decidePriority } from '../../triage/priority.ts';
+import { getPriorityPolicy } from '../../triage/triage.repository.ts';
+import type { Classification, PriorityDecision } from '../../triage/triage.models.ts';
 
 export const PREVIEW_LENGTH = 140;
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -33,6 +37,20 @@ export interface IngestResult {
   echoes: number;
   /** Cases that changed, for realtime pushes after commit. */
   changedCaseIds: string[];
+  /** Each stored message's triage, for the rules that run after commit. */
+  triaged: TriagedMessage[];
+}
+
+export interface TriagedMessage {
+  messageId: string;
+  caseId: string;
+  /** The case was opened by this batch. */
+  caseOpened: boolean;
+  text: string;
+  visibility: 'public' | 'direct';
+  author: { followers: number | null; verified: boolean };
+  classification: Classification;
+  decision: PriorityDecision;
 }
 
 export function previewOf(text: string): string {
@@ -65,6 +83,9 @@ interface CaseDraft {
   added: number;
   lastMessageAt: number;
   lastInboundAt: number | null;
+  /** Stored priority (null: none yet) and the most urgent triage decision of this batch. */
+  priority: number | null;
+  triage: { priority: number; reason: string; type: Classification['type'] } | null;
 }
 
 /**
@@ -76,11 +97,16 @@ interface CaseDraft {
  * attributed to themselves), else the author's open case on this channel (so their DM and public thread are
  * one case), else a new case. A resolved, pending or snoozed case reopens.
  */
-export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestBatch): Promise<IngestResult> {
+export async function ingestBatch(
+  deps: { db: Db; clock: Clock; classifier?: Classifier },
+  batch: IngestBatch,
+): Promise<IngestResult> {
   const { channel } = batch;
   const now = deps.clock.now().getTime();
+  // Loaded before the transaction opens (once per process), so no transaction waits on it.
+  const classifier = deps.classifier ?? (await sharedClassifier());
   return deps.db.transaction().execute(async (tx) => {
-    const result: IngestResult = { stored: 0, duplicates: 0, echoes: 0, changedCaseIds: [] };
+    const result: IngestResult = { stored: 0, duplicates: 0, echoes: 0, changedCaseIds: [], triaged: [] };
 
     // 1. Echoes and duplicates (against the database and within the page).
     const candidates: InboundItem[] = [];
@@ -182,6 +208,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
         'cases.contact_id as contactId',
         'cases.opened_at as openedAt',
         'cases.last_message_at as lastMessageAt',
+        'cases.priority as priority',
       ])
       .where('case_conversations.conversation_id', 'in', conversationIds)
       .orderBy('cases.opened_at', 'asc')
@@ -189,7 +216,14 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
     const contactIds = [...new Set([...identities.values()].map((i) => i.contactId))];
     const openRows = await tx
       .selectFrom('cases')
-      .select(['id', 'status', 'contact_id as contactId', 'opened_at as openedAt', 'last_message_at as lastMessageAt'])
+      .select([
+        'id',
+        'status',
+        'contact_id as contactId',
+        'opened_at as openedAt',
+        'last_message_at as lastMessageAt',
+        'priority',
+      ])
       .where('channel_id', '=', channel.id)
       .where('contact_id', 'in', contactIds)
       .where('status', '!=', 'resolved')
@@ -203,6 +237,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
       contactId: string;
       openedAt: number;
       lastMessageAt: number;
+      priority: number | null;
     }) => {
       let draft = drafts.get(row.id);
       if (!draft) {
@@ -217,6 +252,8 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
           added: 0,
           lastMessageAt: row.lastMessageAt,
           lastInboundAt: null,
+          priority: row.priority,
+          triage: null,
         };
         drafts.set(row.id, draft);
       }
@@ -227,6 +264,9 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
     for (const row of linkedRows) caseByConversation.set(row.conversationId, draftOf(row));
     const openCaseByContact = new Map<string, CaseDraft>();
     for (const row of openRows) openCaseByContact.set(row.contactId, draftOf(row));
+
+    // Triage, set-based: one policy read per page, then pure CPU work per item.
+    const policy = await getPriorityPolicy(tx, channel.workspace_id);
 
     const newLinks: NewRow<'case_conversations'>[] = [];
     const newMessages: NewRow<'messages'>[] = [];
@@ -252,6 +292,8 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
             added: 0,
             lastMessageAt: 0,
             lastInboundAt: null,
+            priority: null,
+            triage: null,
           };
           drafts.set(draft.id, draft);
           events.push({
@@ -287,6 +329,27 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
 
       const messageId = newId(now);
       const createdAt = item.createdAt.getTime();
+      const classification = classifier.classify(item.text);
+      const signals = {
+        followers: item.author.followersCount ?? null,
+        verified: item.author.verified ?? false,
+        // The customer writes again: the case already existed, or this page already brought them in.
+        repeatContact: !draft.isNew || draft.added > 0,
+      };
+      const decision = decidePriority(classification, signals, policy);
+      if (!draft.triage || decision.priority < draft.triage.priority) {
+        draft.triage = { priority: decision.priority, reason: decision.reason, type: classification.type };
+      }
+      result.triaged.push({
+        messageId,
+        caseId: draft.id,
+        caseOpened: draft.isNew,
+        text: item.text,
+        visibility: item.visibility,
+        author: { followers: signals.followers, verified: signals.verified },
+        classification,
+        decision,
+      });
       messageIdByExternal.set(item.externalId, messageId);
       newMessages.push({
         id: messageId,
@@ -304,7 +367,7 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
         author_identity_id: author.identityId,
         author_agent_id: null,
         text: item.text,
-        lang: item.lang ?? null,
+        lang: item.lang ?? (classification.language === 'und' ? null : classification.language),
         url: item.url ?? null,
         created_at: createdAt,
         recorded_at: now,
@@ -313,6 +376,10 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
         delivery_attempts: 0,
         idempotency_key: null,
         raw: JSON.stringify(item.raw ?? null),
+        type: classification.type,
+        sentiment: classification.sentiment,
+        urgency: classification.urgency.join(','),
+        priority: decision.priority,
       });
       draft.added += 1;
       // Posts can arrive out of order (a fetched parent, a resumed backlog): keep the latest as preview.
@@ -344,7 +411,9 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
           channel_id: channel.id,
           contact_id: d.contactId,
           status: d.status,
-          priority: null,
+          priority: d.triage?.priority ?? null,
+          type: d.triage?.type ?? null,
+          priority_reason: d.triage?.reason ?? null,
           assignee_agent_id: null,
           team_id: null,
           preview: d.preview,
@@ -367,6 +436,10 @@ export async function ingestBatch(deps: { db: Db; clock: Clock }, batch: IngestB
           ...(d.preview ? { preview: d.preview } : {}),
           last_message_at: sql<number>`case when last_message_at > ${d.lastMessageAt} then last_message_at else ${d.lastMessageAt} end`,
           last_inbound_at: d.lastInboundAt,
+          // Triage only ever raises a case's priority; a lower one is for an agent or a rule to set.
+          ...(d.triage && (d.priority === null || d.triage.priority < d.priority)
+            ? { priority: d.triage.priority, type: d.triage.type, priority_reason: d.triage.reason }
+            : {}),
           updated_at: now,
         }))
         .where('id', '=', d.id)

@@ -1,0 +1,163 @@
+import {
+  apiErrorSchema,
+  replySettingsSchema,
+  saveTemplateRequestSchema,
+  templateListSchema,
+  templateSchema,
+} from '@guichet/contracts';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { HttpApp } from '../../platform/http/http-app.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import { requireAuth } from '../auth/auth.routes.ts';
+import { listTemplates, readReplySettings, toTemplate, writeReplySettings } from './templates.repository.ts';
+
+const templateParams = z.object({ templateId: z.string().min(1).max(100) });
+const writeErrors = { 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
+
+function requireLead(request: Parameters<typeof requireAuth>[0]): AuthenticatedSession {
+  const session = requireAuth(request);
+  if (session.role !== 'admin' && session.role !== 'lead') {
+    throw new AppError('template.forbidden', 'forbidden', 'Only leads and admins manage saved replies.');
+  }
+  return session;
+}
+
+/** Saved replies: everyone uses them, leads and admins write them. */
+export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Clock }): void {
+  const shortcutTaken = async (workspaceId: string, shortcut: string, exceptId?: string) => {
+    let q = deps.db
+      .selectFrom('templates')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('shortcut', '=', shortcut);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    if (await q.executeTakeFirst()) {
+      throw new AppError('template.shortcut_taken', 'conflict', 'Another saved reply already uses this shortcut.');
+    }
+  };
+
+  app.get(
+    '/api/templates',
+    { schema: { tags: ['templates'], summary: 'Saved replies, by shortcut', response: { 200: templateListSchema } } },
+    async (request) => ({ templates: await listTemplates(deps.db, requireAuth(request).workspaceId) }),
+  );
+
+  app.post(
+    '/api/templates',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Create a saved reply (leads and admins)',
+        body: saveTemplateRequestSchema,
+        response: { 201: templateSchema, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const session = requireLead(request);
+      await shortcutTaken(session.workspaceId, request.body.shortcut);
+      const now = deps.clock.now().getTime();
+      const row = {
+        id: newId(now),
+        workspace_id: session.workspaceId,
+        ...request.body,
+        created_by: session.agentId,
+        created_at: now,
+        updated_at: now,
+      };
+      await deps.db.insertInto('templates').values(row).execute();
+      return reply.status(201).send(toTemplate(row));
+    },
+  );
+
+  app.put(
+    '/api/templates/:templateId',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Change a saved reply (leads and admins)',
+        params: templateParams,
+        body: saveTemplateRequestSchema,
+        response: { 200: templateSchema, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const session = requireLead(request);
+      await shortcutTaken(session.workspaceId, request.body.shortcut, request.params.templateId);
+      const now = deps.clock.now().getTime();
+      const result = await deps.db
+        .updateTable('templates')
+        .set({ ...request.body, updated_at: now })
+        .where('workspace_id', '=', session.workspaceId)
+        .where('id', '=', request.params.templateId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) {
+        throw new AppError('template.not_found', 'not_found', 'This saved reply does not exist.');
+      }
+      const row = await deps.db
+        .selectFrom('templates')
+        .selectAll()
+        .where('id', '=', request.params.templateId)
+        .executeTakeFirstOrThrow();
+      return toTemplate(row);
+    },
+  );
+
+  app.delete(
+    '/api/templates/:templateId',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Delete a saved reply (leads and admins)',
+        params: templateParams,
+        response: { 204: z.null(), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const session = requireLead(request);
+      await deps.db
+        .deleteFrom('templates')
+        .where('workspace_id', '=', session.workspaceId)
+        .where('id', '=', request.params.templateId)
+        .execute();
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/reply-settings',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Time zone for greetings, help-centre link, support email and phone used by saved replies',
+        response: { 200: replySettingsSchema },
+      },
+    },
+    async (request) => readReplySettings(deps.db, requireAuth(request).workspaceId),
+  );
+
+  app.put(
+    '/api/reply-settings',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Change the reply settings (leads and admins)',
+        body: replySettingsSchema,
+        response: { 200: replySettingsSchema, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const session = requireLead(request);
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: request.body.timeZone });
+      } catch {
+        throw new AppError('settings.invalid_time_zone', 'invalid', 'Unknown time zone.');
+      }
+      await writeReplySettings(deps.db, session.workspaceId, request.body);
+      return readReplySettings(deps.db, session.workspaceId);
+    },
+  );
+}

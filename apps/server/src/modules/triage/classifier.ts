@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import { detectCues } from './cues.ts';
+import { FastTextRuntime, lidModelPath, type FastTextModel } from './fasttext.ts';
+import { features } from './text.ts';
+import { MESSAGE_TYPES, SENTIMENTS, type Classification, type MessageType, type Sentiment } from './triage.models.ts';
+
+/** The shipped models, rebuilt by `npm run train:triage` (see model/MODEL.md). */
+export const MODEL_DIR = fileURLToPath(new URL('./model/', import.meta.url));
+
+export interface Classifier {
+  classify(text: string): Classification;
+}
+
+/** Cues that turn a negative question or remark into a complaint: the customer reports a failure. */
+const FAILURE_CUES = new Set(['outage', 'broken', 'refund', 'waiting', 'safety', 'security', 'poor-support']);
+const MIN_LANGUAGE_PROBABILITY = 0.2;
+
+function toScores<K extends string>(labels: readonly K[], predictions: { label: string; probability: number }[]) {
+  const scores = Object.fromEntries(labels.map((l) => [l, 0])) as Record<K, number>;
+  for (const p of predictions) if (p.label in scores) scores[p.label as K] = Math.round(p.probability * 1000) / 1000;
+  return scores;
+}
+
+function best<K extends string>(scores: Record<K, number>, allowed: readonly K[]): K {
+  let top = allowed[0]!;
+  for (const k of allowed) if (scores[k] > scores[top]) top = k;
+  return top;
+}
+
+/** What lid.176 reads: no URLs, handles or hashtag signs, which would otherwise look like English. */
+function languageText(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/@\w+/g, ' ')
+    .replace(/#(\w+)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export class FastTextClassifier implements Classifier {
+  constructor(private readonly models: { language: FastTextModel; sentiment: FastTextModel; type: FastTextModel }) {}
+
+  classify(text: string): Classification {
+    const line = text.replace(/[\r\n]+/g, ' ');
+    const input = features(line);
+    const sentimentScores = toScores(SENTIMENTS, this.models.sentiment.predict(input));
+    const typeScores = toScores(MESSAGE_TYPES, this.models.type.predict(input));
+    const urgency = detectCues(line);
+    const sentiment: Sentiment = best(sentimentScores, SENTIMENTS);
+    let type: MessageType = best(typeScores, MESSAGE_TYPES);
+    // Praise is never negative; a negative post that reports a failure is a complaint, however it is phrased.
+    if (type === 'praise' && sentiment === 'negative') type = best(typeScores, ['complaint', 'question', 'other']);
+    if (type !== 'complaint' && sentiment === 'negative' && urgency.some((c) => FAILURE_CUES.has(c)))
+      type = 'complaint';
+    const [language] = this.models.language.predict(languageText(line) || line, 1);
+    const confident = language && language.probability >= MIN_LANGUAGE_PROBABILITY;
+    return {
+      type,
+      sentiment,
+      language: confident ? language.label : 'und',
+      urgency,
+      scores: {
+        type: typeScores,
+        sentiment: sentimentScores,
+        language: language ? Math.round(language.probability * 1000) / 1000 : 0,
+      },
+    };
+  }
+}
+
+/** Loads lid.176 and the two shipped models into one WebAssembly instance (~100 ms). */
+export async function loadClassifier(modelDir: string = MODEL_DIR): Promise<FastTextClassifier> {
+  const runtime = await FastTextRuntime.create();
+  const [language, sentiment, type] = await Promise.all([
+    runtime.loadFile(lidModelPath()),
+    runtime.loadFile(`${modelDir}/sentiment.ftz`),
+    runtime.loadFile(`${modelDir}/type.ftz`),
+  ]);
+  return new FastTextClassifier({ language, sentiment, type });
+}
+
+let shared: Promise<FastTextClassifier> | undefined;
+/** The shipped classifier, loaded once per process on first use (models are read-only). */
+export function sharedClassifier(): Promise<FastTextClassifier> {
+  shared ??= loadClassifier().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}

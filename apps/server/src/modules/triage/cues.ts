@@ -1,0 +1,85 @@
+/**
+ * Urgency cues: words and phrases (fr + en) that make a post more urgent than its type and sentiment say.
+ * A registry: each cue has a stable id (stored on the message), a reason in both languages, and patterns.
+ */
+export interface UrgencyCue {
+  id: string;
+  reason: { en: string; fr: string };
+  pattern: RegExp;
+}
+
+// JavaScript's \b only knows ASCII letters ("cassé" would not end at a boundary): use Unicode lookarounds.
+const cue = (id: string, en: string, fr: string, pattern: RegExp): UrgencyCue => ({
+  id,
+  reason: { en, fr },
+  pattern: new RegExp(
+    pattern.source.replace(/^\\b/, '(?<![\\p{L}\\p{N}_])').replace(/\\b$/, '(?![\\p{L}\\p{N}_])'),
+    'iu',
+  ),
+});
+
+export const URGENCY_CUES: readonly UrgencyCue[] = [
+  cue(
+    'outage',
+    'mentions outage',
+    'signale une panne',
+    /\b(outages?|(is|are|went|goes|been|still) down|service (is )?down|offline|no (service|signal|internet|network|connection|power)|pannes?|en panne|coupures?|hs|plus de (réseau|connexion|internet|courant|électricité|wifi))\b/iu,
+  ),
+  cue(
+    'broken',
+    'product broken',
+    'produit défaillant',
+    /\b(broken|broke|(does ?n[o']?t|doesnt|won'?t|wont|can'?t|cannot|isn'?t|not) (work|working|load|start|turn on|open|connect|sync)|crash(es|ed|ing)?|froze|freez(es|ing)|glitch(es)?|bugg?(ed|y)?|defective|faulty|cass[ée]e?s?|ne (marche|fonctionne|s'allume|démarre|charge) (plus|pas)|plante|bugu?[ée]e?|défectueu(x|se)|bloqu[ée]e?s?)\b/iu,
+  ),
+  cue(
+    'refund',
+    'asks for a refund',
+    'demande un remboursement',
+    /\b(refunds?|refunded|money back|charged (me )?twice|double charged|overcharged|chargeback|rembours\w*|prélevée?s? deux fois|débitée?s? deux fois|rendez-moi mon argent)\b/iu,
+  ),
+  cue(
+    'waiting',
+    'waiting for days',
+    'attend depuis des jours',
+    /\b(since \d+ (days?|weeks?|months?)|for (\d+|two|three|several|many) (days|weeks|months)|\d+ (days|weeks|months) (now|later|ago)|still (waiting|no|not)|depuis (\d+|deux|trois|plusieurs) (jours|semaines|mois)|depuis (hier|une semaine|un mois|ce matin)|toujours pas|toujours rien)\b/iu,
+  ),
+  cue(
+    'urgent',
+    'says it is urgent',
+    'dit que c’est urgent',
+    /\b(urgent(ly)?|asap|emergency|immediately|right now|urgence|au plus vite|immédiatement|vite svp)\b/iu,
+  ),
+  cue(
+    'safety',
+    'safety risk',
+    'risque pour la sécurité',
+    /\b(fire|smoke|burn(ed|t|ing)?|explod\w*|injur\w*|dangerous|danger|caught fire|feu|fumée|brûl\w*|explos\w*|bless[ée]e?s?|dangereu(x|se))\b/iu,
+  ),
+  cue(
+    'security',
+    'account security',
+    'sécurité du compte',
+    /\b(hacked|hack|fraud\w*|scam(med)?|stolen|phishing|compromised|unauthori[sz]ed|pirat[ée]e?|fraude\w*|arnaque\w*|volée?s?|usurpation)\b/iu,
+  ),
+  cue(
+    'churn',
+    'may leave',
+    'menace de partir',
+    /\b(cancel(l?ing)? my (account|subscription|plan|contract)|switch(ing)? to|never (again|buying|ordering)|last time i|lawyer|sue you|résilier|résiliation|la dernière fois que|plus jamais|je vais partir|avocat|plainte)\b/iu,
+  ),
+  cue(
+    'poor-support',
+    'unhappy with support',
+    'mécontent du service client',
+    /\b(customer (service|support|care)|support team|on hold|no (reply|response|answer|one)|nobody|never (replied|answered|responded)|ignor(ed|ing)|(your|the) (agents?|reps?|representatives?|chat ?bot)|service client|conseill[eè]re?s?|injoignable|personne ne (répond|rappelle)|sans réponse|aucune réponse|chatbot)\b/iu,
+  ),
+];
+
+/** The ids of every cue the text mentions, in registry order. */
+export function detectCues(text: string): string[] {
+  return URGENCY_CUES.filter((c) => c.pattern.test(text)).map((c) => c.id);
+}
+
+export function cueReason(id: string, locale: 'en' | 'fr' = 'en'): string {
+  return URGENCY_CUES.find((c) => c.id === id)?.reason[locale] ?? id;
+}

@@ -1,0 +1,62 @@
+/**
+ * Text features shared by training and prediction: the SAME function must prepare both, or the model
+ * sees words at run time it never saw in training.
+ */
+
+/** Sentiment cue words written by the Guichet team (fr + en); they add `_lexpos_` / `_lexneg_` tokens. */
+const POSITIVE = `good great love loved loving lovely awesome amazing excellent best happy glad thanks thank thx
+appreciate appreciated nice cool fantastic wonderful perfect brilliant beautiful enjoy enjoyed fun excited exciting
+congrats congratulations win won proud yay wow superb helpful quick fast resolved fixed recommend favorite favourite
+kind sweet fab incredible outstanding pleased delighted impressed cute lol haha :) :-) :d <3 ❤ ❤️ 😍 😊 😀 😁 😂 👍 🙏
+🎉 ✨ 💯 bien bon bonne bons bonnes super génial geniale géniale merci excellent excellente parfait parfaite top bravo
+adore aime aimé content contente ravi ravie heureux heureuse formidable magnifique sympa efficace rapide
+félicitations chapeau impeccable réglé résolu agréable fier fière extra merveilleux meilleur meilleure`.split(/\s+/);
+const NEGATIVE = `bad worst terrible awful horrible hate hated sucks suck poor disappointed disappointing
+disappointment annoyed annoying angry mad furious frustrated frustrating useless ridiculous unacceptable never broken
+broke fail failed failure fails wrong problem problems issue issues error errors crash crashed crashes down outage
+slow delay delayed late cancel cancelled canceled refund lost missing stuck waiting wait rude scam fraud shame sad
+sorry unfortunately disgusting pathetic joke nightmare worse dead died kill killed war attack death sick hurt pain
+cry crying fake stupid dumb wtf damn hell shit fuck fucking :( :-( 😡 😠 😤 😢 😭 👎 🤬 💩 mauvais mauvaise nul nulle
+nuls pire honte honteux honteuse déçu déçue déception inadmissible inacceptable scandale scandaleux arnaque panne
+bug bugs bloqué bloquée cassé cassée problème problèmes erreur retard retards attente attends toujours jamais rien
+perdu perdue annulé annulée remboursement rembourser marre colère énervé énervée lent lente impossible incompétent
+incompétents catastrophe galère triste malheureusement mort morts guerre crise chômage pollution danger dangereux
+menace peur`.split(/\s+/);
+const POSITIVE_SET = new Set(POSITIVE);
+const NEGATIVE_SET = new Set(NEGATIVE);
+
+/** Lower-cased tokens with URLs, mentions and numbers made uniform, punctuation split off. */
+export function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/https?:\/\/\S+|\bhttp\b/g, ' _url_ ')
+    .replace(/@\w+/g, ' @user ')
+    .replace(/#(\w+)/g, ' $1 ')
+    .replace(/([!?.,;:()"“”«»…])/g, ' $1 ')
+    .replace(/(\d+)/g, ' $1 ')
+    .replace(/['’]/g, "' ")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function lexiconTokens(normalised: string): string {
+  let positive = 0;
+  let negative = 0;
+  for (const word of normalised.split(' ')) {
+    if (POSITIVE_SET.has(word)) positive += 1;
+    if (NEGATIVE_SET.has(word)) negative += 1;
+  }
+  const out: string[] = [];
+  for (let i = 0; i < Math.min(positive, 2); i++) out.push('_lexpos_');
+  for (let i = 0; i < Math.min(negative, 2); i++) out.push('_lexneg_');
+  if (out.length === 0) out.push('_lexnone_');
+  return out.join(' ');
+}
+
+/** What the fastText models read: normalised words plus the lexicon tokens. One line, no newline. */
+export function features(text: string): string {
+  const normalised = normalise(text);
+  return `${normalised} ${lexiconTokens(normalised)}`;
+}
+
+export const lexiconSize = { positive: POSITIVE_SET.size, negative: NEGATIVE_SET.size };

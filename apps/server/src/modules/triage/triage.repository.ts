@@ -1,0 +1,29 @@
+import type { DbOrTx } from '../../platform/db/database.ts';
+import { DEFAULT_PRIORITY_POLICY } from './priority.ts';
+import { priorityPolicySchema, type PriorityPolicy } from './triage.models.ts';
+
+/** The workspace's priority mapping, or the default one. A stored policy that no longer parses falls back too. */
+export async function getPriorityPolicy(db: DbOrTx, workspaceId: string): Promise<PriorityPolicy> {
+  const row = await db
+    .selectFrom('priority_policies')
+    .select('policy')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  if (!row) return DEFAULT_PRIORITY_POLICY;
+  const parsed = priorityPolicySchema.safeParse(JSON.parse(row.policy));
+  return parsed.success ? parsed.data : DEFAULT_PRIORITY_POLICY;
+}
+
+export async function savePriorityPolicy(
+  db: DbOrTx,
+  input: { workspaceId: string; policy: PriorityPolicy; agentId: string; now: number },
+): Promise<void> {
+  const policy = JSON.stringify(input.policy);
+  await db
+    .insertInto('priority_policies')
+    .values({ workspace_id: input.workspaceId, policy, updated_by: input.agentId, updated_at: input.now })
+    .onConflict((oc) =>
+      oc.column('workspace_id').doUpdateSet({ policy, updated_by: input.agentId, updated_at: input.now }),
+    )
+    .execute();
+}

@@ -1,0 +1,216 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { E2E } from './settings.ts';
+
+const sandboxAdmin = `http://127.0.0.1:${E2E.sandboxPort}/sandbox/admin`;
+const adminHeaders = { 'x-sandbox-admin-key': E2E.sandboxAdminKey };
+const shots = 'test-results/screenshots';
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
+  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
+  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
+  await expect(page.getByTestId('view-all')).toBeVisible();
+}
+
+/** A sandbox customer with a profile posts a mention; returns the customer's handle. */
+async function customerPosts(request: APIRequestContext, username: string, text: string) {
+  const ensured = await request.post(`${sandboxAdmin}/users/ensure`, {
+    headers: adminHeaders,
+    data: {
+      username,
+      name: 'Léa Martin',
+      description: 'Cycliste, Lyon. <b>bio</b>',
+      followersCount: 1234,
+      verified: true,
+    },
+  });
+  expect(ensured.ok()).toBe(true);
+  const body = (await ensured.json()) as { data: { user?: { id: string }; id?: string } };
+  const userId = body.data.user?.id ?? body.data.id;
+  const posted = await request.post(`${sandboxAdmin}/users/${userId}/tweets`, {
+    headers: adminHeaders,
+    data: { text },
+  });
+  expect(posted.ok()).toBe(true);
+}
+
+async function openCaseOf(page: Page, handle: string) {
+  await page.getByTestId('inbox-search').fill(handle);
+  const row = page
+    .getByTestId('case-row')
+    .filter({ hasText: `@${handle}` })
+    .first();
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  await row.click();
+  await expect(page).toHaveURL(/\/cases\//);
+}
+
+test.use({ viewport: { width: 1366, height: 900 } });
+
+// The desk is shared with the other specs: put away the cases this spec opened.
+test.afterEach(async ({ page }) => {
+  for (const prefix of ['lea_', 'kbd_', 'xss_', 'fr_', 'tel_']) {
+    const response = await page.request.get(`/api/cases?view=all&q=${prefix}&limit=200`);
+    if (!response.ok()) continue;
+    const { cases } = (await response.json()) as { cases: { id: string }[] };
+    if (cases.length)
+      await page.request.post('/api/cases/bulk', {
+        data: { caseIds: cases.map((c) => c.id), action: { type: 'resolve' } },
+      });
+  }
+});
+
+test.describe('the agent console in English', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('works a case: tag, note, status, history, contact panel, composer guards, saved reply', async ({
+    page,
+    request,
+  }) => {
+    const handle = `lea_${Date.now() % 100000}`;
+    await customerPosts(
+      request,
+      handle,
+      '@acme_sav my bike arrived broken, order 884211, mail me at lea.martin@example.com',
+    );
+    await signIn(page);
+    await page.screenshot({ path: `${shots}/console-inbox-en.png`, fullPage: true });
+    await openCaseOf(page, handle);
+
+    // The customer's own personal data in a public post is flagged.
+    await expect(page.getByTestId('inbound-personal-data')).toBeVisible();
+
+    await page.getByTestId('tag-input').fill('Broken on arrival');
+    await page.getByTestId('tag-input').press('Enter');
+    await expect(page.getByTestId('case-tags')).toContainText('Broken on arrival');
+    await page.getByTestId('case-notes-input').fill('Carrier claim opened, ref 77');
+    await page.getByTestId('case-notes').getByRole('button', { name: 'Add note' }).click();
+    await expect(page.getByTestId('case-notes').getByTestId('note')).toContainText('Carrier claim opened');
+    await page.getByTestId('status-pending').click();
+    await expect(page.getByTestId('case-history')).toContainText('Status: Open → Pending');
+    await expect(page.getByTestId('case-history')).toContainText('Tagged Broken on arrival');
+
+    const contact = page.getByTestId('contact-panel');
+    await expect(contact).toContainText(`@${handle}`);
+    await expect(contact).toContainText('1,234 followers');
+    await expect(contact).toContainText('Verified');
+    await expect(page.getByTestId('contact-bio')).toHaveText('Cycliste, Lyon. <b>bio</b>');
+    await page.getByTestId('contact-notes-input').fill('Prefers email');
+    await page.getByTestId('contact-notes').getByRole('button', { name: 'Add note' }).click();
+    await expect(page.getByTestId('contact-notes').getByTestId('note')).toContainText('Prefers email');
+    await page.screenshot({ path: `${shots}/console-case-en.png`, fullPage: true });
+    await contact.screenshot({ path: `${shots}/console-contact-en.png` });
+
+    // Personal data in a public reply: warned, with the DM offer disabled (no DMs in this case).
+    const input = page.getByTestId('reply-input');
+    await input.fill('Hi Léa, call us on 06 12 34 56 78 or write to sav@acme.test');
+    await expect(page.getByTestId('reply-personal-data')).toContainText('phone number');
+    await expect(page.getByTestId('reply-move-to-dm')).toBeDisabled();
+    await page.getByTestId('reply-personal-data').screenshot({ path: `${shots}/console-composer-warning-en.png` });
+
+    // Over-long public reply: a numbered thread preview, and no send.
+    await input.fill('We are so sorry. '.repeat(25));
+    await expect(page.getByTestId('reply-thread-preview')).toContainText('1/2');
+    await expect(page.getByTestId('reply-send')).toBeDisabled();
+    await expect(page.getByTestId('reply-counter')).toContainText('/ 280');
+
+    // A saved reply inserted with "/" fills the customer's name and the agent's initials.
+    const created = await page.request.post('/api/templates', {
+      data: {
+        name: 'Sorry',
+        shortcut: 'sorry',
+        language: 'en',
+        body: 'Hello {{customer.firstName}}, so sorry! {{agent.initials}}',
+      },
+    });
+    expect(created.status()).toBe(201);
+    await page.reload();
+    await input.fill('/sor');
+    await expect(page.getByTestId('template-option')).toBeVisible();
+    await input.press('Enter');
+    await expect(input).toHaveValue('Hello Léa, so sorry! ^A');
+    await page.screenshot({ path: `${shots}/console-composer-en.png`, fullPage: true });
+    await input.press('Control+Enter');
+    await expect(page.locator('[data-testid="message"][data-direction="outbound"]')).toBeVisible();
+  });
+
+  test('moves in the queue with the keyboard and resolves in bulk', async ({ page, request }) => {
+    const handle = `kbd_${Date.now() % 100000}`;
+    await customerPosts(request, handle, '@acme_sav question about my invoice');
+    await signIn(page);
+    await page.getByTestId('inbox-search').fill(handle);
+    await expect(page.getByTestId('case-row')).toHaveCount(1, { timeout: 30_000 });
+    await page.getByTestId('inbox-search').blur();
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog')).toContainText('Keyboard shortcuts');
+    await page.screenshot({ path: `${shots}/console-shortcuts-en.png` });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('a');
+    await expect(page.getByTestId('case-assignee')).toHaveText('Admin');
+    await page.getByTestId('view-mine').click();
+    await expect(page.getByTestId('case-row').filter({ hasText: `@${handle}` })).toBeVisible();
+    await page.getByTestId('case-select').first().check();
+    await page.getByTestId('bulk-resolve').click();
+    await page.getByTestId('view-resolved').click();
+    await expect(page.getByTestId('case-row').filter({ hasText: `@${handle}` })).toBeVisible();
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/cases\//);
+    await page.keyboard.press('r');
+    await expect(page.getByTestId('reply-input')).toBeFocused();
+  });
+
+  test('shows a customer’s HTML and script as text and runs nothing', async ({ page, request }) => {
+    const handle = `xss_${Date.now() % 100000}`;
+    await customerPosts(request, handle, '@acme_sav <img src=x onerror=alert(1)> <script>alert(2)</script>');
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await signIn(page);
+    await openCaseOf(page, handle);
+    const inbound = page.locator('[data-testid="message"][data-direction="inbound"]').first();
+    await expect(inbound).toContainText('<img src=x onerror=alert(1)> <script>alert(2)</script>');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(dialogs).toEqual([]);
+    await inbound.screenshot({ path: `${shots}/console-xss-en.png` });
+  });
+});
+
+test.describe('the agent console in French', () => {
+  test.use({ locale: 'fr-FR' });
+
+  test('shows the queue, the case and the composer warning in French', async ({ page, request }) => {
+    const handle = `fr_${Date.now() % 100000}`;
+    await customerPosts(request, handle, '@acme_sav mon vélo est arrivé cassé, commande 884212');
+    await signIn(page);
+    await expect(page.getByTestId('view-unassigned')).toContainText('Non attribués');
+    await page.screenshot({ path: `${shots}/console-inbox-fr.png`, fullPage: true });
+    await openCaseOf(page, handle);
+    await page.getByTestId('tag-input').fill('Livraison');
+    await page.getByTestId('tag-input').press('Enter');
+    await page.getByTestId('case-notes-input').fill('Transporteur relancé');
+    await page.getByTestId('case-notes').getByRole('button', { name: 'Ajouter la note' }).click();
+    await expect(page.getByTestId('case-history')).toContainText('Étiqueté Livraison');
+    await page.getByTestId('reply-input').fill('Bonjour Léa, votre carte 4111 1111 1111 1111 ?');
+    await expect(page.getByTestId('reply-personal-data')).toContainText('numéro de carte');
+    await page.screenshot({ path: `${shots}/console-case-fr.png`, fullPage: true });
+    await page.getByTestId('contact-panel').screenshot({ path: `${shots}/console-contact-fr.png` });
+  });
+
+  test('is usable on a phone', async ({ page, request }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const handle = `tel_${Date.now() % 100000}`;
+    await customerPosts(request, handle, '@acme_sav colis en retard');
+    await signIn(page);
+    await openCaseOf(page, handle);
+    await expect(page.getByTestId('reply-send')).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${shots}/console-case-phone-fr.png`, fullPage: true });
+  });
+});
