@@ -10,6 +10,7 @@ import { registerRuleRoutes } from '../modules/rules/rules.routes.ts';
 import { registerSystemRoutes } from '../modules/system/system.routes.ts';
 import { registerTagRoutes } from '../modules/tags/tags.routes.ts';
 import { registerTemplateRoutes } from '../modules/templates/templates.routes.ts';
+import { registerWebhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { createHttpApp, type HttpApp } from '../platform/http/http-app.ts';
 import { VERSION } from '../composition.ts';
 
@@ -40,6 +41,7 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerTemplateRoutes(app, deps);
   registerRuleRoutes(app, deps);
   registerRealtimeRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -17,8 +17,9 @@ export const channelSettingsSchema = z.object({
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
 /** Secret settings stored sealed in channels.credentials. */
-// App-only bearer token: the filtered stream accepts nothing else.
-const appBearer = { appBearerToken: z.string().min(1).optional() };
+// App-only bearer token: the filtered stream accepts nothing else. The app's consumer secret signs
+// Account Activity webhooks (OAuth 1.0a credentials carry it as appSecret already).
+const appBearer = { appBearerToken: z.string().min(1).optional(), consumerSecret: z.string().min(1).optional() };
 export const channelCredentialsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('oauth2-user'), accessToken: z.string().min(1), ...appBearer }),
   z.object({

@@ -116,7 +116,12 @@ export async function ensureSandboxChannel(
     match: (s) => s.sandbox,
     // The sandbox's plan includes the filtered stream, so the demo shows mentions arriving in real time.
     settings: { sandbox: true, fromEnvironment: false, streaming: true },
-    credentials: { kind: 'oauth2-user', accessToken: token, appBearerToken: input.sandbox.issueAppBearer() },
+    credentials: {
+      kind: 'oauth2-user',
+      accessToken: token,
+      appBearerToken: input.sandbox.issueAppBearer(),
+      consumerSecret: input.sandbox.appCredentials.appSecret,
+    },
     handle: user.username,
     name: `${user.name} (sandbox)`,
     externalAccountId: user.id,
