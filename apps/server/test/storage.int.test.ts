@@ -5,6 +5,7 @@ import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { readCursor } from '../src/modules/channels/channels.repository.ts';
 import { listCaseMessages, listCases, findCaseRow } from '../src/modules/cases/cases.repository.ts';
 import { ingestBatch } from '../src/modules/conversations/ingestion/ingest.ts';
+import { writeCaseSettings } from '../src/modules/workspace/workspace.settings.ts';
 import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
 import { RetryJobAt } from '../src/platform/jobs/job-queue.ts';
 import { TEST_DIALECTS } from './databases.ts';
@@ -132,6 +133,36 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
         .where('case_id', '=', caseRow!.id)
         .execute();
       expect(types.map((t) => t.type)).toContain('case.reopened');
+    });
+
+    it('opens a new case instead when the workspace prefers it, keeping the thread linked to both', async () => {
+      await writeCaseSettings(f.database.db, f.workspaceId, { afterResolved: 'new_case' });
+      const first = inboundPost();
+      await ingest([first]);
+      await f.database.db
+        .updateTable('cases')
+        .set({ status: 'resolved', resolved_at: f.clock.now().getTime() })
+        .execute();
+      await ingest([inboundPost({ conversationExternalId: first.externalId, inReplyToExternalId: first.externalId })]);
+      const cases = await f.database.db
+        .selectFrom('cases')
+        .select(['status', 'message_count'])
+        .orderBy('opened_at')
+        .orderBy('id')
+        .execute();
+      expect(cases).toEqual([
+        { status: 'resolved', message_count: 1 },
+        { status: 'open', message_count: 1 },
+      ]);
+      // A third message in the thread goes to the new, open case.
+      await ingest([inboundPost({ conversationExternalId: first.externalId })]);
+      const counts = await f.database.db
+        .selectFrom('cases')
+        .select('message_count')
+        .orderBy('opened_at')
+        .orderBy('id')
+        .execute();
+      expect(counts.map((c) => c.message_count)).toEqual([1, 2]);
     });
 
     it('stores hostile text exactly as received', async () => {

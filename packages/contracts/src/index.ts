@@ -5,3 +5,4 @@ export * from './realtime.ts';
 export * from './errors.ts';
 export * from './console.ts';
 export * from './channels.ts';
+export * from './workspace.ts';

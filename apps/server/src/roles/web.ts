@@ -11,6 +11,7 @@ import { registerSystemRoutes } from '../modules/system/system.routes.ts';
 import { registerTagRoutes } from '../modules/tags/tags.routes.ts';
 import { registerTemplateRoutes } from '../modules/templates/templates.routes.ts';
 import { registerWebhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
+import { registerWorkspaceRoutes } from '../modules/workspace/workspace.routes.ts';
 import { createHttpApp, type HttpApp } from '../platform/http/http-app.ts';
 import { VERSION } from '../composition.ts';
 
@@ -42,6 +43,7 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerRuleRoutes(app, deps);
   registerRealtimeRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerWorkspaceRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../../platform/db/database.ts';
 import type { NewRow, Row } from '../../../platform/db/schema.ts';
 import { newId } from '../../../platform/ids.ts';
 import { writeCursor } from '../../channels/channels.repository.ts';
+import { readCaseSettings } from '../../workspace/workspace.settings.ts';
 import { upsertIdentities } from '../../contacts/contacts.repository.ts';
 import type { EventRecord } from '../../events/events.repository.ts';
 import { recordEvents } from '../../events/events.repository.ts';
@@ -268,6 +269,7 @@ export async function ingestBatch(
     // Triage, set-based: one policy read per page, then pure CPU work per item.
     const policy = await getPriorityPolicy(tx, channel.workspace_id);
 
+    const afterResolved = await readCaseSettings(tx, channel.workspace_id).then((c) => c.afterResolved);
     const newLinks: NewRow<'case_conversations'>[] = [];
     const newMessages: NewRow<'messages'>[] = [];
     const events: EventRecord[] = [];
@@ -277,6 +279,8 @@ export async function ingestBatch(
       const author = identities.get(item.author.externalId)!;
       const conversationId = conversations.get(conversationKey(item.visibility, item.conversationExternalId))!;
       let draft = caseByConversation.get(conversationId);
+      // A workspace may prefer a fresh case to a reopened one when a customer writes again after resolution.
+      if (draft && draft.status === 'resolved' && afterResolved === 'new_case') draft = undefined;
       if (!draft) {
         draft = openCaseByContact.get(author.contactId);
         if (draft && draft.status === 'resolved') draft = undefined;

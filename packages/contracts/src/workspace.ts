@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+export const caseSettingsSchema = z.object({
+  /**
+   * When a customer writes again in a thread whose case is resolved: `reopen` that case (default: the
+   * history stays in one place) or open a `new_case` (each issue measured on its own).
+   */
+  afterResolved: z.enum(['reopen', 'new_case']).default('reopen'),
+});
+export type CaseSettings = z.infer<typeof caseSettingsSchema>;
