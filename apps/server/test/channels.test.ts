@@ -175,3 +175,29 @@ describe('noise filters in the poll path', () => {
     }
   });
 });
+
+describe('threads that began out of sight', () => {
+  it('fetches the unseen parent of a reply so the case reads in order', async () => {
+    const app = await createTestApp();
+    try {
+      const sandbox = app.deps.sandbox!.instance;
+      const { user } = sandbox.ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
+      // The first post does not mention the brand: no feed of the desk would ever bring it.
+      const root = sandbox.post(user.id, { text: 'Third delivery missed this week, no one calls back' });
+      sandbox.post(user.id, { text: '@acme_sav see above, what now?', inReplyToTweetId: root.id });
+      await app.pollAndWork();
+      const messages = await app.deps.db
+        .selectFrom('messages')
+        .select(['text', 'external_id'])
+        .orderBy('created_at')
+        .execute();
+      expect(messages.map((m) => m.text)).toEqual([
+        'Third delivery missed this week, no one calls back',
+        '@acme_sav see above, what now?', // a self-reply gets no auto-populated mention
+      ]);
+      expect(await app.deps.db.selectFrom('cases').select('id').execute()).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});

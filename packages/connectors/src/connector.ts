@@ -134,6 +134,8 @@ export interface Connector {
   fetchDirectMessages?(request: FetchMentionsRequest): Promise<FetchResult>;
   /** Sends a private message. Throws ConnectorError. */
   sendDirectMessage?(request: SendDirectMessageRequest): Promise<PublishedPost>;
+  /** Posts by id (e.g. the parent of a reply the desk has never seen), in the same normalised shape. */
+  lookupPosts?(externalIds: string[]): Promise<InboundItem[]>;
   /**
    * Brand monitoring: recent posts matching a saved query, oldest first, after the cursor. Items that do
    * not mention the account come back as kind `post` with `repliable` telling whether the plan lets us answer.

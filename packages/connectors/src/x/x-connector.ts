@@ -167,6 +167,15 @@ export function createXConnector(options: XConnectorOptions): Connector {
     return fetchTimeline(me, request, (options) => client.mentions(me.externalId, options));
   }
 
+  async function lookupPosts(externalIds: string[]): Promise<InboundItem[]> {
+    const me = await whoAmI();
+    if (externalIds.length === 0) return [];
+    return guarded(async () => {
+      const page = await client.tweets(externalIds.slice(0, 100));
+      return page.data.map((tweet) => mapXTweet(tweet, page.includes, me.externalId)).sort(byId);
+    });
+  }
+
   async function searchRecent(request: SearchRequest): Promise<FetchResult> {
     const me = await whoAmI();
     const result = await fetchTimeline(me, request, (options) => client.search(request.query, options));
@@ -297,6 +306,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
     ...(capabilities.streaming ? { openStream } : {}),
     whoAmI,
     fetchMentions,
+    lookupPosts,
     searchRecent,
     publishReply,
     findPublishedReply,

@@ -9,6 +9,7 @@ import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestBatch } from '../conversations/ingestion/ingest.ts';
 import { runRulesAfterIngest } from '../rules/rules.commands.ts';
 import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
+import { withMissingParents } from '../conversations/ingestion/parents.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import { parseChannelSettings } from './channel-settings.ts';
 import { findChannel, readCursorRow, setChannelHealth } from './channels.repository.ts';
@@ -94,7 +95,8 @@ async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Con
     cursor: cursorRow?.value ?? null,
     backfillSince: new Date(now.getTime() - FIRST_POLL_BACKFILL_MS),
   });
-  const { work, filtered } = sortOutNoise(page.items, parseChannelSettings(channel.settings).muteWords);
+  const withParents = await withMissingParents(deps.db, channel, connector, page.items);
+  const { work, filtered } = sortOutNoise(withParents, parseChannelSettings(channel.settings).muteWords);
   const result = await ingestBatch(deps, {
     channel,
     feed: feed.name,
