@@ -162,18 +162,20 @@ export class StreamHub {
     const conn = this.conn;
     if (!conn) return;
     if (reason === 'operational') {
-      conn.res.write(
+      const message =
         JSON.stringify({
           errors: [
             {
               title: 'operational-disconnect',
               disconnect_type: 'UpstreamOperationalDisconnect',
               detail: 'This stream has been disconnected upstream for operational reasons.',
-              type: 'https://api.x.com/2/problems/operational-disconnect',
+              type: 'https://api.twitter.com/2/problems/operational-disconnect',
             },
           ],
-        }) + '\r\n',
-      );
+        }) + '\r\n';
+      // End the response with the message so it reaches the client before the connection closes.
+      conn.res.end(message, () => conn.close());
+      return;
     }
     conn.close();
   }
