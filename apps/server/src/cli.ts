@@ -118,6 +118,23 @@ program
   );
 
 program
+  .command('import')
+  .description('import past conversations from a Customer Support on Twitter CSV, so reports start with history')
+  .argument('<csv>', 'the CSV file (tweet_id, author_id, inbound, created_at, text, in_response_to_tweet_id)')
+  .option('--brand <handle>', 'the brand whose conversations to import (default: the most frequent in the file)')
+  .option('--all-brands', 'import every brand in the file, each on its own channel')
+  .action((file: string, options: { brand?: string; allBrands?: boolean }) =>
+    guarded(() =>
+      withDatabase(async ({ db }) => {
+        const { runImportCommand } = await import('./modules/import/import.command.ts');
+        await runImportCommand({ db, clock: systemClock, config: loadConfig() }, file, options, (line) =>
+          process.stdout.write(line + '\n'),
+        );
+      }),
+    ),
+  );
+
+program
   .command('sandbox')
   .description('run the built-in X sandbox on its own, for a desk in another process, demos or training')
   .option('--port <port>', 'port to listen on', '4100')
@@ -138,6 +155,16 @@ program
     60,
   )
   .option('--state <file>', 'where to keep the sandbox state between runs', './data/x-sandbox.json')
+  .option(
+    '--plan <plan>',
+    'self-serve (X pay-per-use rules: no likes, replies only when summoned) or enterprise',
+    (value: string) => {
+      if (value !== 'self-serve' && value !== 'enterprise')
+        throw new InvalidArgumentError('must be self-serve or enterprise');
+      return value;
+    },
+    'self-serve',
+  )
   .action(
     (options: {
       port: string;
@@ -148,10 +175,11 @@ program
       replay?: string;
       speed: number;
       state: string;
+      plan: 'self-serve' | 'enterprise';
     }) =>
       guarded(async () => {
         const { createXSandbox, startScenario, startReplay } = await import('@guichet/x-sandbox');
-        const sandbox = createXSandbox({ stateFile: options.state, plan: 'self-serve', brandUsername: options.brand });
+        const sandbox = createXSandbox({ stateFile: options.state, plan: options.plan, brandUsername: options.brand });
         const { url } = await sandbox.listen(Number(options.port), options.host);
         const { user, token } = sandbox.ensureUser({
           username: options.brand,

@@ -6,7 +6,12 @@ import { migrateToLatest } from './migrations/registry.ts';
 import { bootstrapWorkspace, type BootstrapResult } from './modules/agents/agents.commands.ts';
 import { SignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { ChannelConnectors } from './modules/channels/channel-connectors.ts';
-import { ensureEnvironmentChannel, ensureSandboxChannel } from './modules/channels/channels.commands.ts';
+import {
+  ensureEnvironmentChannel,
+  ensureSandboxChannel,
+  refreshChannelCredentials,
+} from './modules/channels/channels.commands.ts';
+import { OAuth2Clients } from './modules/channels/x-oauth2.ts';
 import { recordUsage } from './modules/channels/spend.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
@@ -90,6 +95,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       );
     }
 
+    const base = { db: database.db, clock, secrets, logger };
+    const oauth2 = new OAuth2Clients({ ...config.xOAuth2, apiBaseUrl: config.xApiBaseUrl }, () => sandbox);
     const connectors = new ChannelConnectors(
       secrets,
       () => sandbox?.url,
@@ -98,8 +105,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
           logger.warn({ err: error, channelId }, 'could not record X usage'),
         );
       },
+      // OAuth 2.0 user tokens last 2 hours: refreshed just before, so no poll goes out with an expired one.
+      { now: () => clock.now().getTime(), refresh: (channelId) => refreshChannelCredentials(base, channelId, oauth2) },
     );
-    const base = { db: database.db, clock, secrets, logger };
     if (sandbox) {
       await ensureSandboxChannel(base, {
         workspaceId: bootstrap.workspaceId,

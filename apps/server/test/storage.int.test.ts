@@ -143,7 +143,9 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
         .updateTable('cases')
         .set({ status: 'resolved', resolved_at: f.clock.now().getTime() })
         .execute();
+      f.clock.advanceBy(60_000);
       await ingest([inboundPost({ conversationExternalId: first.externalId, inReplyToExternalId: first.externalId })]);
+      f.clock.advanceBy(60_000);
       const cases = await f.database.db
         .selectFrom('cases')
         .select(['status', 'message_count'])

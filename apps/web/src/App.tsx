@@ -5,9 +5,13 @@ import { RouterProvider } from 'react-router/dom';
 import { ApiProvider } from './api/ApiContext.tsx';
 import type { GuichetApi } from './api/guichetApi.ts';
 import { RequireSession } from './features/auth/RequireSession.tsx';
+import { ApprovalsPage } from './features/approvals/ApprovalsPage.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { CasePage } from './features/case/CasePage.tsx';
+import { ChannelsPage } from './features/channels/ChannelsPage.tsx';
 import { InboxPage } from './features/inbox/InboxPage.tsx';
+import { ReportsPage } from './features/reports/ReportsPage.tsx';
+import { SlaSettingsPage } from './features/sla/SlaSettingsPage.tsx';
 import { TemplatesPage } from './features/templates/TemplatesPage.tsx';
 
 const theme = createTheme({
@@ -24,6 +28,10 @@ const router = createBrowserRouter([
       { index: true, element: <InboxPage /> },
       { path: 'cases/:caseId', element: <CasePage /> },
       { path: 'templates', element: <TemplatesPage /> },
+      { path: 'approvals', element: <ApprovalsPage /> },
+      { path: 'channels', element: <ChannelsPage /> },
+      { path: 'sla', element: <SlaSettingsPage /> },
+      { path: 'reports', element: <ReportsPage /> },
     ],
   },
   { path: '*', element: <Navigate to="/" replace /> },

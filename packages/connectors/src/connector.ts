@@ -148,6 +148,19 @@ export interface Connector {
   openStream?(handlers: StreamHandlers): Promise<{ close(): void }>;
   /** Like findPublishedReply, for a private message: finds ours to that person with this text, if any. */
   findSentDirectMessage?(request: SendDirectMessageRequest & { since: Date }): Promise<PublishedPost | null>;
+  /**
+   * Likes a post as the connected account. Idempotent on the network (one like per account and post), so
+   * calling it again after an attempt whose answer was lost adopts the earlier like. Throws ConnectorError
+   * (`rejected` when the plan does not allow likes).
+   */
+  like?(externalId: string): Promise<EngagementResult>;
+  /** Reposts a post as the connected account; idempotent like `like` (one repost per account and post). */
+  repost?(externalId: string): Promise<EngagementResult>;
+}
+
+export interface EngagementResult {
+  /** The repost's own id on the network, when it tells us. */
+  externalId?: string | undefined;
 }
 
 export interface StreamHandlers {

@@ -16,6 +16,8 @@ import {
   tagSchema,
   teamRefSchema,
 } from './console.ts';
+import { caseSlaSchema } from './sla.ts';
+import { engagementSchema, messageApprovalSchema } from './approvals.ts';
 
 /** Times cross the wire as ISO-8601 UTC strings. */
 export const isoDateTimeSchema = z.string();
@@ -46,6 +48,8 @@ export const caseSummarySchema = z.object({
   tags: z.array(tagSchema),
   /** Set while the case is snoozed. */
   snooze: snoozeSchema.nullable(),
+  /** The case's most urgent live SLA clock; null when none runs. */
+  sla: caseSlaSchema.nullable().default(null),
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
@@ -98,6 +102,10 @@ export const messageSchema = z.object({
   inReplyToMessageId: z.string().nullable(),
   deliveryStatus: deliveryStatusSchema.nullable(),
   deliveryError: z.string().nullable(),
+  /** Set on a trainee's reply (F17). */
+  approval: messageApprovalSchema.nullable().default(null),
+  /** Likes and reposts of this (inbound, public) post from the desk (F16). */
+  engagements: z.array(engagementSchema).default([]),
 });
 export type Message = z.infer<typeof messageSchema>;
 

@@ -41,10 +41,33 @@ export const channelSummarySchema = z.object({
   }),
   spend: channelSpendSchema,
   searches: z.array(channelSearchSchema),
+  /** How the account is connected. Never the secrets themselves: only which kinds are configured. */
+  connection: z.object({
+    /** `sandbox`: the built-in demo account; `environment`: X_* variables; `desk`: connected from the channels screen. */
+    source: z.enum(['sandbox', 'environment', 'desk']),
+    auth: z.enum(['oauth1', 'oauth2-user']).nullable(),
+    /** An app bearer token is configured (X's filtered stream accepts nothing else). */
+    appBearer: z.boolean(),
+    /** OAuth 2.0 tokens refreshed before they expire. */
+    refreshable: z.boolean(),
+  }),
 });
 export type ChannelSummary = z.infer<typeof channelSummarySchema>;
 
-export const channelListSchema = z.object({ channels: z.array(channelSummarySchema) });
+export const xPriceSchema = z.object({ category: z.string(), unitPriceUsd: z.number() });
+
+export const channelListSchema = z.object({
+  channels: z.array(channelSummarySchema),
+  /** X pay-per-use prices per billed unit, for the spend meter. */
+  prices: z.array(xPriceSchema),
+  /** What the channels screen can offer for connecting another account. */
+  connect: z.object({
+    /** The built-in X sandbox runs: keys may be checked against it instead of X. */
+    sandboxAvailable: z.boolean(),
+    /** Where "Sign in with X" (OAuth 2.0 PKCE) goes: X (X_CLIENT_ID set), the sandbox, or nowhere. */
+    oauth2: z.enum(['x', 'sandbox']).nullable(),
+  }),
+});
 export type ChannelList = z.infer<typeof channelListSchema>;
 
 export const channelUpdateSchema = z.object({
@@ -60,3 +83,16 @@ export const channelSearchCreateSchema = z.object({
   query: z.string().trim().min(1).max(512),
 });
 export type ChannelSearchCreate = z.infer<typeof channelSearchCreateSchema>;
+
+/** OAuth 1.0a keys from the X developer portal, checked with X (`/2/users/me`) before anything is stored. */
+export const channelConnectKeysSchema = z.object({
+  apiKey: z.string().trim().min(1).max(200),
+  apiSecret: z.string().trim().min(1).max(200),
+  accessToken: z.string().trim().min(1).max(200),
+  accessSecret: z.string().trim().min(1).max(200),
+  /** Optional app-only bearer token, for X's filtered stream. */
+  appBearerToken: z.string().trim().max(400).optional(),
+  /** Check the keys against the built-in sandbox rather than X. */
+  sandbox: z.boolean().default(false),
+});
+export type ChannelConnectKeys = z.input<typeof channelConnectKeysSchema>;

@@ -43,8 +43,16 @@ export type CreateTeamRequest = z.input<typeof createTeamRequestSchema>;
 export const tagListSchema = z.object({ tags: z.array(tagSchema) });
 export type TagList = z.infer<typeof tagListSchema>;
 
-/** Queue views. Complaints and Breaching soon arrive with triage and SLA clocks. */
-export const caseViewSchema = z.enum(['mine', 'unassigned', 'all', 'snoozed', 'resolved']);
+/** Queue views. `breaching_soon` and `breached` follow the cases' live SLA clocks. */
+export const caseViewSchema = z.enum([
+  'mine',
+  'unassigned',
+  'all',
+  'breaching_soon',
+  'breached',
+  'snoozed',
+  'resolved',
+]);
 export type CaseView = z.infer<typeof caseViewSchema>;
 
 /** `priority`: most urgent first, then the longest waiting; `newest`: latest activity first. */
@@ -57,6 +65,8 @@ export const viewCountsSchema = z.object({
   all: z.number().int(),
   snoozed: z.number().int(),
   resolved: z.number().int(),
+  breaching_soon: z.number().int(),
+  breached: z.number().int(),
 });
 export type ViewCounts = z.infer<typeof viewCountsSchema>;
 

@@ -16,7 +16,8 @@ export type MessageDirection = z.infer<typeof messageDirectionSchema>;
 export const visibilitySchema = z.enum(['public', 'direct']);
 export type Visibility = z.infer<typeof visibilitySchema>;
 
-export const deliveryStatusSchema = z.enum(['queued', 'sending', 'sent', 'failed']);
+/** `pending_approval`: a trainee's reply waiting for a lead (F17); `rejected`: the lead said no. Neither goes out. */
+export const deliveryStatusSchema = z.enum(['pending_approval', 'rejected', 'queued', 'sending', 'sent', 'failed']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
 export const localeSchema = z.enum(['fr', 'en']);

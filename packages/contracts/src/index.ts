@@ -5,4 +5,7 @@ export * from './realtime.ts';
 export * from './errors.ts';
 export * from './console.ts';
 export * from './channels.ts';
+export * from './sla.ts';
 export * from './workspace.ts';
+export * from './reports.ts';
+export * from './approvals.ts';

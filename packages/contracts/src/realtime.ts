@@ -8,6 +8,14 @@ export const presenceTtlMs = 40_000;
 export const realtimeEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case.changed'), caseId: z.string(), updatedAt: z.string() }),
   z.object({ type: z.literal('message.changed'), caseId: z.string(), messageId: z.string(), updatedAt: z.string() }),
+  /** An SLA target was missed: the assignee and the leads have a new alert. */
+  z.object({
+    type: z.literal('sla.breached'),
+    caseId: z.string(),
+    metric: z.enum(['first_response', 'next_response', 'resolution']),
+    agentIds: z.array(z.string()),
+    at: z.string(),
+  }),
   /**
    * An agent viewing, typing in, or leaving a case. Clients keep the latest state per agent and forget it
    * after `presenceTtlMs` without a refresh, so every process can publish its own agents' presence.

@@ -57,3 +57,4 @@ export type { AuthorizeInput } from './routes-admin.ts';
 export { webhookSignature, type WebhookDelivery } from './webhooks.ts';
 export { parseQuery, matchesQuery, QuerySyntaxError, type QueryNode } from './search-query.ts';
 export { sharedDir, sharedPath } from './shared-data.ts';
+export { handleConsentPage, CONSENT_PATH } from './consent.ts';

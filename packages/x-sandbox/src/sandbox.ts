@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { handleConsentPage } from './consent.ts';
 import { handleSandboxPage } from './page.ts';
 import type { AddressInfo } from 'node:net';
 import { CostLedger, type CostReport } from './costs.ts';
@@ -161,9 +162,10 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
   const facade: XSandbox = {
     async listen(port = 0, host = '127.0.0.1') {
       if (server) throw new Error('X sandbox is already listening');
-      // The demo page (/sandbox) answers first; everything else is the X API and the admin API.
+      // The consent screen (/i/oauth2/authorize) and the demo page (/sandbox) answer first; everything else is the X API and the admin API.
       const pageOptions = options.brandUsername ? { brandUsername: options.brandUsername } : {};
       const s = createServer((req, res) => {
+        if (handleConsentPage(req, res, facade, pageOptions)) return;
         if (handleSandboxPage(req, res, facade, pageOptions)) return;
         handler(req, res);
       });

@@ -4,6 +4,9 @@ import { migration0001Core } from './list/0001-core.ts';
 import { migration0003ChannelUsageAndSearches } from './list/0003-channel-usage-and-searches.ts';
 import { migration0002Console } from './list/0002-console.ts';
 import { migration0004Triage } from './list/0004-triage.ts';
+import { migration0005Sla } from './list/0005-sla.ts';
+import { migration0006Reports } from './list/0006-reports.ts';
+import { migration0008Approvals } from './list/0008-approvals.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -18,6 +21,9 @@ export const migrations: Migration[] = [
   migration0002Console,
   migration0003ChannelUsageAndSearches,
   migration0004Triage,
+  migration0005Sla,
+  migration0006Reports,
+  migration0008Approvals,
 ];
 
 export interface MigrationReport {

@@ -31,6 +31,8 @@ export interface Config {
   /** Real X credentials; when absent the built-in X sandbox is used. */
   x: XCredentialsConfig | undefined;
   xApiBaseUrl: string | undefined;
+  /** OAuth 2.0 app for connecting accounts from the channels screen (PKCE); without it, the sandbox stands in. */
+  xOAuth2: { clientId: string | undefined; clientSecret: string | undefined; authorizeUrl: string | undefined };
   sandbox: {
     enabled: boolean;
     /** 0 picks a free port; the desk finds it in-process. */
@@ -90,6 +92,9 @@ const envSchema = z.object({
   X_API_SECRET: z.string().min(1).optional(),
   X_BEARER_TOKEN: z.string().min(1).optional(),
   X_API_BASE_URL: z.url({ error: 'must be a URL such as https://api.x.com' }).optional(),
+  X_CLIENT_ID: z.string().min(1).optional(),
+  X_CLIENT_SECRET: z.string().min(1).optional(),
+  X_AUTHORIZE_URL: z.url({ error: 'must be a URL such as https://x.com/i/oauth2/authorize' }).optional(),
   GUICHET_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   GUICHET_SANDBOX_PORT: portString.default(0),
   GUICHET_SANDBOX_CUSTOMER_INTERVAL: positiveSeconds.default(8),
@@ -190,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     cookieSecure: e.GUICHET_COOKIE_SECURE,
     x,
     xApiBaseUrl: e.X_API_BASE_URL,
+    // X_AUTHORIZE_URL defaults to https://x.com/i/oauth2/authorize (the sandbox's own page when it stands in).
+    xOAuth2: { clientId: e.X_CLIENT_ID, clientSecret: e.X_CLIENT_SECRET, authorizeUrl: e.X_AUTHORIZE_URL },
     sandbox: {
       enabled: sandboxEnabled,
       port: e.GUICHET_SANDBOX_PORT,

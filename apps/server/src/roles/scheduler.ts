@@ -4,6 +4,7 @@ import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
 import { parseChannelSettings } from '../modules/channels/channel-settings.ts';
 import { STREAM_CHANNEL } from '../modules/channels/channel-stream.job.ts';
 import { listPollableChannels } from '../modules/channels/channels.repository.ts';
+import { runSlaSweep } from '../modules/sla/sla.sweep.ts';
 
 export interface Scheduler {
   /** One round: enqueue what is due now. Exposed so tests can drive rounds with a manual clock. */
@@ -37,6 +38,8 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     if (channels.length > 0) deps.jobs.notify();
     // Follow-ups that fell due go back to the queue, to their assignee, with the reminder on top.
     await wakeDueSnoozes(deps);
+    // SLA clocks follow what happened (inbound, replies sent, pending, snoozes) and breaches raise alerts.
+    await runSlaSweep(deps);
   };
   return {
     tick,

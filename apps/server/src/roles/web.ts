@@ -1,12 +1,16 @@
 import type { AppDeps } from '../composition.ts';
 import { registerAgentRoutes } from '../modules/agents/agents.routes.ts';
+import { registerApprovalRoutes } from '../modules/approvals/approvals.routes.ts';
 import { registerAuthHook, registerAuthRoutes } from '../modules/auth/auth.routes.ts';
 import { registerCaseRoutes } from '../modules/cases/cases.routes.ts';
 import { registerChannelRoutes } from '../modules/channels/channels.routes.ts';
 import { registerContactRoutes } from '../modules/contacts/contacts.routes.ts';
+import { registerEngagementRoutes } from '../modules/conversations/engagement/engagement.routes.ts';
 import { registerPresenceRoutes } from '../modules/presence/presence.routes.ts';
 import { registerRealtimeRoutes } from '../modules/realtime/realtime.routes.ts';
+import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
 import { registerRuleRoutes } from '../modules/rules/rules.routes.ts';
+import { registerSlaRoutes } from '../modules/sla/sla.routes.ts';
 import { registerSystemRoutes } from '../modules/system/system.routes.ts';
 import { registerTagRoutes } from '../modules/tags/tags.routes.ts';
 import { registerTemplateRoutes } from '../modules/templates/templates.routes.ts';
@@ -34,6 +38,8 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   });
   registerAuthRoutes(app, authDeps);
   registerCaseRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
+  registerEngagementRoutes(app, deps);
   registerChannelRoutes(app, deps);
   registerPresenceRoutes(app, deps);
   registerAgentRoutes(app, deps);
@@ -41,6 +47,8 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerContactRoutes(app, deps);
   registerTemplateRoutes(app, deps);
   registerRuleRoutes(app, deps);
+  registerSlaRoutes(app, deps);
+  registerReportRoutes(app, deps);
   registerRealtimeRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);

@@ -1,4 +1,12 @@
 import {
+  engagementSchema,
+  pendingApprovalListSchema,
+  type ApproveRequest,
+  type Engagement,
+  type EngagementKind,
+  type PendingApprovalList,
+} from '@guichet/contracts';
+import {
   agentListSchema,
   bulkResultSchema,
   caseSummarySchema,
@@ -40,6 +48,7 @@ import {
   type SessionInfo,
   type SignInRequest,
 } from '@guichet/contracts';
+import { reportSchema, type Report, type ReportQuery } from '@guichet/contracts';
 import { isApiError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 
@@ -181,6 +190,33 @@ export function createGuichetApi(http: HttpClient) {
 
     saveReplySettings(settings: ReplySettings): Promise<ReplySettings> {
       return http.json('PUT', '/api/reply-settings', replySettingsSchema, { body: settings });
+    },
+
+    listApprovals(signal?: AbortSignal): Promise<PendingApprovalList> {
+      return http.json('GET', '/api/approvals', pendingApprovalListSchema, { signal });
+    },
+
+    approveReply(messageId: string, request: ApproveRequest): Promise<Message> {
+      return http.json('POST', `/api/approvals/${encodeURIComponent(messageId)}/approve`, messageSchema, {
+        body: request,
+      });
+    },
+
+    rejectReply(messageId: string, comment: string): Promise<Message> {
+      return http.json('POST', `/api/approvals/${encodeURIComponent(messageId)}/reject`, messageSchema, {
+        body: { comment },
+      });
+    },
+
+    engage(messageId: string, kind: EngagementKind): Promise<Engagement> {
+      return http.json('POST', `/api/messages/${encodeURIComponent(messageId)}/engagements`, engagementSchema, {
+        body: { kind },
+      });
+    },
+
+    getReport(query: ReportQuery, signal?: AbortSignal): Promise<Report> {
+      const search = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
+      return http.json('GET', `/api/reports?${search.toString()}`, reportSchema, { signal });
     },
   };
 }

@@ -8,6 +8,8 @@ export const queryKeys = {
   caseList: (params: CaseListParams) => ['cases', 'list', params] as const,
   caseDetail: (caseId: string) => ['cases', 'detail', caseId] as const,
   overview: ['cases', 'overview'] as const,
+  /** Under the overview: every case change refreshes the leads' approval queue and its count. */
+  approvals: ['cases', 'overview', 'approvals'] as const,
   /** Under `cases` so that sign-out forgets them and any case change refreshes them. */
   contacts: ['cases', 'contacts'] as const,
   contact: (contactId: string) => ['cases', 'contacts', contactId] as const,

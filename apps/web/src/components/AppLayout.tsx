@@ -5,7 +5,9 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../api/ApiContext.tsx';
+import { ApprovalsNavLink } from '../features/approvals/ApprovalsNavLink.tsx';
 import { endSession } from '../features/auth/session.ts';
+import { ChannelHealthBanner } from '../features/channels/ChannelHealthBanner.tsx';
 import { RealtimeProvider } from '../realtime/RealtimeProvider.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { RealtimeIndicator } from './RealtimeIndicator.tsx';
@@ -42,6 +44,16 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
               <Anchor component={Link} to="/templates" size="sm" data-testid="nav-templates" visibleFrom="sm">
                 {t('header.templates')}
               </Anchor>
+              <ApprovalsNavLink />
+              <Anchor component={Link} to="/channels" size="sm" data-testid="nav-channels" visibleFrom="sm">
+                {t('channels.nav')}
+              </Anchor>
+              <Anchor component={Link} to="/sla" size="sm" data-testid="nav-sla" visibleFrom="sm">
+                {t('sla.nav')}
+              </Anchor>
+              <Anchor component={Link} to="/reports" size="sm" data-testid="nav-reports" visibleFrom="sm">
+                {t('reports.nav')}
+              </Anchor>
             </Group>
             <Group gap="sm" wrap="nowrap" miw={0}>
               <Text size="sm" c="dimmed" truncate="end" visibleFrom="sm" title={session.agent.email}>
@@ -57,6 +69,7 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
           </Group>
         </AppShell.Header>
         <AppShell.Main>
+          <ChannelHealthBanner />
           <Container size="xl" px={{ base: 'xs', sm: 'md' }} py="md">
             {children}
           </Container>

@@ -1,6 +1,7 @@
 import type { RealtimeEvent } from '@guichet/contracts';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { queryKeys } from '../api/queryKeys.ts';
+import { slaQueryKeys } from '../features/sla/slaApi.ts';
 
 /** The queries that show what an event says changed. Any change to a case can reorder the inbox. */
 export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
@@ -13,6 +14,9 @@ export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
     case 'presence':
       // Presence is kept in memory by the presence store, not fetched.
       return [];
+    case 'sla.breached':
+      // The case moves to "Breached"; the assignee and the leads have a new alert.
+      return [queryKeys.caseLists, queryKeys.caseDetail(event.caseId), queryKeys.overview, slaQueryKeys.alerts];
   }
 }
 

@@ -93,6 +93,10 @@ export interface XClient {
   search(query: string, options: XTimelineOptions): Promise<XPage>;
   reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
   tweets(ids: string[]): Promise<XPage>;
+  /** POST /2/users/:id/likes (contract §8.2); `userId` is the authenticated account. */
+  like(userId: string, tweetId: string): Promise<{ liked: boolean }>;
+  /** POST /2/users/:id/retweets (contract §8.1); X may also return the repost's id. */
+  retweet(userId: string, tweetId: string): Promise<{ retweeted: boolean; id?: string | undefined }>;
 }
 
 /**
@@ -387,5 +391,15 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
       call(async () =>
         ids.length === 0 ? toPage({}) : toPage(await v2.get('tweets', { ids: ids.join(','), ...fields })),
       ),
+    like: (userId, tweetId) =>
+      call(async () => {
+        const res = await v2.like(userId, tweetId);
+        return { liked: Boolean(res.data?.liked) };
+      }),
+    retweet: (userId, tweetId) =>
+      call(async () => {
+        const res = (await v2.retweet(userId, tweetId)) as { data?: { retweeted?: boolean; id?: string } };
+        return { retweeted: Boolean(res.data?.retweeted), ...(res.data?.id ? { id: res.data.id } : {}) };
+      }),
   };
 }

@@ -342,6 +342,8 @@ describe('XClient seam', () => {
       dmEventsWith: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
       sendDm: async () => ({ dmConversationId: '1-2', dmEventId: '2090439504425914999' }),
       openStream: async () => ({ close: () => undefined }),
+      like: async () => ({ liked: true }),
+      retweet: async () => ({ retweeted: true }),
     };
     const x = createXConnector({ client: fake });
     const res = await x.fetchMentions({ cursor: null });
@@ -391,6 +393,8 @@ describe('X direct messages', () => {
     dmEventsWith: async () => ({ data: pages.flat(), includes: { users }, meta: { resultCount: 4 } }),
     sendDm: async () => ({ dmConversationId: '1-2', dmEventId: '2090439504425915004' }),
     openStream: async () => ({ close: () => undefined }),
+    like: async () => ({ liked: true }),
+    retweet: async () => ({ retweeted: true }),
   };
   const x = createXConnector({ client });
 

@@ -2,6 +2,7 @@ import {
   ConnectorError,
   type Connector,
   type ConnectorCapabilities,
+  type EngagementResult,
   type ConnectorFactory,
   type FetchMentionsRequest,
   type FetchResult,
@@ -281,6 +282,34 @@ export function createXConnector(options: XConnectorOptions): Connector {
     });
   }
 
+  /**
+   * Likes and reposts are one per account and post on X, so a second call is harmless: it is how a retry
+   * after a lost answer reconciles. A 403 here is the plan's refusal (self-serve plans lost likes on
+   * 2026-04-16, contract §8.2): reported as its own reason so the agent is told why.
+   */
+  async function engage(kind: 'like' | 'repost', externalId: string): Promise<EngagementResult> {
+    const me = await whoAmI();
+    try {
+      if (kind === 'like') {
+        await client.like(me.externalId, externalId);
+        return {};
+      }
+      const res = await client.retweet(me.externalId, externalId);
+      return res.id ? { externalId: res.id } : {};
+    } catch (err) {
+      if (err instanceof XApiError && /already (liked|retweeted|reposted)/i.test(err.detail)) return {};
+      const error = toConnectorError(err);
+      if (error.status === 403 && error.reason === 'x.request_rejected') {
+        throw new ConnectorError(
+          'rejected',
+          `X refused the ${kind} (403): this X plan does not allow it through the API${err instanceof XApiError && err.detail ? ` (${err.detail})` : ''}.`,
+          { reason: kind === 'like' ? 'x.like_not_allowed' : 'x.repost_not_allowed', status: 403, cause: err },
+        );
+      }
+      throw error;
+    }
+  }
+
   async function openStream(handlers: StreamHandlers): Promise<{ close(): void }> {
     const me = await whoAmI();
     return guarded(() =>
@@ -310,6 +339,8 @@ export function createXConnector(options: XConnectorOptions): Connector {
     searchRecent,
     publishReply,
     findPublishedReply,
+    like: (externalId: string) => engage('like', externalId),
+    repost: (externalId: string) => engage('repost', externalId),
     postUrl: (account, externalId) => xPostUrl(account.handle, externalId),
     ...createXDirectMessages({ client, whoAmI, pageBudget, guarded }),
   };

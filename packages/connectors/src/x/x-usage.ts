@@ -92,6 +92,16 @@ export function meteredXClient(inner: XClient, onUsage: (usage: XUsage) => void)
       report('reply', [[URL_PATTERN.test(text) ? 'post_with_url_create' : 'summoned_reply_create', 1]]);
       return result;
     },
+    async like(userId, tweetId) {
+      const result = await inner.like(userId, tweetId);
+      report('like', [['interaction_create', 1]]);
+      return result;
+    },
+    async retweet(userId, tweetId) {
+      const result = await inner.retweet(userId, tweetId);
+      report('retweet', [['interaction_create', 1]]);
+      return result;
+    },
     async dmEvents(options) {
       const page = await inner.dmEvents(options);
       report('dmEvents', dmReads(page));

@@ -7,6 +7,7 @@ import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
+import { needsApproval, requestApproval } from '../approvals/approvals.repository.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
 
@@ -81,10 +82,11 @@ export async function replyToCase(
       .where('messages.author_agent_id', '!=', session.agentId)
       .where((eb) =>
         eb.or([
-          eb('messages.delivery_status', 'in', ['queued', 'sending']),
+          // A trainee's reply waiting for approval is on its way too (F17).
+          eb('messages.delivery_status', 'in', ['queued', 'sending', 'pending_approval']),
           eb.and([
             eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
-            eb('messages.delivery_status', '!=', 'failed'),
+            eb('messages.delivery_status', 'not in', ['failed', 'rejected']),
           ]),
         ]),
       )
@@ -100,6 +102,7 @@ export async function replyToCase(
     }
   }
   const messageId = newId(now);
+  const awaitsApproval = needsApproval(session);
   await deps.db.transaction().execute(async (tx) => {
     await tx
       .insertInto('messages')
@@ -121,7 +124,7 @@ export async function replyToCase(
         url: null,
         created_at: now,
         recorded_at: now,
-        delivery_status: 'queued',
+        delivery_status: awaitsApproval ? 'pending_approval' : 'queued',
         delivery_error: null,
         delivery_attempts: 0,
         idempotency_key: request.idempotencyKey ? `${session.agentId}:${request.idempotencyKey}` : null,
@@ -133,6 +136,17 @@ export async function replyToCase(
       .set((eb) => ({ last_message_at: now, message_count: eb('message_count', '+', 1), updated_at: now }))
       .where('id', '=', caseRow.id)
       .execute();
+    if (awaitsApproval) {
+      // No delivery job until a lead approves: the worker never sees this message before then.
+      await requestApproval(tx, {
+        workspaceId: session.workspaceId,
+        messageId,
+        caseId: caseRow.id,
+        agentId: session.agentId,
+        at: now,
+      });
+      return;
+    }
     await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
     await recordEvents(tx, [
       {

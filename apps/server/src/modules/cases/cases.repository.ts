@@ -2,6 +2,9 @@ import type { CaseEvent, CaseSort, CaseStatus, CaseSummary, CaseView, Message, N
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
+import { slaOfCases, slaViewBounds } from '../sla/sla.queries.ts';
+import { approvalsOfMessages } from '../approvals/approvals.repository.ts';
+import { engagementsOfMessages } from '../conversations/engagement/engagement.repository.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -41,7 +44,7 @@ function caseSummaryQuery(db: DbOrTx, workspaceId: string) {
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof caseSummaryQuery>['executeTakeFirstOrThrow']>>;
 
-function toSummary(row: SummaryRow, tags: Tag[]): CaseSummary {
+function toSummary(row: SummaryRow, tags: Tag[], sla: CaseSummary['sla']): CaseSummary {
   return {
     id: row.id,
     status: row.status,
@@ -65,6 +68,7 @@ function toSummary(row: SummaryRow, tags: Tag[]): CaseSummary {
       row.status === 'snoozed' && row.snoozedUntil !== null
         ? { until: iso(row.snoozedUntil), reminder: row.snoozeReminder }
         : null,
+    sla,
   };
 }
 
@@ -88,11 +92,10 @@ export async function tagsOfCases(db: DbOrTx, caseIds: readonly string[]): Promi
 }
 
 async function toSummaries(db: DbOrTx, rows: SummaryRow[]): Promise<CaseSummary[]> {
-  const tags = await tagsOfCases(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => toSummary(row, tags.get(row.id) ?? []));
+  const ids = rows.map((row) => row.id);
+  const tags = await tagsOfCases(db, ids);
+  const sla = await slaOfCases(db, ids);
+  return rows.map((row) => toSummary(row, tags.get(row.id) ?? [], sla.get(row.id) ?? null));
 }
 
 /** Unassigned priority sorts after every set priority (1 is the most urgent). */
@@ -126,6 +129,8 @@ const viewStatuses: Record<CaseView, CaseStatus[]> = {
   mine: ['open', 'pending'],
   unassigned: ['open', 'pending'],
   all: ['open', 'pending', 'snoozed'],
+  breaching_soon: ['open', 'pending'],
+  breached: ['open', 'pending'],
   snoozed: ['snoozed'],
   resolved: ['resolved'],
 };
@@ -142,6 +147,8 @@ export interface CaseListOptions {
   cursor?: string | undefined;
   /** The agent asking: what "mine" means. */
   agentId?: string | undefined;
+  /** What "breaching soon" and "breached" are measured against (the desk's clock). */
+  now?: number | undefined;
 }
 
 /** `%` and `_` typed by an agent are literal characters, not wildcards. */
@@ -155,6 +162,18 @@ function applyFilters(q: CaseQuery, options: Omit<CaseListOptions, 'limit' | 'cu
   let query = q;
   if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
   if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
+  if (options.view === 'breaching_soon' || options.view === 'breached') {
+    const bounds = slaViewBounds(options.view, options.now ?? Date.now());
+    query = query.where(({ exists, selectFrom }) => {
+      let clocks = selectFrom('sla_clocks')
+        .select('sla_clocks.id')
+        .whereRef('sla_clocks.case_id', '=', 'cases.id')
+        .where('sla_clocks.stopped_at', 'is', null)
+        .where('sla_clocks.due_at', '<=', bounds.atMost);
+      if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
+      return exists(clocks);
+    });
+  }
   if (options.status) query = query.where('cases.status', '=', options.status);
   else if (options.view) query = query.where('cases.status', 'in', viewStatuses[options.view]);
   if (options.assigneeId) query = query.where('cases.assignee_agent_id', '=', options.assigneeId);
@@ -348,7 +367,20 @@ function toMessage(row: MessageRow, caseContactId: string): Message {
     inReplyToMessageId: row.inReplyToMessageId,
     deliveryStatus: row.deliveryStatus,
     deliveryError: row.deliveryError,
+    approval: null,
+    engagements: [],
   };
+}
+
+/** Adds each message's approval (F17) and likes / reposts (F16), two queries for the whole list. */
+async function withReviewAndEngagements(db: DbOrTx, messages: Message[]): Promise<Message[]> {
+  const ids = messages.map((message) => message.id);
+  const [approvals, engagements] = [await approvalsOfMessages(db, ids), await engagementsOfMessages(db, ids)];
+  return messages.map((message) => ({
+    ...message,
+    approval: approvals.get(message.id) ?? null,
+    engagements: engagements.get(message.id) ?? [],
+  }));
 }
 
 /** Every message of every conversation of the case, in the order they happened. */
@@ -359,12 +391,15 @@ export async function listCaseMessages(db: DbOrTx, caseRow: Row<'cases'>): Promi
     .orderBy('messages.created_at')
     .orderBy('messages.id')
     .execute();
-  return rows.map((row) => toMessage(row, caseRow.contact_id));
+  return withReviewAndEngagements(
+    db,
+    rows.map((row) => toMessage(row, caseRow.contact_id)),
+  );
 }
 
 export async function findMessage(db: DbOrTx, messageId: string, caseContactId: string): Promise<Message | null> {
   const row = await messageQuery(db).where('messages.id', '=', messageId).executeTakeFirst();
-  return row ? toMessage(row, caseContactId) : null;
+  return row ? ((await withReviewAndEngagements(db, [toMessage(row, caseContactId)]))[0] ?? null) : null;
 }
 
 /** Notes of a case or of a contact, oldest first. */

@@ -21,6 +21,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { ChannelConnectors } from '../channels/channel-connectors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
+import { countSlaViews } from '../sla/sla.queries.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
 import {
   countViews,
@@ -80,7 +81,7 @@ export function registerCaseRoutes(
     },
     async (request) => {
       const { workspaceId, agentId } = requireAuth(request);
-      return listCases(deps.db, workspaceId, { ...request.query, agentId });
+      return listCases(deps.db, workspaceId, { ...request.query, agentId, now: deps.clock.now().getTime() });
     },
   );
 
@@ -101,7 +102,8 @@ export function registerCaseRoutes(
         .where('workspace_id', '=', workspaceId)
         .orderBy('name')
         .execute();
-      return { counts: await countViews(deps.db, workspaceId, agentId), channels };
+      const sla = await countSlaViews(deps.db, workspaceId, deps.clock.now().getTime());
+      return { counts: { ...(await countViews(deps.db, workspaceId, agentId)), ...sla }, channels };
     },
   );
 

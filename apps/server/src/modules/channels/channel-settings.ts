@@ -6,6 +6,8 @@ export const channelSettingsSchema = z.object({
   sandbox: z.boolean().default(false),
   /** Created from X_* environment variables: the environment stays the source of truth. */
   fromEnvironment: z.boolean().default(false),
+  /** Connected from the channels screen (keys form or OAuth 2.0): one channel per X account. */
+  addedInDesk: z.boolean().default(false),
   apiBaseUrl: z.string().optional(),
   /** The account's plan includes X's filtered stream: mentions are pushed, polling only backs it up. */
   streaming: z.boolean().default(false),
@@ -21,7 +23,15 @@ export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 // Account Activity webhooks (OAuth 1.0a credentials carry it as appSecret already).
 const appBearer = { appBearerToken: z.string().min(1).optional(), consumerSecret: z.string().min(1).optional() };
 export const channelCredentialsSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('oauth2-user'), accessToken: z.string().min(1), ...appBearer }),
+  z.object({
+    kind: z.literal('oauth2-user'),
+    accessToken: z.string().min(1),
+    /** From the OAuth 2.0 PKCE flow: rotates at each refresh. Pre-issued tokens have neither. */
+    refreshToken: z.string().min(1).optional(),
+    /** When the access token expires (epoch ms); it is refreshed shortly before. */
+    expiresAt: z.number().optional(),
+    ...appBearer,
+  }),
   z.object({
     kind: z.literal('oauth1'),
     appKey: z.string().min(1),

@@ -1,7 +1,8 @@
 import type { ChannelSummary } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
-import { parseChannelSettings } from './channel-settings.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { channelCredentialsSchema, parseChannelSettings, type ChannelSettings } from './channel-settings.ts';
 import { spendSummary } from './spend.ts';
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
@@ -46,7 +47,35 @@ export async function isSilent(
   return { silent: now - last > Math.max(3_600_000, 10 * median), lastInboundAt: last };
 }
 
-export async function channelSummary(db: DbOrTx, channel: Row<'channels'>, now: number): Promise<ChannelSummary> {
+/** Which kinds of credentials a channel holds — never their values. */
+function connectionOf(
+  channel: Row<'channels'>,
+  settings: ChannelSettings,
+  secrets: SecretBox | undefined,
+): ChannelSummary['connection'] {
+  const source = settings.addedInDesk ? 'desk' : settings.fromEnvironment ? 'environment' : 'sandbox';
+  let auth: ChannelSummary['connection']['auth'] = null;
+  let appBearer = false;
+  let refreshable = false;
+  if (channel.credentials && secrets) {
+    try {
+      const credentials = channelCredentialsSchema.parse(JSON.parse(secrets.open(channel.credentials)));
+      auth = credentials.kind;
+      appBearer = Boolean(credentials.appBearerToken);
+      refreshable = credentials.kind === 'oauth2-user' && Boolean(credentials.refreshToken);
+    } catch {
+      // Sealed with another key, or damaged: shown as not configured.
+    }
+  }
+  return { source, auth, appBearer, refreshable };
+}
+
+export async function channelSummary(
+  db: DbOrTx,
+  channel: Row<'channels'>,
+  now: number,
+  secrets?: SecretBox,
+): Promise<ChannelSummary> {
   const settings = parseChannelSettings(channel.settings);
   const [health, polled, spend, searches] = await Promise.all([
     isSilent(db, channel.id, now),
@@ -75,5 +104,6 @@ export async function channelSummary(db: DbOrTx, channel: Row<'channels'>, now: 
     },
     spend,
     searches: searches.map((s) => ({ id: s.id, name: s.name, query: s.query, enabled: s.enabled === 1 })),
+    connection: connectionOf(channel, settings, secrets),
   };
 }

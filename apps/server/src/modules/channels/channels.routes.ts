@@ -1,26 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { X_PAY_PER_USE_PRICES } from '@guichet/connectors';
 import {
   apiErrorSchema,
+  channelConnectKeysSchema,
   channelListSchema,
   channelSearchCreateSchema,
   channelSearchSchema,
   channelSummarySchema,
   channelUpdateSchema,
 } from '@guichet/contracts';
+import type { XSandbox } from '@guichet/x-sandbox';
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.ts';
+import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { newId } from '../../platform/ids.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { parseChannelSettings } from './channel-settings.ts';
+import { connectWithKeys, connectWithOAuth2 } from './channels.commands.ts';
 import { channelSummary } from './channels.queries.ts';
+import { authorizeRedirect, exchangeCode, OAuth2Clients, pkcePair } from './x-oauth2.ts';
+
+const OAUTH2_COOKIE = 'guichet_x_oauth2';
+const OAUTH2_PATH = '/api/channels/x/oauth2';
+/** The person has this long to approve on X; X's own code then lives 30 s. */
+const OAUTH2_FLOW_MS = 10 * 60_000;
+
+export interface ChannelRouteDeps {
+  db: Db;
+  clock: Clock;
+  secrets: SecretBox;
+  logger: Logger;
+  config: Pick<Config, 'xApiBaseUrl' | 'xOAuth2' | 'cookieSecure'>;
+  sandbox: { instance: XSandbox; url: string } | undefined;
+}
+
+interface PendingOAuth2 {
+  state: string;
+  verifier: string;
+  redirectUri: string;
+  workspaceId: string;
+  agentId: string;
+  sandbox: boolean;
+  expiresAt: number;
+}
+
+/** Where X sends the browser back: this desk, as the browser reached it. */
+function callbackUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${OAUTH2_PATH}/callback`;
+}
+
+const callbackQuery = z.object({
+  code: z.string().max(2000).optional(),
+  state: z.string().max(200).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1000).optional(),
+});
 
 const channelParams = z.object({ channelId: z.string().min(1).max(100) });
 const searchParams = channelParams.extend({ searchId: z.string().min(1).max(100) });
 
-export function registerChannelRoutes(app: HttpApp, deps: { db: Db; clock: Clock }): void {
+export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): void {
+  const oauth2 = new OAuth2Clients({ ...deps.config.xOAuth2, apiBaseUrl: deps.config.xApiBaseUrl }, () => deps.sandbox);
+  const commandDeps = { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger };
+  const summary = (channel: Parameters<typeof channelSummary>[1], now: number) =>
+    channelSummary(deps.db, channel, now, deps.secrets);
+
   const findOwnChannel = async (workspaceId: string, channelId: string) => {
     const channel = await deps.db
       .selectFrom('channels')
@@ -50,7 +101,15 @@ export function registerChannelRoutes(app: HttpApp, deps: { db: Db; clock: Clock
         .where('workspace_id', '=', workspaceId)
         .orderBy('created_at')
         .execute();
-      return { channels: await Promise.all(channels.map((c) => channelSummary(deps.db, c, now))) };
+      const target = oauth2.forNewConnection();
+      return {
+        channels: await Promise.all(channels.map((c) => summary(c, now))),
+        prices: Object.entries(X_PAY_PER_USE_PRICES).map(([category, unitPriceUsd]) => ({ category, unitPriceUsd })),
+        connect: {
+          sandboxAvailable: Boolean(deps.sandbox),
+          oauth2: target ? (target.sandbox ? ('sandbox' as const) : ('x' as const)) : null,
+        },
+      };
     },
   );
 
@@ -91,7 +150,7 @@ export function registerChannelRoutes(app: HttpApp, deps: { db: Db; clock: Clock
         ]);
       });
       const updated = await findOwnChannel(session.workspaceId, channel.id);
-      return channelSummary(deps.db, updated, now);
+      return summary(updated, now);
     },
   );
 
@@ -155,6 +214,136 @@ export function registerChannelRoutes(app: HttpApp, deps: { db: Db; clock: Clock
         .where('feed', '=', `search:${request.params.searchId}`)
         .execute();
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/channels/x/keys',
+    {
+      schema: {
+        tags: ['channels'],
+        summary: 'Connect an X account with OAuth 1.0a keys, checked with X before they are stored encrypted',
+        body: channelConnectKeysSchema,
+        response: { 201: channelSummarySchema, 400: apiErrorSchema, 403: apiErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = requireRole(request, ['admin', 'lead']);
+      const { sandbox, ...keys } = request.body;
+      const channelId = await connectWithKeys(commandDeps, {
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        sandbox,
+        apiBaseUrl: deps.config.xApiBaseUrl,
+        sandboxUrl: deps.sandbox?.url,
+        keys: { ...keys, ...(keys.appBearerToken ? { appBearerToken: keys.appBearerToken } : {}) },
+      });
+      const channel = await findOwnChannel(session.workspaceId, channelId);
+      return reply.status(201).send(await summary(channel, deps.clock.now().getTime()));
+    },
+  );
+
+  app.get(
+    `${OAUTH2_PATH}/start`,
+    {
+      schema: {
+        tags: ['channels'],
+        summary: 'Start connecting an X account with OAuth 2.0 (PKCE): redirects to X to approve the desk',
+        response: { 400: apiErrorSchema, 403: apiErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = requireRole(request, ['admin', 'lead']);
+      const client = oauth2.forNewConnection();
+      if (!client) {
+        throw new AppError(
+          'channel.oauth2_not_configured',
+          'invalid',
+          'Set X_CLIENT_ID and X_CLIENT_SECRET (your X app’s OAuth 2.0 client) to connect accounts with X.',
+        );
+      }
+      const { verifier, challenge } = pkcePair();
+      const pending: PendingOAuth2 = {
+        state: randomBytes(24).toString('base64url'),
+        verifier,
+        redirectUri: callbackUrl(request),
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        sandbox: client.sandbox,
+        expiresAt: deps.clock.now().getTime() + OAUTH2_FLOW_MS,
+      };
+      // The verifier stays on this browser, sealed: nothing to store server-side, any web process can finish.
+      reply.setCookie(OAUTH2_COOKIE, deps.secrets.seal(JSON.stringify(pending)), {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.config.cookieSecure,
+        path: OAUTH2_PATH,
+        maxAge: OAUTH2_FLOW_MS / 1000,
+      });
+      return reply.redirect(
+        authorizeRedirect(client, { redirectUri: pending.redirectUri, state: pending.state, challenge }),
+      );
+    },
+  );
+
+  app.get(
+    `${OAUTH2_PATH}/callback`,
+    {
+      schema: {
+        tags: ['channels'],
+        summary: 'Where X sends the browser back: exchanges the code and stores the tokens encrypted',
+        querystring: callbackQuery,
+        response: { 403: apiErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = requireRole(request, ['admin', 'lead']);
+      const back = (params: Record<string, string>) => {
+        reply.clearCookie(OAUTH2_COOKIE, { path: OAUTH2_PATH });
+        return reply.redirect(`/channels?${new URLSearchParams(params).toString()}`);
+      };
+      const fail = (reason: string) => back({ oauth2: 'error', reason });
+      let pending: PendingOAuth2 | undefined;
+      try {
+        const sealed = request.cookies[OAUTH2_COOKIE];
+        pending = sealed ? (JSON.parse(deps.secrets.open(sealed)) as PendingOAuth2) : undefined;
+      } catch {
+        pending = undefined;
+      }
+      const query = request.query;
+      if (query.error) return fail(query.error === 'access_denied' ? 'access_denied' : query.error);
+      if (
+        !pending ||
+        !query.state ||
+        pending.state !== query.state ||
+        pending.agentId !== session.agentId ||
+        pending.workspaceId !== session.workspaceId ||
+        pending.expiresAt < deps.clock.now().getTime()
+      ) {
+        return fail('state_mismatch');
+      }
+      if (!query.code) return fail('no_code');
+      const client = pending.sandbox ? oauth2.forSandbox() : oauth2.forNewConnection();
+      if (!client || client.sandbox !== pending.sandbox) return fail('not_configured');
+      try {
+        const tokens = await exchangeCode(
+          client,
+          { code: query.code, redirectUri: pending.redirectUri, verifier: pending.verifier },
+          deps.clock.now().getTime(),
+        );
+        const channelId = await connectWithOAuth2(commandDeps, {
+          workspaceId: session.workspaceId,
+          agentId: session.agentId,
+          sandbox: pending.sandbox,
+          apiBaseUrl: deps.config.xApiBaseUrl,
+          sandboxUrl: deps.sandbox?.url,
+          tokens,
+        });
+        return back({ connected: channelId });
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'X OAuth 2.0 connection failed');
+        return fail(error instanceof Error ? error.message.slice(0, 300) : 'failed');
+      }
     },
   );
 }

@@ -125,7 +125,8 @@ export interface MessagesTable {
   created_at: number;
   /** When the desk stored it. */
   recorded_at: number;
-  delivery_status: 'queued' | 'sending' | 'sent' | 'failed' | null;
+  /** `pending_approval` / `rejected`: a trainee's reply before / after a lead's refusal (0008-approvals). */
+  delivery_status: 'pending_approval' | 'rejected' | 'queued' | 'sending' | 'sent' | 'failed' | null;
   delivery_error: string | null;
   delivery_attempts: number;
   idempotency_key: string | null;
@@ -283,6 +284,106 @@ export interface RulesTable {
   updated_at: number;
 }
 
+/** A workspace's business hours (team_id null) or a team's own (0005-sla). */
+export interface BusinessHoursTable {
+  id: string;
+  workspace_id: string;
+  team_id: string | null;
+  time_zone: string;
+  /** JSON: seven days, Monday first, each a list of { start, end } local times. */
+  week: string;
+  /** JSON: [{ date, name }]. */
+  holidays: string;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+/** Targets per priority (0005-sla); absent rows take the defaults. */
+export interface SlaPoliciesTable {
+  workspace_id: string;
+  priority: number;
+  first_response_minutes: number;
+  next_response_minutes: number | null;
+  resolution_minutes: number | null;
+  business_hours: number;
+  pause_when_pending: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+/** One SLA clock of a case: running (due_at set), paused (remaining_ms set) or stopped (0005-sla). */
+export interface SlaClocksTable {
+  id: string;
+  workspace_id: string;
+  case_id: string;
+  metric: 'first_response' | 'next_response' | 'resolution';
+  priority: number;
+  target_ms: number;
+  business_hours: number;
+  pause_when_pending: number;
+  started_at: number;
+  due_at: number | null;
+  paused_at: number | null;
+  remaining_ms: number | null;
+  stopped_at: number | null;
+  breached_at: number | null;
+  updated_at: number;
+}
+
+export interface SlaAlertsTable {
+  id: string;
+  workspace_id: string;
+  agent_id: string;
+  case_id: string;
+  clock_id: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface SlaAppliedEventsTable {
+  event_id: string;
+  occurred_at: number;
+}
+
+export interface SlaSweepStateTable {
+  id: string;
+  events_after: number;
+}
+
+/** A trainee's reply and its review (0008-approvals); one row per message. */
+export interface ApprovalsTable {
+  id: string;
+  workspace_id: string;
+  message_id: string;
+  case_id: string;
+  requested_by: string | null;
+  requested_at: number;
+  status: 'pending' | 'approved' | 'rejected';
+  /** The trainee's text, kept when the reviewer edited it. */
+  original_text: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  comment: string | null;
+}
+
+/** A like or repost of an inbound post (0008-approvals); unique per (message, kind): never twice. */
+export interface EngagementsTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  message_id: string;
+  case_id: string | null;
+  kind: 'like' | 'repost';
+  status: 'queued' | 'sending' | 'done' | 'failed';
+  /** The repost's own id on the network, when it has one. */
+  external_id: string | null;
+  error: string | null;
+  attempts: number;
+  requested_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -308,6 +409,14 @@ export interface Database {
   channel_searches: ChannelSearchesTable;
   priority_policies: PriorityPoliciesTable;
   rules: RulesTable;
+  business_hours: BusinessHoursTable;
+  sla_policies: SlaPoliciesTable;
+  sla_clocks: SlaClocksTable;
+  sla_alerts: SlaAlertsTable;
+  sla_applied_events: SlaAppliedEventsTable;
+  sla_sweep_state: SlaSweepStateTable;
+  approvals: ApprovalsTable;
+  engagements: EngagementsTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -9,6 +9,7 @@ import { useApi } from '../../api/ApiContext.tsx';
 import { isApiError } from '../../api/errors.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { CaseStatusBadge } from '../../components/CaseStatusBadge.tsx';
+import { SlaBadge } from '../sla/SlaBadge.tsx';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { ContactAvatar } from '../../components/ContactAvatar.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
@@ -146,6 +147,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
                 </Box>
               </Group>
               <CaseStatusBadge status={summary.status} />
+              <SlaBadge sla={summary.sla} size="sm" />
             </Group>
           </Paper>
 
@@ -164,6 +166,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
                     message={message}
                     isReplyTarget={message.id === target?.id}
                     onReplyTo={(chosen) => setChosenTargetId(chosen.id)}
+                    caseId={summary.id}
                   />
                 ))}
               </Stack>

@@ -52,6 +52,20 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
       return t('history.messageReceived');
     case 'case.conversation_linked':
       return t('history.conversationLinked');
+    case 'message.approval_requested':
+      return t('approvals.history.requested');
+    case 'message.approved':
+      return p.edited ? t('approvals.history.approvedEdited') : t('approvals.history.approved');
+    case 'message.rejected':
+      return t('approvals.history.rejected', { comment: str(p.comment) });
+    case 'message.engagement_requested':
+      return t(`engagement.history.requested.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
+    case 'message.engaged':
+      return t(`engagement.history.done.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
+    case 'message.engagement_failed':
+      return t(`engagement.history.failed.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
+    case 'sla.breached':
+      return t('sla.history.breached', { metric: t(`sla.metric.${str(p.metric) as 'first_response'}`) });
     default:
       return event.type;
   }

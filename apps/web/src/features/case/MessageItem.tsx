@@ -3,15 +3,19 @@ import type { Message } from '@guichet/contracts';
 import { useTranslation } from 'react-i18next';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { safeHttpUrl } from '../../components/safeUrl.ts';
+import { ApprovalNotice } from '../approvals/ApprovalNotice.tsx';
 import { personalDataKinds } from '../composer/personalData.ts';
+import { EngagementActions } from '../engagement/EngagementActions.tsx';
 
 interface MessageItemProps {
   message: Message;
   isReplyTarget: boolean;
   onReplyTo?: (message: Message) => void;
+  /** The case shown: approvals and likes / reposts act from it. */
+  caseId?: string;
 }
 
-export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemProps) {
+export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: MessageItemProps) {
   const { t } = useTranslation();
   const { author } = message;
   const inbound = message.direction === 'inbound';
@@ -69,6 +73,8 @@ export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemPr
         {message.text}
       </Text>
 
+      {caseId && <ApprovalNotice message={message} caseId={caseId} />}
+
       {exposed.length > 0 && (
         <Alert color="orange" p={6} mt={6} data-testid="inbound-personal-data">
           <Text size="xs">
@@ -86,6 +92,9 @@ export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemPr
             </Anchor>
           )}
         </Group>
+        {caseId && inbound && message.visibility === 'public' && message.externalId && (
+          <EngagementActions message={message} caseId={caseId} />
+        )}
         {inbound && onReplyTo && (
           <Button
             size="compact-xs"
@@ -104,6 +113,18 @@ export function MessageItem({ message, isReplyTarget, onReplyTo }: MessageItemPr
 function DeliveryStatus({ message }: { message: Message }) {
   const { t } = useTranslation();
   switch (message.deliveryStatus) {
+    case 'pending_approval':
+      return (
+        <Text size="xs" c="yellow.9" fw={600} data-testid="delivery-status">
+          {t('approvals.status.pending')}
+        </Text>
+      );
+    case 'rejected':
+      return (
+        <Text size="xs" c="red.7" fw={600} data-testid="delivery-status">
+          {t('approvals.status.rejected')}
+        </Text>
+      );
     case 'queued':
     case 'sending':
       return (

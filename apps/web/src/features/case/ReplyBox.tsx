@@ -150,6 +150,8 @@ export function ReplyBox({
     target?.author.kind === 'contact' && target.author.handle
       ? `@${target.author.handle}`
       : (target?.author.name ?? '');
+  // A trainee's replies wait for a lead's approval (F17): say so where they write and on the button.
+  const trainee = session?.agent.role === 'trainee';
   const description = !target
     ? t('reply.targetDefault')
     : target.visibility === 'direct'
@@ -194,7 +196,7 @@ export function ReplyBox({
           ref={inputRef}
           id={inputId}
           label={t('reply.label')}
-          description={description}
+          description={trainee ? `${description} ${t('approvals.traineeNotice')}` : description}
           placeholder={t('reply.placeholder')}
           autosize
           minRows={3}
@@ -325,7 +327,7 @@ export function ReplyBox({
             aria-keyshortcuts="Control+Enter Meta+Enter"
             data-testid="reply-send"
           >
-            {t('reply.send')}
+            {trainee ? t('approvals.sendForApproval') : t('reply.send')}
           </Button>
         </Group>
       </Stack>

@@ -24,6 +24,8 @@ function message(
     inReplyToMessageId: null,
     deliveryStatus: direction === 'outbound' ? 'sent' : null,
     deliveryError: null,
+    approval: null,
+    engagements: [],
   };
 }
 

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { CaseStatusBadge } from '../../components/CaseStatusBadge.tsx';
 import { ContactAvatar } from '../../components/ContactAvatar.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
+import { SlaBadge } from '../sla/SlaBadge.tsx';
 
 export function CaseRow({ summary, active = false }: { summary: CaseSummary; active?: boolean }) {
   const { t } = useTranslation();
@@ -44,13 +45,14 @@ export function CaseRow({ summary, active = false }: { summary: CaseSummary; act
             </Text>
             <CaseStatusBadge status={summary.status} />
           </Group>
-          {(summary.assignee || summary.tags.length > 0 || summary.priority !== null) && (
+          {(summary.assignee || summary.tags.length > 0 || summary.priority !== null || summary.sla) && (
             <Group gap={4} mt={6} wrap="wrap">
               {summary.priority !== null && (
                 <Badge size="xs" color={summary.priority <= 2 ? 'red' : 'gray'} variant="light">
                   {t('inbox.priority', { value: summary.priority })}
                 </Badge>
               )}
+              <SlaBadge sla={summary.sla} />
               {summary.assignee && (
                 <Badge size="xs" variant="outline" color="gray" data-testid="case-assignee">
                   {summary.assignee.name}

@@ -194,7 +194,7 @@ export function InboxPage() {
                 ) : null
               }
             >
-              {t(`inbox.views.${value}`)}
+              {t(value === 'breaching_soon' || value === 'breached' ? `sla.views.${value}` : `inbox.views.${value}`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>

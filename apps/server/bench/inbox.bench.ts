@@ -1,0 +1,215 @@
+/**
+ * npm run bench:inbox — the inbox list endpoint on a workspace of 100,000 cases (SQLite). Seeds cases,
+ * contacts, identities, conversations and one message each with batched inserts in one transaction, then
+ * times `GET /api/cases` through `app.inject` (the whole HTTP stack: auth hook, validation, serialisation)
+ * for the default view and a few filtered and searched pages. Prints median and p95 per query (target:
+ * p95 < 100 ms). Last line: one JSON object.
+ */
+import type { CaseList } from '@guichet/contracts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/platform/db/schema.ts';
+import { createTestApp } from '../test/test-app.ts';
+
+const CASES = Number(process.env.BENCH_CASES ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const WARMUP = 3;
+const TARGET_P95_MS = 100;
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+};
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+const WORDS = ['colis', 'commande', 'remboursement', 'facture', 'livraison', 'password', 'invoice', 'refund', 'broken'];
+const RARE = 'zyxophone';
+
+async function insertChunked<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  rows: Record<string, unknown>[],
+  chunk = 500,
+) {
+  for (let i = 0; i < rows.length; i += chunk) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + chunk) as never)
+      .execute();
+  }
+}
+
+async function seed(db: Kysely<Database>, workspaceId: string, channelId: string, adminId: string) {
+  const started = performance.now();
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  const tagIds = ['tag-delivery', 'tag-billing', 'tag-vip'];
+  await db
+    .insertInto('tags')
+    .values(tagIds.map((id) => ({ id, workspace_id: workspaceId, name: id.slice(4), color: null, created_at: base })))
+    .execute();
+  const BATCH = 10_000;
+  for (let from = 0; from < CASES; from += BATCH) {
+    const contacts: Record<string, unknown>[] = [];
+    const identities: Record<string, unknown>[] = [];
+    const conversations: Record<string, unknown>[] = [];
+    const links: Record<string, unknown>[] = [];
+    const messages: Record<string, unknown>[] = [];
+    const cases: Record<string, unknown>[] = [];
+    const caseTags: Record<string, unknown>[] = [];
+    for (let i = from; i < Math.min(CASES, from + BATCH); i++) {
+      const n = String(i).padStart(7, '0');
+      const at = base + i * 60_000;
+      const handle = `customer_${n}`;
+      const word = WORDS[i % WORDS.length]!;
+      const text = `@acme_sav ${word} ${i % 997 === 0 ? RARE : 'souci'} numéro ${i}`;
+      const r = (i * 2_654_435_761) % 100;
+      const status = r < 70 ? 'open' : r < 80 ? 'pending' : r < 85 ? 'snoozed' : 'resolved';
+      contacts.push({ id: `ct${n}`, workspace_id: workspaceId, name: `Client ${n}`, created_at: at, updated_at: at });
+      identities.push({
+        id: `id${n}`,
+        workspace_id: workspaceId,
+        contact_id: `ct${n}`,
+        network: 'x',
+        external_id: `9${n}`,
+        handle,
+        name: `Client ${n}`,
+        avatar_url: null,
+        description: null,
+        followers_count: i % 5000,
+        verified: 0,
+        created_at: at,
+        updated_at: at,
+      });
+      conversations.push({
+        id: `cv${n}`,
+        workspace_id: workspaceId,
+        channel_id: channelId,
+        visibility: 'public',
+        external_id: `2${n}`,
+        created_at: at,
+      });
+      messages.push({
+        id: `ms${n}`,
+        workspace_id: workspaceId,
+        channel_id: channelId,
+        conversation_id: `cv${n}`,
+        direction: 'inbound',
+        visibility: 'public',
+        kind: 'mention',
+        external_id: `2${n}`,
+        in_reply_to_external_id: null,
+        in_reply_to_message_id: null,
+        author_identity_id: `id${n}`,
+        author_agent_id: null,
+        text,
+        lang: 'fr',
+        url: null,
+        created_at: at,
+        recorded_at: at,
+        delivery_status: null,
+        delivery_error: null,
+        delivery_attempts: 0,
+        idempotency_key: null,
+        raw: null,
+        type: 'question',
+        sentiment: 'neutral',
+        urgency: null,
+        priority: (i % 4) + 1,
+      });
+      cases.push({
+        id: `cs${n}`,
+        workspace_id: workspaceId,
+        channel_id: channelId,
+        contact_id: `ct${n}`,
+        status,
+        priority: i % 7 === 0 ? null : (i % 4) + 1,
+        assignee_agent_id: i % 10 === 0 ? adminId : null,
+        team_id: null,
+        preview: text.slice(0, 140),
+        message_count: 1,
+        opened_at: at,
+        last_message_at: at,
+        last_inbound_at: at,
+        first_response_at: null,
+        resolved_at: status === 'resolved' ? at + 3_600_000 : null,
+        updated_at: at,
+        snoozed_until: status === 'snoozed' ? at + 86_400_000 : null,
+        snooze_reminder: null,
+        type: 'question',
+        priority_reason: null,
+      });
+      links.push({ case_id: `cs${n}`, conversation_id: `cv${n}`, linked_at: at });
+      if (i % 20 === 0) caseTags.push({ case_id: `cs${n}`, tag_id: tagIds[(i / 20) % 3]! });
+    }
+    await db.transaction().execute(async (tx) => {
+      await insertChunked(tx, 'contacts', contacts);
+      await insertChunked(tx, 'identities', identities, 400);
+      await insertChunked(tx, 'conversations', conversations);
+      await insertChunked(tx, 'messages', messages, 300);
+      await insertChunked(tx, 'cases', cases, 300);
+      await insertChunked(tx, 'case_conversations', links);
+      await insertChunked(tx, 'case_tags', caseTags);
+    });
+  }
+  return performance.now() - started;
+}
+
+async function main() {
+  const app = await createTestApp({ dialect: 'sqlite' });
+  try {
+    const db = app.deps.db;
+    const workspace = await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
+    const admin = await db.selectFrom('agents').select('id').executeTakeFirstOrThrow();
+    const channel = await db.selectFrom('channels').select('id').executeTakeFirstOrThrow();
+    const seedMs = await seed(db, workspace.id, channel.id, admin.id);
+    await (await import('kysely')).sql`analyze`.execute(db);
+    process.stdout.write(`seeded ${CASES} cases in ${(seedMs / 1000).toFixed(1)} s\n`);
+    // BENCH_KEEP=/tmp/inbox.db keeps a copy of the seeded database, to look at query plans.
+    if (process.env.BENCH_KEEP) await (await import('kysely')).sql`vacuum into ${process.env.BENCH_KEEP}`.execute(db);
+    const cookie = await app.signIn();
+    const get = async (url: string) => {
+      const response = await app.http.inject({ method: 'GET', url, headers: { cookie } });
+      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+      return response.json() as CaseList;
+    };
+    const first = await get('/api/cases?view=all&sort=priority&limit=50');
+    const queries: Record<string, string> = {
+      'default (all, priority, 50)': '/api/cases?view=all&sort=priority&limit=50',
+      'all, page 2 (cursor)': `/api/cases?view=all&sort=priority&limit=50&cursor=${first.nextCursor ?? ''}`,
+      'all, newest': '/api/cases?view=all&sort=newest&limit=50',
+      mine: '/api/cases?view=mine&sort=priority&limit=50',
+      unassigned: '/api/cases?view=unassigned&sort=priority&limit=50',
+      'status pending': '/api/cases?view=all&status=pending&sort=priority&limit=50',
+      resolved: '/api/cases?view=resolved&sort=newest&limit=50',
+      'tag filter': '/api/cases?view=all&tagId=tag-vip&sort=priority&limit=50',
+      'channel filter': `/api/cases?view=all&channelId=${channel.id}&sort=priority&limit=50`,
+      'search common word': '/api/cases?view=all&q=remboursement&sort=priority&limit=50',
+      'search rare word': `/api/cases?view=all&q=${RARE}&sort=priority&limit=50`,
+      'search handle': '/api/cases?view=all&q=customer_0099&sort=priority&limit=50',
+    };
+    const results: Record<string, { medianMs: number; p95Ms: number; rows: number }> = {};
+    for (const [name, url] of Object.entries(queries)) {
+      let rows = 0;
+      for (let i = 0; i < WARMUP; i++) rows = (await get(url)).cases.length;
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        await get(url);
+        times.push(performance.now() - t0);
+      }
+      results[name] = { medianMs: round(quantile(times, 0.5)), p95Ms: round(quantile(times, 0.95)), rows };
+      const r = results[name];
+      const flag = r.p95Ms < TARGET_P95_MS ? 'ok' : 'SLOW';
+      process.stdout.write(
+        `${name.padEnd(28)} median ${String(r.medianMs).padStart(7)} ms   p95 ${String(r.p95Ms).padStart(7)} ms   ${String(rows).padStart(3)} rows  ${flag}\n`,
+      );
+    }
+    const worst = Math.max(...Object.values(results).map((r) => r.p95Ms));
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'inbox', dialect: 'sqlite', cases: CASES, runs: RUNS, targetP95Ms: TARGET_P95_MS, worstP95Ms: worst, pass: worst < TARGET_P95_MS, queries: results })}\n`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+await main();

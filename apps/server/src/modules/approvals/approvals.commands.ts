@@ -1,0 +1,175 @@
+import type { ApproveRequest, Message, RejectRequest } from '@guichet/contracts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { JobQueue } from '../../platform/jobs/job-queue.ts';
+import type { RealtimeBus } from '../../platform/realtime.ts';
+import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import { findMessage } from '../cases/cases.repository.ts';
+import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
+import { recordEvents } from '../events/events.repository.ts';
+import { canReview } from './approvals.repository.ts';
+
+export interface ApprovalDeps {
+  db: Db;
+  clock: Clock;
+  jobs: JobQueue;
+  realtime: RealtimeBus;
+}
+
+function requireReviewer(session: AuthenticatedSession): void {
+  if (!canReview(session)) {
+    throw new AppError('approval.forbidden', 'forbidden', 'Only leads and admins approve or reject replies.');
+  }
+}
+
+async function pendingOf(deps: ApprovalDeps, session: AuthenticatedSession, messageId: string) {
+  const row = await deps.db
+    .selectFrom('approvals')
+    .innerJoin('messages', 'messages.id', 'approvals.message_id')
+    .innerJoin('cases', 'cases.id', 'approvals.case_id')
+    .select([
+      'approvals.id as approvalId',
+      'approvals.status as status',
+      'approvals.case_id as caseId',
+      'cases.contact_id as contactId',
+      'messages.text as text',
+      'messages.author_agent_id as authorAgentId',
+      'messages.in_reply_to_message_id as inReplyToMessageId',
+      'messages.created_at as createdAt',
+    ])
+    .where('approvals.workspace_id', '=', session.workspaceId)
+    .where('approvals.message_id', '=', messageId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('approval.not_found', 'not_found', 'This reply is not waiting for approval.');
+  if (row.status !== 'pending') {
+    throw new AppError('approval.already_decided', 'conflict', `This reply was already ${row.status}.`, {
+      status: row.status,
+    });
+  }
+  return row;
+}
+
+function publish(deps: ApprovalDeps, workspaceId: string, caseId: string, messageId: string, at: number) {
+  const updatedAt = new Date(at).toISOString();
+  deps.realtime.publish(workspaceId, { type: 'message.changed', caseId, messageId, updatedAt });
+  deps.realtime.publish(workspaceId, { type: 'case.changed', caseId, updatedAt });
+}
+
+/**
+ * Approves a trainee's reply, with the reviewer's edits if any: the message becomes `queued` and its
+ * delivery job is enqueued in the same transaction (the outbox), exactly as an agent's own reply.
+ * Refused (409 reply.already_answered) when someone else answered the same message since, unless confirmed.
+ */
+export async function approveReply(
+  deps: ApprovalDeps,
+  session: AuthenticatedSession,
+  messageId: string,
+  request: ApproveRequest,
+): Promise<Message> {
+  requireReviewer(session);
+  const pending = await pendingOf(deps, session, messageId);
+  const edited = request.text !== undefined && request.text !== pending.text ? request.text : null;
+  if (!request.confirm && pending.inReplyToMessageId) {
+    const rival = await deps.db
+      .selectFrom('messages')
+      .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
+      .select(['messages.id', 'messages.created_at', 'agents.name'])
+      .where('messages.in_reply_to_message_id', '=', pending.inReplyToMessageId)
+      .where('messages.direction', '=', 'outbound')
+      .where('messages.id', '!=', messageId)
+      .where('messages.delivery_status', 'in', ['queued', 'sending', 'sent'])
+      .where('messages.created_at', '>=', pending.createdAt)
+      .orderBy('messages.created_at', 'desc')
+      .executeTakeFirst();
+    if (rival) {
+      throw new AppError(
+        'reply.already_answered',
+        'conflict',
+        `${rival.name ?? 'Another agent'} answered this message after the reply was written; approve with confirm: true to send it anyway.`,
+        { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+      );
+    }
+  }
+  const now = deps.clock.now().getTime();
+  await deps.db.transaction().execute(async (tx) => {
+    // Compare-and-set: two leads approving at once queue one delivery.
+    const decided = await tx
+      .updateTable('approvals')
+      .set({
+        status: 'approved',
+        decided_by: session.agentId,
+        decided_at: now,
+        original_text: edited === null ? null : pending.text,
+      })
+      .where('id', '=', pending.approvalId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(decided.numUpdatedRows) !== 1) {
+      throw new AppError('approval.already_decided', 'conflict', 'This reply was decided by someone else just now.');
+    }
+    await tx
+      .updateTable('messages')
+      .set({ delivery_status: 'queued', ...(edited === null ? {} : { text: edited }) })
+      .where('id', '=', messageId)
+      .where('delivery_status', '=', 'pending_approval')
+      .execute();
+    await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
+    await recordEvents(tx, [
+      {
+        workspaceId: session.workspaceId,
+        type: 'message.approved',
+        caseId: pending.caseId,
+        subjectId: messageId,
+        actor: { type: 'agent', id: session.agentId },
+        payload: { edited: edited !== null, authorAgentId: pending.authorAgentId },
+        occurredAt: now,
+      },
+    ]);
+  });
+  deps.jobs.notify();
+  publish(deps, session.workspaceId, pending.caseId, messageId, now);
+  return (await findMessage(deps.db, messageId, pending.contactId))!;
+}
+
+/** Rejects a trainee's reply with a comment for them; it stays in the case, marked rejected, and never goes out. */
+export async function rejectReply(
+  deps: ApprovalDeps,
+  session: AuthenticatedSession,
+  messageId: string,
+  request: RejectRequest,
+): Promise<Message> {
+  requireReviewer(session);
+  const pending = await pendingOf(deps, session, messageId);
+  const now = deps.clock.now().getTime();
+  await deps.db.transaction().execute(async (tx) => {
+    const decided = await tx
+      .updateTable('approvals')
+      .set({ status: 'rejected', decided_by: session.agentId, decided_at: now, comment: request.comment })
+      .where('id', '=', pending.approvalId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(decided.numUpdatedRows) !== 1) {
+      throw new AppError('approval.already_decided', 'conflict', 'This reply was decided by someone else just now.');
+    }
+    await tx
+      .updateTable('messages')
+      .set({ delivery_status: 'rejected' })
+      .where('id', '=', messageId)
+      .where('delivery_status', '=', 'pending_approval')
+      .execute();
+    await recordEvents(tx, [
+      {
+        workspaceId: session.workspaceId,
+        type: 'message.rejected',
+        caseId: pending.caseId,
+        subjectId: messageId,
+        actor: { type: 'agent', id: session.agentId },
+        payload: { comment: request.comment, authorAgentId: pending.authorAgentId },
+        occurredAt: now,
+      },
+    ]);
+  });
+  publish(deps, session.workspaceId, pending.caseId, messageId, now);
+  return (await findMessage(deps.db, messageId, pending.contactId))!;
+}
