@@ -107,6 +107,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       },
       // OAuth 2.0 user tokens last 2 hours: refreshed just before, so no poll goes out with an expired one.
       { now: () => clock.now().getTime(), refresh: (channelId) => refreshChannelCredentials(base, channelId, oauth2) },
+      config.xTimeoutSeconds * 1000,
     );
     if (sandbox) {
       await ensureSandboxChannel(base, {

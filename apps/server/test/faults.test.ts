@@ -152,6 +152,67 @@ describe('faults from X', () => {
   });
 });
 
+describe('timeouts', () => {
+  it('gives up on a hung X answer, then neither loses the mention nor posts the reply twice', async () => {
+    const clock = new ManualClock('2026-03-02T09:00:00.000Z');
+    const app = await createTestApp({ clock, env: { X_TIMEOUT_SECONDS: '0.3' } });
+    try {
+      const cookie = await app.signIn();
+      const sandbox = app.deps.sandbox!.instance;
+      const { user } = sandbox.ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
+      const mention = sandbox.post(user.id, { text: '@acme_sav are you there?' });
+
+      sandbox.setFaults({ latency: { ms: 800, endpoint: 'GET /2/users/:id/mentions' } });
+      await app.pollAndWork();
+      expect(await app.deps.db.selectFrom('messages').select('id').execute()).toEqual([]);
+      expect((await app.deps.db.selectFrom('channels').select('status').executeTakeFirstOrThrow()).status).toBe(
+        'failing',
+      );
+      sandbox.clearFaults();
+      await app.pollAndWork();
+      const caseId = ((await app.http.inject({ url: '/api/cases', headers: { cookie } })).json() as CaseList).cases[0]!
+        .id;
+
+      // The reply request hangs past the timeout; X may still apply it afterwards.
+      sandbox.setFaults({ latency: { ms: 800, endpoint: 'POST /2/tweets' } });
+      const queued = (
+        await app.http.inject({
+          method: 'POST',
+          url: `/api/cases/${caseId}/replies`,
+          headers: { cookie },
+          payload: { text: 'Yes, we are here.' },
+        })
+      ).json() as Message;
+      await app.worker.drain();
+      expect(
+        (
+          await app.deps.db
+            .selectFrom('messages')
+            .select('delivery_status')
+            .where('id', '=', queued.id)
+            .executeTakeFirstOrThrow()
+        ).delivery_status,
+      ).toBe('sending');
+      await new Promise((resolve) => setTimeout(resolve, 900)); // let the hung request finish on the X side
+      sandbox.clearFaults();
+      clock.advanceBy(5 * 60_000);
+      await app.worker.drain();
+      expect(sandbox.listTweets({ inReplyToTweetId: mention.id })).toHaveLength(1);
+      expect(
+        (
+          await app.deps.db
+            .selectFrom('messages')
+            .select('delivery_status')
+            .where('id', '=', queued.id)
+            .executeTakeFirstOrThrow()
+        ).delivery_status,
+      ).toBe('sent');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('a dropped stream', () => {
   it('reconnects, and polling catches what the stream missed while it was down', async () => {
     const app = await createTestApp({ env: { GUICHET_STREAMING: 'true', GUICHET_POLL_INTERVAL: '3600' } });

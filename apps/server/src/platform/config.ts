@@ -51,6 +51,8 @@ export interface Config {
   dmPollIntervalSeconds: number;
   /** Hold filtered-stream connections for channels whose plan has them (polling stays as the safety net). */
   streaming: boolean;
+  /** Per-request timeout for X calls. */
+  xTimeoutSeconds: number;
   /** How long a worker owns a claimed job without renewing it; a killed worker's jobs return after it. */
   jobLeaseSeconds: number;
   webDistDir: string;
@@ -109,6 +111,7 @@ const envSchema = z.object({
   GUICHET_JOB_LEASE_SECONDS: positiveSeconds.default(30),
   GUICHET_DM_POLL_INTERVAL: positiveSeconds.default(65),
   GUICHET_STREAMING: booleanString.default(true),
+  X_TIMEOUT_SECONDS: positiveSeconds.default(20),
 });
 
 function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig {
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     jobLeaseSeconds: e.GUICHET_JOB_LEASE_SECONDS,
     dmPollIntervalSeconds: e.GUICHET_DM_POLL_INTERVAL,
     streaming: e.GUICHET_STREAMING,
+    xTimeoutSeconds: e.X_TIMEOUT_SECONDS,
     webDistDir: path.resolve(import.meta.dirname, '../../../web/dist'),
   };
 }

@@ -37,6 +37,8 @@ export class ChannelConnectors {
     private readonly onUsage: (channelId: string, usage: XUsage) => void = () => undefined,
     /** Keeps OAuth 2.0 user tokens (2 hours) fresh; without it they are used as they are. */
     private readonly tokens?: TokenRefresh,
+    /** Per-request timeout: a hung connection to X must not hold a worker. */
+    private readonly timeoutMs = 20_000,
   ) {}
 
   get(channel: Row<'channels'>): Connector {
@@ -67,7 +69,7 @@ export class ChannelConnectors {
     const refreshable = credentials.kind === 'oauth2-user' && credentials.expiresAt !== undefined && this.tokens;
     const raw = refreshable
       ? this.refreshingClient(channel.id, credentials, apiBaseUrl)
-      : createTwitterApiXClient({ credentials, apiBaseUrl });
+      : createTwitterApiXClient({ credentials, apiBaseUrl, timeoutMs: this.timeoutMs });
     const client = meteredXClient(raw, (usage) => this.onUsage(channel.id, usage));
     return createXConnector({
       client,
@@ -82,7 +84,7 @@ export class ChannelConnectors {
   private refreshingClient(channelId: string, initial: ChannelCredentials, apiBaseUrl: string | undefined): XClient {
     const tokens = this.tokens!;
     let credentials = initial;
-    let inner = createTwitterApiXClient({ credentials, apiBaseUrl });
+    let inner = createTwitterApiXClient({ credentials, apiBaseUrl, timeoutMs: this.timeoutMs });
     let pending: Promise<void> | undefined;
     const ensureFresh = async () => {
       const expiresAt = credentials.kind === 'oauth2-user' ? credentials.expiresAt : undefined;
@@ -91,7 +93,7 @@ export class ChannelConnectors {
         .refresh(channelId)
         .then((fresh) => {
           credentials = fresh;
-          inner = createTwitterApiXClient({ credentials, apiBaseUrl });
+          inner = createTwitterApiXClient({ credentials, apiBaseUrl, timeoutMs: this.timeoutMs });
         })
         .catch((error: unknown) => {
           const detail = `The X access token could not be refreshed: ${(error as Error).message}`;
