@@ -157,6 +157,8 @@ test.describe('the agent console in English', () => {
     await page.keyboard.press('j');
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/cases\//);
+    // The case's shortcuts exist once its page has loaded.
+    await expect(page.getByTestId('reply-input')).toBeVisible();
     await page.keyboard.press('r');
     await expect(page.getByTestId('reply-input')).toBeFocused();
   });

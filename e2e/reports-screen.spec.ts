@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
+import { sharedPath } from '../packages/x-sandbox/src/shared-data.ts';
 import { E2E } from './settings.ts';
 
 const shots = 'test-results/screenshots';
 /** TWCS slice (CC BY-NC-SA 4.0), read at test time from the shared data folder, never copied. */
-const twcs = '../shared/data/twcs/twcs_head5000.csv';
+const twcs = sharedPath('data', 'twcs', 'twcs_head5000.csv');
 const period = '/reports?range=custom&from=2017-10-01&to=2017-12-03';
 
 async function signIn(page: Page) {

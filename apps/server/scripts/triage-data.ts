@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedPath } from '@guichet/x-sandbox';
 import type { MessageType, Sentiment } from '../src/modules/triage/triage.models.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../../..');
-export const DATA_DIR = process.env.TRIAGE_DATA_DIR ?? path.resolve(REPO_ROOT, '../shared/data');
+export const DATA_DIR = process.env.TRIAGE_DATA_DIR ?? sharedPath('data');
 export const TRAINING_DIR = path.resolve(here, '../src/modules/triage/training');
 
 export interface Example<L extends string = string> {
