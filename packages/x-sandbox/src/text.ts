@@ -1,7 +1,7 @@
 // twitter-text ships no types; the reference carries our declaration into every program that compiles this
 // file (e.g. the connectors' tsc through its tests), which an include glob alone would not.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./twitter-text.d.ts" />
+/// <reference path="../../../types/twitter-text.d.ts" />
 import twitterText from 'twitter-text';
 
 export interface TextEntities {

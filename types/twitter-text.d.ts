@@ -1,4 +1,4 @@
-// twitter-text ships no typings; this declares only what the sandbox uses (default import, see TOOLCHAIN.md).
+// twitter-text ships no typings; this declares what the desk uses. Only the default import works at run time (TOOLCHAIN.md).
 declare module 'twitter-text' {
   export interface ParsedTweet {
     weightedLength: number;
