@@ -3,7 +3,7 @@ import { E2E } from './e2e/settings.ts';
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/e2e-artifacts',
+  outputDir: E2E.outputDir,
   timeout: 60_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
@@ -30,14 +30,14 @@ export default defineConfig({
   },
   webServer: {
     // A fresh desk on its embedded default (SQLite + sandbox), with a customer posting every 2 s.
-    command: 'rm -rf test-results/e2e-data && node apps/server/bin/guichet.mjs start',
+    command: `rm -rf ${E2E.dataDir} && node apps/server/bin/guichet.mjs start`,
     url: `${E2E.baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
     env: {
       PORT: String(E2E.port),
       HOST: '127.0.0.1',
-      GUICHET_DATA_DIR: 'test-results/e2e-data',
+      GUICHET_DATA_DIR: E2E.dataDir,
       GUICHET_ADMIN_EMAIL: E2E.admin.email,
       GUICHET_ADMIN_PASSWORD: E2E.admin.password,
       GUICHET_SANDBOX_PORT: String(E2E.sandboxPort),

@@ -28,7 +28,7 @@ export function ensureAgent(email: string, name: string, role: 'agent' | 'traine
       {
         env: {
           ...process.env,
-          GUICHET_DATA_DIR: 'test-results/e2e-data',
+          GUICHET_DATA_DIR: E2E.dataDir,
           GUICHET_ADMIN_EMAIL: E2E.admin.email,
           GUICHET_ADMIN_PASSWORD: E2E.admin.password,
           LOG_LEVEL: 'silent',

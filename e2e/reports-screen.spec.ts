@@ -24,7 +24,7 @@ test.describe('reports screen', () => {
     const out = execFileSync('node', ['apps/server/bin/guichet.mjs', 'import', twcs, '--all-brands'], {
       env: {
         ...process.env,
-        GUICHET_DATA_DIR: 'test-results/e2e-data',
+        GUICHET_DATA_DIR: E2E.dataDir,
         GUICHET_ADMIN_EMAIL: E2E.admin.email,
         GUICHET_ADMIN_PASSWORD: E2E.admin.password,
         LOG_LEVEL: 'warn',
