@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SandboxError } from './errors.ts';
+import { describeSandboxError, formTokens, header, readForm, sameOrigin, validToken } from './html-form.ts';
 import { escapeHtml, pageLang, type PageLang } from './page.ts';
 import type { XSandbox } from './sandbox.ts';
 
@@ -65,20 +65,7 @@ interface AuthorizeRequest {
   codeChallengeMethod: string;
 }
 
-const tokens = new WeakMap<object, string>();
-function formToken(sandbox: object): string {
-  let token = tokens.get(sandbox);
-  if (!token) {
-    token = randomBytes(18).toString('base64url');
-    tokens.set(sandbox, token);
-  }
-  return token;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+const formToken = formTokens();
 
 /** What X checks before showing its consent screen; undefined when the request is acceptable. */
 function problem(sandbox: XSandbox, params: URLSearchParams, fromForm: boolean): string | undefined {
@@ -136,11 +123,11 @@ export function handleConsentPage(
     res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain; charset=utf-8' }).end('Method Not Allowed');
     return true;
   }
-  readForm(req)
+  readForm(req, MAX_FORM_BYTES)
     .then((form) => {
       const formLang = form.get('lang');
       const l: PageLang = formLang === 'fr' || formLang === 'en' ? formLang : lang;
-      if (!sameOrigin(req) || !validToken(form.get('token'), formToken(sandbox))) {
+      if (!sameOrigin(req, true) || !validToken(form.get('token'), formToken(sandbox))) {
         return sendHtml(res, 403, errorPage(l, TEXTS[l].badToken), []);
       }
       const invalid = problem(sandbox, form, true);
@@ -166,55 +153,10 @@ export function handleConsentPage(
       redirect(res, issued.redirect);
     })
     .catch((err: unknown) => {
-      if (err instanceof SandboxError) return sendHtml(res, err.status, errorPage(lang, describe(err)), []);
+      if (err instanceof SandboxError) return sendHtml(res, err.status, errorPage(lang, describeSandboxError(err)), []);
       if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(String(err));
     });
   return true;
-}
-
-function describe(err: SandboxError): string {
-  const body = err.body as { detail?: unknown; errors?: { message?: unknown }[] };
-  return String((Array.isArray(body.errors) ? body.errors[0]?.message : undefined) ?? body.detail ?? err.message);
-}
-
-function sameOrigin(req: IncomingMessage): boolean {
-  const host = header(req, 'host');
-  const origin = header(req, 'origin') ?? header(req, 'referer');
-  if (!origin || origin === 'null') return true;
-  if (!host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-function validToken(given: string | null, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_FORM_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_FORM_BYTES) return reject(new Error('Form too large'));
-      const type = header(req, 'content-type') ?? '';
-      resolve(
-        type.includes('application/x-www-form-urlencoded')
-          ? new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
-          : new URLSearchParams(),
-      );
-    });
-    req.on('error', reject);
-  });
 }
 
 /** The form may post here and then be redirected to the app: CSP form-action must allow that origin too. */

@@ -1,7 +1,16 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxTweet, SandboxUser } from './engine.ts';
 import { SandboxError } from './errors.ts';
+import {
+  describeSandboxError,
+  BodyTooLargeError,
+  formTokens,
+  header,
+  readForm,
+  sameOrigin,
+  validToken,
+} from './html-form.ts';
 import type { XSandbox } from './sandbox.ts';
 
 /**
@@ -89,15 +98,7 @@ const MAX_FORM_BYTES = 64 * 1024;
 const MAX_POSTS = 400;
 const MAX_DMS = 200;
 
-const tokens = new WeakMap<object, string>();
-function formToken(sandbox: object): string {
-  let token = tokens.get(sandbox);
-  if (!token) {
-    token = randomBytes(18).toString('base64url');
-    tokens.set(sandbox, token);
-  }
-  return token;
-}
+const formToken = formTokens();
 
 /** HTML-escapes text for element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -168,7 +169,7 @@ export function handleSandboxPage(
     sendText(res, 404, 'Not Found');
     return true;
   }
-  readForm(req)
+  readForm(req, MAX_FORM_BYTES)
     .then((form) => {
       const formLang = form.get('lang');
       const l: PageLang = formLang === 'fr' || formLang === 'en' ? formLang : lang;
@@ -203,12 +204,12 @@ export function handleSandboxPage(
       } catch (err) {
         if (err instanceof PageError) return fail(400, err.message);
         if (err instanceof SandboxError)
-          return fail(err.status >= 400 && err.status < 500 ? err.status : 400, describe(err));
+          return fail(err.status >= 400 && err.status < 500 ? err.status : 400, describeSandboxError(err));
         throw err;
       }
     })
     .catch((err: unknown) => {
-      if (err instanceof PageError) return sendText(res, 413, err.message);
+      if (err instanceof BodyTooLargeError) return sendText(res, 413, err.message);
       sendText(res, 500, 'Internal Server Error');
     });
   return true;
@@ -228,19 +229,8 @@ interface Prefill {
   error?: string;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 function noticeFor(done: string | null, t: Texts): string | undefined {
   return done === 'post' ? t.posted : done === 'dm' ? t.dmSent : undefined;
-}
-
-function describe(err: SandboxError): string {
-  const body = err.body as { detail?: unknown; errors?: { message?: unknown }[] };
-  const first = Array.isArray(body.errors) ? body.errors[0]?.message : undefined;
-  return String(first ?? body.detail ?? err.message);
 }
 
 function resolveAuthor(sandbox: XSandbox, form: URLSearchParams, t: Texts): SandboxUser {
@@ -254,57 +244,6 @@ function resolveAuthor(sandbox: XSandbox, form: URLSearchParams, t: Texts): Sand
   const user = sandbox.findUser(as);
   if (!user) throw new PageError(t.unknownAccount);
   return user;
-}
-
-/** A browser posting from another site sends its Origin (or Referer): it must be this host. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const host = header(req, 'host');
-  const origin = header(req, 'origin') ?? header(req, 'referer');
-  if (!origin) return true;
-  if (!host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-function validToken(given: string | null, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
-        failed = true;
-        reject(new PageError('Form too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (failed) return;
-      const type = header(req, 'content-type') ?? '';
-      // Only urlencoded forms: anything else reads as an empty form (and then fails the token check).
-      resolve(
-        type.includes('application/x-www-form-urlencoded')
-          ? new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
-          : new URLSearchParams(),
-      );
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
-  });
 }
 
 const SECURITY_HEADERS = {

@@ -33,6 +33,7 @@ import { registerOAuthRoutes } from './routes-oauth.ts';
 import { registerSearchRoutes } from './routes-search.ts';
 import { registerSocialRoutes } from './routes-social.ts';
 import { registerWebhookRoutes } from './routes-webhooks.ts';
+import { BodyTooLargeError, readCappedBody } from './html-form.ts';
 
 export type { ServerDeps } from './routing.ts';
 
@@ -61,33 +62,6 @@ const SERVER_ERROR_TITLES: Record<number, string> = {
 function serverErrorBody(status: number): Record<string, unknown> {
   const title = SERVER_ERROR_TITLES[status] ?? 'Server Error';
   return { title, detail: title, type: 'about:blank', status };
-}
-
-class BodyError extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        failed = true;
-        // Keep draining so the client can read our 400 instead of seeing a reset.
-        reject(new BodyError(`Request body exceeds ${MAX_BODY_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
-  });
 }
 
 function send(
@@ -360,7 +334,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
     const method = req.method ?? 'GET';
     const found = match(method, url.pathname);
     let raw: Buffer = Buffer.alloc(0);
-    if (method === 'POST' || method === 'PUT' || method === 'DELETE') raw = await readBody(req);
+    if (method === 'POST' || method === 'PUT' || method === 'DELETE') raw = await readCappedBody(req, MAX_BODY_BYTES);
     const isForm = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
     const form: [string, string][] = isForm ? [...new URLSearchParams(raw.toString('utf8'))] : [];
     const identity = authenticate(engine, req, url, form);
@@ -441,7 +415,8 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   }
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const raw: Buffer = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : Buffer.alloc(0);
+    const raw: Buffer =
+      req.method === 'POST' || req.method === 'PUT' ? await readCappedBody(req, MAX_BODY_BYTES) : Buffer.alloc(0);
     if (!adminAuthorized(req)) {
       return send(res, 401, {
         ...UNAUTHORIZED_BODY,
@@ -528,7 +503,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
     const work = url.pathname.startsWith('/sandbox/admin') ? handleAdmin(req, res, url) : handleApi(req, res, url);
     work.catch((err: unknown) => {
       if (err instanceof SandboxError) return send(res, err.status, err.body);
-      if (err instanceof BodyError) {
+      if (err instanceof BodyTooLargeError) {
         res.setHeader('connection', 'close');
         req.resume();
         return send(res, 400, invalidBody(err.message).body);
