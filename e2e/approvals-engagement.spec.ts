@@ -165,3 +165,61 @@ for (const lang of ['en', 'fr'] as const) {
     });
   });
 }
+
+for (const lang of ['en', 'fr'] as const) {
+  const locale = lang === 'en' ? 'en-GB' : 'fr-FR';
+  const l = {
+    en: { waiting: "Repost waiting for a lead's approval", reposted: 'Reposted', rejected: 'Rejected by Admin' },
+    fr: {
+      waiting: "Republication en attente de l'accord d'un responsable",
+      reposted: 'Republiée',
+      rejected: 'Refusé par Admin',
+    },
+  }[lang];
+
+  test(`a trainee's repost waits for a lead, who approves it; a like is rejected (${lang})`, async ({
+    browser,
+    request,
+  }) => {
+    const handle = `appr_e${lang}${Date.now() % 100000}`;
+    await customerPosts(request, handle, 'Nora Petit', '@acme_sav Livraison en avance et emballage parfait, bravo !');
+    const { traineePage, leadPage, close } = await pages(browser, locale);
+    try {
+      await openCaseOf(traineePage, handle);
+      const inbound = traineePage.locator('[data-testid="message"][data-direction="inbound"]').first();
+      await inbound.getByTestId('engage-repost').click();
+      await expect(inbound.getByTestId('engagement-repost-waiting')).toHaveText(l.waiting);
+      await expect(inbound.getByTestId('engage-repost')).toBeDisabled();
+      await inbound.getByTestId('engage-like').click();
+      await expect(inbound.getByTestId('engagement-like')).toHaveAttribute('data-status', 'pending_approval');
+      await inbound.screenshot({ path: `${shots}/engagement-trainee-waiting-${lang}.png` });
+
+      await leadPage.getByTestId('nav-approvals').click();
+      const repost = leadPage
+        .getByTestId('engagement-approval-item')
+        .filter({ hasText: `@${handle}` })
+        .and(leadPage.locator('[data-kind="repost"]'));
+      const like = leadPage
+        .getByTestId('engagement-approval-item')
+        .filter({ hasText: `@${handle}` })
+        .and(leadPage.locator('[data-kind="like"]'));
+      await expect(repost).toBeVisible();
+      await expect(like).toBeVisible();
+      await leadPage.screenshot({ path: `${shots}/engagement-approvals-queue-${lang}.png`, fullPage: true });
+      await repost.getByTestId('engagement-approval-approve').click();
+      await expect(repost).toHaveCount(0);
+      await like.getByTestId('engagement-approval-reject').click();
+      await like.getByTestId('engagement-approval-comment').fill('Pas de J’aime sur ce compte, merci.');
+      await like.getByTestId('engagement-approval-reject-confirm').click();
+      await expect(like).toHaveCount(0);
+
+      // The trainee sees the repost done on X and why the like was refused.
+      await expect(inbound.getByTestId('engagement-repost')).toHaveText(l.reposted, { timeout: 30_000 });
+      await expect(inbound.getByTestId('engagement-like-rejected')).toContainText(l.rejected);
+      await expect(inbound.getByTestId('engagement-like-rejected')).toContainText('Pas de J’aime sur ce compte');
+      await inbound.screenshot({ path: `${shots}/engagement-trainee-decided-${lang}.png` });
+    } finally {
+      await close();
+    }
+  });
+}

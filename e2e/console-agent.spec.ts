@@ -50,7 +50,7 @@ test.use({ viewport: { width: 1366, height: 900 } });
 
 // The desk is shared with the other specs: put away the cases this spec opened.
 test.afterEach(async ({ page }) => {
-  for (const prefix of ['lea_', 'kbd_', 'xss_', 'fr_', 'tel_']) {
+  for (const prefix of ['lea_', 'kbd_', 'xss_', 'xssfr_', 'fr_', 'tel_']) {
     const response = await page.request.get(`/api/cases?view=all&q=${prefix}&limit=200`);
     if (!response.ok()) continue;
     const { cases } = (await response.json()) as { cases: { id: string }[] };
@@ -109,10 +109,11 @@ test.describe('the agent console in English', () => {
     await expect(page.getByTestId('reply-move-to-dm')).toBeDisabled();
     await page.getByTestId('reply-personal-data').screenshot({ path: `${shots}/console-composer-warning-en.png` });
 
-    // Over-long public reply: a numbered thread preview, and no send.
+    // Over-long public reply: a numbered thread preview, and the send button says it goes out as a thread
+    // (sending one: e2e/thread-sending.spec.ts).
     await input.fill('We are so sorry. '.repeat(25));
     await expect(page.getByTestId('reply-thread-preview')).toContainText('1/2');
-    await expect(page.getByTestId('reply-send')).toBeDisabled();
+    await expect(page.getByTestId('reply-send')).toHaveText('Send the thread (2 posts)');
     await expect(page.getByTestId('reply-counter')).toContainText('/ 280');
 
     // A saved reply inserted with "/" fills the customer's name and the agent's initials.
@@ -202,6 +203,29 @@ test.describe('the agent console in French', () => {
     await expect(page.getByTestId('reply-personal-data')).toContainText('numéro de carte');
     await page.screenshot({ path: `${shots}/console-case-fr.png`, fullPage: true });
     await page.getByTestId('contact-panel').screenshot({ path: `${shots}/console-contact-fr.png` });
+  });
+
+  test('shows a customer’s HTML and script as text and runs nothing, in French too', async ({ page, request }) => {
+    const handle = `xssfr_${Date.now() % 100000}`;
+    await customerPosts(request, handle, '@acme_sav <script>alert("fr")</script> <img src=x onerror=alert(3)> merci');
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await signIn(page);
+    // The queue's preview is customer text too.
+    const row = page.getByTestId('case-row').filter({ hasText: `@${handle}` });
+    await page.getByTestId('inbox-search').fill(handle);
+    await expect(row).toContainText('<script>alert("fr")</script>');
+    await openCaseOf(page, handle);
+    const inbound = page.locator('[data-testid="message"][data-direction="inbound"]').first();
+    await expect(inbound).toContainText('<script>alert("fr")</script> <img src=x onerror=alert(3)> merci');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(dialogs).toEqual([]);
+    await inbound.screenshot({ path: `${shots}/console-xss-fr.png` });
   });
 
   test('is usable on a phone', async ({ page, request }) => {

@@ -8,21 +8,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MODEL_DIR } from '../src/modules/triage/classifier.ts';
 import { FastTextRuntime, type TrainOptions } from '../src/modules/triage/fasttext.ts';
-import { features } from '../src/modules/triage/text.ts';
 import {
-  authored,
-  banking77Types,
-  clinc150Types,
-  ibmLabelled,
-  seededRandom,
-  shuffled,
-  tweetEval,
-  tweetEvalHalf,
-  umsabFrench,
-  type Example,
-} from './triage-data.ts';
+  countLabels as count,
+  fastTextLines,
+  shippedTypeExamples,
+  TRIAGE_SEED as SEED,
+  TYPE_OPTIONS,
+} from '../src/modules/triage/triage.training.ts';
+import { seededRandom, tweetEval, tweetEvalHalf, umsabFrench } from './triage-data.ts';
 
-const SEED = 20261122;
 const SENTIMENT_OPTIONS: TrainOptions = {
   dim: 16,
   epoch: 10,
@@ -34,31 +28,6 @@ const SENTIMENT_OPTIONS: TrainOptions = {
   maxn: 0,
   seed: SEED,
 };
-const TYPE_OPTIONS: TrainOptions = {
-  dim: 16,
-  epoch: 25,
-  lr: 0.3,
-  wordNgrams: 2,
-  bucket: 20_000,
-  minCount: 1,
-  minn: 0,
-  maxn: 0,
-  seed: SEED,
-};
-/** Our hand-written posts are few but in the product's own register (and the only French ones): repeat them. */
-const AUTHORED_REPEAT = 3;
-const PER_INTENT = 20;
-const OTHER_FROM_NEUTRAL = { en: 400, fr: 250 };
-
-function fastTextLines(examples: Example[], random: () => number): string[] {
-  return shuffled(examples, random).map((e) => `__label__${e.label} ${features(e.text)}`);
-}
-
-function count(examples: Example[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of examples) out[e.label] = (out[e.label] ?? 0) + 1;
-  return out;
-}
 
 const runtime = await FastTextRuntime.create();
 
@@ -69,22 +38,10 @@ const sentimentExamples = [...tweetEvalTrain, ...frenchTrain];
 const sentimentBytes = runtime.train(fastTextLines(sentimentExamples, seededRandom(SEED)), SENTIMENT_OPTIONS);
 
 // Type: our labels (IBM openers, authored posts, intent mappings) + neutral statements without a question as "other".
-const isStatement = (text: string) => !text.includes('?');
-const neutralOther = [
-  ...tweetEvalTrain.filter((e) => e.label === 'neutral' && isStatement(e.text)).slice(0, OTHER_FROM_NEUTRAL.en),
-  ...frenchTrain.filter((e) => e.label === 'neutral' && isStatement(e.text)).slice(0, OTHER_FROM_NEUTRAL.fr),
-].map((e) => ({ text: e.text, label: 'other' as const }));
-const ibm = ibmLabelled();
-const ours = authored();
-const banking = banking77Types(PER_INTENT);
-const clinc = clinc150Types(PER_INTENT);
-const typeExamples: Example[] = [
-  ...ibm,
-  ...Array.from({ length: AUTHORED_REPEAT }, () => ours).flat(),
-  ...banking,
-  ...clinc,
-  ...neutralOther,
-];
+const typeSet = shippedTypeExamples();
+if (typeSet.base !== 'full')
+  throw new Error('the shipped model needs the data sets in ../shared/data (TRIAGE_DATA_DIR)');
+const typeExamples = typeSet.examples;
 const typeBytes = runtime.train(fastTextLines(typeExamples, seededRandom(SEED + 1)), TYPE_OPTIONS);
 
 writeFileSync(path.join(MODEL_DIR, 'sentiment.ftz'), sentimentBytes);
@@ -104,13 +61,7 @@ const summary = {
     bytes: typeBytes.length,
     sha256: sha(typeBytes),
     options: TYPE_OPTIONS,
-    sources: {
-      ibmOpenersLabelledByGuichet: ibm.length,
-      authoredByGuichet: `${ours.length} × ${AUTHORED_REPEAT}`,
-      banking77MappedByGuichet: banking.length,
-      clinc150MappedByGuichet: clinc.length,
-      neutralStatementsAsOther: neutralOther.length,
-    },
+    sources: typeSet.sources,
     labels: count(typeExamples),
   },
 };

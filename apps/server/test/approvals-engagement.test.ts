@@ -273,4 +273,76 @@ describe.each(TEST_DIALECTS)('approvals and engagement (%s)', (dialect) => {
     expect(refused.body.error.code).toBe('engagement.not_public_post');
     expect((await api('POST', '/api/messages/nope/engagements', { kind: 'like' }, lead)).status).toBe(404);
   });
+
+  it("holds a trainee's like and repost until a lead approves or rejects them", async () => {
+    const { caseId, tweet } = await customerCase();
+    const trainee = await agentWithRole('trainee', 'Tom Stagiaire');
+    const inbound = (await detail(caseId)).messages.find((m) => m.direction === 'inbound')!;
+    const url = `/api/messages/${inbound.id}/engagements`;
+    const engageJobs = () => app.deps.db.selectFrom('jobs').select('id').where('name', '=', 'engage-post').execute();
+
+    const repost = await api<Engagement>('POST', url, { kind: 'repost' }, trainee.cookie);
+    expect(repost.status).toBe(202);
+    expect(repost.body).toMatchObject({
+      kind: 'repost',
+      status: 'pending_approval',
+      requestedBy: { name: 'Tom Stagiaire' },
+    });
+    clock.advanceBy(1000);
+    const like = await api<Engagement>('POST', url, { kind: 'like' }, trainee.cookie);
+    expect(like.body.status).toBe('pending_approval');
+    // Nothing reaches X, no job exists, however often the worker runs.
+    expect(await engageJobs()).toHaveLength(0);
+    await app.pollAndWork();
+    expect(brandPosts()).toHaveLength(0);
+    // Asking again while it waits changes nothing.
+    expect((await api<Engagement>('POST', url, { kind: 'repost' }, trainee.cookie)).status).toBe(200);
+
+    // The leads' queue lists both, and counts them with the replies.
+    const queue = (await api<PendingApprovalList>('GET', '/api/approvals', null, lead)).body;
+    expect(queue.count).toBe(2);
+    expect(queue.engagements.map((e) => [e.kind, e.requestedBy?.name, e.post.handle])).toEqual([
+      ['repost', 'Tom Stagiaire', 'hugo_b'],
+      ['like', 'Tom Stagiaire', 'hugo_b'],
+    ]);
+    // A trainee cannot approve their own.
+    const self = await api<ApiErrorBody>('POST', `/api/engagements/${repost.body.id}/approve`, null, trainee.cookie);
+    expect(self.status).toBe(403);
+
+    const approved = await api<Engagement>('POST', `/api/engagements/${repost.body.id}/approve`, null, lead);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'queued', decidedBy: { name: 'Admin' } });
+    const rejected = await api<Engagement>(
+      'POST',
+      `/api/engagements/${like.body.id}/reject`,
+      { comment: 'On ne like pas les réclamations.' },
+      lead,
+    );
+    expect(rejected.body).toMatchObject({ status: 'rejected', comment: 'On ne like pas les réclamations.' });
+    const again = await api<ApiErrorBody>('POST', `/api/engagements/${like.body.id}/approve`, null, lead);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('approval.already_decided');
+
+    await app.worker.drain();
+    expect(brandPosts().filter((t) => t.retweetOfId === tweet.id)).toHaveLength(1);
+    const shown = (await detail(caseId)).messages.find((m) => m.id === inbound.id)!;
+    expect(shown.engagements.map((e) => [e.kind, e.status])).toEqual([
+      ['like', 'rejected'],
+      ['repost', 'done'],
+    ]);
+    expect((await api<PendingApprovalList>('GET', '/api/approvals', null, lead)).body.count).toBe(0);
+    const history = (await detail(caseId)).history.map((e) => e.type);
+    expect(history).toEqual(
+      expect.arrayContaining([
+        'message.engagement_approval_requested',
+        'message.engagement_approved',
+        'message.engagement_rejected',
+        'message.engaged',
+      ]),
+    );
+    // A lead liking the post themselves after a rejection does it at once.
+    const byLead = await api<Engagement>('POST', url, { kind: 'like' }, lead);
+    expect(byLead.status).toBe(202);
+    expect(byLead.body.status).toBe('queued');
+  });
 });

@@ -263,7 +263,7 @@ describe.each(TEST_DIALECTS)('report metrics on a hand-made history (%s)', (dial
     expect(utc.heatmap[1]![14]).toBe(1);
     expect(utc.heatmap[3]![0]).toBe(1);
     expect(utc.daily).toHaveLength(7);
-    expect(utc.daily[0]).toEqual({ day: '2026-03-02', opened: 2, answered: 2 });
+    expect(utc.daily[0]).toEqual({ day: '2026-03-02', opened: 2, answered: 2, slaMet: 0, slaBreached: 0 });
     const newYork = await report('America/New_York');
     // Thursday 00:00 UTC is Wednesday 19:00 in New York (UTC−5 before 8 March).
     expect(newYork.heatmap[3]![0]).toBe(0);

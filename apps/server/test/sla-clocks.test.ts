@@ -28,6 +28,7 @@ const policies = (minutes: number, businessHours: boolean): SlaPolicies => ({
     resolutionMinutes: null,
     businessHours,
     pauseWhenPending: true,
+    pauseDuringAbsence: false,
   })),
 });
 

@@ -116,7 +116,13 @@ describe.each(TEST_DIALECTS)('a mention answered from the desk (%s)', (dialect) 
     await app.pollAndWork();
     const caseId = (await api<CaseList>('GET', '/api/cases')).body.cases[0]!.id;
     const tooLong = 'x'.repeat(300);
-    const queued = await api<Message>('POST', `/api/cases/${caseId}/replies`, { text: tooLong });
+    // The desk refuses a public reply over X's limit itself (400 reply.too_long: send it as a thread)…
+    const refused = await api<{ error: { code: string } }>('POST', `/api/cases/${caseId}/replies`, { text: tooLong });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('reply.too_long');
+    // …so X's own refusal is provoked behind the desk's back, on a reply already queued.
+    const queued = await api<Message>('POST', `/api/cases/${caseId}/replies`, { text: 'hello' });
+    await app.deps.db.updateTable('messages').set({ text: tooLong }).where('id', '=', queued.body.id).execute();
     await app.worker.drain();
     const { body: detail } = await api<CaseDetail>('GET', `/api/cases/${caseId}`);
     const failed = detail.messages.find((m) => m.id === queued.body.id)!;

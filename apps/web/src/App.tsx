@@ -4,13 +4,21 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { ApiProvider } from './api/ApiContext.tsx';
 import type { GuichetApi } from './api/guichetApi.ts';
+import { AbsencePage } from './features/absence/AbsencePage.tsx';
 import { RequireSession } from './features/auth/RequireSession.tsx';
 import { ApprovalsPage } from './features/approvals/ApprovalsPage.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { CasePage } from './features/case/CasePage.tsx';
 import { ChannelsPage } from './features/channels/ChannelsPage.tsx';
+import { IncidentPage } from './features/incidents/IncidentPage.tsx';
+import { IncidentsPage } from './features/incidents/IncidentsPage.tsx';
+import { GreetingsSettingsPage } from './features/greetings/GreetingsSettingsPage.tsx';
 import { InboxPage } from './features/inbox/InboxPage.tsx';
 import { ReportsPage } from './features/reports/ReportsPage.tsx';
+import { SurveySettingsPage } from './features/surveys/SurveySettingsPage.tsx';
+import { StaffingPage } from './features/staffing/StaffingPage.tsx';
+import { RulesSettingsPage } from './features/rules/RulesSettingsPage.tsx';
+import { CalendarPage } from './features/scheduled-posts/CalendarPage.tsx';
 import { SlaSettingsPage } from './features/sla/SlaSettingsPage.tsx';
 import { TemplatesPage } from './features/templates/TemplatesPage.tsx';
 
@@ -31,7 +39,15 @@ const router = createBrowserRouter([
       { path: 'approvals', element: <ApprovalsPage /> },
       { path: 'channels', element: <ChannelsPage /> },
       { path: 'sla', element: <SlaSettingsPage /> },
+      { path: 'absence', element: <AbsencePage /> },
+      { path: 'greetings', element: <GreetingsSettingsPage /> },
       { path: 'reports', element: <ReportsPage /> },
+      { path: 'surveys', element: <SurveySettingsPage /> },
+      { path: 'staffing', element: <StaffingPage /> },
+      { path: 'rules', element: <RulesSettingsPage /> },
+      { path: 'incidents', element: <IncidentsPage /> },
+      { path: 'incidents/:incidentId', element: <IncidentPage /> },
+      { path: 'calendar', element: <CalendarPage /> },
     ],
   },
   { path: '*', element: <Navigate to="/" replace /> },

@@ -76,6 +76,10 @@ export interface PublishReplyRequest {
   inReplyToExternalId: string;
 }
 
+export interface PublishPostRequest {
+  text: string;
+}
+
 export interface PublishedPost {
   externalId: string;
   createdAt: Date;
@@ -128,6 +132,13 @@ export interface Connector {
    * after a crash (X accepted, we never recorded it) adopts that post instead of posting twice.
    */
   findPublishedReply(request: PublishReplyRequest & { since: Date }): Promise<PublishedPost | null>;
+  /** Publishes a standalone post on the account's timeline (not a reply). Throws ConnectorError. */
+  publishPost?(request: PublishPostRequest): Promise<PublishedPost>;
+  /**
+   * Looks for a standalone post of ours with this exact text published since `since`, so a retry after a
+   * crash adopts it instead of posting twice (like findPublishedReply).
+   */
+  findPublishedPost?(request: PublishPostRequest & { since: Date }): Promise<PublishedPost | null>;
   /** Public link to a post. */
   postUrl(account: { handle: string }, externalId: string): string;
   /** Private messages to and from the account, oldest first, after the cursor (when `directMessages`). */

@@ -37,13 +37,6 @@ export const pendingApprovalSchema = z.object({
 });
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 
-export const pendingApprovalListSchema = z.object({
-  approvals: z.array(pendingApprovalSchema),
-  /** How many replies wait in the workspace (the list shows the oldest 100). */
-  count: z.number().int(),
-});
-export type PendingApprovalList = z.infer<typeof pendingApprovalListSchema>;
-
 export const approveRequestSchema = z.object({
   /** The reviewer's edited text; absent sends the trainee's text as written. */
   text: z.string().trim().min(1).max(10_000).optional(),
@@ -65,7 +58,8 @@ export type RejectRequest = z.infer<typeof rejectRequestSchema>;
 export const engagementKindSchema = z.enum(['like', 'repost']);
 export type EngagementKind = z.infer<typeof engagementKindSchema>;
 
-export const engagementStatusSchema = z.enum(['queued', 'sending', 'done', 'failed']);
+/** `pending_approval`: a trainee's, waiting for a lead (F17); `rejected`: the lead said no, it never goes out. */
+export const engagementStatusSchema = z.enum(['pending_approval', 'rejected', 'queued', 'sending', 'done', 'failed']);
 export type EngagementStatus = z.infer<typeof engagementStatusSchema>;
 
 export const engagementSchema = z.object({
@@ -76,8 +70,31 @@ export const engagementSchema = z.object({
   error: z.string().nullable(),
   requestedBy: agentNameSchema.nullable(),
   updatedAt: z.string(),
+  /** The lead who approved or rejected a trainee's engagement, and the rejection's comment. */
+  decidedBy: agentNameSchema.nullable().default(null),
+  comment: z.string().nullable().default(null),
 });
 export type Engagement = z.infer<typeof engagementSchema>;
 
+/** A trainee's like or repost waiting for a lead, with the post it is about: the leads' queue. */
+export const pendingEngagementSchema = z.object({
+  id: z.string(),
+  kind: engagementKindSchema,
+  caseId: z.string().nullable(),
+  requestedBy: agentNameSchema.nullable(),
+  requestedAt: z.string(),
+  post: z.object({ id: z.string(), text: z.string(), handle: z.string().nullable(), name: z.string() }),
+});
+export type PendingEngagement = z.infer<typeof pendingEngagementSchema>;
+
 export const engageRequestSchema = z.object({ kind: engagementKindSchema });
 export type EngageRequest = z.infer<typeof engageRequestSchema>;
+
+export const pendingApprovalListSchema = z.object({
+  approvals: z.array(pendingApprovalSchema),
+  /** Trainees' likes and reposts waiting (F16, F17), oldest first. */
+  engagements: z.array(pendingEngagementSchema).default([]),
+  /** How many replies, likes and reposts wait in the workspace (the lists show the oldest 100 of each). */
+  count: z.number().int(),
+});
+export type PendingApprovalList = z.infer<typeof pendingApprovalListSchema>;

@@ -17,6 +17,7 @@ import {
   teamRefSchema,
 } from './console.ts';
 import { caseSlaSchema } from './sla.ts';
+import { messageTypeSchema } from './triage.ts';
 import { engagementSchema, messageApprovalSchema } from './approvals.ts';
 
 /** Times cross the wire as ISO-8601 UTC strings. */
@@ -53,6 +54,18 @@ export const caseSummarySchema = z.object({
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
+/** A comma-separated list of allowed values in a query string (`priority=1,2`). */
+const listParam = (item: string, label: string) =>
+  z
+    .string()
+    .max(200)
+    .regex(new RegExp(`^(?:${item})(?:,(?:${item}))*$`), `a comma-separated list of ${label}`);
+
+/** The values of a comma-separated query parameter, without repeats. */
+export function splitListParam(value: string | undefined): string[] {
+  return value ? [...new Set(value.split(','))] : [];
+}
+
 export const caseListQuerySchema = z.object({
   /** Without a view, every case; a view narrows by assignee and, unless `status` is given, by status. */
   view: caseViewSchema.optional(),
@@ -60,6 +73,13 @@ export const caseListQuerySchema = z.object({
   assigneeId: z.string().max(100).optional(),
   tagId: z.string().max(100).optional(),
   channelId: z.string().max(100).optional(),
+  teamId: z.string().max(100).optional(),
+  /** Case types, comma-separated: `complaint,question`. */
+  type: listParam(messageTypeSchema.options.join('|'), 'case types').optional(),
+  /** Priorities 1 (most urgent) to 4, comma-separated: `1,2`. */
+  priority: listParam('[1-4]', 'priorities from 1 to 4').optional(),
+  /** The customer's language (ISO 639 codes), comma-separated: `fr,en`. */
+  language: listParam('[a-z]{2,3}', 'language codes').optional(),
   /** Words searched in message text and the contact's name and handle. */
   q: z.string().trim().max(200).optional(),
   sort: caseSortSchema.default('newest'),
@@ -129,5 +149,10 @@ export const replyRequestSchema = z.object({
   idempotencyKey: z.string().min(8).max(100).optional(),
   /** Send even though another agent answered (or is answering) the same message a moment ago. */
   confirm: z.boolean().optional(),
+  /**
+   * A long public reply sent as a numbered thread (F13): the composer's preview of `text`, each part within
+   * X's limit. Part k+1 goes out as a reply to part k once part k is on X.
+   */
+  parts: z.array(z.string().min(1).max(1_000)).max(25).optional(),
 });
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;

@@ -27,5 +27,11 @@ export const realtimeEventSchema = z.discriminatedUnion('type', [
     state: presenceStateSchema,
     at: z.string(),
   }),
+  /** A brand post was scheduled, edited, cancelled, sent or failed (F23). */
+  z.object({ type: z.literal('scheduled_post.changed'), postId: z.string(), updatedAt: z.string() }),
+  /** An incident was declared, linked to cases, updated or resolved (F22). */
+  z.object({ type: z.literal('incident.changed'), incidentId: z.string(), updatedAt: z.string() }),
+  /** An away period was planned, started, ended or cancelled (F20): the desk's banner follows. */
+  z.object({ type: z.literal('absence.changed'), updatedAt: z.string() }),
 ]);
 export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;

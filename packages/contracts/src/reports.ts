@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { satisfactionReportSchema } from './surveys.ts';
 
 /**
  * Reports (F24). Every figure is computed from what the desk records; the written definitions live in the
@@ -32,6 +33,20 @@ export const RESPONSE_BUCKETS = ['lt5m', 'lt15m', 'lt1h', 'lt4h', 'lt24h', 'gte2
 export const responseBucketSchema = z.enum(RESPONSE_BUCKETS);
 export type ResponseBucket = z.infer<typeof responseBucketSchema>;
 
+export const slaReportRowSchema = z.object({
+  metric: z.enum(['first_response', 'next_response', 'resolution']),
+  priority: z.number().int(),
+  /** Clocks started on the period's cases. */
+  clocks: z.number().int(),
+  /** Stopped before their due time. */
+  met: z.number().int(),
+  /** Went past their due time (stopped since or not). */
+  breached: z.number().int(),
+  /** met / (met + breached); null while none is decided. */
+  compliance: z.number().nullable(),
+});
+export type SlaReportRow = z.infer<typeof slaReportRowSchema>;
+
 export const reportPeriodSchema = z.object({
   from: z.string(),
   to: z.string(),
@@ -53,6 +68,12 @@ export const reportPeriodSchema = z.object({
   resolution: durationStatsSchema,
   /** First-response times of the period's cases, by bucket. */
   distribution: z.array(z.object({ bucket: responseBucketSchema, count: z.number().int() })),
+  /** First response counted in business hours only (the case's team's hours, else the workspace's). */
+  firstResponseBusiness: durationStatsSchema,
+  /** SLA clocks of the period's cases, per metric and priority. */
+  sla: z.array(slaReportRowSchema),
+  /** Met over decided (met + breached) first-response clocks, all priorities; null when none decided. */
+  slaCompliance: z.number().nullable(),
 });
 export type ReportPeriod = z.infer<typeof reportPeriodSchema>;
 
@@ -78,6 +99,45 @@ export const agentReportRowSchema = z.object({
 });
 export type AgentReportRow = z.infer<typeof agentReportRowSchema>;
 
+export const teamReportRowSchema = z.object({
+  /** null: cases with no team. */
+  teamId: z.string().nullable(),
+  name: z.string().nullable(),
+  opened: z.number().int(),
+  needingAnswer: z.number().int(),
+  answered: z.number().int(),
+  responseRate: z.number().nullable(),
+  resolved: z.number().int(),
+  medianFirstResponseMs: z.number().nullable(),
+  under1h: z.number().nullable(),
+});
+export type TeamReportRow = z.infer<typeof teamReportRowSchema>;
+
+export const spendReportRowSchema = z.object({
+  channelId: z.string(),
+  label: z.string(),
+  /** X API spend on the period's UTC days, US dollars. */
+  periodUsd: z.number(),
+  /** The channel's monthly budget, and that budget pro rata to the period's length. */
+  monthlyBudgetUsd: z.number().nullable(),
+  budgetForPeriodUsd: z.number().nullable(),
+  /** periodUsd / budgetForPeriodUsd; null without a budget. */
+  shareOfBudget: z.number().nullable(),
+});
+export type SpendReportRow = z.infer<typeof spendReportRowSchema>;
+
+export const incidentReportRowSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['open', 'resolved']),
+  declaredAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  /** Cases linked to the incident, and of those answered. */
+  linkedCases: z.number().int(),
+  answeredCases: z.number().int(),
+});
+export type IncidentReportRow = z.infer<typeof incidentReportRowSchema>;
+
 export const reportSchema = z.object({
   timeZone: z.string(),
   current: reportPeriodSchema,
@@ -93,8 +153,25 @@ export const reportSchema = z.object({
   /** Cases opened, [weekday 0 = Monday][hour 0–23], in `timeZone`. */
   heatmap: z.array(z.array(z.number().int())),
   /** Per local day of the period: cases opened and, of those, answered. */
-  daily: z.array(z.object({ day: z.string(), opened: z.number().int(), answered: z.number().int() })),
+  daily: z.array(
+    z.object({
+      day: z.string(),
+      opened: z.number().int(),
+      answered: z.number().int(),
+      /** First-response SLA clocks of the day's cases, met and breached. */
+      slaMet: z.number().int(),
+      slaBreached: z.number().int(),
+    }),
+  ),
   agents: z.array(agentReportRowSchema),
+  teams: z.array(teamReportRowSchema),
+  /** X API spend against budget per channel (F4). */
+  spend: z.array(spendReportRowSchema),
+  /** Incidents declared in the period or still open during it, with their linked cases (F22). */
+  incidents: z.array(incidentReportRowSchema),
+  /** Satisfaction survey answers of the surveys sent in the period, and the previous period's (F25). */
+  satisfaction: satisfactionReportSchema,
+  previousSatisfaction: satisfactionReportSchema,
   /** How long the server took to compute this report. */
   computedInMs: z.number(),
 });

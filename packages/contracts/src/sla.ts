@@ -45,8 +45,10 @@ export const slaPolicySchema = z.object({
   resolutionMinutes: z.number().int().min(1).max(525_600).nullable(),
   /** Counted in business hours (true) or around the clock (false). */
   businessHours: z.boolean(),
-  /** Clocks stop while the case is pending on the customer or snoozed, and during away periods. */
+  /** Clocks stop while the case is pending on the customer or snoozed. */
   pauseWhenPending: z.boolean(),
+  /** Away periods (F20) are not counted: clocks stop while the desk is away. */
+  pauseDuringAbsence: z.boolean().default(false),
 });
 export type SlaPolicy = z.infer<typeof slaPolicySchema>;
 

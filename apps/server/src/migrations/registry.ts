@@ -7,6 +7,13 @@ import { migration0004Triage } from './list/0004-triage.ts';
 import { migration0005Sla } from './list/0005-sla.ts';
 import { migration0006Reports } from './list/0006-reports.ts';
 import { migration0008Approvals } from './list/0008-approvals.ts';
+import { migration0009InboxSearch } from './list/0009-inbox-search.ts';
+import { migration0010TriageLearning } from './list/0010-triage-learning.ts';
+import { migration0011AbsenceGreetings } from './list/0011-absence-greetings.ts';
+import { migration0012ScheduledPosts } from './list/0012-scheduled-posts.ts';
+import { migration0013Incidents } from './list/0013-incidents.ts';
+import { migration0014ReportRollups } from './list/0014-report-rollups.ts';
+import { migration0015CaseFilters } from './list/0015-case-filters.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -24,6 +31,13 @@ export const migrations: Migration[] = [
   migration0005Sla,
   migration0006Reports,
   migration0008Approvals,
+  migration0009InboxSearch,
+  migration0010TriageLearning,
+  migration0011AbsenceGreetings,
+  migration0012ScheduledPosts,
+  migration0013Incidents,
+  migration0014ReportRollups,
+  migration0015CaseFilters,
 ];
 
 export interface MigrationReport {

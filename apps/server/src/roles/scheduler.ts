@@ -1,10 +1,15 @@
 import type { AppDeps } from '../composition.ts';
+import { runAbsenceRound } from '../modules/absence/absence.jobs.ts';
 import { wakeDueSnoozes } from '../modules/cases/cases.workflow.ts';
 import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
 import { parseChannelSettings } from '../modules/channels/channel-settings.ts';
 import { STREAM_CHANNEL } from '../modules/channels/channel-stream.job.ts';
 import { listPollableChannels } from '../modules/channels/channels.repository.ts';
+import { runGreetingsRound, runWelcomeRound } from '../modules/greetings/greetings.jobs.ts';
+import { enqueueUnansweredIncidents } from '../modules/incidents/incidents.commands.ts';
+import { enqueueDueScheduledPosts } from '../modules/scheduled-posts/scheduled-posts.jobs.ts';
 import { runSlaSweep } from '../modules/sla/sla.sweep.ts';
+import { runSurveyRound } from '../modules/surveys/surveys.jobs.ts';
 
 export interface Scheduler {
   /** One round: enqueue what is due now. Exposed so tests can drive rounds with a manual clock. */
@@ -40,6 +45,16 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     await wakeDueSnoozes(deps);
     // SLA clocks follow what happened (inbound, replies sent, pending, snoozes) and breaches raise alerts.
     await runSlaSweep(deps);
+    // Away periods start and end, away messages answer DMs; greetings and welcome DMs (F20, F21).
+    await runAbsenceRound(deps);
+    await runGreetingsRound(deps);
+    await runWelcomeRound(deps);
+    // Brand posts whose time has come (scheduled posts, status posts, greetings) go to the publish job.
+    await enqueueDueScheduledPosts(deps);
+    // Resolved incidents whose answers are not all queued yet (their job was lost) get it again.
+    await enqueueUnansweredIncidents(deps);
+    // Satisfaction DMs for resolved cases, and the ratings customers send back (F25).
+    await runSurveyRound(deps);
   };
   return {
     tick,

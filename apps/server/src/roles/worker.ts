@@ -3,6 +3,10 @@ import { STREAM_CHANNEL, streamChannelJob } from '../modules/channels/channel-st
 import { POLL_CHANNEL, pollChannelJob } from '../modules/channels/channels.jobs.ts';
 import { DELIVER_MESSAGE, deliverMessageJob } from '../modules/conversations/delivery/deliver-message.job.ts';
 import { ENGAGE_POST, engagePostJob } from '../modules/conversations/engagement/engage-post.job.ts';
+import { SEND_WELCOME_DM, sendWelcomeDmJob } from '../modules/greetings/greetings.jobs.ts';
+import { PUBLISH_SCHEDULED_POST, publishScheduledPostJob } from '../modules/scheduled-posts/scheduled-posts.jobs.ts';
+import { ANSWER_INCIDENT, answerIncidentJob } from '../modules/incidents/incidents.commands.ts';
+import { RETRAIN_TRIAGE_MODEL, retrainTriageModelJob } from '../modules/triage/triage.jobs.ts';
 import type { JobWorker } from '../platform/jobs/job-queue.ts';
 
 /** The worker role: runs queued jobs (polls, deliveries). Which job does what is declared here, in one map. */
@@ -14,6 +18,10 @@ export function buildWorker(deps: AppDeps): JobWorker {
       [STREAM_CHANNEL]: streamChannelJob(pollDeps),
       [DELIVER_MESSAGE]: deliverMessageJob(deps),
       [ENGAGE_POST]: engagePostJob(deps),
+      [SEND_WELCOME_DM]: sendWelcomeDmJob(deps),
+      [RETRAIN_TRIAGE_MODEL]: retrainTriageModelJob(deps),
+      [PUBLISH_SCHEDULED_POST]: publishScheduledPostJob(deps),
+      [ANSWER_INCIDENT]: answerIncidentJob(deps),
     },
     deps.logger.child({ role: 'worker' }),
   );

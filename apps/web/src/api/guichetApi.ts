@@ -214,6 +214,16 @@ export function createGuichetApi(http: HttpClient) {
       });
     },
 
+    approveEngagement(engagementId: string): Promise<Engagement> {
+      return http.json('POST', `/api/engagements/${encodeURIComponent(engagementId)}/approve`, engagementSchema);
+    },
+
+    rejectEngagement(engagementId: string, comment: string): Promise<Engagement> {
+      return http.json('POST', `/api/engagements/${encodeURIComponent(engagementId)}/reject`, engagementSchema, {
+        body: { comment },
+      });
+    },
+
     getReport(query: ReportQuery, signal?: AbortSignal): Promise<Report> {
       const search = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
       return http.json('GET', `/api/reports?${search.toString()}`, reportSchema, { signal });

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../api/ApiContext.tsx';
+import { AbsenceBanner } from '../features/absence/AbsenceBanner.tsx';
 import { ApprovalsNavLink } from '../features/approvals/ApprovalsNavLink.tsx';
 import { endSession } from '../features/auth/session.ts';
 import { ChannelHealthBanner } from '../features/channels/ChannelHealthBanner.tsx';
@@ -51,8 +52,20 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
               <Anchor component={Link} to="/sla" size="sm" data-testid="nav-sla" visibleFrom="sm">
                 {t('sla.nav')}
               </Anchor>
+              <Anchor component={Link} to="/absence" size="sm" data-testid="nav-absence" visibleFrom="sm">
+                {t('absence.nav')}
+              </Anchor>
+              <Anchor component={Link} to="/incidents" size="sm" data-testid="nav-incidents" visibleFrom="sm">
+                {t('incidents.nav')}
+              </Anchor>
+              <Anchor component={Link} to="/calendar" size="sm" data-testid="nav-calendar" visibleFrom="sm">
+                {t('scheduledPosts.nav')}
+              </Anchor>
               <Anchor component={Link} to="/reports" size="sm" data-testid="nav-reports" visibleFrom="sm">
                 {t('reports.nav')}
+              </Anchor>
+              <Anchor component={Link} to="/rules" size="sm" data-testid="nav-rules" visibleFrom="sm">
+                {t('rules.nav')}
               </Anchor>
             </Group>
             <Group gap="sm" wrap="nowrap" miw={0}>
@@ -70,6 +83,7 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
         </AppShell.Header>
         <AppShell.Main>
           <ChannelHealthBanner />
+          <AbsenceBanner />
           <Container size="xl" px={{ base: 'xs', sm: 'md' }} py="md">
             {children}
           </Container>

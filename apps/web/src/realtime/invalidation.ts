@@ -1,7 +1,10 @@
 import type { RealtimeEvent } from '@guichet/contracts';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { queryKeys } from '../api/queryKeys.ts';
+import { absenceQueryKeys } from '../features/absence/absenceApi.ts';
 import { slaQueryKeys } from '../features/sla/slaApi.ts';
+import { incidentKeys } from '../features/incidents/incidentsApi.ts';
+import { scheduledPostKeys } from '../features/scheduled-posts/scheduledPostsApi.ts';
 
 /** The queries that show what an event says changed. Any change to a case can reorder the inbox. */
 export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
@@ -14,6 +17,14 @@ export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
     case 'presence':
       // Presence is kept in memory by the presence store, not fetched.
       return [];
+    case 'scheduled_post.changed':
+      // The calendar, and an incident whose status post it may be.
+      return [scheduledPostKeys.all, incidentKeys.all];
+    case 'incident.changed':
+      return [incidentKeys.all];
+    case 'absence.changed':
+      // The banner on every screen and the away periods screen.
+      return [absenceQueryKeys.overview];
     case 'sla.breached':
       // The case moves to "Breached"; the assignee and the leads have a new alert.
       return [queryKeys.caseLists, queryKeys.caseDetail(event.caseId), queryKeys.overview, slaQueryKeys.alerts];

@@ -92,6 +92,8 @@ export interface XClient {
   /** Recent search (last 7 days), newest first; `paginationToken` is sent as `next_token`. */
   search(query: string, options: XTimelineOptions): Promise<XPage>;
   reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
+  /** POST /2/tweets without a reply target: a standalone post on the account's timeline. */
+  post(text: string): Promise<{ id: string; text: string }>;
   tweets(ids: string[]): Promise<XPage>;
   /** POST /2/users/:id/likes (contract §8.2); `userId` is the authenticated account. */
   like(userId: string, tweetId: string): Promise<{ liked: boolean }>;
@@ -385,6 +387,11 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
     reply: (text, inReplyToTweetId) =>
       call(async () => {
         const res = await v2.reply(text, inReplyToTweetId);
+        return { id: res.data.id, text: res.data.text };
+      }),
+    post: (text) =>
+      call(async () => {
+        const res = await v2.tweet(text);
         return { id: res.data.id, text: res.data.text };
       }),
     tweets: (ids) =>

@@ -208,6 +208,26 @@ describe('X connector specifics', () => {
     ).toBeNull();
   });
 
+  it('publishes a standalone post and finds it again, never mistaking a reply with the same text for it', async () => {
+    w = await world();
+    const x = connectorFor(w);
+    const since = new Date(Date.now() - 1000);
+    const mention = w.sandbox.post(w.customer.user.id, { text: '@acme_support la fibre est coupée' });
+    await x.publishReply({ text: 'Panne fibre en cours, nos équipes sont dessus.', inReplyToExternalId: mention.id });
+    expect(await x.findPublishedPost!({ text: 'Panne fibre en cours, nos équipes sont dessus.', since })).toBeNull();
+    const post = await x.publishPost!({ text: 'Panne fibre en cours, nos équipes sont dessus.' });
+    const stored = w.sandbox.getTweet(post.externalId);
+    expect(stored).toMatchObject({ authorId: w.brand.user.id, text: 'Panne fibre en cours, nos équipes sont dessus.' });
+    expect(stored?.inReplyToTweetId).toBeUndefined();
+    expect(post.url).toContain(post.externalId);
+    const found = await x.findPublishedPost!({ text: 'Panne fibre en cours,  nos équipes sont dessus.', since });
+    expect(found?.externalId).toBe(post.externalId);
+    // X refuses the same text twice in a row: reported as not retryable, so the desk shows why.
+    await expect(x.publishPost!({ text: 'Panne fibre en cours, nos équipes sont dessus.' })).rejects.toMatchObject({
+      reason: 'x.duplicate_content',
+    });
+  });
+
   it('maps 401 to unauthorized and app-only tokens on user endpoints to unauthorized', async () => {
     w = await world();
     const bad = connectorFor(w, { credentials: { kind: 'oauth2-user', accessToken: 'revoked' } });
@@ -337,6 +357,7 @@ describe('XClient seam', () => {
           body: { detail: 'You are not allowed to create a Tweet with duplicate content.' },
         });
       },
+      post: async (text) => ({ id: '2090439504425914390', text }),
       tweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
       dmEvents: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
       dmEventsWith: async () => ({ data: [], includes: { users: [] }, meta: { resultCount: 0 } }),
@@ -378,6 +399,7 @@ describe('X direct messages', () => {
     userTweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     search: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     reply: async () => ({ id: '1', text: '' }),
+    post: async () => ({ id: '1', text: '' }),
     tweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     dmEvents: async ({ paginationToken }) => {
       const index = paginationToken ? Number(paginationToken) : 0;

@@ -9,6 +9,7 @@ import {
   type InboundItem,
   type NetworkAccount,
   type PublishedPost,
+  type PublishPostRequest,
   type PublishReplyRequest,
   type SearchRequest,
   type StreamHandlers,
@@ -253,6 +254,42 @@ export function createXConnector(options: XConnectorOptions): Connector {
     });
   }
 
+  async function publishPost(request: PublishPostRequest): Promise<PublishedPost> {
+    const me = await whoAmI();
+    return guarded(async () => {
+      const res = await client.post(request.text);
+      return { externalId: res.id, createdAt: snowflakeDate(res.id), url: xPostUrl(me.handle, res.id) };
+    });
+  }
+
+  /** Our own timeline since `since`: a post that answers nothing and carries this text is the one we sent. */
+  async function findPublishedPost(request: PublishPostRequest & { since: Date }): Promise<PublishedPost | null> {
+    const me = await whoAmI();
+    return guarded(async () => {
+      let token: string | undefined;
+      for (let page = 0; page < pageBudget; page++) {
+        const res = await client.userTweets(me.externalId, {
+          startTime: request.since,
+          paginationToken: token,
+          maxResults: pageSize,
+        });
+        for (const tweet of res.data) {
+          const standalone = !tweet.referenced_tweets?.some((r) => r.type === 'replied_to');
+          if (standalone && sameReplyText(tweet, request.text)) {
+            return {
+              externalId: tweet.id,
+              createdAt: tweet.created_at ? new Date(tweet.created_at) : snowflakeDate(tweet.id),
+              url: xPostUrl(me.handle, tweet.id),
+            };
+          }
+        }
+        token = res.meta.nextToken;
+        if (!token) break;
+      }
+      return null;
+    });
+  }
+
   async function findPublishedReply(request: PublishReplyRequest & { since: Date }): Promise<PublishedPost | null> {
     const me = await whoAmI();
     return guarded(async () => {
@@ -339,6 +376,8 @@ export function createXConnector(options: XConnectorOptions): Connector {
     searchRecent,
     publishReply,
     findPublishedReply,
+    publishPost,
+    findPublishedPost,
     like: (externalId: string) => engage('like', externalId),
     repost: (externalId: string) => engage('repost', externalId),
     postUrl: (account, externalId) => xPostUrl(account.handle, externalId),

@@ -92,6 +92,11 @@ export function meteredXClient(inner: XClient, onUsage: (usage: XUsage) => void)
       report('reply', [[URL_PATTERN.test(text) ? 'post_with_url_create' : 'summoned_reply_create', 1]]);
       return result;
     },
+    async post(text) {
+      const result = await inner.post(text);
+      report('post', [[URL_PATTERN.test(text) ? 'post_with_url_create' : 'post_create', 1]]);
+      return result;
+    },
     async like(userId, tweetId) {
       const result = await inner.like(userId, tweetId);
       report('like', [['interaction_create', 1]]);

@@ -1,10 +1,11 @@
 import type { ApproveRequest, Message, RejectRequest } from '@guichet/contracts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import { PUBLIC_LIMIT, publicLength } from '../cases/cases.commands.ts';
 import { findMessage } from '../cases/cases.repository.ts';
 import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
 import { recordEvents } from '../events/events.repository.ts';
@@ -34,6 +35,7 @@ async function pendingOf(deps: ApprovalDeps, session: AuthenticatedSession, mess
       'approvals.case_id as caseId',
       'cases.contact_id as contactId',
       'messages.text as text',
+      'messages.visibility as visibility',
       'messages.author_agent_id as authorAgentId',
       'messages.in_reply_to_message_id as inReplyToMessageId',
       'messages.created_at as createdAt',
@@ -56,6 +58,51 @@ function publish(deps: ApprovalDeps, workspaceId: string, caseId: string, messag
   deps.realtime.publish(workspaceId, { type: 'case.changed', caseId, updatedAt });
 }
 
+/** Someone else answered the same message after the trainee wrote: the lead must confirm. */
+async function refuseIfAnsweredSince(
+  tx: Tx,
+  pending: { inReplyToMessageId: string; createdAt: number },
+  messageId: string,
+): Promise<void> {
+  const rival = await tx
+    .selectFrom('messages')
+    .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
+    .select(['messages.id', 'messages.created_at', 'agents.name'])
+    .where('messages.in_reply_to_message_id', '=', pending.inReplyToMessageId)
+    .where('messages.direction', '=', 'outbound')
+    .where('messages.id', '!=', messageId)
+    .where('messages.delivery_status', 'in', ['queued', 'sending', 'sent'])
+    .where('messages.created_at', '>=', pending.createdAt)
+    .orderBy('messages.created_at', 'desc')
+    .executeTakeFirst();
+  if (rival) {
+    throw new AppError(
+      'reply.already_answered',
+      'conflict',
+      `${rival.name ?? 'Another agent'} answered this message after the reply was written; approve with confirm: true to send it anyway.`,
+      { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+    );
+  }
+}
+
+/** The later parts of a trainee's thread (F13), in order: each answers the part before it. */
+async function laterThreadParts(tx: Tx, messageId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let current = messageId; ;) {
+    const next = await tx
+      .selectFrom('messages')
+      .select('id')
+      .where('in_reply_to_message_id', '=', current)
+      .where('direction', '=', 'outbound')
+      .where('in_reply_to_external_id', 'is', null)
+      .where('delivery_status', '=', 'pending_approval')
+      .executeTakeFirst();
+    if (!next || ids.includes(next.id)) return ids;
+    ids.push(next.id);
+    current = next.id;
+  }
+}
+
 /**
  * Approves a trainee's reply, with the reviewer's edits if any: the message becomes `queued` and its
  * delivery job is enqueued in the same transaction (the outbox), exactly as an agent's own reply.
@@ -70,29 +117,23 @@ export async function approveReply(
   requireReviewer(session);
   const pending = await pendingOf(deps, session, messageId);
   const edited = request.text !== undefined && request.text !== pending.text ? request.text : null;
-  if (!request.confirm && pending.inReplyToMessageId) {
-    const rival = await deps.db
-      .selectFrom('messages')
-      .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
-      .select(['messages.id', 'messages.created_at', 'agents.name'])
-      .where('messages.in_reply_to_message_id', '=', pending.inReplyToMessageId)
-      .where('messages.direction', '=', 'outbound')
-      .where('messages.id', '!=', messageId)
-      .where('messages.delivery_status', 'in', ['queued', 'sending', 'sent'])
-      .where('messages.created_at', '>=', pending.createdAt)
-      .orderBy('messages.created_at', 'desc')
-      .executeTakeFirst();
-    if (rival) {
-      throw new AppError(
-        'reply.already_answered',
-        'conflict',
-        `${rival.name ?? 'Another agent'} answered this message after the reply was written; approve with confirm: true to send it anyway.`,
-        { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
-      );
-    }
+  if (edited !== null && pending.visibility === 'public' && publicLength(edited) > PUBLIC_LIMIT) {
+    throw new AppError(
+      'reply.too_long',
+      'invalid',
+      `A public reply holds ${PUBLIC_LIMIT} characters as X counts them; shorten the edited text.`,
+      { length: publicLength(edited), limit: PUBLIC_LIMIT },
+    );
   }
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
+    // The case row first: its lock serialises this approval with any reply to the case, so the check
+    // below sees a reply sent a moment ago (the same guard as an agent's reply, F8).
+    await tx.updateTable('cases').set({ updated_at: now }).where('id', '=', pending.caseId).execute();
+    const inReplyToMessageId = pending.inReplyToMessageId;
+    if (!request.confirm && inReplyToMessageId) {
+      await refuseIfAnsweredSince(tx, { inReplyToMessageId, createdAt: pending.createdAt }, messageId);
+    }
     // Compare-and-set: two leads approving at once queue one delivery.
     const decided = await tx
       .updateTable('approvals')
@@ -114,6 +155,16 @@ export async function approveReply(
       .where('id', '=', messageId)
       .where('delivery_status', '=', 'pending_approval')
       .execute();
+    // A thread is approved as a whole: its later parts are queued behind the first (delivery chains them).
+    const later = await laterThreadParts(tx, messageId);
+    if (later.length > 0) {
+      await tx
+        .updateTable('messages')
+        .set({ delivery_status: 'queued' })
+        .where('id', 'in', later)
+        .where('delivery_status', '=', 'pending_approval')
+        .execute();
+    }
     await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
     await recordEvents(tx, [
       {
@@ -152,10 +203,11 @@ export async function rejectReply(
     if (Number(decided.numUpdatedRows) !== 1) {
       throw new AppError('approval.already_decided', 'conflict', 'This reply was decided by someone else just now.');
     }
+    const thread = [messageId, ...(await laterThreadParts(tx, messageId))];
     await tx
       .updateTable('messages')
       .set({ delivery_status: 'rejected' })
-      .where('id', '=', messageId)
+      .where('id', 'in', thread)
       .where('delivery_status', '=', 'pending_approval')
       .execute();
     await recordEvents(tx, [

@@ -2,6 +2,7 @@ import type { MessageApproval, PendingApprovalList } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import { countPendingEngagements, listPendingEngagements } from '../conversations/engagement/engagement.repository.ts';
 import { recordEvents } from '../events/events.repository.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -121,9 +122,12 @@ export async function listPendingApprovals(db: DbOrTx, workspaceId: string): Pro
     .orderBy('approvals.id')
     .limit(LIST_LIMIT)
     .execute();
-  const count = await countPendingApprovals(db, workspaceId);
+  // Likes and reposts wait in the same queue (F16, F17); the count is everything a lead has to decide.
+  const engagements = await listPendingEngagements(db, workspaceId);
+  const count = (await countPendingApprovals(db, workspaceId)) + (await countPendingEngagements(db, workspaceId));
   return {
     count,
+    engagements,
     approvals: rows.map((row) => ({
       messageId: row.messageId,
       caseId: row.caseId,

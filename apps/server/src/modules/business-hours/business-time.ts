@@ -10,6 +10,28 @@ export interface BusinessCalendar {
   /** Monday first: open minutes [start, end) of each weekday, in local time. */
   week: readonly (readonly [number, number])[][];
   holidays: ReadonlySet<string>;
+  /** Instants [from, to) that never count, sorted by start: the workspace's away periods (F20). */
+  excluded?: readonly (readonly [number, number])[];
+}
+
+/** Open every minute of every day: a clock counted around the clock, before away periods are removed. */
+const AROUND_THE_CLOCK: BusinessCalendar = {
+  timeZone: 'UTC',
+  week: Array.from({ length: 7 }, () => [[0, 1440] as const]),
+  holidays: new Set(),
+};
+
+/**
+ * The same calendar with some intervals that never count (away periods). No calendar means around the
+ * clock; with no interval to remove it stays as it was, so plain clock arithmetic keeps its fast path.
+ */
+export function withExclusions(
+  calendar: BusinessCalendar | null,
+  intervals: readonly (readonly [number, number])[],
+): BusinessCalendar | null {
+  const kept = intervals.filter(([from, to]) => to > from);
+  if (kept.length === 0) return calendar;
+  return { ...(calendar ?? AROUND_THE_CLOCK), excluded: [...kept].sort((a, b) => a[0] - b[0]) };
 }
 
 const DAY_MS = 86_400_000;
@@ -88,6 +110,24 @@ const isoDate = (localDayUtc: number) => new Date(localDayUtc).toISOString().sli
 
 /** Open windows [start, end) as instants, in order, from the local day containing `from` - 1 onwards. */
 function* windows(calendar: BusinessCalendar, from: number): Generator<readonly [number, number]> {
+  const excluded = calendar.excluded ?? [];
+  if (excluded.length === 0) {
+    yield* scheduleWindows(calendar, from);
+    return;
+  }
+  for (const [open, close] of scheduleWindows(calendar, from)) {
+    let start = open;
+    for (const [gapFrom, gapTo] of excluded) {
+      if (gapTo <= start || gapFrom >= close) continue;
+      if (gapFrom > start) yield [start, gapFrom];
+      start = Math.max(start, gapTo);
+      if (start >= close) break;
+    }
+    if (start < close) yield [start, close];
+  }
+}
+
+function* scheduleWindows(calendar: BusinessCalendar, from: number): Generator<readonly [number, number]> {
   const localNow = wallClock(calendar.timeZone, from);
   const firstDay = Math.floor(localNow / DAY_MS) * DAY_MS - DAY_MS;
   for (let i = 0; i < MAX_DAYS; i++) {
@@ -128,6 +168,29 @@ export function businessTimeBetween(calendar: BusinessCalendar | null, from: num
     total += Math.min(close, to) - Math.max(open, from);
   }
   return total;
+}
+
+/**
+ * The instant `durationMs` of open time before `end` (the inverse of addBusinessTime), found by bisection
+ * over businessTimeBetween, which only grows as its start moves back. Used when a clock's target shrinks
+ * below the time already counted: its due time lies in the past.
+ */
+export function subtractBusinessTime(calendar: BusinessCalendar | null, end: number, durationMs: number): number {
+  if (!calendar || durationMs <= 0) return end - durationMs;
+  let span = durationMs;
+  // Ten years back at most, like addBusinessTime: past that, count around the clock.
+  while (businessTimeBetween(calendar, end - span, end) < durationMs) {
+    span *= 2;
+    if (span > MAX_DAYS * DAY_MS) return end - durationMs;
+  }
+  let low = end - span;
+  let high = end;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (businessTimeBetween(calendar, middle, end) >= durationMs) low = middle;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Whether the desk is open at this instant. */

@@ -1,6 +1,7 @@
 import type { Message, ReplyRequest } from '@guichet/contracts';
+import twitterText from 'twitter-text';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
@@ -22,8 +23,11 @@ export interface ReplyDeps {
 }
 
 /**
- * Queues an agent's reply: the outbound message, its delivery job and the event commit together (the
- * outbox); the worker sends it after commit. The same idempotency key returns the same message.
+ * Queues an agent's reply: the outbound message(s), the first one's delivery job and the events commit
+ * together (the outbox); the worker sends it after commit. A thread (`parts`) is stored as one message per
+ * part, chained, and goes out in order. The clash guard runs inside the same transaction, after the case
+ * row is locked, so two simultaneous replies never both pass it. The same idempotency key returns the same
+ * message (the first part of a thread).
  */
 export async function replyToCase(
   deps: ReplyDeps,
@@ -36,15 +40,7 @@ export async function replyToCase(
   const text = request.text.trim();
   if (!text) throw new AppError('reply.empty', 'invalid', 'A reply cannot be empty.');
 
-  if (request.idempotencyKey) {
-    const earlier = await deps.db
-      .selectFrom('messages')
-      .select('id')
-      .where('idempotency_key', '=', `${session.agentId}:${request.idempotencyKey}`)
-      .executeTakeFirst();
-    if (earlier) return (await findMessage(deps.db, earlier.id, caseRow.contact_id))!;
-  }
-
+  const parts = threadParts(text, request.parts);
   let target = deps.db
     .selectFrom('messages')
     .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
@@ -70,98 +66,205 @@ export async function replyToCase(
         : 'This case has no customer post to answer.',
     );
   }
-  const now = deps.clock.now().getTime();
-  if (!request.confirm) {
-    // Two agents must not answer the same post: a recent or still-travelling reply by someone else wins.
-    const rival = await deps.db
-      .selectFrom('messages')
-      .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
-      .select(['messages.id', 'messages.created_at', 'messages.delivery_status', 'agents.name'])
-      .where('messages.in_reply_to_message_id', '=', answered.id)
-      .where('messages.direction', '=', 'outbound')
-      .where('messages.author_agent_id', '!=', session.agentId)
-      .where((eb) =>
-        eb.or([
-          // A trainee's reply waiting for approval is on its way too (F17).
-          eb('messages.delivery_status', 'in', ['queued', 'sending', 'pending_approval']),
-          eb.and([
-            eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
-            eb('messages.delivery_status', 'not in', ['failed', 'rejected']),
-          ]),
-        ]),
-      )
-      .orderBy('messages.created_at', 'desc')
-      .executeTakeFirst();
-    if (rival) {
+  if (answered.visibility === 'public') {
+    if (parts.length === 1 && publicLength(text) > PUBLIC_LIMIT) {
       throw new AppError(
-        'reply.already_answered',
-        'conflict',
-        `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
-        { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+        'reply.too_long',
+        'invalid',
+        `A public reply holds ${PUBLIC_LIMIT} characters as X counts them; send it as a thread (parts) or shorten it.`,
+        { length: publicLength(text), limit: PUBLIC_LIMIT },
       );
     }
+  } else if (parts.length > 1) {
+    throw new AppError('reply.thread_not_public', 'invalid', 'Only a public reply can be sent as a thread.');
   }
-  const messageId = newId(now);
+
+  const now = deps.clock.now().getTime();
   const awaitsApproval = needsApproval(session);
-  await deps.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('messages')
-      .values({
-        id: messageId,
-        workspace_id: session.workspaceId,
-        channel_id: answered.channel_id,
-        conversation_id: answered.conversation_id,
-        direction: 'outbound',
-        visibility: answered.visibility,
-        kind: 'reply',
-        external_id: null,
-        in_reply_to_external_id: answered.external_id,
-        in_reply_to_message_id: answered.id,
-        author_identity_id: null,
-        author_agent_id: session.agentId,
-        text,
-        lang: null,
-        url: null,
-        created_at: now,
-        recorded_at: now,
-        delivery_status: awaitsApproval ? 'pending_approval' : 'queued',
-        delivery_error: null,
-        delivery_attempts: 0,
-        idempotency_key: request.idempotencyKey ? `${session.agentId}:${request.idempotencyKey}` : null,
-        raw: null,
-      })
-      .execute();
-    await tx
-      .updateTable('cases')
-      .set((eb) => ({ last_message_at: now, message_count: eb('message_count', '+', 1), updated_at: now }))
-      .where('id', '=', caseRow.id)
-      .execute();
-    if (awaitsApproval) {
-      // No delivery job until a lead approves: the worker never sees this message before then.
-      await requestApproval(tx, {
-        workspaceId: session.workspaceId,
-        messageId,
-        caseId: caseRow.id,
-        agentId: session.agentId,
-        at: now,
-      });
-      return;
-    }
-    await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
-    await recordEvents(tx, [
-      {
-        workspaceId: session.workspaceId,
-        type: 'message.queued',
-        caseId: caseRow.id,
-        subjectId: messageId,
-        actor: { type: 'agent', id: session.agentId },
-        payload: { inReplyTo: answered.id, visibility: answered.visibility },
-        occurredAt: now,
-      },
-    ]);
-  });
+  const idempotencyKey = request.idempotencyKey ? `${session.agentId}:${request.idempotencyKey}` : null;
+  // Part k of a thread sorts before part k+1: same time, ids in ascending order.
+  const messageIds = parts.map(() => newId(now)).sort();
+  const firstId = messageIds[0]!;
+  const outcome = await deps.db
+    .transaction()
+    .execute(async (tx) => {
+      // Writing the case row first takes its lock (PostgreSQL row lock, SQLite write lock) before anything is
+      // read: two replies to this case are serialised, so the second one sees the first in the checks below.
+      await tx
+        .updateTable('cases')
+        .set((eb) => ({ last_message_at: now, message_count: eb('message_count', '+', parts.length), updated_at: now }))
+        .where('id', '=', caseRow.id)
+        .execute();
+      if (idempotencyKey) {
+        const earlier = await tx
+          .selectFrom('messages')
+          .select('id')
+          .where('idempotency_key', '=', idempotencyKey)
+          .executeTakeFirst();
+        // Rolls the case update back: the same submission again changes nothing.
+        if (earlier) throw new ExistingReply(earlier.id);
+      }
+      if (!request.confirm) await refuseIfAnswered(tx, session, answered.id, now);
+      await tx
+        .insertInto('messages')
+        .values(
+          parts.map((part, index) => ({
+            id: messageIds[index]!,
+            workspace_id: session.workspaceId,
+            channel_id: answered.channel_id,
+            conversation_id: answered.conversation_id,
+            direction: 'outbound' as const,
+            visibility: answered.visibility,
+            kind: 'reply' as const,
+            external_id: null,
+            // Part k+1 answers part k: its X id is only known once part k is sent (delivery fills it in).
+            in_reply_to_external_id: index === 0 ? answered.external_id : null,
+            in_reply_to_message_id: index === 0 ? answered.id : messageIds[index - 1]!,
+            author_identity_id: null,
+            author_agent_id: session.agentId,
+            text: part,
+            lang: null,
+            url: null,
+            created_at: now,
+            recorded_at: now,
+            delivery_status: awaitsApproval ? ('pending_approval' as const) : ('queued' as const),
+            delivery_error: null,
+            delivery_attempts: 0,
+            idempotency_key:
+              idempotencyKey === null ? null : index === 0 ? idempotencyKey : `${idempotencyKey}:${index + 1}`,
+            raw: null,
+          })),
+        )
+        .execute();
+      if (awaitsApproval) {
+        // No delivery job until a lead approves: the worker never sees this message before then. A thread
+        // is approved as a whole, through its first part.
+        await requestApproval(tx, {
+          workspaceId: session.workspaceId,
+          messageId: firstId,
+          caseId: caseRow.id,
+          agentId: session.agentId,
+          at: now,
+        });
+        return 'created';
+      }
+      // Only the first part is due now: each next part is queued by the delivery of the one before.
+      await deps.jobs.enqueue(
+        { name: DELIVER_MESSAGE, payload: { messageId: firstId }, dedupeKey: `deliver:${firstId}` },
+        tx,
+      );
+      await recordEvents(
+        tx,
+        messageIds.map((messageId, index) => ({
+          workspaceId: session.workspaceId,
+          type: 'message.queued',
+          caseId: caseRow.id,
+          subjectId: messageId,
+          actor: { type: 'agent' as const, id: session.agentId },
+          payload: {
+            inReplyTo: index === 0 ? answered.id : messageIds[index - 1],
+            visibility: answered.visibility,
+            ...(parts.length > 1 ? { thread: { part: index + 1, of: parts.length } } : {}),
+          },
+          occurredAt: now,
+        })),
+      );
+      return 'created';
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ExistingReply) return error;
+      throw error;
+    });
+  if (outcome instanceof ExistingReply) return (await findMessage(deps.db, outcome.messageId, caseRow.contact_id))!;
   deps.jobs.notify();
   const updatedAt = new Date(now).toISOString();
   deps.realtime.publish(session.workspaceId, { type: 'case.changed', caseId: caseRow.id, updatedAt });
-  return (await findMessage(deps.db, messageId, caseRow.contact_id))!;
+  return (await findMessage(deps.db, firstId, caseRow.contact_id))!;
+}
+
+/** Thrown inside the reply's transaction to roll it back and answer with the reply already made. */
+class ExistingReply extends Error {
+  constructor(readonly messageId: string) {
+    super('reply already made with this idempotency key');
+  }
+}
+
+/**
+ * Two agents must not answer the same post: a recent or still-travelling reply by someone else wins.
+ * Runs inside the reply's transaction, after the case row is locked.
+ */
+export async function refuseIfAnswered(
+  tx: Tx,
+  session: Pick<AuthenticatedSession, 'agentId'>,
+  answeredId: string,
+  now: number,
+): Promise<void> {
+  const rival = await tx
+    .selectFrom('messages')
+    .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
+    .select(['messages.id', 'messages.created_at', 'messages.delivery_status', 'agents.name'])
+    .where('messages.in_reply_to_message_id', '=', answeredId)
+    .where('messages.direction', '=', 'outbound')
+    .where('messages.author_agent_id', '!=', session.agentId)
+    .where((eb) =>
+      eb.or([
+        // A trainee's reply waiting for approval is on its way too (F17).
+        eb('messages.delivery_status', 'in', ['queued', 'sending', 'pending_approval']),
+        eb.and([
+          eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
+          eb('messages.delivery_status', 'not in', ['failed', 'rejected']),
+        ]),
+      ]),
+    )
+    .orderBy('messages.created_at', 'desc')
+    .executeTakeFirst();
+  if (rival) {
+    throw new AppError(
+      'reply.already_answered',
+      'conflict',
+      `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
+      { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+    );
+  }
+}
+
+/** X's weighted length of a public post (URLs 23, CJK and emoji 2), as the composer counts it. */
+export function publicLength(text: string): number {
+  return twitterText.parseTweet(text).weightedLength;
+}
+
+/** X's limit for a public post, in weighted characters. */
+export const PUBLIC_LIMIT = 280;
+const MAX_THREAD_PARTS = 25;
+
+/**
+ * The posts a reply goes out as: the text alone, or the thread the composer previewed (F13). The parts
+ * must be the agent's text, split (numbering aside), each within X's limit: what was previewed is what
+ * goes out, and nothing else.
+ */
+function threadParts(text: string, parts: readonly string[] | undefined): string[] {
+  if (!parts || parts.length === 0) return [text];
+  const trimmed = parts.map((part) => part.trim());
+  if (trimmed.length > MAX_THREAD_PARTS || trimmed.some((part) => part === '')) {
+    throw new AppError('reply.thread_invalid', 'invalid', `A thread holds 1 to ${MAX_THREAD_PARTS} non-empty parts.`);
+  }
+  const tooLong = trimmed.findIndex((part) => publicLength(part) > PUBLIC_LIMIT);
+  if (tooLong >= 0) {
+    throw new AppError(
+      'reply.part_too_long',
+      'invalid',
+      `Part ${tooLong + 1} of the thread is over ${PUBLIC_LIMIT} characters as X counts them.`,
+      { part: tooLong + 1, limit: PUBLIC_LIMIT },
+    );
+  }
+  const squeeze = (value: string) => value.replace(/\s+/g, '');
+  // The composer numbers each part at its end ("… 2/3"); the rest must be the text as written.
+  const suffix = (index: number) => (trimmed.length > 1 ? ` ${index + 1}/${trimmed.length}` : '');
+  const unnumbered = trimmed.map((part, index) =>
+    part.endsWith(suffix(index)) ? part.slice(0, part.length - suffix(index).length) : part,
+  );
+  if (squeeze(unnumbered.join('')) !== squeeze(text)) {
+    throw new AppError('reply.thread_mismatch', 'invalid', 'The thread’s parts are not the text of the reply.');
+  }
+  return trimmed;
 }

@@ -1,10 +1,21 @@
-import type { CaseEvent, CaseSort, CaseStatus, CaseSummary, CaseView, Message, Note, Tag } from '@guichet/contracts';
-import { sql, type Expression, type SqlBool } from 'kysely';
+import {
+  splitListParam,
+  type CaseEvent,
+  type CaseSort,
+  type CaseStatus,
+  type CaseSummary,
+  type CaseView,
+  type Message,
+  type Note,
+  type Tag,
+} from '@guichet/contracts';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import type { Row } from '../../platform/db/schema.ts';
+import type { Database, Row } from '../../platform/db/schema.ts';
 import { slaOfCases, slaViewBounds } from '../sla/sla.queries.ts';
 import { approvalsOfMessages } from '../approvals/approvals.repository.ts';
 import { engagementsOfMessages } from '../conversations/engagement/engagement.repository.ts';
+import { caseSearchCondition, hasRow, planCaseSearch, type CaseSearch, type SearchDialect } from './cases.search.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -141,6 +152,11 @@ export interface CaseListOptions {
   assigneeId?: string | undefined;
   tagId?: string | undefined;
   channelId?: string | undefined;
+  teamId?: string | undefined;
+  /** Comma-separated lists (`complaint,question`, `1,2`, `fr,en`), as the query string carries them. */
+  type?: string | undefined;
+  priority?: string | undefined;
+  language?: string | undefined;
   q?: string | undefined;
   sort?: CaseSort | undefined;
   limit: number;
@@ -149,65 +165,103 @@ export interface CaseListOptions {
   agentId?: string | undefined;
   /** What "breaching soon" and "breached" are measured against (the desk's clock). */
   now?: number | undefined;
+  /** Which indexes serve the search (cases.search.ts). */
+  dialect?: SearchDialect | undefined;
 }
 
-/** `%` and `_` typed by an agent are literal characters, not wildcards. */
-export function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Only the case's own columns: the page is chosen on `cases` alone, then its rows are read in full. */
+function casePageQuery(db: DbOrTx, workspaceId: string) {
+  return db
+    .selectFrom('cases')
+    .select([
+      'cases.id as id',
+      'cases.priority as priority',
+      'cases.opened_at as openedAt',
+      'cases.last_message_at as lastMessageAt',
+    ])
+    .where('cases.workspace_id', '=', workspaceId);
 }
 
-type CaseQuery = ReturnType<typeof caseSummaryQuery>;
+type CasePageQuery = ReturnType<typeof casePageQuery>;
 
-function applyFilters(q: CaseQuery, options: Omit<CaseListOptions, 'limit' | 'cursor' | 'sort'>): CaseQuery {
+interface SlaFilter {
+  bounds: ReturnType<typeof slaViewBounds>;
+  /** Few live clocks fall in the bounds. */
+  sparse: boolean;
+}
+
+/** Up to this many clocks due in a view's bounds, its page is read from the clocks. */
+const SPARSE_CLOCKS = 2000;
+
+async function planSlaFilter(
+  db: DbOrTx,
+  workspaceId: string,
+  bounds: ReturnType<typeof slaViewBounds>,
+): Promise<SlaFilter> {
+  let clocks = db
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.id')
+    .where('sla_clocks.workspace_id', '=', workspaceId)
+    .where('sla_clocks.stopped_at', 'is', null)
+    .where('sla_clocks.due_at', '<=', bounds.atMost);
+  if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
+  const row = await db
+    .selectFrom(clocks.limit(SPARSE_CLOCKS + 1).as('due'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return { bounds, sparse: Number(row?.n ?? 0) <= SPARSE_CLOCKS };
+}
+
+/**
+ * Every filter is a condition on `cases` (joined tables only inside `in (…)` / `exists`), so the database
+ * can either walk the queue's index in order or start from a selective filter's index, whichever is cheaper.
+ */
+function applyFilters(
+  q: CasePageQuery,
+  workspaceId: string,
+  options: Omit<CaseListOptions, 'limit' | 'cursor' | 'sort'>,
+  search: CaseSearch | null,
+  sla: SlaFilter | null,
+): CasePageQuery {
   let query = q;
   if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
   if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
-  if (options.view === 'breaching_soon' || options.view === 'breached') {
-    const bounds = slaViewBounds(options.view, options.now ?? Date.now());
-    query = query.where(({ exists, selectFrom }) => {
-      let clocks = selectFrom('sla_clocks')
-        .select('sla_clocks.id')
-        .whereRef('sla_clocks.case_id', '=', 'cases.id')
+  if (sla) {
+    // Few cases due in the window (breaching soon): read them from the clocks' index. Many (a backlog of
+    // breached cases): walk the queue in order and test each case's clocks, a page is found at once.
+    const { bounds, sparse } = sla;
+    const live = (eb: ExpressionBuilder<Database, 'cases'>) => {
+      let clocks = eb
+        .selectFrom('sla_clocks')
+        .select('sla_clocks.case_id')
         .where('sla_clocks.stopped_at', 'is', null)
         .where('sla_clocks.due_at', '<=', bounds.atMost);
       if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
-      return exists(clocks);
-    });
+      return clocks;
+    };
+    query = sparse
+      ? query.where('cases.id', 'in', (eb) => live(eb).where('sla_clocks.workspace_id', '=', workspaceId))
+      : query.where((eb) => hasRow(live(eb).whereRef('sla_clocks.case_id', '=', 'cases.id')));
   }
   if (options.status) query = query.where('cases.status', '=', options.status);
   else if (options.view) query = query.where('cases.status', 'in', viewStatuses[options.view]);
   if (options.assigneeId) query = query.where('cases.assignee_agent_id', '=', options.assigneeId);
   if (options.channelId) query = query.where('cases.channel_id', '=', options.channelId);
+  if (options.teamId) query = query.where('cases.team_id', '=', options.teamId);
+  const types = splitListParam(options.type) as NonNullable<Row<'cases'>['type']>[];
+  if (types.length > 0) query = query.where('cases.type', 'in', types);
+  // Written as the queue index's own expression, so a priority filter reads that index in order.
+  const priorities = splitListParam(options.priority).map(Number);
+  if (priorities.length > 0) query = query.where(priorityRank, 'in', priorities);
+  const languages = splitListParam(options.language);
+  if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
   if (options.tagId) {
     const tagId = options.tagId;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('case_tags')
-          .select('case_tags.tag_id')
-          .whereRef('case_tags.case_id', '=', 'cases.id')
-          .where('case_tags.tag_id', '=', tagId),
-      ),
+    query = query.where('cases.id', 'in', (eb) =>
+      eb.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId),
     );
   }
-  const words = options.q?.trim();
-  if (words) {
-    // Portable LIKE search (both dialects, no index): fine for a desk's volume; full-text indexes later.
-    // SQLite's lower() folds ASCII only, so accented capitals match only in their exact case there.
-    const pattern = likePattern(words);
-    query = query.where(({ or, exists, selectFrom }) =>
-      or([
-        sql<SqlBool>`lower(contacts.name) like ${pattern} escape '\\'`,
-        sql<SqlBool>`lower(identities.handle) like ${pattern} escape '\\'`,
-        exists(
-          selectFrom('messages')
-            .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
-            .select('messages.id')
-            .whereRef('case_conversations.case_id', '=', 'cases.id')
-            .where(sql<SqlBool>`lower(messages.text) like ${pattern} escape '\\'`),
-        ) as Expression<SqlBool>,
-      ]),
-    );
-  }
+  if (search) query = query.where((eb) => caseSearchCondition(eb, search));
   return query;
 }
 
@@ -220,7 +274,13 @@ export async function listCases(
   workspaceId: string,
   query: CaseListOptions,
 ): Promise<{ cases: CaseSummary[]; nextCursor: string | null }> {
-  let q = applyFilters(caseSummaryQuery(db, workspaceId), query);
+  const words = query.q?.trim();
+  const search = words ? await planCaseSearch(db, query.dialect ?? 'sqlite', words) : null;
+  const sla =
+    query.view === 'breaching_soon' || query.view === 'breached'
+      ? await planSlaFilter(db, workspaceId, slaViewBounds(query.view, query.now ?? Date.now()))
+      : null;
+  let q = applyFilters(casePageQuery(db, workspaceId), workspaceId, query, search, sla);
   const after = query.cursor ? decodeCaseCursor(query.cursor) : null;
   const sort = query.sort ?? 'newest';
   if (sort === 'newest') {
@@ -250,56 +310,70 @@ export async function listCases(
     // Age is how long the case has been open: a chatty customer does not lose their place in line.
     q = q.orderBy(priorityRank).orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
   }
-  const rows = await q.limit(query.limit + 1).execute();
-  const cases = await toSummaries(db, rows.slice(0, query.limit));
+  const page = await q.limit(query.limit + 1).execute();
+  const ids = page.slice(0, query.limit).map((row) => row.id);
+  const rows = ids.length === 0 ? [] : await caseSummaryQuery(db, workspaceId).where('cases.id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const cases = await toSummaries(
+    db,
+    ids.flatMap((id) => byId.get(id) ?? []),
+  );
   const last = cases[cases.length - 1];
   const nextCursor =
-    rows.length > query.limit && last
+    page.length > query.limit && last
       ? encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt)
       : null;
   return { cases, nextCursor };
 }
 
-/** How many cases each view holds for this agent, in one round trip. */
+/**
+ * How many cases each view holds for this agent: one grouped pass over an index (status, assignee), summed
+ * here, instead of testing every case row.
+ */
 export async function countViews(db: DbOrTx, workspaceId: string, agentId: string) {
-  const row = await db
+  const rows = await db
     .selectFrom('cases')
-    .select((eb) => [
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('assignee_agent_id', '=', agentId), eb('status', 'in', viewStatuses.mine)]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('mine'),
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('assignee_agent_id', 'is', null), eb('status', 'in', viewStatuses.unassigned)]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('unassigned'),
-      eb.fn.sum<number>(eb.case().when('status', 'in', viewStatuses.all).then(1).else(0).end()).as('all'),
-      eb.fn.sum<number>(eb.case().when('status', '=', 'snoozed').then(1).else(0).end()).as('snoozed'),
-      eb.fn.sum<number>(eb.case().when('status', '=', 'resolved').then(1).else(0).end()).as('resolved'),
-    ])
+    .select((eb) => ['status', 'assignee_agent_id as assigneeId', eb.fn.countAll<number>().as('n')])
     .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  // sum() of no rows is null; PostgreSQL returns sums of integers as numeric strings.
-  const n = (value: unknown) => Number(value ?? 0);
-  return {
-    mine: n(row?.mine),
-    unassigned: n(row?.unassigned),
-    all: n(row?.all),
-    snoozed: n(row?.snoozed),
-    resolved: n(row?.resolved),
+    .groupBy(['status', 'assignee_agent_id'])
+    .execute();
+  const counts = { mine: 0, unassigned: 0, all: 0, snoozed: 0, resolved: 0 };
+  for (const row of rows) {
+    const n = Number(row.n);
+    if (row.assigneeId === agentId && viewStatuses.mine.includes(row.status)) counts.mine += n;
+    if (row.assigneeId === null && viewStatuses.unassigned.includes(row.status)) counts.unassigned += n;
+    if (viewStatuses.all.includes(row.status)) counts.all += n;
+    if (row.status === 'snoozed') counts.snoozed += n;
+    if (row.status === 'resolved') counts.resolved += n;
+  }
+  return counts;
+}
+
+/**
+ * How many open cases the SLA views hold (the same cases as their lists): each case once however many of
+ * its clocks run, read from the live clocks' index grouped by case.
+ */
+export async function countSlaViewCases(db: DbOrTx, workspaceId: string, now: number) {
+  const count = async (view: 'breaching_soon' | 'breached') => {
+    const bounds = slaViewBounds(view, now);
+    let clocks = db
+      .selectFrom('sla_clocks')
+      .select('sla_clocks.case_id')
+      .where('sla_clocks.workspace_id', '=', workspaceId)
+      .where('sla_clocks.stopped_at', 'is', null)
+      .where('sla_clocks.due_at', '<=', bounds.atMost)
+      .groupBy('sla_clocks.case_id');
+    if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
+    const row = await db
+      .selectFrom(clocks.as('live'))
+      .innerJoin('cases', 'cases.id', 'live.case_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('cases.status', 'in', viewStatuses[view])
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   };
+  const [breachingSoon, breached] = await Promise.all([count('breaching_soon'), count('breached')]);
+  return { breaching_soon: breachingSoon, breached };
 }
 
 export async function findCaseSummary(db: DbOrTx, workspaceId: string, caseId: string): Promise<CaseSummary | null> {

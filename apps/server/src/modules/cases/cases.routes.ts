@@ -16,14 +16,14 @@ import {
   replyRequestSchema,
 } from '@guichet/contracts';
 import { z } from 'zod';
-import type { Db } from '../../platform/db/database.ts';
+import type { DatabaseHandle, Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ChannelConnectors } from '../channels/channel-connectors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
-import { countSlaViews } from '../sla/sla.queries.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
 import {
+  countSlaViewCases,
   countViews,
   findCaseRow,
   findCaseSummary,
@@ -61,7 +61,11 @@ const errors = { 400: apiErrorSchema, 404: apiErrorSchema };
 
 export function registerCaseRoutes(
   app: HttpApp,
-  deps: ReplyDeps & { db: Db; connectors?: ChannelConnectors | undefined },
+  deps: ReplyDeps & {
+    db: Db;
+    connectors?: ChannelConnectors | undefined;
+    database: Pick<DatabaseHandle, 'dialect'>;
+  },
 ): void {
   const summaryOf = async (workspaceId: string, caseId: string) => {
     const summary = await findCaseSummary(deps.db, workspaceId, caseId);
@@ -81,7 +85,12 @@ export function registerCaseRoutes(
     },
     async (request) => {
       const { workspaceId, agentId } = requireAuth(request);
-      return listCases(deps.db, workspaceId, { ...request.query, agentId, now: deps.clock.now().getTime() });
+      return listCases(deps.db, workspaceId, {
+        ...request.query,
+        agentId,
+        now: deps.clock.now().getTime(),
+        dialect: deps.database.dialect,
+      });
     },
   );
 
@@ -96,14 +105,18 @@ export function registerCaseRoutes(
     },
     async (request) => {
       const { workspaceId, agentId } = requireAuth(request);
-      const channels = await deps.db
-        .selectFrom('channels')
-        .select(['id', 'name', 'handle', 'network'])
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('name')
-        .execute();
-      const sla = await countSlaViews(deps.db, workspaceId, deps.clock.now().getTime());
-      return { counts: { ...(await countViews(deps.db, workspaceId, agentId)), ...sla }, channels };
+      // Independent reads: side by side on PostgreSQL's pool (SQLite runs them one after the other anyway).
+      const [channels, sla, counts] = await Promise.all([
+        deps.db
+          .selectFrom('channels')
+          .select(['id', 'name', 'handle', 'network'])
+          .where('workspace_id', '=', workspaceId)
+          .orderBy('name')
+          .execute(),
+        countSlaViewCases(deps.db, workspaceId, deps.clock.now().getTime()),
+        countViews(deps.db, workspaceId, agentId),
+      ]);
+      return { counts: { ...counts, ...sla }, channels };
     },
   );
 

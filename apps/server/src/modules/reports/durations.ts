@@ -16,11 +16,22 @@ const DAY_BUCKETS = HOUR_BUCKETS + (DAY - HOUR) / MINUTE; // 1980
 
 /** SQL: the bucket number of a duration expression in milliseconds (integer division on both dialects). */
 export function bucketOf(duration: RawBuilder<unknown>): RawBuilder<number> {
+  // Literals, not parameters: SQLite binds a JavaScript number as a real, which would make the divisions
+  // real divisions (one bucket per distinct duration).
+  const [fine, minute, hour, day] = [FINE, MINUTE, HOUR, DAY].map((n) => sql.lit(n));
   return sql<number>`case
     when ${duration} < 0 then 0
-    when ${duration} < ${HOUR} then (${duration}) / ${FINE}
-    when ${duration} < ${DAY} then ${HOUR_BUCKETS} + ((${duration}) - ${HOUR}) / ${MINUTE}
-    else ${DAY_BUCKETS} + ((${duration}) - ${DAY}) / ${HOUR} end`;
+    when ${duration} < ${hour} then (${duration}) / ${fine}
+    when ${duration} < ${day} then ${sql.lit(HOUR_BUCKETS)} + ((${duration}) - ${hour}) / ${minute}
+    else ${sql.lit(DAY_BUCKETS)} + ((${duration}) - ${day}) / ${hour} end`;
+}
+
+/** The bucket number of a duration computed outside the database (same edges as bucketOf). */
+export function bucketOfMs(duration: number): number {
+  if (duration < 0) return 0;
+  if (duration < HOUR) return Math.floor(duration / FINE);
+  if (duration < DAY) return HOUR_BUCKETS + Math.floor((duration - HOUR) / MINUTE);
+  return DAY_BUCKETS + Math.floor((duration - DAY) / HOUR);
 }
 
 /** [start, end) of a bucket, in ms. */
@@ -39,8 +50,11 @@ export class Histogram {
   readonly counts = new Map<number, number>();
   sum = 0;
 
+  /** Negative counts take away (a partial day is a stored day less the hours outside the period). */
   add(bucket: number, count: number, sum = 0): void {
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + count);
+    const total = (this.counts.get(bucket) ?? 0) + count;
+    if (total === 0) this.counts.delete(bucket);
+    else this.counts.set(bucket, total);
     this.sum += sum;
   }
 

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { IngestResult } from '../conversations/ingestion/ingest.ts';
 import { recordEvents, type EventRecord } from '../events/events.repository.ts';
+import { linkCaseByRule } from '../incidents/incidents.commands.ts';
 import { assertNoLoop, planRules } from './rules.engine.ts';
 import {
   ACTIONS,
@@ -27,6 +28,63 @@ function rowValues(input: RuleInput) {
   };
 }
 
+/** Agents, teams and templates a rule names must exist in the workspace: a typo fails on save, not later. */
+async function assertReferences(tx: DbOrTx, workspaceId: string, rule: RuleInput): Promise<void> {
+  for (const action of rule.actions) {
+    const value = ACTIONS[action.kind].schema.parse(action.value ?? {}) as Record<string, unknown>;
+    const table =
+      action.kind === 'assignAgent'
+        ? { name: 'agents' as const, id: value.agentId }
+        : action.kind === 'assignTeam'
+          ? { name: 'teams' as const, id: value.teamId }
+          : action.kind === 'suggestTemplate'
+            ? { name: 'templates' as const, id: value.templateId }
+            : action.kind === 'linkIncident' && value.incidentId
+              ? { name: 'incidents' as const, id: value.incidentId }
+              : null;
+    if (!table) continue;
+    const found = await tx
+      .selectFrom(table.name)
+      .select('id')
+      .where('id', '=', String(table.id))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    if (!found) {
+      throw new AppError(
+        'rule.unknown_reference',
+        'invalid',
+        `${action.kind}: no such ${referenceName[action.kind]}.`,
+        {
+          action: action.kind,
+        },
+      );
+    }
+  }
+}
+const referenceName: Record<string, string> = {
+  assignAgent: 'agent',
+  assignTeam: 'team',
+  suggestTemplate: 'template',
+  linkIncident: 'incident',
+};
+
+function ruleEvent(
+  type: string,
+  input: { workspaceId: string; agentId: string },
+  ruleId: string,
+  now: number,
+  payload: Record<string, unknown>,
+): EventRecord {
+  return {
+    workspaceId: input.workspaceId,
+    type,
+    subjectId: ruleId,
+    actor: { type: 'agent', id: input.agentId },
+    payload,
+    occurredAt: now,
+  };
+}
+
 export async function createRule(
   deps: { db: Db; clock: Clock },
   input: { workspaceId: string; agentId: string; rule: RuleInput },
@@ -35,6 +93,7 @@ export async function createRule(
   return deps.db.transaction().execute(async (tx) => {
     const existing = await listRules(tx, input.workspaceId);
     assertNoLoop(input.rule, existing);
+    await assertReferences(tx, input.workspaceId, input.rule);
     const id = newId(now);
     const position = existing.reduce((max, r) => Math.max(max, r.position), 0) + 1;
     await tx
@@ -49,13 +108,14 @@ export async function createRule(
         updated_at: now,
       })
       .execute();
+    await recordEvents(tx, [ruleEvent('rule.created', input, id, now, { name: input.rule.name })]);
     return { ...input.rule, id, position };
   });
 }
 
 export async function updateRule(
   deps: { db: Db; clock: Clock },
-  input: { workspaceId: string; ruleId: string; rule: RuleInput },
+  input: { workspaceId: string; agentId: string; ruleId: string; rule: RuleInput },
 ): Promise<Rule> {
   const now = deps.clock.now().getTime();
   return deps.db.transaction().execute(async (tx) => {
@@ -63,26 +123,38 @@ export async function updateRule(
     const current = existing.find((r) => r.id === input.ruleId);
     if (!current) throw new AppError('rule.not_found', 'not_found', 'No such rule.');
     assertNoLoop({ ...input.rule, id: input.ruleId }, existing);
+    await assertReferences(tx, input.workspaceId, input.rule);
     await tx
       .updateTable('rules')
       .set({ ...rowValues(input.rule), updated_at: now })
       .where('id', '=', input.ruleId)
       .execute();
+    await recordEvents(tx, [ruleEvent('rule.updated', input, input.ruleId, now, { name: input.rule.name })]);
     return { ...input.rule, id: input.ruleId, position: current.position };
   });
 }
 
-export async function deleteRule(db: Db, workspaceId: string, ruleId: string): Promise<void> {
-  const result = await db
-    .deleteFrom('rules')
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', ruleId)
-    .executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw new AppError('rule.not_found', 'not_found', 'No such rule.');
+export async function deleteRule(
+  db: Db,
+  input: { workspaceId: string; agentId: string; ruleId: string; now: number },
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const result = await tx
+      .deleteFrom('rules')
+      .where('workspace_id', '=', input.workspaceId)
+      .where('id', '=', input.ruleId)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw new AppError('rule.not_found', 'not_found', 'No such rule.');
+    await recordEvents(tx, [ruleEvent('rule.deleted', input, input.ruleId, input.now, {})]);
+  });
 }
 
 /** The new order, every rule id once. */
-export async function reorderRules(db: Db, workspaceId: string, ids: string[], now: number): Promise<void> {
+export async function reorderRules(
+  db: Db,
+  input: { workspaceId: string; agentId: string; ids: string[]; now: number },
+): Promise<void> {
+  const { workspaceId, ids, now } = input;
   await db.transaction().execute(async (tx) => {
     const existing = await listRules(tx, workspaceId);
     const known = new Set(existing.map((r) => r.id));
@@ -96,6 +168,15 @@ export async function reorderRules(db: Db, workspaceId: string, ids: string[], n
         .where('id', '=', id)
         .execute();
     }
+    await recordEvents(tx, [
+      {
+        workspaceId,
+        type: 'rules.reordered',
+        actor: { type: 'agent', id: input.agentId },
+        payload: { ids },
+        occurredAt: now,
+      },
+    ]);
   });
 }
 
@@ -169,11 +250,32 @@ async function applyActions(
         events.push({ ...base, type: 'case.priority_changed', payload });
         break;
       case 'applySla':
+        // The SLA sweep reads the event and brings the case's running clocks to that policy's targets.
+        await tx
+          .updateTable('cases')
+          .set({ sla_priority: Number(value.priority), updated_at: now })
+          .where('id', '=', caseId)
+          .execute();
         events.push({ ...base, type: 'case.sla_policy_applied', payload });
         break;
-      case 'suggestTemplate':
-        events.push({ ...base, type: 'case.template_suggested', payload });
+      case 'suggestTemplate': {
+        // A template deleted since the rule was saved suggests nothing; the event says so.
+        const template = await tx
+          .selectFrom('templates')
+          .select('id')
+          .where('id', '=', String(value.templateId))
+          .where('workspace_id', '=', workspaceId)
+          .executeTakeFirst();
+        if (template) {
+          await tx
+            .insertInto('case_template_suggestions')
+            .values({ case_id: caseId, template_id: template.id, rule_id: input.rule.ruleId, created_at: now })
+            .onConflict((oc) => oc.columns(['case_id', 'template_id']).doNothing())
+            .execute();
+        }
+        events.push({ ...base, type: 'case.template_suggested', payload: { ...payload, missing: !template } });
         break;
+      }
       case 'markSpam':
         await tx
           .updateTable('cases')
@@ -182,6 +284,17 @@ async function applyActions(
           .execute();
         events.push({ ...base, type: 'case.marked_spam', payload });
         break;
+      case 'linkIncident': {
+        const linked = await linkCaseByRule(tx, {
+          workspaceId,
+          caseId,
+          incidentId: typeof value.incidentId === 'string' ? value.incidentId : undefined,
+          rule: input.rule,
+          now,
+        });
+        if (linked) events.push(linked);
+        break;
+      }
     }
     emitted.push(...ACTIONS[action.kind].emits);
   }

@@ -9,13 +9,20 @@ import {
   type RuleInput,
 } from './rules.models.ts';
 
+function conditionHolds(c: RuleInput['conditions'][number], ctx: RuleContext): boolean {
+  const entry = CONDITIONS[c.kind];
+  const value = entry.schema.parse(c.value);
+  return (entry.test as (ctx: RuleContext, v: unknown) => boolean)(ctx, value);
+}
+
 /** Pure: does every condition hold? Values were validated when the rule was saved. */
 export function ruleMatches(rule: Pick<RuleInput, 'conditions'>, ctx: RuleContext): boolean {
-  return rule.conditions.every((c) => {
-    const entry = CONDITIONS[c.kind];
-    const value = entry.schema.parse(c.value);
-    return (entry.test as (ctx: RuleContext, v: unknown) => boolean)(ctx, value);
-  });
+  return rule.conditions.every((c) => conditionHolds(c, ctx));
+}
+
+/** Each condition and whether it holds: what "test against a sample post" shows, condition by condition. */
+export function conditionResults(rule: Pick<RuleInput, 'conditions'>, ctx: RuleContext) {
+  return rule.conditions.map((c) => ({ kind: c.kind, value: c.value, matched: conditionHolds(c, ctx) }));
 }
 
 export interface RulePlan {

@@ -1,15 +1,12 @@
+import { ruleEventSchema, type RuleActionKind, type RuleConditionKind } from '@guichet/contracts';
 import { z } from 'zod';
 import { MESSAGE_TYPES, SENTIMENTS, type Classification } from '../triage/triage.models.ts';
 
-/** When: the events a rule can listen to. The `case.*_changed` ones are what rule actions themselves emit. */
-export const RULE_EVENTS = [
-  'message.received',
-  'case.opened',
-  'sla.breached',
-  'case.assigned',
-  'case.tagged',
-  'case.priority_changed',
-] as const;
+/**
+ * When: the events a rule can listen to (the list is the API contract). The `case.*` ones after the first
+ * three are what rule actions themselves emit.
+ */
+export const RULE_EVENTS = ruleEventSchema.options;
 export type RuleEvent = (typeof RULE_EVENTS)[number];
 
 /** What a condition looks at: the post, its triage, its author, the case, and the time. */
@@ -84,7 +81,7 @@ export const CONDITIONS = {
       return v.from <= v.to ? local >= v.from && local < v.to : local >= v.from || local < v.to;
     },
   },
-} as const;
+} as const satisfies Record<RuleConditionKind, unknown>;
 export type ConditionKind = keyof typeof CONDITIONS;
 
 /** Then: the action registry. `emits` is what the action makes happen, which the loop check follows. */
@@ -93,10 +90,14 @@ export const ACTIONS = {
   assignTeam: { schema: z.object({ teamId: z.string().min(1) }), emits: ['case.assigned'] },
   tag: { schema: z.object({ name: z.string().min(1).max(60) }), emits: ['case.tagged'] },
   setPriority: { schema: z.object({ priority: z.number().int().min(1).max(4) }), emits: ['case.priority_changed'] },
-  applySla: { schema: z.object({ policy: z.string().min(1) }), emits: [] },
+  /** Holds the case's SLA clocks to the targets of this priority's policy, whatever its own priority. */
+  applySla: { schema: z.object({ priority: z.number().int().min(1).max(4) }), emits: [] },
+  /** The case's composer shows this saved reply first. */
   suggestTemplate: { schema: z.object({ templateId: z.string().min(1) }), emits: [] },
   markSpam: { schema: z.object({}), emits: [] },
-} as const satisfies Record<string, { schema: z.ZodType; emits: readonly RuleEvent[] }>;
+  /** Links the case to an open incident (F22): this one, or without an id the best match by shared words. */
+  linkIncident: { schema: z.object({ incidentId: z.string().min(1).optional() }), emits: [] },
+} as const satisfies Record<RuleActionKind, { schema: z.ZodType; emits: readonly RuleEvent[] }>;
 export type ActionKind = keyof typeof ACTIONS;
 
 const conditionSchema = z

@@ -1,26 +1,24 @@
+import { samplePostSchema } from '@guichet/contracts';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
-import { sharedClassifier, type Classifier } from '../triage/classifier.ts';
-import { decidePriority } from '../triage/priority.ts';
+import { recordEvents } from '../events/events.repository.ts';
+import type { Classifier } from '../triage/classifier.ts';
+import { cuePatterns, URGENCY_CUES, workspaceCueMatcher } from '../triage/cues.ts';
+import { DEFAULT_PRIORITY_POLICY, decidePriority } from '../triage/priority.ts';
 import { getPriorityPolicy, savePriorityPolicy } from '../triage/triage.repository.ts';
 import { priorityPolicySchema } from '../triage/triage.models.ts';
+import { workspaceClassifier } from '../triage/triage.workspace-model.ts';
 import { createRule, deleteRule, reorderRules, updateRule } from './rules.commands.ts';
-import { assertNoLoop, planRules } from './rules.engine.ts';
+import { assertNoLoop, conditionResults } from './rules.engine.ts';
 import { ruleInputSchema, RULE_EVENTS } from './rules.models.ts';
 import { listRules } from './rules.repository.ts';
 
 const ruleParams = z.object({ ruleId: z.string().min(1).max(100) });
-const sampleSchema = z.object({
-  text: z.string().min(1).max(4000),
-  followers: z.number().int().min(0).optional(),
-  verified: z.boolean().optional(),
-  channelId: z.string().default(''),
-  visibility: z.enum(['public', 'direct']).default('public'),
-  event: z.enum(RULE_EVENTS).optional(),
-});
+const caseParams = z.object({ caseId: z.string().min(1).max(100) });
+const sampleSchema = samplePostSchema.extend({ event: z.enum(RULE_EVENTS).optional() });
 const LEADS = ['admin', 'lead'] as const;
 
 /**
@@ -28,7 +26,9 @@ const LEADS = ['admin', 'lead'] as const;
  * `POST /api/rules/test` tries a draft rule on a sample post before it is saved.
  */
 export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; classifier?: Classifier }): void {
-  const classifier = () => (deps.classifier ? Promise.resolve(deps.classifier) : sharedClassifier());
+  // The workspace's own model and cue words: a sample is triaged exactly as ingestion would triage it.
+  const classifier = async (workspaceId: string) =>
+    deps.classifier ?? (await workspaceClassifier(deps.db, workspaceId)).classifier;
 
   app.get('/api/rules', { schema: { tags: ['rules'], summary: 'The workspace rules, in order' } }, async (request) => ({
     rules: await listRules(deps.db, requireAuth(request).workspaceId),
@@ -60,7 +60,12 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     },
     async (request) => {
       const session = requireRole(request, [...LEADS]);
-      return updateRule(deps, { workspaceId: session.workspaceId, ruleId: request.params.ruleId, rule: request.body });
+      return updateRule(deps, {
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        ruleId: request.params.ruleId,
+        rule: request.body,
+      });
     },
   );
 
@@ -69,7 +74,12 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     { schema: { tags: ['rules'], summary: 'Delete a rule (leads and admins)', params: ruleParams } },
     async (request, reply) => {
       const session = requireRole(request, [...LEADS]);
-      await deleteRule(deps.db, session.workspaceId, request.params.ruleId);
+      await deleteRule(deps.db, {
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        ruleId: request.params.ruleId,
+        now: deps.clock.now().getTime(),
+      });
       return reply.code(204).send();
     },
   );
@@ -85,7 +95,12 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     },
     async (request) => {
       const session = requireRole(request, [...LEADS]);
-      await reorderRules(deps.db, session.workspaceId, request.body.ids, deps.clock.now().getTime());
+      await reorderRules(deps.db, {
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        ids: request.body.ids,
+        now: deps.clock.now().getTime(),
+      });
       return { rules: await listRules(deps.db, session.workspaceId) };
     },
   );
@@ -102,11 +117,11 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     async (request) => {
       const session = requireRole(request, [...LEADS]);
       const { rule, sample } = request.body;
-      const classification = (await classifier()).classify(sample.text);
+      const classification = (await classifier(session.workspaceId)).classify(sample.text);
       const policy = await getPriorityPolicy(deps.db, session.workspaceId);
       const decision = decidePriority(
         classification,
-        { followers: sample.followers, verified: sample.verified },
+        { followers: sample.followers, verified: sample.verified, repeatContact: sample.repeatContact },
         policy,
       );
       let loop: string | null = null;
@@ -115,8 +130,9 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
       } catch (error) {
         loop = error instanceof Error ? error.message : String(error);
       }
-      const plan = planRules([{ ...rule, id: 'draft', position: 0 }], {
-        event: sample.event ?? rule.event,
+      const event = sample.event ?? rule.event;
+      const conditions = conditionResults(rule, {
+        event,
         text: sample.text,
         classification,
         priority: decision.priority,
@@ -125,12 +141,16 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
         author: { followers: sample.followers ?? null, verified: sample.verified ?? false },
         now: deps.clock.now(),
       });
+      const eventMismatch = event !== rule.event;
+      const matches = !eventMismatch && conditions.every((c) => c.matched);
       return {
         classification,
         priority: decision,
-        matches: plan.matched.length > 0,
-        actions: plan.matched[0]?.actions ?? [],
+        matches,
+        conditions,
+        actions: matches ? rule.actions : [],
         loop,
+        eventMismatch,
       };
     },
   );
@@ -140,7 +160,11 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     {
       schema: { tags: ['triage'], summary: 'The priority mapping (points per type, sentiment, cue, customer signal)' },
     },
-    async (request) => ({ policy: await getPriorityPolicy(deps.db, requireAuth(request).workspaceId) }),
+    async (request) => ({
+      policy: await getPriorityPolicy(deps.db, requireAuth(request).workspaceId),
+      cues: URGENCY_CUES.map((cue) => ({ id: cue.id, patterns: cuePatterns(cue) })),
+      defaults: DEFAULT_PRIORITY_POLICY,
+    }),
   );
 
   app.put(
@@ -154,11 +178,23 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     },
     async (request) => {
       const session = requireRole(request, [...LEADS]);
-      await savePriorityPolicy(deps.db, {
-        workspaceId: session.workspaceId,
-        policy: request.body,
-        agentId: session.agentId,
-        now: deps.clock.now().getTime(),
+      const now = deps.clock.now().getTime();
+      await deps.db.transaction().execute(async (tx) => {
+        await savePriorityPolicy(tx, {
+          workspaceId: session.workspaceId,
+          policy: request.body,
+          agentId: session.agentId,
+          now,
+        });
+        await recordEvents(tx, [
+          {
+            workspaceId: session.workspaceId,
+            type: 'triage.priority_policy_changed',
+            actor: { type: 'agent', id: session.agentId },
+            payload: { policy: request.body },
+            occurredAt: now,
+          },
+        ]);
       });
       return { policy: request.body };
     },
@@ -166,13 +202,63 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
 
   app.post(
     '/api/triage/classify',
-    { schema: { tags: ['triage'], summary: 'Triage one post with the workspace policy', body: sampleSchema } },
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Triage one post with the workspace policy, or with a draft policy before it is saved',
+        body: sampleSchema.extend({ policy: priorityPolicySchema.optional() }),
+      },
+    },
     async (request) => {
       const session = requireAuth(request);
-      const classification = (await classifier()).classify(request.body.text);
-      const policy = await getPriorityPolicy(deps.db, session.workspaceId);
-      const { followers, verified } = request.body;
-      return { classification, priority: decidePriority(classification, { followers, verified }, policy) };
+      const draft = request.body.policy;
+      let model: Classifier;
+      if (deps.classifier) model = deps.classifier;
+      else {
+        const workspace = await workspaceClassifier(deps.db, session.workspaceId);
+        // A draft's cue words replace the saved ones, exactly as they would once saved.
+        model = draft ? workspace.model.withExtraCues(workspaceCueMatcher(draft.words)) : workspace.classifier;
+      }
+      const classification = model.classify(request.body.text);
+      const policy = draft ?? (await getPriorityPolicy(deps.db, session.workspaceId));
+      const { followers, verified, repeatContact } = request.body;
+      return {
+        classification,
+        priority: decidePriority(classification, { followers, verified, repeatContact }, policy),
+      };
+    },
+  );
+
+  app.get(
+    '/api/cases/:caseId/template-suggestions',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'Saved replies that rules suggested for this case, oldest suggestion first',
+        params: caseParams,
+      },
+    },
+    async (request) => {
+      const session = requireAuth(request);
+      const rows = await deps.db
+        .selectFrom('case_template_suggestions')
+        .innerJoin('templates', 'templates.id', 'case_template_suggestions.template_id')
+        .innerJoin('cases', 'cases.id', 'case_template_suggestions.case_id')
+        .leftJoin('rules', 'rules.id', 'case_template_suggestions.rule_id')
+        .select([
+          'templates.id as id',
+          'templates.name as name',
+          'templates.shortcut as shortcut',
+          'templates.body as body',
+          'templates.language as language',
+          'rules.name as rule',
+        ])
+        .where('case_template_suggestions.case_id', '=', request.params.caseId)
+        .where('cases.workspace_id', '=', session.workspaceId)
+        .orderBy('case_template_suggestions.created_at', 'asc')
+        .orderBy('templates.name', 'asc')
+        .execute();
+      return { templates: rows };
     },
   );
 }

@@ -4,7 +4,14 @@ import type { Row } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { calendarFor } from '../business-hours/business-hours.repository.ts';
-import { addBusinessTime, businessTimeBetween, type BusinessCalendar } from '../business-hours/business-time.ts';
+import {
+  addBusinessTime,
+  businessTimeBetween,
+  subtractBusinessTime,
+  withExclusions,
+  type BusinessCalendar,
+} from '../business-hours/business-time.ts';
+import { absenceIntervals } from '../absence/absence.repository.ts';
 import { PRIORITY_WITHOUT_TRIAGE } from './sla.policies.ts';
 
 /** What the sweep tells the realtime bus once the transaction has committed. */
@@ -22,8 +29,22 @@ type Clock = Row<'sla_clocks'>;
  * The clocks of one case inside one transaction. Each change is applied at the time of the event that
  * caused it, so a sweep running late still counts from the right instant.
  */
+/**
+ * The instant a running clock falls due when `remaining` of its target is left at `at` (negative: that much
+ * late already, so the due time lies before `at`).
+ */
+export function dueFrom(calendar: BusinessCalendar | null, at: number, remaining: number): number {
+  return remaining >= 0 ? addBusinessTime(calendar, at, remaining) : subtractBusinessTime(calendar, at, -remaining);
+}
+
+/** Target time left at `at` of a running clock due at `due` (negative once late), in the clock's calendar. */
+export function remainingAt(calendar: BusinessCalendar | null, at: number, due: number): number {
+  return due > at ? businessTimeBetween(calendar, at, due) : -businessTimeBetween(calendar, due, at);
+}
+
 export class CaseClocks {
   private calendar: BusinessCalendar | null | undefined;
+  private absences: (readonly [number, number])[] | undefined;
   readonly breaches: SlaBreachNotice[] = [];
 
   constructor(
@@ -44,16 +65,66 @@ export class CaseClocks {
   }
 
   private policy(): SlaPolicy {
-    const priority = this.caseRow.priority ?? PRIORITY_WITHOUT_TRIAGE;
+    // A rule's "apply SLA policy" holds the case to another priority's targets than its own.
+    const priority = this.caseRow.sla_priority ?? this.caseRow.priority ?? PRIORITY_WITHOUT_TRIAGE;
     return this.policies.find((p) => p.priority === priority) ?? this.policies[2]!;
   }
 
-  private async calendarOf(clock: { business_hours: number }): Promise<BusinessCalendar | null> {
-    if (Number(clock.business_hours) !== 1) return null;
-    if (this.calendar === undefined) {
-      this.calendar = await calendarFor(this.tx, this.caseRow.workspace_id, this.caseRow.team_id);
+  /** The clock's calendar: business hours or around the clock, minus away periods when its policy says so. */
+  private async calendarOf(clock: { business_hours: number; pause_during_absence: number }) {
+    let calendar: BusinessCalendar | null = null;
+    if (Number(clock.business_hours) === 1) {
+      if (this.calendar === undefined) {
+        this.calendar = await calendarFor(this.tx, this.caseRow.workspace_id, this.caseRow.team_id);
+      }
+      calendar = this.calendar;
     }
-    return this.calendar;
+    if (Number(clock.pause_during_absence) !== 1) return calendar;
+    this.absences ??= await absenceIntervals(this.tx, this.caseRow.workspace_id);
+    return withExclusions(calendar, this.absences);
+  }
+
+  private targetOf(policy: SlaPolicy, metric: SlaMetric): number | null {
+    return metric === 'first_response'
+      ? policy.firstResponseMinutes
+      : metric === 'next_response'
+        ? policy.nextResponseMinutes
+        : policy.resolutionMinutes;
+  }
+
+  /**
+   * The case's priority changed (by triage, a rule or an agent): running and paused clocks take the new
+   * policy's target, still counted from their original start with the same business-hours rule, so the
+   * time already counted stays counted; a clock the new target makes late is breached at its new due time.
+   */
+  async retarget(at: number): Promise<void> {
+    const policy = this.policy();
+    for (const clock of this.active) {
+      if (Number(clock.priority) === policy.priority) continue;
+      const minutes = this.targetOf(policy, clock.metric);
+      if (minutes === null) continue;
+      const delta = minutes * 60_000 - Number(clock.target_ms);
+      // The new priority's policy also says whether away periods count (an outage does not wait for Monday).
+      const change: Partial<Clock> = {
+        priority: policy.priority,
+        target_ms: minutes * 60_000,
+        pause_during_absence: policy.pauseDuringAbsence ? 1 : 0,
+        updated_at: at,
+      };
+      if (clock.paused_at !== null) {
+        change.remaining_ms = Number(clock.remaining_ms ?? 0) + delta;
+      } else if (clock.due_at !== null) {
+        const remaining = remainingAt(await this.calendarOf(clock), at, clock.due_at) + delta;
+        change.due_at = dueFrom(
+          await this.calendarOf({ ...clock, pause_during_absence: change.pause_during_absence! }),
+          at,
+          remaining,
+        );
+      }
+      Object.assign(clock, change);
+      await this.tx.updateTable('sla_clocks').set(change).where('id', '=', clock.id).execute();
+      if (clock.paused_at === null && clock.due_at !== null && clock.due_at <= at) await this.breach(clock);
+    }
   }
 
   activeOf(metric: SlaMetric): Clock | undefined {
@@ -75,12 +146,7 @@ export class CaseClocks {
   async start(metric: SlaMetric, at: number): Promise<void> {
     if (this.activeOf(metric)) return;
     const policy = this.policy();
-    const minutes =
-      metric === 'first_response'
-        ? policy.firstResponseMinutes
-        : metric === 'next_response'
-          ? policy.nextResponseMinutes
-          : policy.resolutionMinutes;
+    const minutes = this.targetOf(policy, metric);
     if (minutes === null) return;
     const clock: Clock = {
       id: newId(at),
@@ -91,6 +157,7 @@ export class CaseClocks {
       target_ms: minutes * 60_000,
       business_hours: policy.businessHours ? 1 : 0,
       pause_when_pending: policy.pauseWhenPending ? 1 : 0,
+      pause_during_absence: policy.pauseDuringAbsence ? 1 : 0,
       started_at: at,
       due_at: null,
       paused_at: null,
@@ -127,10 +194,7 @@ export class CaseClocks {
       if (clock.paused_at !== null || clock.due_at === null || Number(clock.pause_when_pending) !== 1) continue;
       if (clock.due_at <= at) await this.breach(clock);
       const calendar = await this.calendarOf(clock);
-      const remaining =
-        clock.due_at > at
-          ? businessTimeBetween(calendar, at, clock.due_at)
-          : -businessTimeBetween(calendar, clock.due_at, at);
+      const remaining = remainingAt(calendar, at, clock.due_at);
       Object.assign(clock, { paused_at: at, remaining_ms: remaining, due_at: null, updated_at: at });
       await this.tx
         .updateTable('sla_clocks')
@@ -222,4 +286,46 @@ export class CaseClocks {
       at,
     });
   }
+}
+
+/**
+ * The workspace's away periods changed (one planned, started, ended early or cancelled): running clocks
+ * that stop during absences keep the target time they had left at `at`, now counted in the new calendar.
+ * Paused clocks need nothing: their time left is recounted when they resume.
+ */
+export async function rescheduleForAbsences(
+  tx: DbOrTx,
+  workspaceId: string,
+  at: number,
+  before: readonly (readonly [number, number])[],
+  after: readonly (readonly [number, number])[],
+): Promise<number> {
+  const running = await tx
+    .selectFrom('sla_clocks')
+    .innerJoin('cases', 'cases.id', 'sla_clocks.case_id')
+    .selectAll('sla_clocks')
+    .select('cases.team_id')
+    .where('sla_clocks.workspace_id', '=', workspaceId)
+    .where('sla_clocks.stopped_at', 'is', null)
+    .where('sla_clocks.paused_at', 'is', null)
+    .where('sla_clocks.breached_at', 'is', null)
+    .where('sla_clocks.due_at', 'is not', null)
+    .where('sla_clocks.pause_during_absence', '=', 1)
+    .execute();
+  const calendars = new Map<string, BusinessCalendar | null>();
+  let moved = 0;
+  for (const clock of running) {
+    let base: BusinessCalendar | null = null;
+    if (Number(clock.business_hours) === 1) {
+      const key = clock.team_id ?? '';
+      if (!calendars.has(key)) calendars.set(key, await calendarFor(tx, workspaceId, clock.team_id));
+      base = calendars.get(key) ?? null;
+    }
+    const remaining = remainingAt(withExclusions(base, before), at, Number(clock.due_at));
+    const due = dueFrom(withExclusions(base, after), at, remaining);
+    if (due === Number(clock.due_at)) continue;
+    await tx.updateTable('sla_clocks').set({ due_at: due, updated_at: at }).where('id', '=', clock.id).execute();
+    moved += 1;
+  }
+  return moved;
 }

@@ -3,7 +3,8 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 
 /**
  * Defaults: first response P1 15 min, P2 1 h, P3 4 h, P4 24 h. P1 counts around the clock (an outage does not
- * wait for Monday); the others count in business hours — which is around the clock until hours are set.
+ * wait for Monday); the others count in business hours — which is around the clock until hours are set —
+ * and stop during away periods (F20).
  */
 export const DEFAULT_SLA_POLICIES: readonly SlaPolicy[] = [
   {
@@ -13,6 +14,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicy[] = [
     resolutionMinutes: 8 * 60,
     businessHours: false,
     pauseWhenPending: true,
+    pauseDuringAbsence: false,
   },
   {
     priority: 2,
@@ -21,6 +23,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicy[] = [
     resolutionMinutes: 24 * 60,
     businessHours: true,
     pauseWhenPending: true,
+    pauseDuringAbsence: true,
   },
   {
     priority: 3,
@@ -29,6 +32,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicy[] = [
     resolutionMinutes: 3 * 24 * 60,
     businessHours: true,
     pauseWhenPending: true,
+    pauseDuringAbsence: true,
   },
   {
     priority: 4,
@@ -37,6 +41,7 @@ export const DEFAULT_SLA_POLICIES: readonly SlaPolicy[] = [
     resolutionMinutes: 7 * 24 * 60,
     businessHours: true,
     pauseWhenPending: true,
+    pauseDuringAbsence: true,
   },
 ];
 
@@ -55,6 +60,7 @@ export async function readSlaPolicies(db: DbOrTx, workspaceId: string): Promise<
           resolutionMinutes: row.resolution_minutes === null ? null : Number(row.resolution_minutes),
           businessHours: Number(row.business_hours) === 1,
           pauseWhenPending: Number(row.pause_when_pending) === 1,
+          pauseDuringAbsence: Number(row.pause_during_absence) === 1,
         }
       : { ...fallback };
   });
@@ -79,6 +85,7 @@ export async function writeSlaPolicies(
         resolution_minutes: p.resolutionMinutes,
         business_hours: p.businessHours ? 1 : 0,
         pause_when_pending: p.pauseWhenPending ? 1 : 0,
+        pause_during_absence: p.pauseDuringAbsence ? 1 : 0,
         updated_by: agentId,
         updated_at: now,
       })),

@@ -12,6 +12,7 @@ import type { HttpApp } from '../../platform/http/http-app.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { readBusinessHours, writeBusinessHours } from '../business-hours/business-hours.repository.ts';
 import { isValidTimeZone } from '../business-hours/business-time.ts';
+import { recordEvents } from '../events/events.repository.ts';
 import { readSlaPolicies, writeSlaPolicies } from './sla.policies.ts';
 import { listSlaAlerts } from './sla.queries.ts';
 
@@ -57,16 +58,23 @@ export function registerSlaRoutes(app: HttpApp, deps: { db: Db; clock: Clock }):
         if (!team) throw new AppError('team.not_found', 'invalid', 'No such team in this workspace.');
       }
       const now = deps.clock.now().getTime();
-      await deps.db
-        .transaction()
-        .execute((tx) =>
-          writeBusinessHours(
-            tx,
-            { workspaceId: session.workspaceId, teamId: teamId ?? null, agentId: session.agentId },
-            hours,
-            now,
-          ),
+      await deps.db.transaction().execute(async (tx) => {
+        await writeBusinessHours(
+          tx,
+          { workspaceId: session.workspaceId, teamId: teamId ?? null, agentId: session.agentId },
+          hours,
+          now,
         );
+        await recordEvents(tx, [
+          {
+            workspaceId: session.workspaceId,
+            type: 'business_hours.changed',
+            actor: { type: 'agent', id: session.agentId },
+            payload: { teamId: teamId ?? null, cleared: hours === null, timeZone: hours?.timeZone ?? null },
+            occurredAt: now,
+          },
+        ]);
+      });
       return readBusinessHours(deps.db, session.workspaceId);
     },
   );
@@ -99,11 +107,19 @@ export function registerSlaRoutes(app: HttpApp, deps: { db: Db; clock: Clock }):
       if (priorities.size !== 4) {
         throw new AppError('sla.invalid_policies', 'invalid', 'Give one policy for each priority, P1 to P4.');
       }
-      await deps.db
-        .transaction()
-        .execute((tx) =>
-          writeSlaPolicies(tx, session.workspaceId, request.body.policies, session.agentId, deps.clock.now().getTime()),
-        );
+      const now = deps.clock.now().getTime();
+      await deps.db.transaction().execute(async (tx) => {
+        await writeSlaPolicies(tx, session.workspaceId, request.body.policies, session.agentId, now);
+        await recordEvents(tx, [
+          {
+            workspaceId: session.workspaceId,
+            type: 'sla.policies_changed',
+            actor: { type: 'agent', id: session.agentId },
+            payload: { policies: request.body.policies },
+            occurredAt: now,
+          },
+        ]);
+      });
       return { policies: await readSlaPolicies(deps.db, session.workspaceId) };
     },
   );

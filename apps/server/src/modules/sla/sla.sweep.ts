@@ -19,6 +19,9 @@ export const SLA_EVENT_TYPES = [
   'case.status_changed',
   'case.resolved',
   'case.reopened',
+  // Priority raised or lowered (by a rule or an agent), or another policy applied: clocks take the new target.
+  'case.priority_changed',
+  'case.sla_policy_applied',
 ] as const;
 
 /** Events may commit a little after their time: each sweep looks this far back for ones it has not applied. */
@@ -28,7 +31,10 @@ const FIRST_SWEEP_LOOKBACK_MS = 24 * 3_600_000;
 const PAGE = 500;
 const STATE_ID = 'events';
 
-type EventRow = Pick<Row<'events'>, 'id' | 'type' | 'case_id' | 'payload' | 'occurred_at' | 'workspace_id'>;
+type EventRow = Pick<
+  Row<'events'>,
+  'id' | 'type' | 'case_id' | 'subject_id' | 'payload' | 'occurred_at' | 'workspace_id'
+>;
 
 function payloadOf(event: EventRow): Record<string, unknown> {
   try {
@@ -39,9 +45,21 @@ function payloadOf(event: EventRow): Record<string, unknown> {
   }
 }
 
-async function applyEvent(clocks: CaseClocks, event: EventRow): Promise<void> {
+/** Automatic messages (the away message of F20) are not the desk's answer: they leave the clocks running. */
+const AUTOMATIC_KINDS = ['away_message'];
+
+async function isAutomatic(tx: DbOrTx, messageId: string | null): Promise<boolean> {
+  if (!messageId) return false;
+  const message = await tx.selectFrom('messages').select('kind').where('id', '=', messageId).executeTakeFirst();
+  return message !== undefined && AUTOMATIC_KINDS.includes(message.kind);
+}
+
+async function applyEvent(tx: DbOrTx, clocks: CaseClocks, event: EventRow): Promise<void> {
   const at = Number(event.occurred_at);
   const payload = payloadOf(event);
+  // Triage may raise a case's priority as a new message comes in, without an event of its own: every event
+  // first brings the running clocks to the case's current target.
+  await clocks.retarget(at);
   switch (event.type) {
     case 'message.received': {
       if (!(await clocks.everStarted('first_response'))) {
@@ -54,6 +72,7 @@ async function applyEvent(clocks: CaseClocks, event: EventRow): Promise<void> {
       return;
     }
     case 'message.sent':
+      if (await isAutomatic(tx, event.subject_id)) return;
       // The first reply that reached the network stops the response clock, met or late.
       await clocks.stopAll(at, ['first_response', 'next_response']);
       return;
@@ -131,7 +150,7 @@ export async function runSlaSweep(deps: SlaDeps): Promise<{ applied: number; bre
   for (;;) {
     const events = await deps.db
       .selectFrom('events')
-      .select(['id', 'type', 'case_id', 'payload', 'occurred_at', 'workspace_id'])
+      .select(['id', 'type', 'case_id', 'subject_id', 'payload', 'occurred_at', 'workspace_id'])
       .where('type', 'in', [...SLA_EVENT_TYPES])
       .where('case_id', 'is not', null)
       .where('occurred_at', '>=', from)
@@ -156,7 +175,7 @@ export async function runSlaSweep(deps: SlaDeps): Promise<{ applied: number; bre
         const caseRow = await tx.selectFrom('cases').selectAll().where('id', '=', event.case_id!).executeTakeFirst();
         if (!caseRow) return [];
         const clocks = await CaseClocks.load(tx, caseRow, workspacePolicies);
-        await applyEvent(clocks, event);
+        await applyEvent(tx, clocks, event);
         return clocks.breaches;
       });
       publish(deps, notices, now);

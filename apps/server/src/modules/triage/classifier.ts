@@ -27,6 +27,11 @@ function best<K extends string>(scores: Record<K, number>, allowed: readonly K[]
   return top;
 }
 
+/** Built-in cues first (registry order), then the workspace's own, each once. */
+function mergeCues(builtIn: string[], extra: string[]): string[] {
+  return [...new Set([...builtIn, ...extra])];
+}
+
 /** What lid.176 reads: no URLs, handles or hashtag signs, which would otherwise look like English. */
 function languageText(text: string): string {
   return text
@@ -37,15 +42,34 @@ function languageText(text: string): string {
     .trim();
 }
 
+export interface ClassifierModels {
+  language: FastTextModel;
+  sentiment: FastTextModel;
+  type: FastTextModel;
+}
+
 export class FastTextClassifier implements Classifier {
-  constructor(private readonly models: { language: FastTextModel; sentiment: FastTextModel; type: FastTextModel }) {}
+  constructor(
+    readonly models: ClassifierModels,
+    /** Extra urgency cues (a workspace's own cue words) added to the built-in ones. */
+    private readonly extraCues?: (text: string) => string[],
+  ) {}
+
+  /** The same language and sentiment models with another type model (a workspace's retrained one). */
+  withTypeModel(type: FastTextModel): FastTextClassifier {
+    return new FastTextClassifier({ ...this.models, type }, this.extraCues);
+  }
+
+  withExtraCues(extraCues: ((text: string) => string[]) | undefined): FastTextClassifier {
+    return new FastTextClassifier(this.models, extraCues);
+  }
 
   classify(text: string): Classification {
     const line = text.replace(/[\r\n]+/g, ' ');
     const input = features(line);
     const sentimentScores = toScores(SENTIMENTS, this.models.sentiment.predict(input));
     const typeScores = toScores(MESSAGE_TYPES, this.models.type.predict(input));
-    const urgency = detectCues(line);
+    const urgency = this.extraCues ? mergeCues(detectCues(line), this.extraCues(line)) : detectCues(line);
     const sentiment: Sentiment = best(sentimentScores, SENTIMENTS);
     let type: MessageType = best(typeScores, MESSAGE_TYPES);
     // Praise is never negative; a negative post that reports a failure is a complaint, however it is phrased.
@@ -69,8 +93,11 @@ export class FastTextClassifier implements Classifier {
 }
 
 /** Loads lid.176 and the two shipped models into one WebAssembly instance (~100 ms). */
-export async function loadClassifier(modelDir: string = MODEL_DIR): Promise<FastTextClassifier> {
-  const runtime = await FastTextRuntime.create();
+export async function loadClassifier(
+  modelDir: string = MODEL_DIR,
+  runtime?: FastTextRuntime,
+): Promise<FastTextClassifier> {
+  runtime ??= await FastTextRuntime.create();
   const [language, sentiment, type] = await Promise.all([
     runtime.loadFile(lidModelPath()),
     runtime.loadFile(`${modelDir}/sentiment.ftz`),
@@ -79,12 +106,24 @@ export async function loadClassifier(modelDir: string = MODEL_DIR): Promise<Fast
   return new FastTextClassifier({ language, sentiment, type });
 }
 
+let sharedRuntimePromise: Promise<FastTextRuntime> | undefined;
+/** The process's WebAssembly instance for read-only models (the shipped ones and workspace models). */
+export function sharedRuntime(): Promise<FastTextRuntime> {
+  sharedRuntimePromise ??= FastTextRuntime.create().catch((error: unknown) => {
+    sharedRuntimePromise = undefined;
+    throw error;
+  });
+  return sharedRuntimePromise;
+}
+
 let shared: Promise<FastTextClassifier> | undefined;
 /** The shipped classifier, loaded once per process on first use (models are read-only). */
 export function sharedClassifier(): Promise<FastTextClassifier> {
-  shared ??= loadClassifier().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
+  shared ??= sharedRuntime()
+    .then((runtime) => loadClassifier(MODEL_DIR, runtime))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
   return shared;
 }

@@ -23,7 +23,7 @@ export const URGENCY_CUES: readonly UrgencyCue[] = [
     'outage',
     'mentions outage',
     'signale une panne',
-    /\b(outages?|(is|are|went|goes|been|still) down|service (is )?down|offline|no (service|signal|internet|network|connection|power)|pannes?|en panne|coupures?|hs|plus de (réseau|connexion|internet|courant|électricité|wifi))\b/iu,
+    /\b(outages?|(is|are|went|goes|been|still) down|service (is )?down|offline|no (service|signal|internet|network|connection|power)|pannes?|en panne|coupures?|hs|plus de (réseau|connexion|internet|courant|électricité|wifi)|plus d['’](internet|électricité))\b/iu,
   ),
   cue(
     'broken',
@@ -82,4 +82,43 @@ export function detectCues(text: string): string[] {
 
 export function cueReason(id: string, locale: 'en' | 'fr' = 'en'): string {
   return URGENCY_CUES.find((c) => c.id === id)?.reason[locale] ?? id;
+}
+
+/** The top-level alternatives of a cue's pattern, for people to read ("outages?", "en panne"…). */
+export function cuePatterns(cue: UrgencyCue): string[] {
+  const source = cue.pattern.source.replace(/^\(\?<!\[[^\]]*\]\)/, '').replace(/\(\?!\[[^\]]*\]\)$/, '');
+  // The pattern is one outer group: strip it, then split on the bars at depth 0.
+  const inner = source.startsWith('(') && source.endsWith(')') ? source.slice(1, -1) : source;
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of inner) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === '|' && depth === 0) {
+      out.push(current);
+      current = '';
+    } else current += ch;
+  }
+  out.push(current);
+  return out.filter((p) => p.length > 0);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A workspace's own cue words (priority policy `words`): whole words or phrases, any case. Returns the cue
+ * ids whose words the text holds. Built once per policy by the caller; customer text is never a pattern.
+ */
+export function workspaceCueMatcher(words: Record<string, readonly string[]>): (text: string) => string[] {
+  const compiled = Object.entries(words)
+    .filter(([, list]) => list.length > 0)
+    .map(([id, list]) => ({
+      id,
+      pattern: new RegExp(
+        `(?<![\\p{L}\\p{N}_])(${list.map((w) => escapeRegExp(w.trim())).join('|')})(?![\\p{L}\\p{N}_])`,
+        'iu',
+      ),
+    }));
+  return (text) => compiled.filter((c) => c.pattern.test(text)).map((c) => c.id);
 }

@@ -33,6 +33,7 @@ export const DEFAULT_PRIORITY_POLICY: PriorityPolicy = {
     verified: 1,
     repeatContact: 1,
   },
+  words: {},
   thresholds: { p1: 6, p2: 4, p3: 1 },
 };
 

@@ -162,6 +162,10 @@ export interface CasesTable {
   /** Triage (0004-triage): the case's type and why it has its priority ("complaint, negative, mentions outage"). */
   type: 'complaint' | 'question' | 'praise' | 'other' | null;
   priority_reason: string | null;
+  /** Rule action "apply SLA policy" (0010-triage-learning): the priority whose SLA targets apply; null = own. */
+  sla_priority: number | null;
+  /** The customer's language: the first inbound message's (0015-case-filters); null: not detected. */
+  lang: Generated<string | null>;
 }
 
 export interface CaseConversationsTable {
@@ -284,6 +288,46 @@ export interface RulesTable {
   updated_at: number;
 }
 
+/** An agent's correction of a case's type or priority: a training label (0010-triage-learning). */
+export interface TriageLabelsTable {
+  id: string;
+  workspace_id: string;
+  case_id: string | null;
+  message_id: string | null;
+  text: string;
+  kind: 'type' | 'priority';
+  label: string;
+  previous: string | null;
+  agent_id: string | null;
+  created_at: number;
+}
+
+/** A workspace type model retrained from corrections (0010-triage-learning); at most one active. */
+export interface TriageModelsTable {
+  id: string;
+  workspace_id: string;
+  status: 'training' | 'ready' | 'failed';
+  active: number;
+  file: string | null;
+  sha256: string | null;
+  bytes: number | null;
+  training: string | null;
+  metrics: string | null;
+  error: string | null;
+  requested_by: string | null;
+  created_at: number;
+  finished_at: number | null;
+  activated_at: number | null;
+}
+
+/** Templates a rule suggested for a case (0010-triage-learning). */
+export interface CaseTemplateSuggestionsTable {
+  case_id: string;
+  template_id: string;
+  rule_id: string | null;
+  created_at: number;
+}
+
 /** A workspace's business hours (team_id null) or a team's own (0005-sla). */
 export interface BusinessHoursTable {
   id: string;
@@ -307,6 +351,8 @@ export interface SlaPoliciesTable {
   resolution_minutes: number | null;
   business_hours: number;
   pause_when_pending: number;
+  /** 0011: absence time is not counted (0/1). */
+  pause_during_absence: Generated<number>;
   updated_by: string | null;
   updated_at: number;
 }
@@ -321,6 +367,8 @@ export interface SlaClocksTable {
   target_ms: number;
   business_hours: number;
   pause_when_pending: number;
+  /** 0011: away periods are not counted (0/1). */
+  pause_during_absence: number;
   started_at: number;
   due_at: number | null;
   paused_at: number | null;
@@ -374,7 +422,8 @@ export interface EngagementsTable {
   message_id: string;
   case_id: string | null;
   kind: 'like' | 'repost';
-  status: 'queued' | 'sending' | 'done' | 'failed';
+  /** `pending_approval`: a trainee's, waiting for a lead (0009); `rejected`: the lead said no. */
+  status: 'pending_approval' | 'rejected' | 'queued' | 'sending' | 'done' | 'failed';
   /** The repost's own id on the network, when it has one. */
   external_id: string | null;
   error: string | null;
@@ -382,6 +431,170 @@ export interface EngagementsTable {
   requested_by: string | null;
   created_at: number;
   updated_at: number;
+  /** The lead who approved or rejected a trainee's engagement (0009). */
+  decided_by: string | null;
+  decided_at: number | null;
+  /** Why it was rejected, for the trainee. */
+  comment: string | null;
+}
+
+/** Brand posts not tied to a case (0012-scheduled-posts): F23, and status posts of absences, greetings, incidents. */
+export interface ScheduledPostsTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  text: string;
+  publish_at: number;
+  origin: 'manual' | 'absence' | 'greeting' | 'incident';
+  origin_key: string | null;
+  status: 'scheduled' | 'sending' | 'sent' | 'failed' | 'cancelled';
+  attempts: number;
+  /** When the first send was attempted: where reconciliation starts looking on the network. */
+  first_attempt_at: number | null;
+  external_id: string | null;
+  url: string | null;
+  error: string | null;
+  sent_at: number | null;
+  created_by_agent_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Outages and known issues (0013-incidents, F22). */
+export interface IncidentsTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  description: string;
+  /** JSON array of lower-cased words that suggest a complaint is about this incident. */
+  keywords: string;
+  /** Where the status post goes; null when no status post is published. */
+  channel_id: string | null;
+  status_post_text: string | null;
+  status_post_id: string | null;
+  resolution_text: string;
+  status: 'open' | 'resolved';
+  declared_by_agent_id: string | null;
+  declared_at: number;
+  resolved_by_agent_id: string | null;
+  resolved_at: number | null;
+  updated_at: number;
+}
+
+/** Cases confirmed as part of an incident; one answer per row when the incident is resolved. */
+export interface IncidentCasesTable {
+  incident_id: string;
+  case_id: string;
+  workspace_id: string;
+  linked_by: 'agent' | 'rule';
+  linked_by_agent_id: string | null;
+  linked_at: number;
+  /** The resolution reply queued for this case; set once, so a retry never answers twice. */
+  reply_message_id: string | null;
+  /** Why no reply could be queued (no inbound message to answer…); null otherwise. */
+  reply_error: string | null;
+}
+
+/** One UTC day's report facts, per workspace (0014-report-rollups). */
+export interface ReportDaysTable {
+  workspace_id: string;
+  day: number;
+  /** JSON, see modules/reports/report-facts.ts. */
+  facts: string;
+  hours_version: string;
+  computed_at: number;
+}
+
+/** The satisfaction survey's switch and texts per workspace (0014-report-rollups, F25). */
+export interface SurveySettingsTable {
+  workspace_id: string;
+  enabled: number;
+  template_fr: string;
+  template_en: string;
+  enabled_at: number | null;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+/** One satisfaction survey per case (0014-report-rollups, F25). */
+export interface CaseSurveysTable {
+  case_id: string;
+  workspace_id: string;
+  channel_id: string;
+  contact_id: string;
+  /** null: nobody to ask (no customer post with an author). */
+  message_id: string | null;
+  language: string;
+  sent_at: number;
+  rating: number | null;
+  comment: string | null;
+  answered_at: number | null;
+  answer_message_id: string | null;
+}
+
+/** How far the report roll-ups have read the event log (0014-report-rollups). */
+export interface ReportRollupStateTable {
+  workspace_id: string;
+  events_after: number;
+}
+
+/** Away periods (0011-absence-greetings, F20). */
+export interface AbsencePeriodsTable {
+  id: string;
+  workspace_id: string;
+  kind: 'end_of_day' | 'holidays' | 'incident';
+  starts_at: number;
+  ends_at: number;
+  note: string | null;
+  channel_id: string | null;
+  status: 'planned' | 'active' | 'ended' | 'cancelled';
+  started_at: number | null;
+  ended_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One away message per (period, contact). */
+export interface AbsenceRepliesTable {
+  period_id: string;
+  contact_id: string;
+  workspace_id: string;
+  message_id: string | null;
+  created_at: number;
+}
+
+/** Cases that received customer messages during an away period. */
+export interface AbsenceCasesTable {
+  period_id: string;
+  case_id: string;
+  marked_at: number;
+}
+
+/** Settings of absences and greetings per workspace (JSON). */
+export interface TimeSettingsTable {
+  workspace_id: string;
+  settings: string;
+  welcome_enabled_at: number | null;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+/** Welcome DMs to new followers (F21): one per (workspace, contact). */
+export interface WelcomeDmsTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  contact_id: string;
+  recipient_external_id: string;
+  text: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  first_attempt_at: number | null;
+  external_id: string | null;
+  error: string | null;
+  created_at: number;
+  sent_at: number | null;
 }
 
 export interface Database {
@@ -409,14 +622,29 @@ export interface Database {
   channel_searches: ChannelSearchesTable;
   priority_policies: PriorityPoliciesTable;
   rules: RulesTable;
+  triage_labels: TriageLabelsTable;
+  triage_models: TriageModelsTable;
+  case_template_suggestions: CaseTemplateSuggestionsTable;
   business_hours: BusinessHoursTable;
   sla_policies: SlaPoliciesTable;
   sla_clocks: SlaClocksTable;
+  absence_periods: AbsencePeriodsTable;
+  absence_replies: AbsenceRepliesTable;
+  absence_cases: AbsenceCasesTable;
+  time_settings: TimeSettingsTable;
+  welcome_dms: WelcomeDmsTable;
   sla_alerts: SlaAlertsTable;
   sla_applied_events: SlaAppliedEventsTable;
   sla_sweep_state: SlaSweepStateTable;
   approvals: ApprovalsTable;
   engagements: EngagementsTable;
+  scheduled_posts: ScheduledPostsTable;
+  incidents: IncidentsTable;
+  incident_cases: IncidentCasesTable;
+  report_days: ReportDaysTable;
+  report_rollup_state: ReportRollupStateTable;
+  survey_settings: SurveySettingsTable;
+  case_surveys: CaseSurveysTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

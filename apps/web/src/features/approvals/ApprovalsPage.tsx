@@ -6,6 +6,7 @@ import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { ApprovalReview } from './ApprovalReview.tsx';
+import { EngagementReview } from './EngagementReview.tsx';
 import { useApprovals, useCanReview } from './useApprovals.ts';
 
 /** The leads' "Waiting for approval" queue: trainees' replies, oldest first, decided in place (F17). */
@@ -21,7 +22,7 @@ export function ApprovalsPage() {
       <ErrorState title={t('approvals.loadError')} error={approvals.error} onRetry={() => void approvals.refetch()} />
     );
   }
-  const { approvals: list, count } = approvals.data;
+  const { approvals: list, engagements, count } = approvals.data;
 
   return (
     <Stack gap="md">
@@ -36,14 +37,14 @@ export function ApprovalsPage() {
       <Text size="sm" c="dimmed">
         {t('approvals.intro')}
       </Text>
-      {list.length === 0 ? (
+      {list.length === 0 && engagements.length === 0 ? (
         <Paper withBorder radius="md" p="lg" data-testid="approvals-empty">
           <Text c="dimmed" ta="center">
             {t('approvals.empty')}
           </Text>
         </Paper>
       ) : (
-        <Stack component="ol" gap="sm" className="plain-list">
+        <Stack component="ol" gap="sm" className="plain-list" data-testid="approvals-replies">
           {list.map((item) => (
             <Paper
               key={item.messageId}
@@ -93,6 +94,18 @@ export function ApprovalsPage() {
               </Stack>
             </Paper>
           ))}
+        </Stack>
+      )}
+      {engagements.length > 0 && (
+        <Stack gap="sm">
+          <Title order={2} size="h5">
+            {t('engagement.review.title')}
+          </Title>
+          <Stack component="ol" gap="sm" className="plain-list" data-testid="approvals-engagements">
+            {engagements.map((item) => (
+              <EngagementReview key={item.id} item={item} />
+            ))}
+          </Stack>
         </Stack>
       )}
     </Stack>

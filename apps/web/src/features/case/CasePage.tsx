@@ -10,6 +10,7 @@ import { isApiError } from '../../api/errors.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { CaseStatusBadge } from '../../components/CaseStatusBadge.tsx';
 import { SlaBadge } from '../sla/SlaBadge.tsx';
+import { AbsenceCaseBadge } from '../absence/AbsenceCaseBadge.tsx';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { ContactAvatar } from '../../components/ContactAvatar.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
@@ -21,6 +22,8 @@ import { ContactPanel } from './ContactPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
+import { TriageCorrection } from '../triage/TriageCorrection.tsx';
+import { CaseIncidentBanner } from '../incidents/CaseIncidentBanner.tsx';
 import { ReplyBox } from './ReplyBox.tsx';
 import { defaultReplyTarget } from './replyTarget.ts';
 
@@ -148,10 +151,12 @@ function CaseView({ detail }: { detail: CaseDetail }) {
               </Group>
               <CaseStatusBadge status={summary.status} />
               <SlaBadge sla={summary.sla} size="sm" />
+              <AbsenceCaseBadge history={detail.history} />
             </Group>
           </Paper>
 
           <PresenceBar caseId={summary.id} />
+          <CaseIncidentBanner caseId={summary.id} />
 
           <Box component="section" aria-label={t('case.conversation')}>
             {messages.length === 0 ? (
@@ -187,6 +192,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack gap="md">
           <CaseControls summary={summary} />
+          <TriageCorrection caseId={summary.id} />
           <NotesPanel
             title={t('notes.caseTitle')}
             notes={detail.notes}

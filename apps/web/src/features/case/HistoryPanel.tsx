@@ -42,8 +42,15 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
       return t('history.untagged', { tag: str(p.tag) });
     case 'note.added':
       return t('history.noteAdded');
-    case 'message.queued':
-      return t('history.replyQueued');
+    case 'message.queued': {
+      // The automatic away message (F20), not an agent's reply.
+      if (p.automatic === 'away_message') return t('absence.history.awayMessage');
+      // A thread's parts (F13) say which part they are.
+      const thread = p.thread as { part?: unknown; of?: unknown } | undefined;
+      return typeof thread?.part === 'number' && typeof thread.of === 'number'
+        ? t('reply.historyThreadPart', { part: thread.part, of: thread.of })
+        : t('history.replyQueued');
+    }
     case 'message.sent':
       return t('history.replySent');
     case 'message.failed':
@@ -52,6 +59,31 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
       return t('history.messageReceived');
     case 'case.conversation_linked':
       return t('history.conversationLinked');
+    case 'survey.sent':
+      return t('surveys.history.sent');
+    case 'survey.answered':
+      return str(p.comment)
+        ? t('surveys.history.answeredWithComment', { rating: Number(p.rating), comment: str(p.comment) })
+        : t('surveys.history.answered', { rating: Number(p.rating) });
+    case 'survey.skipped':
+      return t('surveys.history.skipped');
+    case 'incident.case_linked':
+      return p.by === 'rule'
+        ? t('incidents.history.linkedByRule', { rule: str(p.rule) })
+        : t('incidents.history.linked');
+    case 'case.absence_marked': {
+      // A customer wrote while the team was away (F20): the away period shows on the case.
+      const kind = str(p.kind);
+      return t('absence.history.marked', {
+        kind: kind === 'holidays' || kind === 'incident' ? t(`absence.kinds.${kind}`) : t('absence.kinds.end_of_day'),
+      });
+    }
+    case 'incident.case_unlinked':
+      return t('incidents.history.unlinked');
+    case 'incident.reply_queued':
+      return t('incidents.history.replyQueued');
+    case 'incident.reply_skipped':
+      return t('incidents.history.replySkipped');
     case 'message.approval_requested':
       return t('approvals.history.requested');
     case 'message.approved':
@@ -62,6 +94,14 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
       return t(`engagement.history.requested.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
     case 'message.engaged':
       return t(`engagement.history.done.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
+    case 'message.engagement_approval_requested':
+      return t(`engagement.history.approvalRequested.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
+    case 'message.engagement_approved':
+      return t(`engagement.history.approved.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
+    case 'message.engagement_rejected':
+      return t(`engagement.history.rejected.${str(p.kind) === 'like' ? 'like' : 'repost'}`, {
+        comment: str(p.comment),
+      });
     case 'message.engagement_failed':
       return t(`engagement.history.failed.${str(p.kind) === 'like' ? 'like' : 'repost'}`);
     case 'sla.breached':

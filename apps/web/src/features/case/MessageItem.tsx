@@ -144,9 +144,11 @@ function DeliveryStatus({ message }: { message: Message }) {
     case 'failed':
       return (
         <Text size="xs" c="red.7" fw={600} data-testid="delivery-status" className="customer-text">
-          {message.deliveryError
-            ? t('case.delivery.failedWithReason', { reason: message.deliveryError })
-            : t('case.delivery.failed')}
+          {message.deliveryError?.startsWith('thread.previous_part_failed')
+            ? t('case.delivery.threadStopped')
+            : message.deliveryError
+              ? t('case.delivery.failedWithReason', { reason: message.deliveryError })
+              : t('case.delivery.failed')}
         </Text>
       );
     case null:

@@ -15,6 +15,7 @@ import { personalDataKinds } from '../composer/personalData.ts';
 import { renderTemplate } from '../composer/templateRender.ts';
 import { replyLength, replyLimit, splitIntoThread } from '../composer/xLength.ts';
 import { newIdempotencyKey } from './idempotencyKey.ts';
+import { SuggestedTemplates } from '../rules/SuggestedTemplates.tsx';
 
 interface ReplyBoxProps {
   caseId: string;
@@ -90,7 +91,9 @@ export function ReplyBox({
   const thread = visibility === 'public' && overLimit > 0 ? splitIntoThread(text) : [];
   const unfilled = [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? '');
   const personalData = visibility === 'public' ? personalDataKinds(text) : [];
-  const canSend = text.length > 0 && overLimit <= 0 && unfilled.length === 0 && !send.isPending;
+  // A public reply over the limit goes out as the thread previewed below (F13); a DM over its limit cannot.
+  const fitsOrThreads = overLimit <= 0 || thread.length > 1;
+  const canSend = text.length > 0 && fitsOrThreads && unfilled.length === 0 && !send.isPending;
 
   const slash = slashQuery.exec(draft);
   const search = slash?.[2]?.toLowerCase() ?? '';
@@ -121,6 +124,8 @@ export function ReplyBox({
       idempotencyKey: idempotency.current.key,
       ...(target ? { inReplyToMessageId: target.id } : {}),
       ...(confirm ? { confirm: true } : {}),
+      // What the preview shows is what goes out: the server checks the parts are this text, split.
+      ...(thread.length > 1 ? { parts: thread } : {}),
     });
   };
 
@@ -192,6 +197,11 @@ export function ReplyBox({
             </Alert>
           )
         )}
+        <SuggestedTemplates
+          caseId={caseId}
+          customer={customer}
+          onInsert={(text) => setDraft(draft ? `${draft} ${text}` : text)}
+        />
         <Textarea
           ref={inputRef}
           id={inputId}
@@ -284,7 +294,7 @@ export function ReplyBox({
           </Alert>
         )}
         {thread.length > 0 && (
-          <Alert color="red" p="xs" title={t('reply.tooLongTitle')} data-testid="reply-thread-preview">
+          <Alert color="blue" p="xs" title={t('reply.tooLongTitle')} data-testid="reply-thread-preview">
             <Stack gap={6}>
               <Text size="xs">{t('reply.tooLongBody', { count: thread.length })}</Text>
               <Stack component="ol" gap={4} className="plain-list">
@@ -305,13 +315,13 @@ export function ReplyBox({
               id={counterId}
               size="xs"
               fw={overLimit > 0 ? 700 : 400}
-              c={overLimit > 0 ? 'red.7' : 'dimmed'}
+              c={overLimit > 0 ? (thread.length > 1 ? 'blue.8' : 'red.7') : 'dimmed'}
               data-testid="reply-counter"
             >
               <span aria-hidden>{t('reply.counter', { count: length, limit })}</span>
               <span className="visually-hidden">{t('reply.counterLabel', { count: length, limit })}</span>
             </Text>
-            {overLimit > 0 && (
+            {overLimit > 0 && thread.length <= 1 && (
               <Text size="xs" c="red.7">
                 {t('reply.overLimit', { count: overLimit })}
               </Text>
@@ -327,7 +337,11 @@ export function ReplyBox({
             aria-keyshortcuts="Control+Enter Meta+Enter"
             data-testid="reply-send"
           >
-            {trainee ? t('approvals.sendForApproval') : t('reply.send')}
+            {trainee
+              ? t('approvals.sendForApproval')
+              : thread.length > 1
+                ? t('reply.sendThread', { count: thread.length })
+                : t('reply.send')}
           </Button>
         </Group>
       </Stack>

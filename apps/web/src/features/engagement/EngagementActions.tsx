@@ -5,13 +5,16 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
 import { errorMessageKey } from '../../api/errorMessages.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { useSession } from '../auth/session.ts';
 
-/** X's reason codes an agent can act on, in their language; others show X's own words. */
-function failureText(t: ReturnType<typeof useTranslation>['t'], kind: EngagementKind, error: string | null): string {
+type FailureKey = 'engagement.planRefused.like' | 'engagement.planRefused.repost' | 'engagement.postGone' | null;
+
+/** X's reason codes an agent can act on, in their language (null: show X's own words). */
+function failureKey(kind: EngagementKind, error: string | null): FailureKey {
   const reason = error?.split(':', 1)[0] ?? '';
-  if (reason === 'x.like_not_allowed' || reason === 'x.repost_not_allowed') return t(`engagement.planRefused.${kind}`);
-  if (reason === 'x.target_unavailable') return t('engagement.postGone');
-  return t('engagement.failedWithReason', { reason: error ?? '' });
+  if (reason === 'x.like_not_allowed' || reason === 'x.repost_not_allowed') return `engagement.planRefused.${kind}`;
+  if (reason === 'x.target_unavailable') return 'engagement.postGone';
+  return null;
 }
 
 /** Like and repost a customer's public post from the case (F16): once each, through the outbox. */
@@ -24,12 +27,20 @@ export function EngagementActions({ message, caseId }: { message: Message; caseI
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.caseDetail(caseId) }),
   });
   const byKind = (kind: EngagementKind): Engagement | undefined => message.engagements.find((e) => e.kind === kind);
+  // A trainee's like or repost waits for a lead, as their replies do (F17).
+  const trainee = useSession().data?.agent.role === 'trainee';
+  const failureText = (kind: EngagementKind, error: string | null) => {
+    const key = failureKey(kind, error);
+    return key ? t(key) : t('engagement.failedWithReason', { reason: error ?? '' });
+  };
 
   return (
     <Group gap={6} wrap="wrap" data-testid="engagement-actions">
       {(['like', 'repost'] as const).map((kind) => {
         const state = byKind(kind);
         const working = state?.status === 'queued' || state?.status === 'sending';
+        // A trainee's request waiting for a lead: asking again would change nothing.
+        const waiting = state?.status === 'pending_approval' && trainee;
         if (state?.status === 'done') {
           return (
             <Text key={kind} size="xs" c="green.8" fw={600} data-testid={`engagement-${kind}`} data-status="done">
@@ -45,16 +56,27 @@ export function EngagementActions({ message, caseId }: { message: Message; caseI
             data-testid={`engagement-${kind}`}
             data-status={state?.status ?? 'none'}
           >
-            <Tooltip label={t(`engagement.hint.${kind}`)} withArrow>
+            <Tooltip
+              label={
+                trainee
+                  ? `${t(`engagement.hint.${kind}`)} ${t(`engagement.traineeHint.${kind}`)}`
+                  : t(`engagement.hint.${kind}`)
+              }
+              withArrow
+            >
               <Button
                 size="compact-xs"
                 variant="subtle"
                 color={kind === 'like' ? 'pink' : 'teal'}
-                disabled={working || (engage.isPending && engage.variables === kind)}
+                disabled={working || waiting || (engage.isPending && engage.variables === kind)}
                 onClick={() => engage.mutate(kind)}
                 data-testid={`engage-${kind}`}
               >
-                {state?.status === 'failed' ? t(`engagement.retry.${kind}`) : t(`engagement.action.${kind}`)}
+                {state?.status === 'failed'
+                  ? t(`engagement.retry.${kind}`)
+                  : state?.status === 'rejected'
+                    ? t(`engagement.askAgain.${kind}`)
+                    : t(`engagement.action.${kind}`)}
               </Button>
             </Tooltip>
             {working && (
@@ -67,7 +89,20 @@ export function EngagementActions({ message, caseId }: { message: Message; caseI
             )}
             {state?.status === 'failed' && (
               <Text size="xs" c="red.7" w="100%" className="customer-text" data-testid={`engagement-${kind}-error`}>
-                {failureText(t, kind, state.error)}
+                {failureText(kind, state.error)}
+              </Text>
+            )}
+            {state?.status === 'pending_approval' && (
+              <Text size="xs" c="orange.8" data-testid={`engagement-${kind}-waiting`}>
+                {t(`engagement.waiting.${kind}`)}
+              </Text>
+            )}
+            {state?.status === 'rejected' && (
+              <Text size="xs" c="red.7" w="100%" className="customer-text" data-testid={`engagement-${kind}-rejected`}>
+                {t('engagement.rejected', {
+                  name: state.decidedBy?.name ?? t('history.formerAgent'),
+                  comment: state.comment ?? '',
+                })}
               </Text>
             )}
           </Group>

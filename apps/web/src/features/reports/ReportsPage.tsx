@@ -17,11 +17,13 @@ import { PUBLISHED_BENCHMARKS, type Report, type ReportPeriod, type VolumeRow } 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useApi } from '../../api/ApiContext.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { DailyChart, DistributionChart, HeatMap } from './Charts.tsx';
 import { DataTable } from './DataTable.tsx';
+import { SlaSection, TeamsSpendIncidents } from './Insights.tsx';
+import { SatisfactionSection } from './Satisfaction.tsx';
 import {
   dateInputValue,
   formatCount,
@@ -52,7 +54,9 @@ type HeadlineId =
   | 'nextResponseMedian'
   | 'resolutionMedian'
   | 'reopenRate'
-  | 'opened';
+  | 'opened'
+  | 'firstResponseBusinessMedian'
+  | 'slaCompliance';
 
 interface Headline {
   id: HeadlineId;
@@ -154,6 +158,9 @@ export function ReportsPage() {
               { value: 'custom', label: t('reports.presets.custom') },
             ]}
           />
+          <Button size="xs" variant="default" component={Link} to="/staffing" data-testid="report-staffing">
+            {t('staffing.open')}
+          </Button>
           <Button size="xs" variant="default" onClick={printWeekly} data-testid="report-print">
             {t('reports.printWeekly')}
           </Button>
@@ -244,6 +251,13 @@ function ReportBody({ report, locale, periodLabel }: { report: Report; locale: s
     { id: 'resolutionMedian', kind: 'duration', value: (p) => p.resolution.medianMs, better: 'lower' },
     { id: 'reopenRate', kind: 'share', value: (p) => p.reopenRate, better: 'lower' },
     { id: 'opened', kind: 'count', value: (p) => p.opened, better: null },
+    {
+      id: 'firstResponseBusinessMedian',
+      kind: 'duration',
+      value: (p) => p.firstResponseBusiness.medianMs,
+      better: 'lower',
+    },
+    { id: 'slaCompliance', kind: 'share', value: (p) => p.slaCompliance, better: 'higher' },
   ];
   const show = (kind: MetricKind, value: number | null) =>
     kind === 'share'
@@ -402,6 +416,8 @@ function ReportBody({ report, locale, periodLabel }: { report: Report; locale: s
         </DataTable>
       </SimpleGrid>
 
+      <SlaSection report={report} locale={locale} />
+
       <DataTable
         title={t('reports.tables.agents')}
         testId="report-agents"
@@ -445,6 +461,10 @@ function ReportBody({ report, locale, periodLabel }: { report: Report; locale: s
         }}
       />
 
+      <SatisfactionSection report={report} locale={locale} />
+
+      <TeamsSpendIncidents report={report} locale={locale} />
+
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
         {volumeTable('type', t('reports.tables.byType'), report.volume.byType, (k) => volumeLabel('type', k))}
         {volumeTable('sentiment', t('reports.tables.bySentiment'), report.volume.bySentiment, (k) =>
@@ -470,7 +490,10 @@ function ReportBody({ report, locale, periodLabel }: { report: Report; locale: s
           { label: t('reports.columns.answered'), numeric: true },
         ]}
         cells={report.daily.map((d) => [d.day, formatCount(d.opened, locale), formatCount(d.answered, locale)])}
-        csv={{ header: ['day', 'opened', 'answered'], rows: report.daily.map((d) => [d.day, d.opened, d.answered]) }}
+        csv={{
+          header: ['day', 'opened', 'answered', 'first_response_sla_met', 'first_response_sla_breached'],
+          rows: report.daily.map((d) => [d.day, d.opened, d.answered, d.slaMet, d.slaBreached]),
+        }}
       >
         <DailyChart report={report} />
       </DataTable>
@@ -497,6 +520,11 @@ function ReportBody({ report, locale, periodLabel }: { report: Report; locale: s
           ).map((key) => (
             <Text size="sm" key={key}>
               <b>{t(`reports.definitions.${key}Term`)}</b> — {t(`reports.definitions.${key}`)}
+            </Text>
+          ))}
+          {(['sla', 'satisfaction', 'teams', 'spend', 'incidents', 'storage'] as const).map((key) => (
+            <Text size="sm" key={key}>
+              <b>{t(`reports.insights.definitions.${key}Term`)}</b> — {t(`reports.insights.definitions.${key}`)}
             </Text>
           ))}
           <Text size="xs" c="dimmed">

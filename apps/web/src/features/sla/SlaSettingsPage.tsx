@@ -324,6 +324,7 @@ function PoliciesForm(props: { initial: SlaPolicy[]; canEdit: boolean; onSaved: 
               <Table.Th>{t('sla.metric.resolution')}</Table.Th>
               <Table.Th>{t('sla.policies.businessHours')}</Table.Th>
               <Table.Th>{t('sla.policies.pauseWhenPending')}</Table.Th>
+              <Table.Th>{t('sla.policies.pauseDuringAbsence')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -386,6 +387,14 @@ function PoliciesForm(props: { initial: SlaPolicy[]; canEdit: boolean; onSaved: 
                     checked={row.pauseWhenPending}
                     disabled={disabled}
                     onChange={(e) => set(row.priority, { pauseWhenPending: e.currentTarget.checked })}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <Switch
+                    aria-label={`P${row.priority} ${t('sla.policies.pauseDuringAbsence')}`}
+                    checked={row.pauseDuringAbsence}
+                    disabled={disabled}
+                    onChange={(e) => set(row.priority, { pauseDuringAbsence: e.currentTarget.checked })}
                   />
                 </Table.Td>
               </Table.Tr>

@@ -1,10 +1,10 @@
 import { ConnectorError, type Connector, type PublishedPost } from '@guichet/connectors';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.ts';
-import type { Db } from '../../../platform/db/database.ts';
+import type { Db, Tx } from '../../../platform/db/database.ts';
 import type { Row } from '../../../platform/db/schema.ts';
 import { backoffMs } from '../../../platform/jobs/db-job-queue.ts';
-import { RetryJobAt, type JobHandler } from '../../../platform/jobs/job-queue.ts';
+import { RetryJobAt, type JobHandler, type JobQueue } from '../../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../../platform/metrics.ts';
 import type { RealtimeBus } from '../../../platform/realtime.ts';
 import type { ChannelConnectors } from '../../channels/channel-connectors.ts';
@@ -71,6 +71,33 @@ export interface DeliveryDeps {
   metrics: Metrics;
   realtime: RealtimeBus;
   connectors: ChannelConnectors;
+  jobs: JobQueue;
+}
+
+/**
+ * The next part of a thread (F13): the outbound message that answers this one, still waiting for the X id
+ * of the part before it.
+ */
+function nextPart(tx: Tx, messageId: string) {
+  return tx
+    .selectFrom('messages')
+    .select(['id', 'delivery_status'])
+    .where('in_reply_to_message_id', '=', messageId)
+    .where('direction', '=', 'outbound')
+    .where('in_reply_to_external_id', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The parts of a thread after this one, in order. */
+async function laterParts(tx: Tx, messageId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let current = messageId;
+  for (let next = await nextPart(tx, current); next; next = await nextPart(tx, current)) {
+    if (ids.includes(next.id)) break;
+    ids.push(next.id);
+    current = next.id;
+  }
+  return ids;
 }
 
 /**
@@ -108,6 +135,7 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
 
     const markSent = async (post: PublishedPost, adopted: boolean) => {
       const now = deps.clock.now().getTime();
+      let chained = false;
       await deps.db.transaction().execute(async (tx) => {
         await tx
           .updateTable('messages')
@@ -121,12 +149,29 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
           .execute();
         if (caseLink) {
           await tx.updateTable('cases').set({ updated_at: now }).where('id', '=', caseLink.case_id).execute();
+        }
+        // An automatic away message (F20) is not the desk's first response.
+        if (caseLink && message.kind !== 'away_message') {
           await tx
             .updateTable('cases')
             .set({ first_response_at: now })
             .where('id', '=', caseLink.case_id)
             .where('first_response_at', 'is', null)
             .execute();
+        }
+        // A thread's next part answers this post: it can go out now, and only now.
+        const next = await nextPart(tx, messageId);
+        if (next && next.delivery_status === 'queued') {
+          await tx
+            .updateTable('messages')
+            .set({ in_reply_to_external_id: post.externalId })
+            .where('id', '=', next.id)
+            .execute();
+          await deps.jobs.enqueue(
+            { name: DELIVER_MESSAGE, payload: { messageId: next.id }, dedupeKey: `deliver:${next.id}` },
+            tx,
+          );
+          chained = true;
         }
         await recordEvents(tx, [
           {
@@ -141,6 +186,7 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
         ]);
       });
       deps.metrics.messagesDelivered.labels(channel.network, adopted ? 'adopted' : 'sent').inc();
+      if (chained) deps.jobs.notify();
       publish('sent');
     };
 
@@ -152,6 +198,18 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
           .set({ delivery_status: 'failed', delivery_error: `${reason}: ${detail}`.slice(0, 1000) })
           .where('id', '=', messageId)
           .execute();
+        // A thread stops at a failed part: the parts after it never go out, and say why.
+        const later = await laterParts(tx, messageId);
+        const held =
+          'thread.previous_part_failed: An earlier part of this thread was not sent, so this part was not sent either.';
+        if (later.length > 0) {
+          await tx
+            .updateTable('messages')
+            .set({ delivery_status: 'failed', delivery_error: held })
+            .where('id', 'in', later)
+            .where('delivery_status', 'in', ['queued', 'pending_approval'])
+            .execute();
+        }
         await recordEvents(tx, [
           {
             workspaceId: message.workspace_id,
@@ -162,6 +220,15 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
             payload: { reason, detail },
             occurredAt: now,
           },
+          ...later.map((id) => ({
+            workspaceId: message.workspace_id,
+            type: 'message.failed',
+            caseId: caseLink?.case_id ?? null,
+            subjectId: id,
+            actor: { type: 'system' as const },
+            payload: { reason: 'thread.previous_part_failed', detail: `Part before failed: ${messageId}` },
+            occurredAt: now,
+          })),
         ]);
       });
       deps.metrics.messagesDelivered.labels(channel.network, 'failed').inc();

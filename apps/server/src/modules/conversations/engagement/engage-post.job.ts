@@ -31,7 +31,7 @@ export function engagePostJob(deps: EngagePostDeps): JobHandler {
   return async (payload) => {
     const engagementId = String(payload.engagementId);
     const row = await deps.db.selectFrom('engagements').selectAll().where('id', '=', engagementId).executeTakeFirst();
-    if (!row || row.status === 'done' || row.status === 'failed') return;
+    if (!row || (row.status !== 'queued' && row.status !== 'sending')) return;
     const post = await deps.db
       .selectFrom('messages')
       .select(['external_id'])

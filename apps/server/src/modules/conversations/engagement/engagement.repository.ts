@@ -1,4 +1,4 @@
-import type { Engagement } from '@guichet/contracts';
+import type { Engagement, PendingEngagement } from '@guichet/contracts';
 import type { DbOrTx } from '../../../platform/db/database.ts';
 
 /** The likes and reposts of each of these messages, in one query. */
@@ -11,6 +11,7 @@ export async function engagementsOfMessages(
   const rows = await db
     .selectFrom('engagements')
     .leftJoin('agents', 'agents.id', 'engagements.requested_by')
+    .leftJoin('agents as reviewer', 'reviewer.id', 'engagements.decided_by')
     .select([
       'engagements.id as id',
       'engagements.message_id as messageId',
@@ -20,6 +21,9 @@ export async function engagementsOfMessages(
       'engagements.updated_at as updatedAt',
       'agents.id as agentId',
       'agents.name as agentName',
+      'reviewer.id as reviewerId',
+      'reviewer.name as reviewerName',
+      'engagements.comment as comment',
     ])
     .where('engagements.message_id', 'in', [...messageIds])
     .orderBy('engagements.kind')
@@ -33,8 +37,57 @@ export async function engagementsOfMessages(
       error: row.error,
       requestedBy: row.agentId ? { id: row.agentId, name: row.agentName ?? '' } : null,
       updatedAt: new Date(row.updatedAt).toISOString(),
+      decidedBy: row.reviewerId ? { id: row.reviewerId, name: row.reviewerName ?? '' } : null,
+      comment: row.comment,
     });
     byMessage.set(row.messageId, list);
   }
   return byMessage;
+}
+
+const PENDING_LIMIT = 100;
+
+/** Trainees' likes and reposts waiting for a lead, oldest first, with the post each is about. */
+export async function listPendingEngagements(db: DbOrTx, workspaceId: string): Promise<PendingEngagement[]> {
+  const rows = await db
+    .selectFrom('engagements')
+    .innerJoin('messages', 'messages.id', 'engagements.message_id')
+    .leftJoin('identities', 'identities.id', 'messages.author_identity_id')
+    .leftJoin('agents', 'agents.id', 'engagements.requested_by')
+    .select([
+      'engagements.id as id',
+      'engagements.kind as kind',
+      'engagements.case_id as caseId',
+      'engagements.created_at as requestedAt',
+      'messages.id as messageId',
+      'messages.text as text',
+      'identities.handle as handle',
+      'identities.name as name',
+      'agents.id as agentId',
+      'agents.name as agentName',
+    ])
+    .where('engagements.workspace_id', '=', workspaceId)
+    .where('engagements.status', '=', 'pending_approval')
+    .orderBy('engagements.created_at')
+    .orderBy('engagements.id')
+    .limit(PENDING_LIMIT)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    caseId: row.caseId,
+    requestedBy: row.agentId ? { id: row.agentId, name: row.agentName ?? '' } : null,
+    requestedAt: new Date(row.requestedAt).toISOString(),
+    post: { id: row.messageId, text: row.text, handle: row.handle, name: row.name ?? row.handle ?? '' },
+  }));
+}
+
+export async function countPendingEngagements(db: DbOrTx, workspaceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('engagements')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'pending_approval')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

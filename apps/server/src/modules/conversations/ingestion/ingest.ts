@@ -9,10 +9,13 @@ import { readCaseSettings } from '../../workspace/workspace.settings.ts';
 import { upsertIdentities } from '../../contacts/contacts.repository.ts';
 import type { EventRecord } from '../../events/events.repository.ts';
 import { recordEvents } from '../../events/events.repository.ts';
-import { sharedClassifier, type Classifier } from '../../triage/classifier.ts';
+import type { Classifier } from '../../triage/classifier.ts';
+import { workspaceClassifier } from '../../triage/triage.workspace-model.ts';
 import { decidePriority } from '../../triage/priority.ts';
 import { getPriorityPolicy } from '../../triage/triage.repository.ts';
 import type { Classification, PriorityDecision } from '../../triage/triage.models.ts';
+import { parseSurveyAnswer } from '../../surveys/survey-answer.ts';
+import { SURVEY_ANSWER_WINDOW_MS } from '../../surveys/surveys.jobs.ts';
 
 export const PREVIEW_LENGTH = 140;
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -87,6 +90,8 @@ interface CaseDraft {
   /** Stored priority (null: none yet) and the most urgent triage decision of this batch. */
   priority: number | null;
   triage: { priority: number; reason: string; type: Classification['type'] } | null;
+  /** The first detected language among this batch's messages: the case's, unless it already has one. */
+  lang?: string | undefined;
 }
 
 /**
@@ -105,9 +110,13 @@ export async function ingestBatch(
   const { channel } = batch;
   const now = deps.clock.now().getTime();
   // Loaded before the transaction opens (once per process), so no transaction waits on it.
-  const classifier = deps.classifier ?? (await sharedClassifier());
+  const classifier = deps.classifier ?? (await workspaceClassifier(deps.db, channel.workspace_id)).classifier;
   return deps.db.transaction().execute(async (tx) => {
     const result: IngestResult = { stored: 0, duplicates: 0, echoes: 0, changedCaseIds: [], triaged: [] };
+    // One page at a time per channel: a webhook delivery, a poll and a stream can bring one customer's post and
+    // DM at the same moment, and two transactions that both see "no open case" would open two. Writing the
+    // channel row takes its lock on PostgreSQL (SQLite already runs one writer at a time).
+    await tx.updateTable('channels').set({ id: channel.id }).where('id', '=', channel.id).execute();
 
     // 1. Echoes and duplicates (against the database and within the page).
     const candidates: InboundItem[] = [];
@@ -270,6 +279,13 @@ export async function ingestBatch(
     const policy = await getPriorityPolicy(tx, channel.workspace_id);
 
     const afterResolved = await readCaseSettings(tx, channel.workspace_id).then((c) => c.afterResolved);
+    // Resolved cases whose satisfaction survey (F25) waits for its answer: a rating sent by DM lands there
+    // without reopening the case (it is no work for the agents, and no reopen in the reports).
+    const awaitingSurvey = await casesAwaitingSurveyAnswer(
+      tx,
+      [...drafts.values()].filter((d) => d.status === 'resolved').map((d) => d.id),
+      now,
+    );
     const newLinks: NewRow<'case_conversations'>[] = [];
     const newMessages: NewRow<'messages'>[] = [];
     const events: EventRecord[] = [];
@@ -279,8 +295,14 @@ export async function ingestBatch(
       const author = identities.get(item.author.externalId)!;
       const conversationId = conversations.get(conversationKey(item.visibility, item.conversationExternalId))!;
       let draft = caseByConversation.get(conversationId);
+      const surveyAnswer =
+        draft !== undefined &&
+        draft.status === 'resolved' &&
+        item.visibility === 'direct' &&
+        awaitingSurvey.has(draft.id) &&
+        parseSurveyAnswer(item.text) !== null;
       // A workspace may prefer a fresh case to a reopened one when a customer writes again after resolution.
-      if (draft && draft.status === 'resolved' && afterResolved === 'new_case') draft = undefined;
+      if (draft && draft.status === 'resolved' && afterResolved === 'new_case' && !surveyAnswer) draft = undefined;
       if (!draft) {
         draft = openCaseByContact.get(author.contactId);
         if (draft && draft.status === 'resolved') draft = undefined;
@@ -320,7 +342,7 @@ export async function ingestBatch(
         caseByConversation.set(conversationId, draft);
         openCaseByContact.set(author.contactId, draft);
       }
-      if (draft.status !== 'open') {
+      if (draft.status !== 'open' && !surveyAnswer) {
         events.push({
           ...base,
           type: draft.status === 'resolved' ? 'case.reopened' : 'case.status_changed',
@@ -341,20 +363,24 @@ export async function ingestBatch(
         repeatContact: !draft.isNew || draft.added > 0,
       };
       const decision = decidePriority(classification, signals, policy);
-      if (!draft.triage || decision.priority < draft.triage.priority) {
+      // A survey rating raises no priority and runs no rules: the case stays resolved.
+      if (!surveyAnswer && (!draft.triage || decision.priority < draft.triage.priority)) {
         draft.triage = { priority: decision.priority, reason: decision.reason, type: classification.type };
       }
-      result.triaged.push({
-        messageId,
-        caseId: draft.id,
-        caseOpened: draft.isNew,
-        text: item.text,
-        visibility: item.visibility,
-        author: { followers: signals.followers, verified: signals.verified },
-        classification,
-        decision,
-      });
+      if (!surveyAnswer)
+        result.triaged.push({
+          messageId,
+          caseId: draft.id,
+          caseOpened: draft.isNew,
+          text: item.text,
+          visibility: item.visibility,
+          author: { followers: signals.followers, verified: signals.verified },
+          classification,
+          decision,
+        });
       messageIdByExternal.set(item.externalId, messageId);
+      const messageLang = item.lang ?? (classification.language === 'und' ? null : classification.language);
+      draft.lang ??= messageLang ?? undefined;
       newMessages.push({
         id: messageId,
         workspace_id: channel.workspace_id,
@@ -371,7 +397,7 @@ export async function ingestBatch(
         author_identity_id: author.identityId,
         author_agent_id: null,
         text: item.text,
-        lang: item.lang ?? (classification.language === 'und' ? null : classification.language),
+        lang: messageLang,
         url: item.url ?? null,
         created_at: createdAt,
         recorded_at: now,
@@ -394,7 +420,8 @@ export async function ingestBatch(
       draft.lastInboundAt = Math.max(draft.lastInboundAt ?? 0, createdAt);
       events.push({
         ...base,
-        type: 'message.received',
+        // Not `message.received`: that one starts response clocks and counts as a customer waiting.
+        type: surveyAnswer ? 'survey.answer_received' : 'message.received',
         caseId: draft.id,
         subjectId: messageId,
         actor: { type: 'contact', id: author.contactId },
@@ -418,6 +445,7 @@ export async function ingestBatch(
           priority: d.triage?.priority ?? null,
           type: d.triage?.type ?? null,
           priority_reason: d.triage?.reason ?? null,
+          lang: d.lang ?? null,
           assignee_agent_id: null,
           team_id: null,
           preview: d.preview,
@@ -440,6 +468,7 @@ export async function ingestBatch(
           ...(d.preview ? { preview: d.preview } : {}),
           last_message_at: sql<number>`case when last_message_at > ${d.lastMessageAt} then last_message_at else ${d.lastMessageAt} end`,
           last_inbound_at: d.lastInboundAt,
+          ...(d.lang ? { lang: sql<string>`coalesce(lang, ${d.lang})` } : {}),
           // Triage only ever raises a case's priority; a lower one is for an agent or a rule to set.
           ...(d.triage && (d.priority === null || d.triage.priority < d.priority)
             ? { priority: d.triage.priority, type: d.triage.type, priority_reason: d.triage.reason }
@@ -459,4 +488,18 @@ export async function ingestBatch(
     result.changedCaseIds = touched.map((d) => d.id);
     return result;
   });
+}
+
+/** Of these resolved cases, those whose survey question went out and still waits for its answer. */
+async function casesAwaitingSurveyAnswer(tx: DbOrTx, caseIds: string[], now: number): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const rows = await tx
+    .selectFrom('case_surveys')
+    .select('case_id')
+    .where('case_id', 'in', caseIds)
+    .where('message_id', 'is not', null)
+    .where('answered_at', 'is', null)
+    .where('sent_at', '>=', now - SURVEY_ANSWER_WINDOW_MS)
+    .execute();
+  return new Set(rows.map((r) => r.case_id));
 }

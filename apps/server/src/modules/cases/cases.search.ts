@@ -1,0 +1,148 @@
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import type { DatabaseHandle, DbOrTx } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+
+/**
+ * The inbox search (F6): a case matches when one of its messages, its contact's name or its handle contains
+ * the agent's words, case-insensitively (`lower(x) like '%words%'`, `%` and `_` literal). The one place that
+ * knows how each dialect indexes it (migration 0009): SQLite's FTS5 trigram table, PostgreSQL's pg_trgm
+ * GIN indexes. The indexes only find candidates fast; the `like` test always decides, so both dialects and
+ * both plans return exactly the same cases.
+ */
+
+export type SearchDialect = DatabaseHandle['dialect'];
+
+/** Trigram indexes know nothing shorter than three characters: such searches test cases in queue order. */
+const MIN_INDEXED_LENGTH = 3;
+/**
+ * Up to this many matching rows, the page is read from the matching cases (a rare word: a few lookups);
+ * beyond, matches are so common that walking the queue in order finds a page of them within a few rows.
+ */
+const SPARSE_MATCHES = 2000;
+
+export interface CaseSearch {
+  /** The `like` pattern, lowered, with `%`, `_` and `\` escaped. */
+  pattern: string;
+  /** The ids of the rows that match, when few do; null when many do (walk the queue, testing each case). */
+  candidates: { messages: string[]; contacts: string[]; identities: string[] } | null;
+}
+
+/** `%` and `_` typed by an agent are literal characters, not wildcards. */
+export function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** An FTS5 phrase matches its text as a substring under the trigram tokenizer; `"` is doubled inside. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+const like = (column: RawBuilder<unknown>, pattern: string) =>
+  sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
+
+type Source = 'message' | 'contact' | 'identity';
+
+/**
+ * The rows that contain the words, at most SPARSE_MATCHES + 1 of them, in one pass over the index.
+ * SQLite: the trigram FTS table (a phrase of 3+ characters; shorter words scan it with `like`, one pass
+ * over all three sources at once). PostgreSQL: the pg_trgm indexes.
+ */
+async function findMatches(
+  db: DbOrTx,
+  dialect: SearchDialect,
+  words: string,
+  pattern: string,
+): Promise<{ source: Source; id: string }[]> {
+  const cap = SPARSE_MATCHES + 1;
+  if (dialect === 'sqlite') {
+    const match =
+      [...words].length >= MIN_INDEXED_LENGTH
+        ? sql`text_search match ${ftsPhrase(words)}`
+        : sql`text_search.body like ${pattern} escape '\\'`;
+    const rows = await sql<{ source: Source; id: string }>`select k.source as source, k.source_id as id
+      from text_search_keys k where k.rowid in (select rowid from text_search where ${match} limit ${cap})`.execute(db);
+    return rows.rows;
+  }
+  const rows = await sql<{ source: Source; id: string }>`
+    (select 'message' as source, m.id as id from messages m where ${like(sql`m.text`, pattern)} limit ${cap})
+    union all (select 'contact', ct.id from contacts ct where ${like(sql`ct.name`, pattern)} limit ${cap})
+    union all (select 'identity', i.id from identities i where ${like(sql`i.handle`, pattern)} limit ${cap})`.execute(
+    db,
+  );
+  return rows.rows;
+}
+
+/**
+ * Decides how to read the page from the index's matches, found once: a few of them (a rare word, a
+ * handle) and the page is read from their cases; many, and walking the queue in order finds a page of
+ * them within a few rows.
+ */
+export async function planCaseSearch(db: DbOrTx, dialect: SearchDialect, words: string): Promise<CaseSearch> {
+  const pattern = likePattern(words);
+  const matches = await findMatches(db, dialect, words, pattern);
+  if (matches.length > SPARSE_MATCHES) return { pattern, candidates: null };
+  const of = (source: Source) => matches.filter((match) => match.source === source).map((match) => match.id);
+  return { pattern, candidates: { messages: of('message'), contacts: of('contact'), identities: of('identity') } };
+}
+
+/**
+ * "This case has such a row", tested case by case as the queue is walked. Written as `(select 1 … limit 1)
+ * is not null` rather than `exists`: PostgreSQL turns an `exists` inside `or` into a hashed subplan that
+ * first collects every match in the workspace (11,000 messages for a common word: 160 ms), where testing the
+ * few dozen cases a page needs takes a few ms. SQLite runs both forms alike.
+ */
+export function hasRow(query: { limit(n: number): Expression<unknown> }): Expression<SqlBool> {
+  return sql<SqlBool>`(${query.limit(1)}) is not null`;
+}
+
+/**
+ * The condition on `cases` for a planned search. With the `candidates` plan, `cases.id in (…)` lets the
+ * database start from the few matching cases; the `like` tests then keep exactly the cases that match.
+ */
+export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, search: CaseSearch): Expression<SqlBool> {
+  const { pattern } = search;
+  const matches = eb.or([
+    hasRow(
+      eb
+        .selectFrom('case_conversations as cc')
+        .innerJoin('messages as sm', 'sm.conversation_id', 'cc.conversation_id')
+        .select(sql`1`.as('one'))
+        .whereRef('cc.case_id', '=', 'cases.id')
+        .where(like(sql.ref('sm.text'), pattern)),
+    ),
+    hasRow(
+      eb
+        .selectFrom('contacts as sc')
+        .select(sql`1`.as('one'))
+        .whereRef('sc.id', '=', 'cases.contact_id')
+        .where(like(sql.ref('sc.name'), pattern)),
+    ),
+    hasRow(
+      eb
+        .selectFrom('identities as si')
+        .innerJoin('channels as sch', 'sch.network', 'si.network')
+        .select(sql`1`.as('one'))
+        .whereRef('sch.id', '=', 'cases.channel_id')
+        .whereRef('si.contact_id', '=', 'cases.contact_id')
+        .where(like(sql.ref('si.handle'), pattern)),
+    ),
+  ]);
+  if (search.candidates === null) return matches;
+  const { messages, contacts, identities } = search.candidates;
+  const parts: RawBuilder<unknown>[] = [];
+  const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`));
+  if (messages.length > 0) {
+    parts.push(sql`select cc.case_id from case_conversations cc where cc.conversation_id in (
+      select m.conversation_id from messages m where m.id in (${list(messages)}))`);
+  }
+  if (contacts.length > 0) parts.push(sql`select c2.id from cases c2 where c2.contact_id in (${list(contacts)})`);
+  if (identities.length > 0) {
+    parts.push(sql`select c3.id from identities i3
+      join cases c3 on c3.contact_id = i3.contact_id
+      join channels ch3 on ch3.id = c3.channel_id and ch3.network = i3.network
+      where i3.id in (${list(identities)})`);
+  }
+  if (parts.length === 0) return sql<SqlBool>`1 = 0`;
+  const candidates = sql<SqlBool>`cases.id in (${sql.join(parts, sql` union `)})`;
+  return eb.and([candidates, matches]);
+}

@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CaseList } from '@guichet/contracts';
+import { caseSearchCondition, planCaseSearch, type CaseSearch } from '../src/modules/cases/cases.search.ts';
+import { ManualClock } from '../src/platform/clock.ts';
+import { TEST_DIALECTS } from './databases.ts';
+import { createTestApp, type TestApp } from './test-app.ts';
+
+/**
+ * The inbox search (F6) through its indexes (migration 0009): the same cases whichever way the page is read
+ * (from the index's candidates, or walking the queue), substring matches in messages, names and handles,
+ * `%` and `_` literal, and the index kept up to date by every write (new posts, renamed contacts).
+ */
+describe.each(TEST_DIALECTS)('inbox search (%s)', (dialect) => {
+  let app: TestApp;
+  let cookie: string;
+  let clock: ManualClock;
+  let workspaceId: string;
+  beforeEach(async () => {
+    clock = new ManualClock(new Date());
+    app = await createTestApp({ dialect, clock });
+    cookie = await app.signIn();
+    workspaceId = (await app.deps.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const sandbox = () => app.deps.sandbox!.instance;
+  const search = async (q: string) => {
+    const response = await app.http.inject({
+      method: 'GET',
+      url: `/api/cases?view=all&limit=200&q=${encodeURIComponent(q)}`,
+      headers: { cookie },
+    });
+    expect(response.statusCode).toBe(200);
+    return (response.json() as CaseList).cases.map((c) => c.contact.handle).sort();
+  };
+  /** The cases a planned search keeps, read directly with either plan. */
+  const casesWith = async (plan: CaseSearch) =>
+    (
+      await app.deps.db
+        .selectFrom('cases')
+        .innerJoin('identities', 'identities.contact_id', 'cases.contact_id')
+        .select('identities.handle')
+        .where('cases.workspace_id', '=', workspaceId)
+        .where((eb) => caseSearchCondition(eb, plan))
+        .execute()
+    )
+      .map((row) => row.handle)
+      .sort();
+
+  async function post(username: string, name: string, text: string) {
+    const { user } = sandbox().ensureUser({ username, name });
+    sandbox().post(user.id, { text });
+    clock.advanceBy(1000);
+  }
+
+  it('finds the same cases from the index as by testing every case', async () => {
+    await post('camille_durand', 'Camille Durand', '@acme_sav Mon colis 100% perdu, commande 4411');
+    await post('john_smith', 'John Smith', '@acme_sav How do I reset my PASSWORD?');
+    await post('zoe_ecole', 'Zoé École', '@acme_sav Réclamation : facture_2026 reçue deux fois');
+    await post('under_score', 'Ana Lima', '@acme_sav colis_perdu et "guillemets" dans le texte');
+    await app.pollAndWork();
+
+    expect(await search('colis')).toEqual(['camille_durand', 'under_score']);
+    expect(await search('password')).toEqual(['john_smith']);
+    expect(await search('100%')).toEqual(['camille_durand']);
+    expect(await search('Mon_colis')).toEqual([]);
+    expect(await search('e_2')).toEqual(['zoe_ecole']);
+    expect(await search('colis_p')).toEqual(['under_score']);
+    expect(await search('"guillemets"')).toEqual(['under_score']);
+    expect(await search('durand')).toEqual(['camille_durand']);
+    expect(await search('SMITH')).toEqual(['john_smith']);
+    expect(await search('ith')).toEqual(['john_smith']);
+    expect(await search('zo')).toEqual(['zoe_ecole']);
+    expect(await search('introuvable')).toEqual([]);
+
+    for (const q of ['colis', 'password', '100%', 'colis_p', 'durand', 'ÉCOLE', 'école', 'zo', 'a', 'facture_2026']) {
+      const planned = await planCaseSearch(app.deps.db, dialect, q);
+      expect(planned.candidates, q).not.toBeNull();
+      const walking = await casesWith({ pattern: planned.pattern, candidates: null });
+      expect(await casesWith(planned), q).toEqual(walking);
+      expect(await search(q), q).toEqual(walking);
+    }
+  });
+
+  it('keeps the index up to date as posts arrive and contacts are renamed', async () => {
+    await post('marie_k', 'Marie K', '@acme_sav première question');
+    await app.pollAndWork();
+    expect(await search('deuxième')).toEqual([]);
+    await post('marie_k', 'Marie K', '@acme_sav deuxième question, toujours rien');
+    await app.pollAndWork();
+    expect(await search('deuxième')).toEqual(['marie_k']);
+    const contact = await app.deps.db.selectFrom('contacts').select('id').executeTakeFirstOrThrow();
+    await app.deps.db.updateTable('contacts').set({ name: 'Marie Kowalska' }).where('id', '=', contact.id).execute();
+    expect(await search('kowalska')).toEqual(['marie_k']);
+    expect(await search('Marie K ')).toEqual(['marie_k']);
+  });
+});
