@@ -35,6 +35,26 @@ async function customerPosts(request: APIRequestContext, username: string, text:
   expect(posted.ok()).toBe(true);
 }
 
+/** A sandbox customer writes to the brand by DM. */
+async function customerSendsDm(request: APIRequestContext, username: string, text: string) {
+  const idOf = async (name: string) => {
+    const ensured = await request.post(`${sandboxAdmin}/users/ensure`, {
+      headers: adminHeaders,
+      data: { username: name, name },
+    });
+    expect(ensured.ok()).toBe(true);
+    const body = (await ensured.json()) as { data: { user?: { id: string }; id?: string } };
+    return body.data.user?.id ?? body.data.id;
+  };
+  const brandId = await idOf('acme_sav');
+  const customerId = await idOf(username);
+  const sent = await request.post(`${sandboxAdmin}/users/${customerId}/dms`, {
+    headers: adminHeaders,
+    data: { toUserId: brandId, text },
+  });
+  expect(sent.ok()).toBe(true);
+}
+
 async function openCaseOf(page: Page, handle: string) {
   await page.getByTestId('inbox-search').fill(handle);
   const row = page
@@ -46,11 +66,67 @@ async function openCaseOf(page: Page, handle: string) {
   await expect(page).toHaveURL(/\/cases\//);
 }
 
+/** Picks an option of a Mantine Select / MultiSelect filter by its label. */
+async function pickFilter(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click();
+  await page.getByRole('listbox').getByRole('option', { name: option, exact: true }).click();
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * A customer's case found through every new queue filter (type, priority, language, team) and hidden by a
+ * filter it does not match. The case's triage (type, priority) is read from the API, not assumed.
+ */
+async function filtersFindTheCase(
+  page: Page,
+  handle: string,
+  labels: { type: Record<string, string>; language: string; otherLanguage: string; shot: string },
+) {
+  const row = page.getByTestId('case-row').filter({ hasText: `@${handle}` });
+  await page.getByTestId('inbox-search').fill(handle);
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  const list = async (query: string) =>
+    (
+      (await (await page.request.get(`/api/cases?view=all&q=${handle}&${query}`)).json()) as {
+        cases: { id: string; priority: number | null }[];
+      }
+    ).cases;
+  const [summary] = await list('');
+  expect(summary).toBeDefined();
+  let type = '';
+  for (const candidate of Object.keys(labels.type))
+    if ((await list(`type=${candidate}`)).length === 1) type = candidate;
+  expect(type).not.toBe('');
+  const team = await page.request.post('/api/teams', { data: { name: `Équipe ${handle}` } });
+  expect(team.status()).toBe(201);
+  const { id: teamId } = (await team.json()) as { id: string };
+  const assigned = await page.request.post(`/api/cases/${summary!.id}/assignment`, { data: { teamId } });
+  expect(assigned.ok()).toBe(true);
+  await page.reload();
+  await expect(row).toBeVisible();
+
+  await pickFilter(page, 'filter-type', labels.type[type]!);
+  await expect(page).toHaveURL(new RegExp(`type=${type}`));
+  await expect(row).toBeVisible();
+  if (summary!.priority !== null) {
+    await pickFilter(page, 'filter-priority', `P${summary!.priority}`);
+    await expect(page).toHaveURL(new RegExp(`priority=${summary!.priority}`));
+    await expect(row).toBeVisible();
+  }
+  await pickFilter(page, 'filter-team', `Équipe ${handle}`);
+  await pickFilter(page, 'filter-language', labels.language);
+  await expect(row).toBeVisible();
+  await page.screenshot({ path: `${shots}/console-inbox-filters-${labels.shot}.png`, fullPage: true });
+  // A language the customer did not write in hides the case.
+  await pickFilter(page, 'filter-language', labels.otherLanguage);
+  await expect(row).toHaveCount(0);
+}
+
 test.use({ viewport: { width: 1366, height: 900 } });
 
 // The desk is shared with the other specs: put away the cases this spec opened.
 test.afterEach(async ({ page }) => {
-  for (const prefix of ['lea_', 'kbd_', 'xss_', 'xssfr_', 'fr_', 'tel_']) {
+  for (const prefix of ['lea_', 'kbd_', 'xss_', 'xssfr_', 'fr_', 'tel_', 'flt_', 'fltfr_', 'awy_']) {
     const response = await page.request.get(`/api/cases?view=all&q=${prefix}&limit=200`);
     if (!response.ok()) continue;
     const { cases } = (await response.json()) as { cases: { id: string }[] };
@@ -164,6 +240,55 @@ test.describe('the agent console in English', () => {
     await expect(page.getByTestId('reply-input')).toBeFocused();
   });
 
+  test('filters the queue by type, priority, language and team', async ({ page, request }) => {
+    const handle = `flt_${Date.now() % 100000}`;
+    await customerPosts(request, handle, '@acme_sav my order never arrived and nobody answers, this is unacceptable');
+    await signIn(page);
+    await filtersFindTheCase(page, handle, {
+      type: { complaint: 'Complaint', question: 'Question', praise: 'Praise', other: 'Other' },
+      language: 'English',
+      otherLanguage: 'German',
+      shot: 'en',
+    });
+  });
+
+  test('shows the desk’s automatic away message as written by Guichet', async ({ page, request }) => {
+    // DMs are polled about once a minute.
+    test.setTimeout(240_000);
+    const handle = `awy_${Date.now() % 100000}`;
+    await signIn(page);
+    const started = await page.request.post('/api/absence', {
+      data: { kind: 'end_of_day', endsAt: new Date(Date.now() + 3_600_000).toISOString(), channelId: null },
+    });
+    expect(started.status()).toBe(201);
+    const { active } = (await started.json()) as { active: { id: string } | null };
+    try {
+      await customerSendsDm(request, handle, 'Hello, is anyone there?');
+      let caseId = '';
+      await expect
+        .poll(
+          async () => {
+            const response = await page.request.get(`/api/cases?view=all&q=${handle}`);
+            caseId = ((await response.json()) as { cases: { id: string }[] }).cases[0]?.id ?? '';
+            return caseId;
+          },
+          { timeout: 150_000, intervals: [2_000] },
+        )
+        .not.toBe('');
+      await page.goto(`/cases/${caseId}`);
+      const automatic = page.locator('[data-testid="message"][data-direction="outbound"]');
+      await expect(async () => {
+        await page.reload();
+        await expect(automatic.getByTestId('message-author-automatic')).toHaveText('Guichet (automatic)', {
+          timeout: 5_000,
+        });
+      }).toPass({ timeout: 60_000 });
+      await automatic.first().screenshot({ path: `${shots}/console-automatic-author-en.png` });
+    } finally {
+      if (active) await page.request.post(`/api/absence/${active.id}/end`);
+    }
+  });
+
   test('shows a customer’s HTML and script as text and runs nothing', async ({ page, request }) => {
     const handle = `xss_${Date.now() % 100000}`;
     await customerPosts(request, handle, '@acme_sav <img src=x onerror=alert(1)> <script>alert(2)</script>');
@@ -226,6 +351,22 @@ test.describe('the agent console in French', () => {
     await page.waitForTimeout(500);
     expect(dialogs).toEqual([]);
     await inbound.screenshot({ path: `${shots}/console-xss-fr.png` });
+  });
+
+  test('filters the queue by type, priority, language and team, in French', async ({ page, request }) => {
+    const handle = `fltfr_${Date.now() % 100000}`;
+    await customerPosts(
+      request,
+      handle,
+      '@acme_sav ma commande n’est jamais arrivée, personne ne répond, c’est inadmissible',
+    );
+    await signIn(page);
+    await filtersFindTheCase(page, handle, {
+      type: { complaint: 'Réclamation', question: 'Question', praise: 'Compliment', other: 'Autre' },
+      language: 'français',
+      otherLanguage: 'allemand',
+      shot: 'fr',
+    });
   });
 
   test('is usable on a phone', async ({ page, request }) => {

@@ -1,6 +1,6 @@
 /**
  * npm run bench:inbox — the inbox list endpoint on a workspace of 100,000 cases. Seeds cases, contacts,
- * identities, conversations, one message and one live SLA clock each with batched inserts, then times
+ * identities, conversations, one message and one live SLA clock each (types, languages and teams spread) with batched inserts, then times
  * `GET /api/cases` and `GET /api/cases/overview` (the counts per view) through `app.inject` (the whole HTTP
  * stack: auth hook, validation, serialisation) for every view, every filter, searches by word, name and
  * handle, both sorts and a keyset next page. Prints median and p95 per query (target: p95 < 100 ms). Last
@@ -49,6 +49,24 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
     .insertInto('tags')
     .values(tagIds.map((id) => ({ id, workspace_id: workspaceId, name: id.slice(4), color: null, created_at: base })))
     .execute();
+  // Type, language and team spread as on a desk: most cases questions in French, a few teams' cases.
+  const teamIds = ['team-billing', 'team-vip'];
+  await db
+    .insertInto('teams')
+    .values(teamIds.map((id) => ({ id, workspace_id: workspaceId, name: id.slice(5), created_at: base })))
+    .execute();
+  const TYPES = [
+    'question',
+    'question',
+    'question',
+    'question',
+    'complaint',
+    'complaint',
+    'complaint',
+    'other',
+    'question',
+    'praise',
+  ] as const;
   const BATCH = 10_000;
   for (let from = 0; from < CASES; from += BATCH) {
     const contacts: Record<string, unknown>[] = [];
@@ -67,6 +85,9 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
       const text = `@acme_sav ${word} ${i % 997 === 0 ? RARE : 'souci'} numéro ${i}`;
       const r = (i * 2_654_435_761) % 100;
       const status = r < 70 ? 'open' : r < 80 ? 'pending' : r < 85 ? 'snoozed' : 'resolved';
+      const type = TYPES[i % TYPES.length]!;
+      const lang = i % 50 === 7 ? 'es' : i % 5 === 1 ? 'en' : 'fr';
+      const teamId = i % 40 === 3 ? teamIds[0]! : i % 400 === 11 ? teamIds[1]! : null;
       contacts.push({ id: `ct${n}`, workspace_id: workspaceId, name: `Client ${n}`, created_at: at, updated_at: at });
       identities.push({
         id: `id${n}`,
@@ -105,7 +126,7 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
         author_identity_id: `id${n}`,
         author_agent_id: null,
         text,
-        lang: 'fr',
+        lang,
         url: null,
         created_at: at,
         recorded_at: at,
@@ -114,7 +135,7 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
         delivery_attempts: 0,
         idempotency_key: null,
         raw: null,
-        type: 'question',
+        type,
         sentiment: 'neutral',
         urgency: null,
         priority: (i % 4) + 1,
@@ -127,7 +148,7 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
         status,
         priority: i % 7 === 0 ? null : (i % 4) + 1,
         assignee_agent_id: i % 10 === 0 ? adminId : null,
-        team_id: null,
+        team_id: teamId,
         preview: text.slice(0, 140),
         message_count: 1,
         opened_at: at,
@@ -138,8 +159,9 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
         updated_at: at,
         snoozed_until: status === 'snoozed' ? at + 86_400_000 : null,
         snooze_reminder: null,
-        type: 'question',
+        type,
         priority_reason: null,
+        lang,
       });
       links.push({ case_id: `cs${n}`, conversation_id: `cv${n}`, linked_at: at });
       if (status === 'open' || status === 'pending') {
@@ -232,6 +254,20 @@ async function main() {
       'search name': '/api/cases?view=all&q=Client%200004242&sort=priority&limit=50',
       'search no match': '/api/cases?view=all&q=introuvable&sort=priority&limit=50',
       'search 2 letters': '/api/cases?view=all&q=zy&sort=priority&limit=50',
+      'type complaint': '/api/cases?view=all&type=complaint&sort=priority&limit=50',
+      'type praise': '/api/cases?view=all&type=praise&sort=priority&limit=50',
+      'type complaint, newest': '/api/cases?view=all&type=complaint&sort=newest&limit=50',
+      'priority 1': '/api/cases?view=all&priority=1&sort=priority&limit=50',
+      'priority 2,3': '/api/cases?view=all&priority=2,3&sort=priority&limit=50',
+      'priority 1, newest': '/api/cases?view=all&priority=1&sort=newest&limit=50',
+      'language en': '/api/cases?view=all&language=en&sort=priority&limit=50',
+      'language es (rare)': '/api/cases?view=all&language=es&sort=priority&limit=50',
+      'language fr,en, newest': '/api/cases?view=all&language=fr,en&sort=newest&limit=50',
+      'team filter': '/api/cases?view=all&teamId=team-billing&sort=priority&limit=50',
+      'team filter (rare)': '/api/cases?view=all&teamId=team-vip&sort=priority&limit=50',
+      'team filter, newest': '/api/cases?view=all&teamId=team-billing&sort=newest&limit=50',
+      'all new filters':
+        '/api/cases?view=all&type=question,complaint&priority=3,4&language=fr,en&teamId=team-billing&sort=priority&limit=50',
       'search + tag + mine': '/api/cases?view=mine&q=colis&tagId=tag-vip&sort=priority&limit=50',
       'counts per view (overview)': '/api/cases/overview',
     };

@@ -104,7 +104,12 @@ export const messageAuthorSchema = z.discriminatedUnion('kind', [
     /** True when this author is the case's customer; false for a third party in the thread. */
     isCaseContact: z.boolean(),
   }),
-  z.object({ kind: z.literal('agent'), agentId: z.string().nullable(), name: z.string() }),
+  z.object({
+    kind: z.literal('agent'),
+    /** null: written by the desk itself (away message, incident reply, survey), not by an agent. */
+    agentId: z.string().nullable(),
+    name: z.string(),
+  }),
 ]);
 export type MessageAuthor = z.infer<typeof messageAuthorSchema>;
 

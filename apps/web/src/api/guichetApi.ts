@@ -58,6 +58,11 @@ export interface CaseListParams {
   assigneeId?: string | undefined;
   tagId?: string | undefined;
   channelId?: string | undefined;
+  teamId?: string | undefined;
+  /** Comma-separated lists: `complaint,question`, `1,2`, `fr,en`. */
+  type?: string | undefined;
+  priority?: string | undefined;
+  language?: string | undefined;
   q?: string | undefined;
   sort?: CaseSort | undefined;
   limit?: number;
@@ -90,7 +95,18 @@ export function createGuichetApi(http: HttpClient) {
 
     listCases(params: CaseListParams, signal?: AbortSignal): Promise<CaseList> {
       const query = new URLSearchParams();
-      for (const key of ['view', 'status', 'assigneeId', 'tagId', 'channelId', 'q', 'sort'] as const) {
+      const keys = [
+        'view',
+        'status',
+        'assigneeId',
+        'tagId',
+        'channelId',
+        'teamId',
+        'type',
+        'priority',
+        'language',
+      ] as const;
+      for (const key of [...keys, 'q', 'sort'] as const) {
         const value = params[key];
         if (value) query.set(key, value);
       }

@@ -19,6 +19,8 @@ export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: Messa
   const { t } = useTranslation();
   const { author } = message;
   const inbound = message.direction === 'inbound';
+  // Written by the desk itself (away message, incident reply, survey): no agent, so no agent's name.
+  const automatic = !inbound && author.kind === 'agent' && author.agentId === null;
   const externalUrl = safeHttpUrl(message.externalUrl);
   // A customer who posted their own email or order number in public should be told, and moved to DM.
   const exposed = inbound && message.visibility === 'public' ? personalDataKinds(message.text) : [];
@@ -50,9 +52,17 @@ export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: Messa
               </Badge>
             </Tooltip>
           ))}
-        <Text fw={600} size="sm" className="customer-text">
-          {author.name}
-        </Text>
+        {automatic ? (
+          <Tooltip label={t('case.automaticAuthorHint')} withArrow>
+            <Text fw={600} size="sm" data-testid="message-author-automatic">
+              {t('case.automaticAuthor')}
+            </Text>
+          </Tooltip>
+        ) : (
+          <Text fw={600} size="sm" className="customer-text">
+            {author.name}
+          </Text>
+        )}
         {author.kind === 'contact' && author.handle && (
           <Text size="sm" c="dimmed" className="customer-text">
             @{author.handle}

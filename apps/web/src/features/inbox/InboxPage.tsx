@@ -4,6 +4,7 @@ import {
   Checkbox,
   CloseButton,
   Group,
+  MultiSelect,
   Paper,
   Select,
   Skeleton,
@@ -17,6 +18,7 @@ import { useDebouncedValue, useDocumentTitle, useHotkeys } from '@mantine/hooks'
 import {
   caseStatusSchema,
   caseViewSchema,
+  messageTypeSchema,
   type BulkAction,
   type CaseStatus,
   type CaseSummary,
@@ -35,6 +37,16 @@ import { useSession } from '../auth/session.ts';
 import { CaseRow } from './CaseRow.tsx';
 
 const pageSize = 50;
+/** The languages offered by the language filter, named in the agent's own language. */
+const filterLanguages = ['fr', 'en', 'es', 'de', 'it', 'pt', 'nl', 'ar'] as const;
+
+function languageName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 // Realtime pushes changes; this interval only catches what a dropped socket missed.
 const safetyNetRefetchMs = 15_000;
 
@@ -61,7 +73,7 @@ export function useDirectory() {
 }
 
 export function InboxPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   useDocumentTitle(`${t('inbox.title')} · ${t('app.name')}`);
   const api = useApi();
   const navigate = useNavigate();
@@ -76,6 +88,11 @@ export function InboxPage() {
   const assigneeId = searchParams.get('assignee') ?? undefined;
   const tagId = searchParams.get('tag') ?? undefined;
   const channelId = searchParams.get('channel') ?? undefined;
+  const teamId = searchParams.get('team') ?? undefined;
+  const parsedType = messageTypeSchema.safeParse(searchParams.get('type'));
+  const type = parsedType.success ? parsedType.data : undefined;
+  const priorities = (searchParams.get('priority') ?? '').split(',').filter((value) => /^[1-4]$/.test(value));
+  const language = filterLanguages.find((code) => code === searchParams.get('language'));
   const [search, setSearch] = useState(searchParams.get('q') ?? '');
   const [q] = useDebouncedValue(search.trim(), 300);
 
@@ -99,6 +116,10 @@ export function InboxPage() {
     assigneeId,
     tagId,
     channelId,
+    teamId,
+    type,
+    priority: priorities.length > 0 ? priorities.join(',') : undefined,
+    language,
     q: q || undefined,
     // The work queue: the most urgent, then the longest waiting; finished work: the latest first.
     sort: view === 'resolved' ? 'newest' : 'priority',
@@ -148,7 +169,16 @@ export function InboxPage() {
 
   const [bulkTag, setBulkTag] = useState('');
   const counts = overview.data?.counts;
-  const filtered = status !== undefined || !!assigneeId || !!tagId || !!channelId || !!q;
+  const filtered =
+    status !== undefined ||
+    !!assigneeId ||
+    !!tagId ||
+    !!channelId ||
+    !!teamId ||
+    !!type ||
+    priorities.length > 0 ||
+    !!language ||
+    !!q;
   const channels = overview.data?.channels ?? [];
 
   return (
@@ -235,6 +265,55 @@ export function InboxPage() {
           onChange={(value) => setParam('tag', value)}
           data-testid="filter-tag"
         />
+        <Select
+          size="xs"
+          w={140}
+          aria-label={t('inbox.filters.type')}
+          placeholder={t('inbox.filters.type')}
+          clearable
+          value={type ?? null}
+          data={messageTypeSchema.options.map((value) => ({ value, label: t(`triage.type.${value}`) }))}
+          onChange={(value) => setParam('type', value)}
+          data-testid="filter-type"
+        />
+        <MultiSelect
+          size="xs"
+          miw={140}
+          maw={220}
+          aria-label={t('inbox.filters.priority')}
+          placeholder={priorities.length > 0 ? undefined : t('inbox.filters.priority')}
+          clearable
+          value={priorities}
+          data={['1', '2', '3', '4'].map((value) => ({ value, label: t('inbox.priority', { value }) }))}
+          onChange={(values) => setParam('priority', [...values].sort().join(','))}
+          data-testid="filter-priority"
+        />
+        <Select
+          size="xs"
+          w={150}
+          aria-label={t('inbox.filters.language')}
+          placeholder={t('inbox.filters.language')}
+          clearable
+          searchable
+          value={language ?? null}
+          data={filterLanguages.map((code) => ({ value: code, label: languageName(code, i18n.language) }))}
+          onChange={(value) => setParam('language', value)}
+          data-testid="filter-language"
+        />
+        {directory.teams.length > 0 && (
+          <Select
+            size="xs"
+            w={160}
+            aria-label={t('inbox.filters.team')}
+            placeholder={t('inbox.filters.team')}
+            clearable
+            searchable
+            value={teamId ?? null}
+            data={directory.teams.map((team) => ({ value: team.id, label: team.name }))}
+            onChange={(value) => setParam('team', value)}
+            data-testid="filter-team"
+          />
+        )}
         {channels.length > 1 && (
           <Select
             size="xs"
