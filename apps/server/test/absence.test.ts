@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AbsenceOverview, CaseDetail, CaseList, SlaPolicies, TimeSettingsResponse } from '@guichet/contracts';
 import { runAbsenceRound } from '../src/modules/absence/absence.jobs.ts';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient, elapse as elapseOn } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -25,46 +26,29 @@ const policies = (pauseDuringAbsence: boolean): SlaPolicies => ({
 /** Away periods (F20) through the whole desk: DMs polled in, the scheduler's rounds, the outbox to X. */
 describe.each(TEST_DIALECTS)('away periods (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const {
+    start: startDesk,
+    api,
+    sandbox,
+    brand,
+    customer,
+    round,
+  } = deskClient(() => app, { renewExpiredSession: true });
   afterEach(async () => {
     await app.close();
   });
 
   async function start(at: string) {
-    clock = new ManualClock(at);
-    app = await createTestApp({ dialect, clock, env: { GUICHET_DM_POLL_INTERVAL: '0.001' } });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: at, env: { GUICHET_DM_POLL_INTERVAL: '0.001' } }));
   }
-  const api = async <T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
-    const send = () => app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
-    let response = await send();
-    if (response.statusCode === 401) {
-      cookie = await app.signIn();
-      response = await send();
-    }
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
-  const sandbox = () => app.deps.sandbox!.instance;
-  const brand = () => sandbox().findUser('acme_sav')!;
-  const customer = (username: string) => sandbox().ensureUser({ username, name: username }).user;
   /** DMs the brand sent, per recipient username. */
   const awayDmsTo = (username: string) =>
     sandbox()
       .listDmEvents()
       .filter((e) => e.senderId === brand().id && e.text.includes('absente'))
       .filter((e) => e.recipientId === customer(username).id);
-  /** A round of the desk: poll, schedule, deliver; then a second round so the answers go out. */
-  async function round() {
-    await app.pollAndWork();
-    await app.pollAndWork();
-  }
-  async function elapse(ms: number, step = HOUR) {
-    for (let left = ms; left > 0; left -= step) {
-      clock.advanceBy(Math.min(step, left));
-      await app.pollAndWork();
-    }
-  }
+  const elapse = (ms: number, step = HOUR) => elapseOn(app, clock, ms, step);
   const caseOf = async (handle: string) => {
     const found = (await api<CaseList>('GET', '/api/cases?view=all')).body.cases.find(
       (c) => c.contact.handle === handle,
@@ -255,11 +239,9 @@ describe.each(TEST_DIALECTS)('away periods (%s)', (dialect) => {
       password: 'another long password',
     });
     const agentCookie = await app.signIn({ email: 'agent@acme.test', password: 'another long password' });
-    const asAgent = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-      app.http.inject({ method, url, headers: { cookie: agentCookie }, ...(payload ? { payload } : {}) });
-    expect((await asAgent('GET', '/api/absence')).statusCode).toBe(200);
+    expect((await api('GET', '/api/absence', undefined, agentCookie)).status).toBe(200);
     expect(
-      (await asAgent('POST', '/api/absence', { kind: 'incident', endsAt: '2026-01-13T08:00:00Z' })).statusCode,
+      (await api('POST', '/api/absence', { kind: 'incident', endsAt: '2026-01-13T08:00:00Z' }, agentCookie)).status,
     ).toBe(403);
     const events = await app.deps.db.selectFrom('events').select('type').where('type', 'like', 'absence.%').execute();
     expect(events.map((e) => e.type).sort()).toEqual(['absence.ended', 'absence.planned', 'absence.started']);

@@ -12,38 +12,29 @@ import type {
 } from '@guichet/contracts';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
 import { wakeDueSnoozes } from '../src/modules/cases/cases.workflow.ts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
 /** The agent console's workflow and queue, through the HTTP API, on every database. */
 describe.each(TEST_DIALECTS)('the agent console (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, sandbox, mention: post } = deskClient(() => app);
   beforeEach(async () => {
-    clock = new ManualClock(new Date());
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect }));
   });
   afterEach(async () => {
     await app.close();
   });
 
-  const sandbox = () => app.deps.sandbox!.instance;
-  const api = async <T>(method: Method, url: string, payload?: unknown, as = cookie) => {
-    const response = await app.http.inject({ method, url, headers: { cookie: as }, ...(payload ? { payload } : {}) });
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   const list = async (query = '') => (await api<CaseList>('GET', `/api/cases${query}`)).body.cases;
   const overview = async () => (await api<QueueOverview>('GET', '/api/cases/overview')).body;
   const detail = async (caseId: string) => (await api<CaseDetail>('GET', `/api/cases/${caseId}`)).body;
 
   async function mention(username: string, name: string, text: string) {
-    const { user } = sandbox().ensureUser({ username, name });
-    const tweet = sandbox().post(user.id, { text });
+    const tweet = post(username, text, name);
     clock.advanceBy(1000);
     return tweet;
   }

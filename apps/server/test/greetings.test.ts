@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TimeSettings, TimeSettingsResponse } from '@guichet/contracts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient, elapse as elapseOn } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -10,40 +11,21 @@ const HOUR = 60 * MINUTE;
 /** Greetings and welcome DMs (F21) through the scheduler's rounds and the outbox to X. */
 describe.each(TEST_DIALECTS)('greetings (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, sandbox, brand } = deskClient(() => app, { renewExpiredSession: true });
   afterEach(async () => {
     await app.close();
   });
 
   async function start(at: string) {
-    clock = new ManualClock(at);
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: at }));
   }
-  const api = async <T>(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => {
-    const send = () => app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
-    let response = await send();
-    if (response.statusCode === 401) {
-      cookie = await app.signIn();
-      response = await send();
-    }
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   async function saveSettings(change: (settings: TimeSettings) => TimeSettings) {
     const current = (await api<TimeSettingsResponse>('GET', '/api/time-settings')).body.settings;
     const saved = await api<TimeSettingsResponse>('PUT', '/api/time-settings', change(current));
     expect(saved.status).toBe(200);
   }
-  async function elapse(ms: number, step: number) {
-    for (let left = ms; left > 0; left -= step) {
-      clock.advanceBy(Math.min(step, left));
-      await app.scheduler.tick();
-      await app.worker.drain();
-    }
-  }
-  const sandbox = () => app.deps.sandbox!.instance;
-  const brand = () => sandbox().findUser('acme_sav')!;
+  const elapse = (ms: number, step: number) => elapseOn(app, clock, ms, step);
 
   it('posts the opening and closing greetings once a day, in Paris time, across the change to winter time and a holiday', async () => {
     // Thursday 22 October 2026, 08:00 in Paris (summer time, UTC+2); winter time from Sunday 25 October.
@@ -142,16 +124,14 @@ describe.each(TEST_DIALECTS)('greetings (%s)', (dialect) => {
 
 describe.each(TEST_DIALECTS)('welcome DMs (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api } = deskClient(() => app);
   afterEach(async () => {
     await app.close();
   });
 
   it('welcomes new followers at most N an hour, never twice, and only once switched on', async () => {
-    clock = new ManualClock('2026-03-02T10:00:00Z');
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: '2026-03-02T10:00:00Z' }));
     const deskUrl = await app.http.listen({ port: 0, host: '127.0.0.1' });
     const channelId = (await app.deps.db.selectFrom('channels').select('id').executeTakeFirstOrThrow()).id;
     const sandbox = app.deps.sandbox!.instance;
@@ -190,16 +170,12 @@ describe.each(TEST_DIALECTS)('welcome DMs (%s)', (dialect) => {
     expect(welcomed()).toEqual([]);
     clock.advanceBy(MINUTE);
 
-    const current = (
-      await app.http.inject({ method: 'GET', url: '/api/time-settings', headers: { cookie } })
-    ).json() as TimeSettingsResponse;
-    const saved = await app.http.inject({
-      method: 'PUT',
-      url: '/api/time-settings',
-      headers: { cookie },
-      payload: { ...current.settings, welcome: { ...current.settings.welcome, enabled: true, perHour: 2 } },
+    const current = (await api<TimeSettingsResponse>('GET', '/api/time-settings')).body;
+    const saved = await api('PUT', '/api/time-settings', {
+      ...current.settings,
+      welcome: { ...current.settings.welcome, enabled: true, perHour: 2 },
     });
-    expect(saved.statusCode).toBe(200);
+    expect(saved.status).toBe(200);
     clock.advanceBy(MINUTE);
 
     for (const name of ['ana', 'bob', 'cyd', 'dan', 'eve']) {

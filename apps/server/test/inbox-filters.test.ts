@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseList, CaseSummary, Team } from '@guichet/contracts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { migration0015CaseFilters } from '../src/migrations/list/0015-case-filters.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
 /**
  * The queue's filters by type, priority, language and team (F6, migration 0015): each alone, several values
@@ -12,30 +13,24 @@ import { createTestApp, type TestApp } from './test-app.ts';
  */
 describe.each(TEST_DIALECTS)('inbox filters (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, mention } = deskClient(() => app);
   beforeEach(async () => {
-    clock = new ManualClock(new Date());
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect }));
   });
   afterEach(async () => {
     await app.close();
   });
 
-  const sandbox = () => app.deps.sandbox!.instance;
-  const request = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
   const list = async (query: string) => {
-    const response = await request('GET', `/api/cases?limit=200&${query}`);
-    expect(response.statusCode, response.body).toBe(200);
-    return (response.json() as CaseList).cases;
+    const response = await api<CaseList>('GET', `/api/cases?limit=200&${query}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body.cases;
   };
   const handles = (cases: CaseSummary[]) => cases.map((c) => c.contact.handle).sort();
 
   async function post(username: string, text: string) {
-    const { user } = sandbox().ensureUser({ username, name: username });
-    sandbox().post(user.id, { text });
+    mention(username, text);
     clock.advanceBy(1000);
   }
 
@@ -46,7 +41,7 @@ describe.each(TEST_DIALECTS)('inbox filters (%s)', (dialect) => {
     await post('lucia', '@acme_sav Hola, mi pedido no ha llegado todavía, ¿pueden ayudarme por favor?');
     await post('hugo', '@acme_sav Merci beaucoup pour votre aide rapide, vous êtes au top !');
     await app.pollAndWork();
-    const team = (await request('POST', '/api/teams', { name: 'Facturation' })).json() as Team;
+    const team = (await api<Team>('POST', '/api/teams', { name: 'Facturation' })).body;
     const ids = new Map((await list('')).map((c) => [c.contact.handle, c.id]));
     const set = async (handle: string, type: 'complaint' | 'question' | 'praise', priority: number | null) =>
       app.deps.db.updateTable('cases').set({ type, priority }).where('id', '=', ids.get(handle)!).execute();
@@ -57,8 +52,8 @@ describe.each(TEST_DIALECTS)('inbox filters (%s)', (dialect) => {
     // The sandbox tells only French from English; X itself tags Spanish posts `es`.
     await app.deps.db.updateTable('cases').set({ lang: 'es' }).where('id', '=', ids.get('lucia')!).execute();
     for (const handle of ['camille', 'john']) {
-      const response = await request('POST', `/api/cases/${ids.get(handle)!}/assignment`, { teamId: team.id });
-      expect(response.statusCode, response.body).toBeLessThan(300);
+      const response = await api('POST', `/api/cases/${ids.get(handle)!}/assignment`, { teamId: team.id });
+      expect(response.status, JSON.stringify(response.body)).toBeLessThan(300);
     }
     return { team, ids };
   }
@@ -87,20 +82,19 @@ describe.each(TEST_DIALECTS)('inbox filters (%s)', (dialect) => {
     expect(unassigned.map((c) => c.contact.handle)).toEqual(['hugo', 'camille']);
 
     // Pages of one case each, through the cursor, under a filter.
-    const first = await request('GET', '/api/cases?view=all&limit=1&sort=priority&type=complaint');
-    const page1 = first.json() as CaseList;
+    const page1 = (await api<CaseList>('GET', '/api/cases?view=all&limit=1&sort=priority&type=complaint')).body;
     expect(page1.cases.map((c) => c.contact.handle)).toEqual(['camille']);
     const page2 = (
-      await request('GET', `/api/cases?view=all&limit=1&sort=priority&type=complaint&cursor=${page1.nextCursor!}`)
-    ).json() as CaseList;
+      await api<CaseList>('GET', `/api/cases?view=all&limit=1&sort=priority&type=complaint&cursor=${page1.nextCursor!}`)
+    ).body;
     expect(page2.cases.map((c) => c.contact.handle)).toEqual(['lucia']);
     expect(page2.nextCursor).toBeNull();
   });
 
   it('refuses malformed filter values with a clear error', async () => {
     for (const query of ['type=urgent', 'priority=5', 'priority=1,,2', 'language=FR', 'language=fr;drop']) {
-      const response = await request('GET', `/api/cases?${query}`);
-      expect(response.statusCode, query).toBe(400);
+      const response = await api('GET', `/api/cases?${query}`);
+      expect(response.status, query).toBe(400);
     }
   });
 

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, CaseList, Message, PendingApprovalList } from '@guichet/contracts';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
 import { publicLength } from '../src/modules/cases/cases.commands.ts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
-type Method = 'GET' | 'POST';
 interface ApiError {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
@@ -17,29 +17,21 @@ interface ApiError {
  */
 describe.each(TEST_DIALECTS)('replies: clash guard and threads (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, cookie, sandbox, mention } = deskClient(() => app);
   beforeEach(async () => {
-    clock = new ManualClock(new Date());
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect }));
   });
   afterEach(async () => {
     await app.close();
   });
 
-  const sandbox = () => app.deps.sandbox!.instance;
-  const api = async <T>(method: Method, url: string, payload?: unknown, as = cookie) => {
-    const response = await app.http.inject({ method, url, headers: { cookie: as }, ...(payload ? { payload } : {}) });
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   const detail = async (caseId: string) => (await api<CaseDetail>('GET', `/api/cases/${caseId}`)).body;
   const outbound = async (caseId: string) =>
     (await detail(caseId)).messages.filter((message) => message.direction === 'outbound');
 
   async function customerCase(text = '@acme_sav Mon colis n’est jamais arrivé, que faire ?') {
-    const { user } = sandbox().ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
-    const tweet = sandbox().post(user.id, { text });
+    const tweet = mention('camille_durand', text, 'Camille Durand');
     clock.advanceBy(1000);
     await app.pollAndWork();
     const cases = (await api<CaseList>('GET', '/api/cases')).body.cases;
@@ -81,7 +73,7 @@ describe.each(TEST_DIALECTS)('replies: clash guard and threads (%s)', (dialect) 
     expect(brandReplies(tweet.id)).toHaveLength(1);
 
     // Confirmed, the second agent's reply goes out too.
-    const loser = admin.status === 409 ? cookie : julie.cookie;
+    const loser = admin.status === 409 ? cookie() : julie.cookie;
     const confirmed = await api('POST', `/api/cases/${caseId}/replies`, { text: 'Je complète.', confirm: true }, loser);
     expect(confirmed.status).toBe(202);
     await app.pollAndWork();

@@ -5,6 +5,7 @@ import type { NewRow } from '../src/platform/db/schema.ts';
 import { newId } from '../src/platform/ids.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createStorageFixture, type StorageFixture } from './factories.ts';
+import { addContact, addConversation, addPost } from './report-rows.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -25,25 +26,10 @@ interface CaseSpec {
 
 async function seed(f: StorageFixture, specs: CaseSpec[]) {
   const db = f.database.db;
-  const contactId = newId(T0);
-  await db
-    .insertInto('contacts')
-    .values({ id: contactId, workspace_id: f.workspaceId, name: 'Jane', created_at: T0, updated_at: T0 })
-    .execute();
+  const contactId = await addContact(f, T0);
   for (const spec of specs) {
     const caseId = newId(spec.openedAt);
-    const conversationId = newId(spec.openedAt);
-    await db
-      .insertInto('conversations')
-      .values({
-        id: conversationId,
-        workspace_id: f.workspaceId,
-        channel_id: f.channel.id,
-        visibility: 'public',
-        external_id: conversationId,
-        created_at: spec.openedAt,
-      })
-      .execute();
+    const conversationId = await addConversation(f, spec.openedAt);
     const c: NewRow<'cases'> = {
       id: caseId,
       workspace_id: f.workspaceId,
@@ -71,28 +57,7 @@ async function seed(f: StorageFixture, specs: CaseSpec[]) {
       .execute();
     const posts = spec.posts ?? [[0, 'inbound']];
     for (const [after, direction, agent] of posts) {
-      const at = spec.openedAt + after * MIN;
-      await db
-        .insertInto('messages')
-        .values({
-          id: newId(at),
-          workspace_id: f.workspaceId,
-          channel_id: f.channel.id,
-          conversation_id: conversationId,
-          direction,
-          visibility: 'public',
-          kind: direction === 'inbound' ? 'mention' : 'reply',
-          external_id: newId(at),
-          author_agent_id: agent ?? null,
-          text: 'x',
-          lang: direction === 'inbound' ? 'fr' : null,
-          created_at: at,
-          recorded_at: at,
-          delivery_status: direction === 'outbound' ? 'sent' : null,
-          delivery_attempts: 0,
-          sentiment: direction === 'inbound' ? 'negative' : null,
-        })
-        .execute();
+      await addPost(f, { conversationId, at: spec.openedAt + after * MIN, direction, agentId: agent });
     }
     if (spec.reopenedAfter !== undefined) {
       await db

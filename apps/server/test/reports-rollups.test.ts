@@ -5,6 +5,7 @@ import { computeReport } from '../src/modules/reports/reports.queries.ts';
 import { newId } from '../src/platform/ids.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createStorageFixture, type StorageFixture } from './factories.ts';
+import { addContact, addConversation, addPost, addTeam, addWeekdayBusinessHours } from './report-rows.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -41,18 +42,7 @@ describe.each(TEST_DIALECTS)('report roll-ups (%s)', (dialect) => {
   }) {
     const db = f.database.db;
     const id = newId(spec.openedAt);
-    const conversationId = newId(spec.openedAt);
-    await db
-      .insertInto('conversations')
-      .values({
-        id: conversationId,
-        workspace_id: f.workspaceId,
-        channel_id: f.channel.id,
-        visibility: 'public',
-        external_id: conversationId,
-        created_at: spec.openedAt,
-      })
-      .execute();
+    const conversationId = await addConversation(f, spec.openedAt);
     await db
       .insertInto('cases')
       .values({
@@ -84,26 +74,7 @@ describe.each(TEST_DIALECTS)('report roll-ups (%s)', (dialect) => {
       posts.push([spec.openedAt + after, i % 2 === 0 ? 'outbound' : 'inbound']);
     }
     for (const [at, direction] of posts) {
-      await db
-        .insertInto('messages')
-        .values({
-          id: newId(at),
-          workspace_id: f.workspaceId,
-          channel_id: f.channel.id,
-          conversation_id: conversationId,
-          direction,
-          visibility: 'public',
-          kind: direction === 'inbound' ? 'mention' : 'reply',
-          external_id: newId(at),
-          text: 'x',
-          lang: direction === 'inbound' ? 'fr' : null,
-          created_at: at,
-          recorded_at: at,
-          delivery_status: direction === 'outbound' ? 'sent' : null,
-          delivery_attempts: 0,
-          sentiment: direction === 'inbound' ? 'negative' : null,
-        })
-        .execute();
+      await addPost(f, { conversationId, at, direction });
     }
     caseIds.push(id);
     return id;
@@ -112,16 +83,8 @@ describe.each(TEST_DIALECTS)('report roll-ups (%s)', (dialect) => {
   beforeAll(async () => {
     f = await createStorageFixture(dialect);
     const db = f.database.db;
-    teamId = newId(T0);
-    await db
-      .insertInto('teams')
-      .values({ id: teamId, workspace_id: f.workspaceId, name: 'Night', created_at: T0 })
-      .execute();
-    contactId = newId(T0);
-    await db
-      .insertInto('contacts')
-      .values({ id: contactId, workspace_id: f.workspaceId, name: 'Jane', created_at: T0, updated_at: T0 })
-      .execute();
+    teamId = await addTeam(f, T0, 'Night');
+    contactId = await addContact(f, T0);
     // Three weeks of history before T0, busier in the day, some cases answered, resolved, reopened.
     const rnd = random(7);
     for (let i = 0; i < 160; i++) {
@@ -239,20 +202,7 @@ describe.each(TEST_DIALECTS)('report roll-ups (%s)', (dialect) => {
     // No business hours: around the clock.
     expect((await computeReport(db, range)).current.firstResponseBusiness.meanMs).toBe(2 * DAY + 16 * HOUR);
     await computeReport(db, dayRange);
-    const open = [{ start: '09:00', end: '18:00' }];
-    await db
-      .insertInto('business_hours')
-      .values({
-        id: newId(T0),
-        workspace_id: f.workspaceId,
-        team_id: null,
-        time_zone: 'UTC',
-        week: JSON.stringify([open, open, open, open, open, [], []]),
-        holidays: '[]',
-        updated_by: null,
-        updated_at: T0 + 4 * HOUR,
-      })
-      .execute();
+    await addWeekdayBusinessHours(f, T0 + 4 * HOUR);
     const single = await computeReport(db, range);
     // 30 min on Friday evening, 30 min on Monday morning; the clock time stays as it was.
     expect(single.current.firstResponseBusiness.meanMs).toBe(HOUR);
@@ -272,16 +222,8 @@ describe.each(TEST_DIALECTS)('SLA compliance, teams and X spend (%s)', (dialect)
   beforeAll(async () => {
     f = await createStorageFixture(dialect);
     const db = f.database.db;
-    teamId = newId(T0);
-    await db
-      .insertInto('teams')
-      .values({ id: teamId, workspace_id: f.workspaceId, name: 'Nuit', created_at: T0 })
-      .execute();
-    const contactId = newId(T0);
-    await db
-      .insertInto('contacts')
-      .values({ id: contactId, workspace_id: f.workspaceId, name: 'Jane', created_at: T0, updated_at: T0 })
-      .execute();
+    teamId = await addTeam(f, T0, 'Nuit');
+    const contactId = await addContact(f, T0);
     // [opened after T0, priority, first response after, team, clock: met | breached | running | breached-then-stopped]
     const specs: [number, number, number | null, string | null, 'met' | 'breached' | 'running' | 'late'][] = [
       [1 * HOUR, 1, 10 * MIN, teamId, 'met'],

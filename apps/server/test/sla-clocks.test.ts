@@ -10,11 +10,11 @@ import type {
   SlaPolicy,
 } from '@guichet/contracts';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
-type Method = 'GET' | 'POST' | 'PUT';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -35,36 +35,23 @@ const policies = (minutes: number, businessHours: boolean): SlaPolicies => ({
 /** SLA clocks through the whole desk: ingestion, the scheduler's sweep, replies delivered, statuses. */
 describe.each(TEST_DIALECTS)('SLA clocks (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  // Weeks go by in these tests: the lead signs in again when the session has ended.
+  const { start: startDesk, api, mention } = deskClient(() => app, { renewExpiredSession: true });
   afterEach(async () => {
     await app.close();
   });
 
   async function start(at: string) {
-    clock = new ManualClock(at);
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: at }));
   }
-  const api = async <T>(method: Method, url: string, payload?: unknown) => {
-    const send = () => app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
-    let response = await send();
-    // Weeks go by in these tests: the lead signs in again when the session has ended.
-    if (response.statusCode === 401) {
-      cookie = await app.signIn();
-      response = await send();
-    }
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   const list = async (view: string) => (await api<CaseList>('GET', `/api/cases?view=${view}`)).body.cases;
   const counts = async () => (await api<QueueOverview>('GET', '/api/cases/overview')).body.counts;
   const caseOf = async (id: string) => (await api<CaseDetail>('GET', `/api/cases/${id}`)).body;
 
   /** A customer mentions the brand; the desk polls it in and the sweep starts its clocks. */
   async function customerWrites(username: string, text: string) {
-    const sandbox = app.deps.sandbox!.instance;
-    const { user } = sandbox.ensureUser({ username, name: username });
-    sandbox.post(user.id, { text });
+    mention(username, text);
     await app.pollAndWork();
     await app.scheduler.tick();
     const found = (await list('all')).find((c) => c.contact.handle === username);

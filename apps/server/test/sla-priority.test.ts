@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, CaseList, SlaPolicies } from '@guichet/contracts';
 import { recordEvents } from '../src/modules/events/events.repository.ts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -25,27 +26,19 @@ const policies = (businessHours: boolean, pauseDuringAbsence = false): SlaPolici
 /** A case's priority raised after its first-response clock started: the clock takes the new target. */
 describe.each(TEST_DIALECTS)('SLA clocks when the priority changes (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, mention } = deskClient(() => app);
   afterEach(async () => {
     await app.close();
   });
 
   async function start(at: string, businessHours: boolean, pauseDuringAbsence = false) {
-    clock = new ManualClock(at);
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: at }));
     expect((await api('PUT', '/api/sla/policies', policies(businessHours, pauseDuringAbsence))).status).toBe(200);
   }
-  const api = async <T>(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => {
-    const response = await app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   const caseOf = async (id: string) => (await api<CaseDetail>('GET', `/api/cases/${id}`)).body;
   async function customerWrites(username: string, text: string) {
-    const sandbox = app.deps.sandbox!.instance;
-    const { user } = sandbox.ensureUser({ username, name: username });
-    sandbox.post(user.id, { text });
+    mention(username, text);
     await app.pollAndWork();
     await app.scheduler.tick();
     const found = (await api<CaseList>('GET', '/api/cases?view=all')).body.cases.find(

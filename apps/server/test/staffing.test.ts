@@ -4,6 +4,7 @@ import { staffingForecast } from '../src/modules/staffing/staffing.queries.ts';
 import { newId } from '../src/platform/ids.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createStorageFixture, type StorageFixture } from './factories.ts';
+import { addContact, addConversation, addWeekdayBusinessHours } from './report-rows.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -19,11 +20,7 @@ describe.each(TEST_DIALECTS)('staffing forecast (%s)', (dialect) => {
     f = await createStorageFixture(dialect);
     const db = f.database.db;
     agentId = (await db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
-    const contactId = newId(T0);
-    await db
-      .insertInto('contacts')
-      .values({ id: contactId, workspace_id: f.workspaceId, name: 'Jane', created_at: T0, updated_at: T0 })
-      .execute();
+    const contactId = await addContact(f, T0);
     // Each Monday of the four weeks: 24 cases between 10:00 and 11:00 UTC, each answered by one reply, the
     // replies 4 minutes apart (one work session), so a case takes 4 minutes.
     for (let week = 1; week <= 4; week++) {
@@ -32,18 +29,7 @@ describe.each(TEST_DIALECTS)('staffing forecast (%s)', (dialect) => {
         const openedAt = monday + 10 * HOUR + i * 2 * MIN;
         const repliedAt = monday + 10 * HOUR + 5 * MIN + i * 4 * MIN;
         const caseId = newId(openedAt);
-        const conversationId = newId(openedAt);
-        await db
-          .insertInto('conversations')
-          .values({
-            id: conversationId,
-            workspace_id: f.workspaceId,
-            channel_id: f.channel.id,
-            visibility: 'public',
-            external_id: conversationId,
-            created_at: openedAt,
-          })
-          .execute();
+        const conversationId = await addConversation(f, openedAt);
         await db
           .insertInto('cases')
           .values({
@@ -85,20 +71,7 @@ describe.each(TEST_DIALECTS)('staffing forecast (%s)', (dialect) => {
           .execute();
       }
     }
-    const open = [{ start: '09:00', end: '18:00' }];
-    await db
-      .insertInto('business_hours')
-      .values({
-        id: newId(T0),
-        workspace_id: f.workspaceId,
-        team_id: null,
-        time_zone: 'UTC',
-        week: JSON.stringify([open, open, open, open, open, [], []]),
-        holidays: '[]',
-        updated_by: null,
-        updated_at: T0,
-      })
-      .execute();
+    await addWeekdayBusinessHours(f, T0);
   });
   afterAll(() => f.close());
 

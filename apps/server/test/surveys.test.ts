@@ -1,41 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, CaseList, Report, SurveySettingsResponse } from '@guichet/contracts';
-import { ManualClock } from '../src/platform/clock.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
 
 const MINUTE = 60_000;
 
 /** The satisfaction survey (F25) through the whole desk: DMs polled in, the scheduler's round, the outbox. */
 describe.each(TEST_DIALECTS)('satisfaction survey (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const {
+    start: startDesk,
+    api,
+    sandbox,
+    brand,
+    customer,
+    round,
+  } = deskClient(() => app, { renewExpiredSession: true });
   afterEach(async () => {
     await app.close();
   });
 
-  const api = async <T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
-    const send = () => app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
-    let response = await send();
-    if (response.statusCode === 401) {
-      cookie = await app.signIn();
-      response = await send();
-    }
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
-  const sandbox = () => app.deps.sandbox!.instance;
-  const brand = () => sandbox().findUser('acme_sav')!;
-  const customer = (username: string) => sandbox().ensureUser({ username, name: username }).user;
   const surveyDmsTo = (username: string) =>
     sandbox()
       .listDmEvents()
       .filter((e) => e.senderId === brand().id && e.recipientId === customer(username).id)
       .filter((e) => e.text.includes('de 1 (mauvaise) à 5'));
-  async function round() {
-    await app.pollAndWork();
-    await app.pollAndWork();
-  }
   const caseOf = async (handle: string) => {
     const found = (await api<CaseList>('GET', '/api/cases?view=all')).body.cases.filter(
       (c) => c.contact.handle === handle,
@@ -65,9 +57,11 @@ describe.each(TEST_DIALECTS)('satisfaction survey (%s)', (dialect) => {
   }
 
   it('asks once per resolved case by DM, reads the rating and comment, and counts them in the reports', async () => {
-    clock = new ManualClock('2026-03-02T09:00:00Z');
-    app = await createTestApp({ dialect, clock, env: { GUICHET_DM_POLL_INTERVAL: '0.001' } });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({
+      dialect,
+      at: '2026-03-02T09:00:00Z',
+      env: { GUICHET_DM_POLL_INTERVAL: '0.001' },
+    }));
     const periodStart = clock.now().toISOString();
 
     // Off by default: a case resolved now is never asked, even once the survey is switched on.
@@ -145,9 +139,11 @@ describe.each(TEST_DIALECTS)('satisfaction survey (%s)', (dialect) => {
     ]);
   });
   it('takes a rating sent to a resolved case without reopening it or starting a clock', async () => {
-    clock = new ManualClock('2026-03-02T09:00:00Z');
-    app = await createTestApp({ dialect, clock, env: { GUICHET_DM_POLL_INTERVAL: '0.001' } });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({
+      dialect,
+      at: '2026-03-02T09:00:00Z',
+      env: { GUICHET_DM_POLL_INTERVAL: '0.001' },
+    }));
     const defaults = (await api<SurveySettingsResponse>('GET', '/api/surveys/settings')).body.defaults;
     expect((await api('PUT', '/api/surveys/settings', { enabled: true, templates: defaults })).status).toBe(200);
     const caseId = await handled('lea_k', 'Bonjour, mon colis est abîmé');

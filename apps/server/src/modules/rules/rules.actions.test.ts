@@ -1,6 +1,5 @@
 import type {
   CaseDetail,
-  CaseList,
   RuleDto,
   RuleTestResult,
   SlaPolicies,
@@ -9,9 +8,9 @@ import type {
 } from '@guichet/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../test/databases.ts';
-import { createTestApp, ManualClock, type TestApp } from '../../../test/test-app.ts';
+import { deskClient } from '../../../test/api-client.ts';
+import type { ManualClock, TestApp } from '../../../test/test-app.ts';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const MINUTE = 60_000;
 
 /** Targets easy to tell apart: P1 answers in 10 minutes, every other priority in 600. */
@@ -30,33 +29,18 @@ const policies: SlaPolicies = {
 /** Rule actions through the whole desk, and the settings screen's "test against a sample post". */
 describe.each(TEST_DIALECTS)('rule actions and rule tests (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, mention, waitForCase } = deskClient(() => app);
   afterEach(async () => {
     await app.close();
   });
 
   async function start() {
-    clock = new ManualClock('2026-04-06T09:00:00Z');
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: '2026-04-06T09:00:00Z' }));
   }
-  const api = async <T>(method: Method, url: string, payload?: unknown) => {
-    const response = await app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   async function customerWrites(username: string, text: string) {
-    const sandbox = app.deps.sandbox!.instance;
-    const { user } = sandbox.ensureUser({ username, name: username });
-    sandbox.post(user.id, { text });
-    // Minutes pass as the desk polls (a poll the sandbox rate-limits waits for its window to reset).
-    let found: CaseList['cases'][number] | undefined;
-    for (let round = 0; round < 20 && !found; round++) {
-      clock.advanceBy(MINUTE);
-      await app.pollAndWork();
-      await app.scheduler.tick();
-      found = (await api<CaseList>('GET', '/api/cases')).body.cases.find((c) => c.contact.handle === username);
-    }
+    mention(username, text);
+    const found = await waitForCase(clock, username, { sweep: true });
     expect(found).toBeDefined();
     return found!;
   }

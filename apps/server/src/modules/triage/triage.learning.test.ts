@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { CaseList, CaseTriage, TriageModels } from '@guichet/contracts';
+import type { CaseTriage, TriageModels } from '@guichet/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../test/databases.ts';
-import { createTestApp, ManualClock, type TestApp } from '../../../test/test-app.ts';
+import { deskClient } from '../../../test/api-client.ts';
+import type { ManualClock, TestApp } from '../../../test/test-app.ts';
 import { newId } from '../../platform/ids.ts';
 import { addAgent } from '../agents/agents.commands.ts';
 import { correctionSplit } from './triage.training.ts';
-
-type Method = 'GET' | 'POST' | 'PUT';
 
 /** A product name no shipped data has ever seen: only the agents' corrections can teach what it means. */
 const PRAISE_TEMPLATES = [
@@ -22,36 +21,22 @@ const PRAISE_TEMPLATES = [
 /** Learning from agents: corrections are labels; a lead retrains, compares, switches and switches back. */
 describe.each(TEST_DIALECTS)('triage learning from corrections (%s)', (dialect) => {
   let app: TestApp;
-  let cookie: string;
   let clock: ManualClock;
+  const { start: startDesk, api, mention, waitForCase } = deskClient(() => app);
   afterEach(async () => {
     await app.close();
   });
 
   async function start() {
-    clock = new ManualClock('2026-04-06T09:00:00Z');
-    app = await createTestApp({ dialect, clock });
-    cookie = await app.signIn();
+    ({ app, clock } = await startDesk({ dialect, at: '2026-04-06T09:00:00Z' }));
   }
-  const api = async <T>(method: Method, url: string, payload?: unknown, as = cookie) => {
-    const response = await app.http.inject({ method, url, headers: { cookie: as }, ...(payload ? { payload } : {}) });
-    return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
-  };
   const workspaceId = async () =>
     (await app.deps.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
 
   /** A customer mentions the brand; the desk polls it in. Returns the stored message's triage. */
   async function customerWrites(username: string, text: string) {
-    const sandbox = app.deps.sandbox!.instance;
-    const { user } = sandbox.ensureUser({ username, name: username });
-    sandbox.post(user.id, { text });
-    // Minutes pass as the desk polls (a poll the sandbox rate-limits waits for its window to reset).
-    let found: CaseList['cases'][number] | undefined;
-    for (let round = 0; round < 20 && !found; round++) {
-      clock.advanceBy(60_000);
-      await app.pollAndWork();
-      found = (await api<CaseList>('GET', '/api/cases')).body.cases.find((c) => c.contact.handle === username);
-    }
+    mention(username, text);
+    const found = await waitForCase(clock, username);
     expect(found).toBeDefined();
     const message = await app.deps.db
       .selectFrom('messages')

@@ -4,9 +4,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
-import { errorMessageKey } from '../../api/errorMessages.ts';
 import { isApiError } from '../../api/errors.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { DecisionError, RejectComment, RejectConfirmButtons } from './ReviewControls.tsx';
 
 interface ApprovalReviewProps {
   messageId: string;
@@ -66,17 +66,7 @@ export function ApprovalReview({ messageId, caseId, text }: ApprovalReviewProps)
           classNames={{ input: 'message-text' }}
         />
       )}
-      {mode === 'rejecting' && (
-        <Textarea
-          label={t('approvals.commentLabel')}
-          description={t('approvals.commentHint')}
-          value={comment}
-          onChange={(event) => setComment(event.currentTarget.value)}
-          autosize
-          minRows={2}
-          data-testid="approval-comment-input"
-        />
-      )}
+      {mode === 'rejecting' && <RejectComment value={comment} onChange={setComment} testId="approval-comment-input" />}
       {collision ? (
         <Alert color="orange" p="xs" role="alert" data-testid="approval-collision">
           <Stack gap={6}>
@@ -92,33 +82,19 @@ export function ApprovalReview({ messageId, caseId, text }: ApprovalReviewProps)
           </Stack>
         </Alert>
       ) : (
-        error && (
-          <Alert color="red" p="xs" role="alert" data-testid="approval-error">
-            <Text size="xs">
-              {isApiError(error) && error.code === 'approval.already_decided'
-                ? t('approvals.alreadyDecided')
-                : t(errorMessageKey(error))}
-            </Text>
-          </Alert>
-        )
+        error && <DecisionError error={error} testId="approval-error" />
       )}
       <Group gap="xs" wrap="wrap">
         {mode === 'rejecting' ? (
-          <>
-            <Button
-              size="compact-sm"
-              color="red"
-              disabled={comment.trim() === ''}
-              loading={reject.isPending}
-              onClick={() => reject.mutate()}
-              data-testid="approval-reject-confirm"
-            >
-              {t('approvals.rejectConfirm')}
-            </Button>
-            <Button size="compact-sm" variant="default" onClick={() => setMode('idle')} disabled={busy}>
-              {t('common.cancel')}
-            </Button>
-          </>
+          <RejectConfirmButtons
+            label={t('approvals.rejectConfirm')}
+            comment={comment}
+            rejecting={reject.isPending}
+            busy={busy}
+            onConfirm={() => reject.mutate()}
+            onCancel={() => setMode('idle')}
+            testId="approval-reject-confirm"
+          />
         ) : (
           <>
             <Button

@@ -1,14 +1,13 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Text, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import type { PendingEngagement } from '@guichet/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useApi } from '../../api/ApiContext.tsx';
-import { errorMessageKey } from '../../api/errorMessages.ts';
-import { isApiError } from '../../api/errors.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { Timestamp } from '../../components/Timestamp.tsx';
+import { DecisionError, RejectComment, RejectConfirmButtons } from './ReviewControls.tsx';
 
 /** One trainee's like or repost waiting for a lead (F16, F17): the post, who asked, approve or reject. */
 export function EngagementReview({ item }: { item: PendingEngagement }) {
@@ -59,43 +58,19 @@ export function EngagementReview({ item }: { item: PendingEngagement }) {
         <Text size="xs" c="dimmed">
           <Timestamp value={item.requestedAt} format="datetime" span size="xs" c="dimmed" />
         </Text>
-        {rejecting && (
-          <Textarea
-            label={t('approvals.commentLabel')}
-            description={t('approvals.commentHint')}
-            value={comment}
-            onChange={(event) => setComment(event.currentTarget.value)}
-            autosize
-            minRows={2}
-            data-testid="engagement-approval-comment"
-          />
-        )}
-        {error && (
-          <Alert color="red" p="xs" role="alert" data-testid="engagement-approval-error">
-            <Text size="xs">
-              {isApiError(error) && error.code === 'approval.already_decided'
-                ? t('approvals.alreadyDecided')
-                : t(errorMessageKey(error))}
-            </Text>
-          </Alert>
-        )}
+        {rejecting && <RejectComment value={comment} onChange={setComment} testId="engagement-approval-comment" />}
+        {error && <DecisionError error={error} testId="engagement-approval-error" />}
         <Group gap="xs" wrap="wrap">
           {rejecting ? (
-            <>
-              <Button
-                size="compact-sm"
-                color="red"
-                disabled={comment.trim() === ''}
-                loading={reject.isPending}
-                onClick={() => reject.mutate()}
-                data-testid="engagement-approval-reject-confirm"
-              >
-                {t('engagement.review.rejectConfirm')}
-              </Button>
-              <Button size="compact-sm" variant="default" onClick={() => setRejecting(false)} disabled={busy}>
-                {t('common.cancel')}
-              </Button>
-            </>
+            <RejectConfirmButtons
+              label={t('engagement.review.rejectConfirm')}
+              comment={comment}
+              rejecting={reject.isPending}
+              busy={busy}
+              onConfirm={() => reject.mutate()}
+              onCancel={() => setRejecting(false)}
+              testId="engagement-approval-reject-confirm"
+            />
           ) : (
             <>
               <Button

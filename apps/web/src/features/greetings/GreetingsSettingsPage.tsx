@@ -15,7 +15,7 @@ import {
 import { useDocumentTitle } from '@mantine/hooks';
 import type { Locale, TimeSettings, TimeSettingsResponse } from '@guichet/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { useSession } from '../auth/session.ts';
@@ -99,116 +99,92 @@ function SettingsForm({ initial }: { initial: TimeSettingsResponse }) {
           {t('greetings.absence.title')}
         </Title>
         <Stack gap="sm">
-          <Textarea
+          <TemplateField
             label={t('greetings.absence.statusPost')}
             description={t('greetings.absence.statusPostHelp', { vars: '{{returnTime}}, {{note}}' })}
             value={form.absence.statusPostTemplate}
             readOnly={!canEdit}
-            autosize
-            minRows={2}
             maxLength={1000}
-            onChange={(e) => set('absence', { statusPostTemplate: e.currentTarget.value })}
-            data-testid="greetings-status-post"
+            onChange={(value) => set('absence', { statusPostTemplate: value })}
+            testId="greetings-status-post"
           />
-          <Textarea
+          <TemplateField
             label={t('greetings.absence.awayMessage')}
             description={t('greetings.absence.awayMessageHelp', { vars: '{{name}}, {{returnTime}}' })}
             value={form.absence.awayMessageTemplate}
             readOnly={!canEdit}
-            autosize
-            minRows={2}
             maxLength={2000}
-            onChange={(e) => set('absence', { awayMessageTemplate: e.currentTarget.value })}
+            onChange={(value) => set('absence', { awayMessageTemplate: value })}
           />
         </Stack>
       </Paper>
 
-      <Paper withBorder p="md">
-        <Group justify="space-between" mb="sm">
-          <Title order={4}>{t('greetings.posts.title')}</Title>
-          <Switch
-            label={t('greetings.posts.enabled')}
-            checked={form.greetings.enabled}
-            disabled={!canEdit}
-            onChange={(e) => set('greetings', { enabled: e.currentTarget.checked })}
-            data-testid="greetings-enabled"
-          />
-        </Group>
-        <Text size="sm" c="dimmed" mb="sm">
-          {t('greetings.posts.help')}
-        </Text>
-        <Stack gap="sm">
-          <Textarea
-            label={t('greetings.posts.open')}
-            description={t('greetings.posts.openHelp', { vars: '{{date}}, {{openTime}}, {{closeTime}}' })}
-            value={form.greetings.openTemplate}
-            readOnly={!canEdit}
-            autosize
-            minRows={2}
-            maxLength={1000}
-            onChange={(e) => set('greetings', { openTemplate: e.currentTarget.value })}
-            data-testid="greetings-open"
-          />
-          <Textarea
-            label={t('greetings.posts.close')}
-            description={t('greetings.posts.closeHelp', { vars: '{{date}}, {{closeTime}}, {{nextOpenTime}}' })}
-            value={form.greetings.closeTemplate}
-            readOnly={!canEdit}
-            autosize
-            minRows={2}
-            maxLength={1000}
-            onChange={(e) => set('greetings', { closeTemplate: e.currentTarget.value })}
-          />
-          <MultiSelect
-            label={t('greetings.posts.channels')}
-            description={t('greetings.posts.channelsHelp')}
-            placeholder={t('greetings.posts.allChannels')}
-            data={channelOptions}
-            value={form.greetings.channelIds}
-            disabled={!canEdit}
-            onChange={(channelIds) => set('greetings', { channelIds })}
-          />
-        </Stack>
-      </Paper>
+      <ToggledSection
+        title={t('greetings.posts.title')}
+        switchLabel={t('greetings.posts.enabled')}
+        checked={form.greetings.enabled}
+        disabled={!canEdit}
+        onChange={(checked) => set('greetings', { enabled: checked })}
+        switchTestId="greetings-enabled"
+        help={t('greetings.posts.help')}
+      >
+        <TemplateField
+          label={t('greetings.posts.open')}
+          description={t('greetings.posts.openHelp', { vars: '{{date}}, {{openTime}}, {{closeTime}}' })}
+          value={form.greetings.openTemplate}
+          readOnly={!canEdit}
+          maxLength={1000}
+          onChange={(value) => set('greetings', { openTemplate: value })}
+          testId="greetings-open"
+        />
+        <TemplateField
+          label={t('greetings.posts.close')}
+          description={t('greetings.posts.closeHelp', { vars: '{{date}}, {{closeTime}}, {{nextOpenTime}}' })}
+          value={form.greetings.closeTemplate}
+          readOnly={!canEdit}
+          maxLength={1000}
+          onChange={(value) => set('greetings', { closeTemplate: value })}
+        />
+        <MultiSelect
+          label={t('greetings.posts.channels')}
+          description={t('greetings.posts.channelsHelp')}
+          placeholder={t('greetings.posts.allChannels')}
+          data={channelOptions}
+          value={form.greetings.channelIds}
+          disabled={!canEdit}
+          onChange={(channelIds) => set('greetings', { channelIds })}
+        />
+      </ToggledSection>
 
-      <Paper withBorder p="md">
-        <Group justify="space-between" mb="sm">
-          <Title order={4}>{t('greetings.welcome.title')}</Title>
-          <Switch
-            label={t('greetings.welcome.enabled')}
-            checked={form.welcome.enabled}
-            disabled={!canEdit}
-            onChange={(e) => set('welcome', { enabled: e.currentTarget.checked })}
-            data-testid="welcome-enabled"
-          />
-        </Group>
-        <Text size="sm" c="dimmed" mb="sm">
-          {t('greetings.welcome.help')}
-        </Text>
-        <Stack gap="sm">
-          <Textarea
-            label={t('greetings.welcome.template')}
-            description={t('greetings.welcome.templateHelp', { vars: '{{name}}, {{handle}}' })}
-            value={form.welcome.template}
-            readOnly={!canEdit}
-            autosize
-            minRows={2}
-            maxLength={2000}
-            onChange={(e) => set('welcome', { template: e.currentTarget.value })}
-          />
-          <NumberInput
-            label={t('greetings.welcome.perHour')}
-            description={t('greetings.welcome.perHourHelp')}
-            value={form.welcome.perHour}
-            min={1}
-            max={1000}
-            disabled={!canEdit}
-            w={220}
-            onChange={(value) => set('welcome', { perHour: typeof value === 'number' ? value : 1 })}
-            data-testid="welcome-per-hour"
-          />
-        </Stack>
-      </Paper>
+      <ToggledSection
+        title={t('greetings.welcome.title')}
+        switchLabel={t('greetings.welcome.enabled')}
+        checked={form.welcome.enabled}
+        disabled={!canEdit}
+        onChange={(checked) => set('welcome', { enabled: checked })}
+        switchTestId="welcome-enabled"
+        help={t('greetings.welcome.help')}
+      >
+        <TemplateField
+          label={t('greetings.welcome.template')}
+          description={t('greetings.welcome.templateHelp', { vars: '{{name}}, {{handle}}' })}
+          value={form.welcome.template}
+          readOnly={!canEdit}
+          maxLength={2000}
+          onChange={(value) => set('welcome', { template: value })}
+        />
+        <NumberInput
+          label={t('greetings.welcome.perHour')}
+          description={t('greetings.welcome.perHourHelp')}
+          value={form.welcome.perHour}
+          min={1}
+          max={1000}
+          disabled={!canEdit}
+          w={220}
+          onChange={(value) => set('welcome', { perHour: typeof value === 'number' ? value : 1 })}
+          data-testid="welcome-per-hour"
+        />
+      </ToggledSection>
 
       {save.error && <Alert color="red">{t(absenceErrorKey(save.error))}</Alert>}
       {save.isSuccess && !save.isPending && (
@@ -224,5 +200,78 @@ function SettingsForm({ initial }: { initial: TimeSettingsResponse }) {
         </Group>
       )}
     </Stack>
+  );
+}
+
+/** A settings block that can be switched on or off as a whole, with its help line and fields. */
+function ToggledSection({
+  title,
+  switchLabel,
+  checked,
+  disabled,
+  onChange,
+  switchTestId,
+  help,
+  children,
+}: {
+  title: string;
+  switchLabel: string;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (checked: boolean) => void;
+  switchTestId: string;
+  help: string;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="sm">
+        <Title order={4}>{title}</Title>
+        <Switch
+          label={switchLabel}
+          checked={checked}
+          disabled={disabled}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+          data-testid={switchTestId}
+        />
+      </Group>
+      <Text size="sm" c="dimmed" mb="sm">
+        {help}
+      </Text>
+      <Stack gap="sm">{children}</Stack>
+    </Paper>
+  );
+}
+
+/** A message template: grows with its text, read-only for agents who may not edit settings. */
+function TemplateField({
+  label,
+  description,
+  value,
+  readOnly,
+  maxLength,
+  onChange,
+  testId,
+}: {
+  label: string;
+  description: string;
+  value: string;
+  readOnly: boolean;
+  maxLength: number;
+  onChange: (value: string) => void;
+  testId?: string;
+}) {
+  return (
+    <Textarea
+      label={label}
+      description={description}
+      value={value}
+      readOnly={readOnly}
+      autosize
+      minRows={2}
+      maxLength={maxLength}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      data-testid={testId}
+    />
   );
 }

@@ -231,50 +231,38 @@ export function InboxPage() {
       </Tabs>
 
       <Group gap="xs" wrap="wrap">
-        <Select
-          size="xs"
-          w={140}
-          aria-label={t('inbox.filters.status')}
-          placeholder={t('inbox.filters.status')}
-          clearable
-          value={status ?? null}
+        <FilterSelect
+          label={t('inbox.filters.status')}
+          width={140}
+          value={status}
           data={caseStatusSchema.options.map((value) => ({ value, label: t(`status.${value}`) }))}
           onChange={(value) => setParam('status', value)}
-          data-testid="filter-status"
+          testId="filter-status"
         />
-        <Select
-          size="xs"
-          w={170}
-          aria-label={t('inbox.filters.assignee')}
-          placeholder={t('inbox.filters.assignee')}
-          clearable
+        <FilterSelect
+          label={t('inbox.filters.assignee')}
+          width={170}
           searchable
-          value={assigneeId ?? null}
+          value={assigneeId}
           data={directory.agents.map((agent) => ({ value: agent.id, label: agent.name }))}
           onChange={(value) => setParam('assignee', value)}
         />
-        <Select
-          size="xs"
-          w={150}
-          aria-label={t('inbox.filters.tag')}
-          placeholder={t('inbox.filters.tag')}
-          clearable
+        <FilterSelect
+          label={t('inbox.filters.tag')}
+          width={150}
           searchable
-          value={tagId ?? null}
+          value={tagId}
           data={directory.tags.map((tag) => ({ value: tag.id, label: tag.name }))}
           onChange={(value) => setParam('tag', value)}
-          data-testid="filter-tag"
+          testId="filter-tag"
         />
-        <Select
-          size="xs"
-          w={140}
-          aria-label={t('inbox.filters.type')}
-          placeholder={t('inbox.filters.type')}
-          clearable
-          value={type ?? null}
+        <FilterSelect
+          label={t('inbox.filters.type')}
+          width={140}
+          value={type}
           data={messageTypeSchema.options.map((value) => ({ value, label: t(`triage.type.${value}`) }))}
           onChange={(value) => setParam('type', value)}
-          data-testid="filter-type"
+          testId="filter-type"
         />
         <MultiSelect
           size="xs"
@@ -288,40 +276,31 @@ export function InboxPage() {
           onChange={(values) => setParam('priority', [...values].sort().join(','))}
           data-testid="filter-priority"
         />
-        <Select
-          size="xs"
-          w={150}
-          aria-label={t('inbox.filters.language')}
-          placeholder={t('inbox.filters.language')}
-          clearable
+        <FilterSelect
+          label={t('inbox.filters.language')}
+          width={150}
           searchable
-          value={language ?? null}
+          value={language}
           data={filterLanguages.map((code) => ({ value: code, label: languageName(code, i18n.language) }))}
           onChange={(value) => setParam('language', value)}
-          data-testid="filter-language"
+          testId="filter-language"
         />
         {directory.teams.length > 0 && (
-          <Select
-            size="xs"
-            w={160}
-            aria-label={t('inbox.filters.team')}
-            placeholder={t('inbox.filters.team')}
-            clearable
+          <FilterSelect
+            label={t('inbox.filters.team')}
+            width={160}
             searchable
-            value={teamId ?? null}
+            value={teamId}
             data={directory.teams.map((team) => ({ value: team.id, label: team.name }))}
             onChange={(value) => setParam('team', value)}
-            data-testid="filter-team"
+            testId="filter-team"
           />
         )}
         {channels.length > 1 && (
-          <Select
-            size="xs"
-            w={170}
-            aria-label={t('inbox.filters.channel')}
-            placeholder={t('inbox.filters.channel')}
-            clearable
-            value={channelId ?? null}
+          <FilterSelect
+            label={t('inbox.filters.channel')}
+            width={170}
+            value={channelId}
             data={channels.map((channel) => ({ value: channel.id, label: `@${channel.handle}` }))}
             onChange={(value) => setParam('channel', value)}
           />
@@ -458,5 +437,39 @@ export function InboxPage() {
         </Stack>
       )}
     </Stack>
+  );
+}
+
+/** One compact, clearable filter of the case list; its name is both placeholder and accessible label. */
+function FilterSelect({
+  label,
+  width,
+  searchable,
+  value,
+  data,
+  onChange,
+  testId,
+}: {
+  label: string;
+  width: number;
+  searchable?: boolean;
+  value: string | undefined;
+  data: { value: string; label: string }[];
+  onChange: (value: string | null) => void;
+  testId?: string;
+}) {
+  return (
+    <Select
+      size="xs"
+      w={width}
+      aria-label={label}
+      placeholder={label}
+      clearable
+      searchable={searchable}
+      value={value ?? null}
+      data={data}
+      onChange={onChange}
+      data-testid={testId}
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from '@mantine/core';
 import type { Report } from '@guichet/contracts';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCount } from './format.ts';
 
@@ -61,44 +62,29 @@ export function DistributionChart({ report }: { report: Report }) {
 export function HeatMap({ report }: { report: Report }) {
   const { t } = useTranslation();
   const max = Math.max(1, ...report.heatmap.flat());
-  const days = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => t(`reports.weekdays.${d}`));
   return (
     <Box style={{ overflowX: 'auto' }}>
-      <table className="report-heatmap" data-testid="report-heatmap">
-        <caption className="visually-hidden">{t('reports.charts.heatmapLabel', { timeZone: report.timeZone })}</caption>
-        <thead>
-          <tr>
-            <th scope="col" />
-            {Array.from({ length: 24 }, (_, hour) => (
-              <th key={hour} scope="col">
-                {hour}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {report.heatmap.map((row, weekday) => (
-            <tr key={weekday}>
-              <th scope="row">{days[weekday]}</th>
-              {row.map((count, hour) => {
-                const level = count / max;
-                return (
-                  <td
-                    key={hour}
-                    title={`${days[weekday]} ${hour}:00 — ${count}`}
-                    style={{
-                      background: count === 0 ? 'transparent' : `rgba(34, 139, 230, ${0.12 + level * 0.88})`,
-                      color: level > 0.55 ? 'white' : 'inherit',
-                    }}
-                  >
-                    {count > 0 ? count : ''}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <WeekHourTable
+        caption={t('reports.charts.heatmapLabel', { timeZone: report.timeZone })}
+        rows={report.heatmap}
+        testId="report-heatmap"
+      >
+        {(count, hour, day) => {
+          const level = count / max;
+          return (
+            <td
+              key={hour}
+              title={`${day} ${hour}:00 — ${count}`}
+              style={{
+                background: count === 0 ? 'transparent' : `rgba(34, 139, 230, ${0.12 + level * 0.88})`,
+                color: level > 0.55 ? 'white' : 'inherit',
+              }}
+            >
+              {count > 0 ? count : ''}
+            </td>
+          );
+        }}
+      </WeekHourTable>
       <Text size="xs" c="dimmed" mt={4}>
         {t('reports.charts.heatmapNote', { timeZone: report.timeZone })}
       </Text>
@@ -106,27 +92,58 @@ export function HeatMap({ report }: { report: Report }) {
   );
 }
 
+/**
+ * A weekday × hour grid (Monday first, hours 0–23 as columns). `children` renders one `<td>` per hour;
+ * `weekday` indexes `rows` and `day` is its translated name.
+ */
+export function WeekHourTable<V>({
+  caption,
+  rows,
+  testId,
+  children,
+}: {
+  caption: string;
+  rows: V[][];
+  testId?: string;
+  children: (value: V, hour: number, day: string, weekday: number) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const days = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => t(`reports.weekdays.${d}`));
+  return (
+    <table className="report-heatmap" data-testid={testId}>
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col" />
+          {Array.from({ length: 24 }, (_, hour) => (
+            <th key={hour} scope="col">
+              {hour}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, weekday) => (
+          <tr key={weekday}>
+            <th scope="row">{days[weekday]}</th>
+            {row.map((value, hour) => children(value, hour, days[weekday]!, weekday))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Cases opened per day, the answered part darker, with the numbers on hover and in the table below. */
 export function DailyChart({ report }: { report: Report }) {
   const { t } = useTranslation();
-  const days = report.daily;
-  const max = Math.max(1, ...days.map((d) => d.opened));
-  const width = 720;
+  const max = Math.max(1, ...report.daily.map((d) => d.opened));
   const height = 140;
-  const step = width / Math.max(1, days.length);
-  const bar = Math.max(1, step * 0.75);
   return (
-    <svg
-      role="img"
-      aria-label={t('reports.charts.dailyLabel')}
-      viewBox={`0 0 ${width} ${height + 18}`}
-      width="100%"
-      style={{ display: 'block' }}
-    >
-      {days.map((d, i) => {
+    <DayBars days={report.daily} height={height} label={t('reports.charts.dailyLabel')}>
+      {(d, x, bar) => {
         const h = (height * d.opened) / max;
         const a = (height * d.answered) / max;
-        const x = i * step;
         return (
           <g key={d.day}>
             <title>{t('reports.charts.dailyBar', { day: d.day, opened: d.opened, answered: d.answered })}</title>
@@ -134,7 +151,41 @@ export function DailyChart({ report }: { report: Report }) {
             <rect x={x} y={height - a} width={bar} height={a} fill="var(--mantine-color-blue-7)" />
           </g>
         );
-      })}
+      }}
+    </DayBars>
+  );
+}
+
+/**
+ * One bar slot per day across a fixed-width canvas, the first and last day written under it.
+ * `children` draws the day's bars at `x`, `bar` wide, growing up from `height`.
+ */
+export function DayBars<D extends { day: string }>({
+  days,
+  height,
+  label,
+  testId,
+  children,
+}: {
+  days: D[];
+  height: number;
+  label: string;
+  testId?: string;
+  children: (day: D, x: number, bar: number) => ReactNode;
+}) {
+  const width = 720;
+  const step = width / Math.max(1, days.length);
+  const bar = Math.max(1, step * 0.75);
+  return (
+    <svg
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 ${width} ${height + 18}`}
+      width="100%"
+      style={{ display: 'block' }}
+      data-testid={testId}
+    >
+      {days.map((d, i) => children(d, i * step, bar))}
       <text x={0} y={height + 14} fontSize={11} fill="currentColor">
         {days[0]?.day}
       </text>

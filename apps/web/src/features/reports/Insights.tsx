@@ -1,6 +1,7 @@
 import { SimpleGrid } from '@mantine/core';
 import type { Report } from '@guichet/contracts';
 import { useTranslation } from 'react-i18next';
+import { DayBars } from './Charts.tsx';
 import { DataTable } from './DataTable.tsx';
 import { formatCount, formatDuration, formatShare, minutesOrEmpty } from './format.ts';
 
@@ -12,25 +13,13 @@ const usd = (value: number | null, locale: string) =>
 /** First-response SLA clocks met and breached per day: stacked bars, breached on top in red. */
 export function SlaTrendChart({ report }: { report: Report }) {
   const { t } = useTranslation();
-  const days = report.daily;
-  const max = Math.max(1, ...days.map((d) => d.slaMet + d.slaBreached));
-  const width = 720;
+  const max = Math.max(1, ...report.daily.map((d) => d.slaMet + d.slaBreached));
   const height = 120;
-  const step = width / Math.max(1, days.length);
-  const bar = Math.max(1, step * 0.75);
   return (
-    <svg
-      role="img"
-      aria-label={t('reports.insights.slaTrendLabel')}
-      viewBox={`0 0 ${width} ${height + 18}`}
-      width="100%"
-      style={{ display: 'block' }}
-      data-testid="report-sla-trend"
-    >
-      {days.map((d, i) => {
+    <DayBars days={report.daily} height={height} label={t('reports.insights.slaTrendLabel')} testId="report-sla-trend">
+      {(d, x, bar) => {
         const met = (height * d.slaMet) / max;
         const breached = (height * d.slaBreached) / max;
-        const x = i * step;
         return (
           <g key={d.day}>
             <title>{t('reports.insights.slaTrendBar', { day: d.day, met: d.slaMet, breached: d.slaBreached })}</title>
@@ -38,14 +27,8 @@ export function SlaTrendChart({ report }: { report: Report }) {
             <rect x={x} y={height - met - breached} width={bar} height={breached} fill="var(--mantine-color-red-6)" />
           </g>
         );
-      })}
-      <text x={0} y={height + 14} fontSize={11} fill="currentColor">
-        {days[0]?.day}
-      </text>
-      <text x={width} y={height + 14} fontSize={11} textAnchor="end" fill="currentColor">
-        {days[days.length - 1]?.day}
-      </text>
-    </svg>
+      }}
+    </DayBars>
   );
 }
 

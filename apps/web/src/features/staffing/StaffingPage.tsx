@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../components/ErrorState.tsx';
+import { WeekHourTable } from '../reports/Charts.tsx';
 import { formatDuration } from '../reports/format.ts';
 import '../reports/reports.css';
 import { useStaffingApi } from './staffingApi.ts';
@@ -90,7 +91,6 @@ export function StaffingPage() {
 
 function Forecast({ data, locale }: { data: StaffingForecast; locale: string }) {
   const { t } = useTranslation();
-  const days = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => t(`reports.weekdays.${d}`));
   const max = Math.max(1, ...data.needed.flat());
   const short = data.needed.flatMap((row, d) => row.map((n, h) => n - data.rota[d]![h]!)).filter((gap) => gap > 0);
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
@@ -120,51 +120,33 @@ function Forecast({ data, locale }: { data: StaffingForecast; locale: string }) 
           {t('staffing.heatmapTitle')}
         </Title>
         <Box style={{ overflowX: 'auto' }}>
-          <table className="report-heatmap">
-            <caption className="visually-hidden">{t('staffing.heatmapLabel', { timeZone: data.timeZone })}</caption>
-            <thead>
-              <tr>
-                <th scope="col" />
-                {Array.from({ length: 24 }, (_, hour) => (
-                  <th key={hour} scope="col">
-                    {hour}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.needed.map((row, weekday) => (
-                <tr key={weekday}>
-                  <th scope="row">{days[weekday]}</th>
-                  {row.map((needed, hour) => {
-                    const rota = data.rota[weekday]![hour]!;
-                    const level = needed / max;
-                    const missing = needed > rota;
-                    return (
-                      <td
-                        key={hour}
-                        title={t('staffing.cell', {
-                          day: days[weekday],
-                          hour,
-                          needed,
-                          rota,
-                          arrivals: data.arrivals[weekday]![hour]!,
-                        })}
-                        style={{
-                          background: needed === 0 ? 'transparent' : `rgba(34, 139, 230, ${0.12 + level * 0.7})`,
-                          outline: missing ? '2px solid var(--mantine-color-red-6)' : undefined,
-                          outlineOffset: -2,
-                          color: level > 0.6 ? 'white' : 'inherit',
-                        }}
-                      >
-                        {needed > 0 || rota > 0 ? `${needed}/${rota}` : ''}
-                      </td>
-                    );
+          <WeekHourTable caption={t('staffing.heatmapLabel', { timeZone: data.timeZone })} rows={data.needed}>
+            {(needed, hour, day, weekday) => {
+              const rota = data.rota[weekday]![hour]!;
+              const level = needed / max;
+              const missing = needed > rota;
+              return (
+                <td
+                  key={hour}
+                  title={t('staffing.cell', {
+                    day,
+                    hour,
+                    needed,
+                    rota,
+                    arrivals: data.arrivals[weekday]![hour]!,
                   })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  style={{
+                    background: needed === 0 ? 'transparent' : `rgba(34, 139, 230, ${0.12 + level * 0.7})`,
+                    outline: missing ? '2px solid var(--mantine-color-red-6)' : undefined,
+                    outlineOffset: -2,
+                    color: level > 0.6 ? 'white' : 'inherit',
+                  }}
+                >
+                  {needed > 0 || rota > 0 ? `${needed}/${rota}` : ''}
+                </td>
+              );
+            }}
+          </WeekHourTable>
         </Box>
         <Text size="xs" c="dimmed" mt={4}>
           {t('staffing.legend', { timeZone: data.timeZone })}
