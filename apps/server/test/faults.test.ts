@@ -29,7 +29,9 @@ describe('faults from X', () => {
         .selectFrom('messages')
         .select('text')
         .where('direction', '=', 'inbound')
+        // Two posts can share a millisecond on the manual clock: X's ids, which grow with time, break the tie.
         .orderBy('created_at')
+        .orderBy('external_id')
         .execute()
     ).map((m) => m.text);
   const channelStatus = () =>
