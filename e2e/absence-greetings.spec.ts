@@ -1,18 +1,10 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { openCaseOf, shots } from './helpers.ts';
+import { openCaseOf, shots, signIn } from './helpers.ts';
 import { E2E } from './settings.ts';
 
 const sandboxAdmin = `http://127.0.0.1:${E2E.sandboxPort}/sandbox/admin`;
 const adminHeaders = { 'x-sandbox-admin-key': E2E.sandboxAdminKey };
 const suffix = Date.now() % 100000;
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
-  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await expect(page.getByTestId('view-all')).toBeVisible();
-}
 
 async function sandboxUser(request: APIRequestContext, username: string, name: string): Promise<string> {
   const ensured = await request.post(`${sandboxAdmin}/users/ensure`, {

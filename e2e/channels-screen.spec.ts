@@ -1,17 +1,10 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { signIn } from './helpers.ts';
 import { E2E } from './settings.ts';
 
 const sandboxAdmin = `http://127.0.0.1:${E2E.sandboxPort}/sandbox/admin`;
 const adminHeaders = { 'x-sandbox-admin-key': E2E.sandboxAdminKey };
 const shots = 'test-results/screenshots';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
-  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await expect(page.getByTestId('view-all')).toBeVisible();
-}
 
 /** Every read of mentions fails with X's 503 until the faults are cleared: the demo channel turns failing. */
 async function breakMentions(request: APIRequestContext) {

@@ -1,39 +1,18 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { customerPosts as postAs, shots, signIn } from './helpers.ts';
 import { E2E } from './settings.ts';
 
 const sandboxAdmin = `http://127.0.0.1:${E2E.sandboxPort}/sandbox/admin`;
 const adminHeaders = { 'x-sandbox-admin-key': E2E.sandboxAdminKey };
-const shots = 'test-results/screenshots';
 
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
-  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await expect(page.getByTestId('view-all')).toBeVisible();
-}
-
-/** A sandbox customer with a profile posts a mention; returns the customer's handle. */
-async function customerPosts(request: APIRequestContext, username: string, text: string) {
-  const ensured = await request.post(`${sandboxAdmin}/users/ensure`, {
-    headers: adminHeaders,
-    data: {
-      username,
-      name: 'Léa Martin',
-      description: 'Cycliste, Lyon. <b>bio</b>',
-      followersCount: 1234,
-      verified: true,
-    },
-  });
-  expect(ensured.ok()).toBe(true);
-  const body = (await ensured.json()) as { data: { user?: { id: string }; id?: string } };
-  const userId = body.data.user?.id ?? body.data.id;
-  const posted = await request.post(`${sandboxAdmin}/users/${userId}/tweets`, {
-    headers: adminHeaders,
-    data: { text },
-  });
-  expect(posted.ok()).toBe(true);
-}
+/** A sandbox customer with a full profile (for the contact panel) posts a mention. */
+const customerPosts = (request: APIRequestContext, username: string, text: string) =>
+  postAs(
+    request,
+    username,
+    { name: 'Léa Martin', description: 'Cycliste, Lyon. <b>bio</b>', followersCount: 1234, verified: true },
+    text,
+  );
 
 /** A sandbox customer writes to the brand by DM. */
 async function customerSendsDm(request: APIRequestContext, username: string, text: string) {

@@ -51,11 +51,27 @@ export async function signInAs(page: Page, email: string, password: string) {
   await expect(page.getByTestId('view-all')).toBeVisible();
 }
 
-/** A sandbox customer posts a mention. */
-export async function customerPosts(request: APIRequestContext, username: string, name: string, text: string) {
+export async function signIn(page: Page) {
+  await signInAs(page, E2E.admin.email, E2E.admin.password);
+}
+
+export interface CustomerProfile {
+  name: string;
+  description?: string;
+  followersCount?: number;
+  verified?: boolean;
+}
+
+/** A sandbox customer posts a mention; a bare name stands for a small account (87 followers). */
+export async function customerPosts(
+  request: APIRequestContext,
+  username: string,
+  profile: string | CustomerProfile,
+  text: string,
+) {
   const ensured = await request.post(`${sandboxAdmin}/users/ensure`, {
     headers: adminHeaders,
-    data: { username, name, followersCount: 87 },
+    data: { username, ...(typeof profile === 'string' ? { name: profile, followersCount: 87 } : profile) },
   });
   expect(ensured.ok()).toBe(true);
   const body = (await ensured.json()) as { data: { user?: { id: string }; id?: string } };

@@ -1,18 +1,10 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { customerPosts, shots } from './helpers.ts';
+import { customerPosts, shots, signIn } from './helpers.ts';
 import { E2E } from './settings.ts';
 
 const suffix = Date.now() % 100000;
 const title = `Fibre outage in Lyon ${suffix}`;
 const keyword = `fibre${suffix}`;
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
-  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await expect(page.getByTestId('view-all')).toBeVisible();
-}
 
 async function channelId(request: APIRequestContext): Promise<string> {
   const body = (await (await request.get('/api/channels')).json()) as { channels: { id: string }[] };

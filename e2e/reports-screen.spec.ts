@@ -1,20 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { sharedPath } from '../packages/x-sandbox/src/shared-data.ts';
+import { signIn } from './helpers.ts';
 import { E2E } from './settings.ts';
 
 const shots = 'test-results/screenshots';
 /** TWCS slice (CC BY-NC-SA 4.0), read at test time from the shared data folder, never copied. */
 const twcs = sharedPath('data', 'twcs', 'twcs_head5000.csv');
 const period = '/reports?range=custom&from=2017-10-01&to=2017-12-03';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
-  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await expect(page.getByTestId('view-all')).toBeVisible();
-}
 
 test.use({ viewport: { width: 1366, height: 900 } });
 

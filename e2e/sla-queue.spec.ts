@@ -1,32 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E } from './settings.ts';
-
-const sandboxAdmin = `http://127.0.0.1:${E2E.sandboxPort}/sandbox/admin`;
-const adminHeaders = { 'x-sandbox-admin-key': E2E.sandboxAdminKey };
-const shots = 'test-results/screenshots';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByLabel(/e-?mail/i).fill(E2E.admin.email);
-  await page.getByLabel(/password|mot de passe/i).fill(E2E.admin.password);
-  await page.getByRole('button', { name: /sign in|se connecter/i }).click();
-  await expect(page.getByTestId('view-all')).toBeVisible();
-}
-
-async function customerPosts(request: APIRequestContext, username: string, text: string) {
-  const ensured = await request.post(`${sandboxAdmin}/users/ensure`, {
-    headers: adminHeaders,
-    data: { username, name: 'Nina Keller' },
-  });
-  expect(ensured.ok()).toBe(true);
-  const body = (await ensured.json()) as { data: { user?: { id: string }; id?: string } };
-  const userId = body.data.user?.id ?? body.data.id;
-  const posted = await request.post(`${sandboxAdmin}/users/${userId}/tweets`, {
-    headers: adminHeaders,
-    data: { text },
-  });
-  expect(posted.ok()).toBe(true);
-}
+import { expect, test } from '@playwright/test';
+import { customerPosts, shots, signIn } from './helpers.ts';
 
 const day = [{ start: '09:00', end: '18:00' }];
 const hours = {
@@ -60,7 +33,7 @@ test.describe.serial('SLA clocks in the browser', () => {
     expect((await page.request.put('/api/sla/policies', { data: { policies: quick } })).ok()).toBe(true);
     expect((await page.request.put('/api/sla/hours', { data: { hours } })).ok()).toBe(true);
 
-    await customerPosts(request, handle, '@acme_sav my parcel 77120 is lost, nobody answers');
+    await customerPosts(request, handle, 'Nina Keller', '@acme_sav my parcel 77120 is lost, nobody answers');
     await page.getByTestId('inbox-search').fill(handle);
     const row = page
       .getByTestId('case-row')
