@@ -14,6 +14,7 @@ import { migration0012ScheduledPosts } from './list/0012-scheduled-posts.ts';
 import { migration0013Incidents } from './list/0013-incidents.ts';
 import { migration0014ReportRollups } from './list/0014-report-rollups.ts';
 import { migration0015CaseFilters } from './list/0015-case-filters.ts';
+import { migration0016AuditLog } from './list/0016-audit-log.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -38,6 +39,7 @@ export const migrations: Migration[] = [
   migration0013Incidents,
   migration0014ReportRollups,
   migration0015CaseFilters,
+  migration0016AuditLog,
 ];
 
 export interface MigrationReport {

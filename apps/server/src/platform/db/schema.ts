@@ -597,6 +597,25 @@ export interface WelcomeDmsTable {
   sent_at: number | null;
 }
 
+export interface AuditLogTable {
+  id: string;
+  workspace_id: string | null;
+  /** Namespaced, past tense: `agent.role_changed`, `auth.signed_in`, `template.updated`. */
+  action: string;
+  actor_type: 'agent' | 'system' | 'api_token' | 'anonymous';
+  actor_id: string | null;
+  /** Email or token name at the time, so the line still reads after the actor is gone. */
+  actor_label: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  /** JSON, secrets removed. */
+  before: string | null;
+  after: string | null;
+  details: string | null;
+  occurred_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -645,6 +664,7 @@ export interface Database {
   report_rollup_state: ReportRollupStateTable;
   survey_settings: SurveySettingsTable;
   case_surveys: CaseSurveysTable;
+  audit_log: AuditLogTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
