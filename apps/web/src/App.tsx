@@ -5,6 +5,7 @@ import { RouterProvider } from 'react-router/dom';
 import { ApiProvider } from './api/ApiContext.tsx';
 import type { GuichetApi } from './api/guichetApi.ts';
 import { AbsencePage } from './features/absence/AbsencePage.tsx';
+import { AdminPage } from './features/admin/AdminPage.tsx';
 import { RequireSession } from './features/auth/RequireSession.tsx';
 import { ApprovalsPage } from './features/approvals/ApprovalsPage.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
@@ -48,6 +49,8 @@ const router = createBrowserRouter([
       { path: 'incidents', element: <IncidentsPage /> },
       { path: 'incidents/:incidentId', element: <IncidentPage /> },
       { path: 'calendar', element: <CalendarPage /> },
+      { path: 'admin', element: <AdminPage /> },
+      { path: 'admin/:tab', element: <AdminPage /> },
     ],
   },
   { path: '*', element: <Navigate to="/" replace /> },

@@ -67,6 +67,11 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
               <Anchor component={Link} to="/rules" size="sm" data-testid="nav-rules" visibleFrom="sm">
                 {t('rules.nav')}
               </Anchor>
+              {session.agent.role === 'admin' && (
+                <Anchor component={Link} to="/admin" size="sm" data-testid="nav-admin" visibleFrom="sm">
+                  {t('admin.nav')}
+                </Anchor>
+              )}
             </Group>
             <Group gap="sm" wrap="nowrap" miw={0}>
               <Text size="sm" c="dimmed" truncate="end" visibleFrom="sm" title={session.agent.email}>
