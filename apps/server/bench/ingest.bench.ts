@@ -1,16 +1,19 @@
 /**
- * npm run bench:ingest — inbound posts per second through the whole ingestion path (dedupe, contact
- * upsert, threading, case attach, store, events, cursor) on SQLite and PostgreSQL, beside the rows per
- * second of a raw batched insert of the same message rows on the same database in the same run.
+ * npm run bench:ingest — inbound posts per second through the whole ingestion pipeline (`ingestPage`: normalise,
+ * echoes and duplicates, noise, contacts, threading, cases, triage, rules, store, events and cursor) WITH a
+ * realistic rule set configured, on SQLite and PostgreSQL, beside the rows per second of a raw batched insert
+ * of the same message rows on the same database in the same run, and the time each stage takes.
  * Medians of several runs, each on a fresh database. Last line: one JSON object.
  */
+import os from 'node:os';
 import { sql, type Kysely } from 'kysely';
-import { ingestBatch } from '../src/modules/conversations/ingestion/ingest.ts';
+import { ingestPage, STAGES, type StageTimings } from '../src/modules/conversations/ingestion/pipeline.ts';
 import { newId } from '../src/platform/ids.ts';
 import { createStorageFixture } from '../test/factories.ts';
 import { createTestApp } from '../test/test-app.ts';
 import type { TestDialect } from '../test/databases.ts';
 import { generateInbound } from './ingest-data.ts';
+import { configureRules } from './ingest-rules.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
 const PAGE = 100; // one mentions page
@@ -20,23 +23,30 @@ const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 };
+const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
-async function ingestRun(dialect: TestDialect): Promise<number> {
+interface IngestRun {
+  postsPerSecond: number;
+  timings: StageTimings;
+  ruleEffects: number;
+}
+
+async function ingestRun(dialect: TestDialect): Promise<IngestRun> {
   const f = await createStorageFixture(dialect);
   try {
+    await configureRules(f);
     const items = generateInbound(POSTS);
+    const timings: StageTimings = new Map();
+    let ruleEffects = 0;
     const started = performance.now();
     for (let i = 0; i < items.length; i += PAGE) {
       const page = items.slice(i, i + PAGE);
-      await ingestBatch(
-        { db: f.database.db, clock: f.clock },
-        {
-          channel: f.channel,
-          feed: 'mentions',
-          items: page,
-          nextCursor: page[page.length - 1]!.externalId,
-        },
+      const result = await ingestPage(
+        { db: f.database.db, clock: f.clock, timings },
+        { channel: f.channel, feed: 'mentions', items: page, nextCursor: page[page.length - 1]!.externalId },
       );
+      ruleEffects += result.ruleEffects;
+      if (result.failingRules.length > 0) throw new Error(`rules failed: ${JSON.stringify(result.failingRules)}`);
     }
     const seconds = (performance.now() - started) / 1000;
     const stored = await f.database.db
@@ -44,7 +54,7 @@ async function ingestRun(dialect: TestDialect): Promise<number> {
       .select(sql<number>`count(*)`.as('n'))
       .executeTakeFirstOrThrow();
     if (Number(stored.n) !== POSTS) throw new Error(`stored ${stored.n} of ${POSTS}`);
-    return POSTS / seconds;
+    return { postsPerSecond: POSTS / seconds, timings, ruleEffects };
   } finally {
     await f.close();
   }
@@ -97,21 +107,38 @@ async function rawRun(dialect: TestDialect): Promise<number> {
   }
 }
 
+/** Microseconds per post in each stage, and its share of the run, as printed and put in the JSON line. */
+function stageTable(run: IngestRun) {
+  const total = [...run.timings.values()].reduce((a, b) => a + b, 0);
+  const names = ['begin', ...STAGES.map((s) => s.name), 'commit'];
+  return names.map((name) => {
+    const ms = run.timings.get(name) ?? 0;
+    return { stage: name, usPerPost: Number(((ms * 1000) / POSTS).toFixed(1)), share: Number((ms / total).toFixed(3)) };
+  });
+}
+
 async function benchDialect(dialect: TestDialect) {
-  const ingest: number[] = [];
+  const runs: IngestRun[] = [];
   const raw: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
-    ingest.push(await ingestRun(dialect));
+    runs.push(await ingestRun(dialect));
     raw.push(await rawRun(dialect));
   }
+  const ingest = runs.map((r) => r.postsPerSecond);
   const postsPerSecond = Math.round(median(ingest));
   const rawRowsPerSecond = Math.round(median(raw));
   const ratio = Number((postsPerSecond / rawRowsPerSecond).toFixed(3));
+  const medianRun = [...runs].sort((a, b) => a.postsPerSecond - b.postsPerSecond)[Math.floor(runs.length / 2)]!;
+  const stages = stageTable(medianRun);
   console.log(
-    `${dialect.padEnd(8)} ingestion ${postsPerSecond} posts/s (runs: ${ingest.map(Math.round).join(', ')}) · ` +
-      `raw batched insert ${rawRowsPerSecond} rows/s (runs: ${raw.map(Math.round).join(', ')}) · ratio ${ratio}`,
+    `${dialect.padEnd(8)} pipeline with rules ${postsPerSecond} posts/s (runs: ${ingest.map(Math.round).join(', ')}) · ` +
+      `raw batched insert ${rawRowsPerSecond} rows/s (runs: ${raw.map(Math.round).join(', ')}) · ratio ${ratio} · ` +
+      `${medianRun.ruleEffects} rule effects · load ${loadAverage().join(' ')}`,
   );
-  return { postsPerSecond, rawRowsPerSecond, ratio };
+  for (const s of stages) {
+    console.log(`  ${s.stage.padEnd(22)} ${String(s.usPerPost).padStart(7)} µs/post  ${(s.share * 100).toFixed(1).padStart(5)} %`);
+  }
+  return { postsPerSecond, rawRowsPerSecond, ratio, ruleEffects: medianRun.ruleEffects, stages };
 }
 
 /**
@@ -159,7 +186,10 @@ async function streamToEvent(samples: number) {
   }
 }
 
-console.log(`${POSTS} posts per run in pages of ${PAGE}, median of ${RUNS} runs, fresh database each run`);
+console.log(
+  `${POSTS} posts per run in pages of ${PAGE}, median of ${RUNS} runs, fresh database each run; ` +
+    `load average ${loadAverage().join(' ')} on ${os.cpus().length} cores`,
+);
 const sqlite = await benchDialect('sqlite');
 const postgres = await benchDialect('postgres');
 const samples = Number(process.env.BENCH_STREAM_SAMPLES ?? 200);
@@ -167,4 +197,4 @@ const streamToEventMs = await streamToEvent(samples);
 console.log(
   `stream → realtime event, ${samples} posts one at a time: p50 ${streamToEventMs.p50} ms, p99 ${streamToEventMs.p99} ms`,
 );
-console.log(JSON.stringify({ sqlite, postgres, streamToEventMs }));
+console.log(JSON.stringify({ sqlite, postgres, streamToEventMs, loadAverage: loadAverage() }));

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { agentRoleSchema } from '@guichet/contracts';
 import { migrateToLatest } from './migrations/registry.ts';
 import { addAgent, bootstrapWorkspace } from './modules/agents/agents.commands.ts';
+import { addAgentAdminCommands } from './modules/agents/agents.cli.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
@@ -96,6 +97,15 @@ agent
       }),
     ),
   );
+
+addAgentAdminCommands(agent, (action) =>
+  guarded(() =>
+    withDatabase(async ({ db }) => {
+      await migrateToLatest(db);
+      await action(db, loadConfig());
+    }),
+  ),
+);
 
 function positiveNumber(label: string, allowZero = false): (value: string) => number {
   return (value) => {

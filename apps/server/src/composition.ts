@@ -16,6 +16,7 @@ import { recordUsage } from './modules/channels/spend.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import { StartupError } from './platform/errors.ts';
+import { restrictDirectory } from './platform/files.ts';
 import { openDatabase, type DatabaseHandle, type Db } from './platform/db/database.ts';
 import { DatabaseJobQueue } from './platform/jobs/db-job-queue.ts';
 import { createLogger } from './platform/logger.ts';
@@ -54,6 +55,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
   const database = await openDatabase(config.database);
+  restrictDirectory(config.dataDir);
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
   try {
     const migration = await migrateToLatest(database.db, () => clock.now().getTime());

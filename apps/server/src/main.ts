@@ -73,7 +73,7 @@ export async function startDesk(config: Config): Promise<RunningDesk> {
       `  Sign in at ${url ?? 'the web address'} with`,
       `    email:    ${email}`,
       passwordGenerated
-        ? `    password: ${password}   (shown only this once; change it after signing in)`
+        ? `    password: ${password}   (shown only this once; change it on your profile page: ${url ? `${url}/profile` : '/profile'})`
         : '    password: the one in GUICHET_ADMIN_PASSWORD',
       '',
     ];

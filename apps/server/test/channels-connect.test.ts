@@ -1,7 +1,7 @@
 import type { ChannelList, ChannelSummary } from '@guichet/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
-import { channelCredentialsSchema } from '../src/modules/channels/channel-settings.ts';
+import { openChannelCredentials } from '../src/modules/channels/channel-settings.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createTestApp, ManualClock, type TestApp } from './test-app.ts';
 
@@ -16,7 +16,8 @@ describe.each(TEST_DIALECTS)('channels: connecting X accounts from the desk (%s)
   const list = async (cookie: string) =>
     (await app.http.inject({ url: '/api/channels', headers: { cookie } })).json() as ChannelList;
   const rawChannels = () => app.deps.db.selectFrom('channels').selectAll().orderBy('created_at').execute();
-  const openCredentials = (sealed: string) => channelCredentialsSchema.parse(JSON.parse(app.deps.secrets.open(sealed)));
+  const openCredentials = (channelId: string, sealed: string) =>
+    openChannelCredentials(app.deps.secrets, { id: channelId, credentials: sealed });
 
   async function agentCookie() {
     const agent = await addAgent(app.deps, {
@@ -103,7 +104,7 @@ describe.each(TEST_DIALECTS)('channels: connecting X accounts from the desk (%s)
     const row = (await rawChannels()).find((c) => c.id === channel.id)!;
     expect(row.credentials).not.toContain(keys.accessSecret);
     expect(row.credentials).not.toContain(keys.accessToken);
-    expect(openCredentials(row.credentials!)).toMatchObject({ kind: 'oauth1', accessSecret: keys.accessSecret });
+    expect(openCredentials(row.id, row.credentials!)).toMatchObject({ kind: 'oauth1', accessSecret: keys.accessSecret });
     const body = (await app.http.inject({ url: '/api/channels', headers: { cookie } })).body;
     for (const secret of Object.values(keys)) expect(body).not.toContain(secret);
 
@@ -169,7 +170,7 @@ describe.each(TEST_DIALECTS)('channels: connecting X accounts from the desk (%s)
 
     const row = (await rawChannels()).find((c) => c.id === channelId)!;
     expect(row).toMatchObject({ handle: 'acme_care', status: 'active' });
-    const credentials = openCredentials(row.credentials!);
+    const credentials = openCredentials(row.id, row.credentials!);
     expect(credentials.kind).toBe('oauth2-user');
     expect(credentials.accessToken.length).toBeGreaterThan(20);
     expect(row.credentials).not.toContain(credentials.accessToken);
@@ -203,7 +204,7 @@ describe.each(TEST_DIALECTS)('channels: connecting X accounts from the desk (%s)
     sandbox.createUser({ username: 'acme_care', name: 'Acme Care' });
     const channelId = (await connectWithOAuth2(cookie, 'acme_care')).searchParams.get('connected')!;
     const sealed = async () => (await rawChannels()).find((c) => c.id === channelId)!.credentials!;
-    const first = openCredentials(await sealed());
+    const first = openCredentials(channelId, await sealed());
     expect(first).toMatchObject({ kind: 'oauth2-user', expiresAt: clock.now().getTime() + 2 * HOUR });
 
     const { user } = sandbox.ensureUser({ username: 'nina_p', name: 'Nina P' });
@@ -214,7 +215,7 @@ describe.each(TEST_DIALECTS)('channels: connecting X accounts from the desk (%s)
     clock.advanceBy(HOUR + 55 * 60_000);
     sandbox.post(user.id, { text: '@acme_care second question' });
     await app.pollAndWork();
-    const second = openCredentials(await sealed());
+    const second = openCredentials(channelId, await sealed());
     expect(second.kind === 'oauth2-user' && second.accessToken).not.toBe(first.accessToken);
     expect(second).toMatchObject({ expiresAt: clock.now().getTime() + 2 * HOUR });
     expect(second.kind === 'oauth2-user' && second.refreshToken).not.toBe(

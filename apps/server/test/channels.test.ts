@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
 import { ensureSandboxChannel } from '../src/modules/channels/channels.commands.ts';
 import { isSilent } from '../src/modules/channels/channels.queries.ts';
-import { ingestBatch } from '../src/modules/conversations/ingestion/ingest.ts';
+import { ingestPage } from '../src/modules/conversations/ingestion/pipeline.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createStorageFixture, inboundPost } from './factories.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
@@ -131,7 +131,7 @@ describe.each(TEST_DIALECTS)('channel silence alarm (%s)', (dialect) => {
         inboundPost({ createdAt: new Date(start - (12 - i) * 60_000) }),
       );
       expect(await isSilent(f.database.db, f.channel.id, start)).toEqual({ silent: false, lastInboundAt: null });
-      await ingestBatch({ db: f.database.db, clock: f.clock }, { channel: f.channel, feed: 'mentions', items: posts });
+      await ingestPage({ db: f.database.db, clock: f.clock }, { channel: f.channel, feed: 'mentions', items: posts });
       expect((await isSilent(f.database.db, f.channel.id, start + 30 * 60_000)).silent).toBe(false); // < 1 h
       expect((await isSilent(f.database.db, f.channel.id, start + 61 * 60_000)).silent).toBe(true); // > max(1 h, 10 × 1 min)
     } finally {

@@ -72,16 +72,35 @@ describe.each(TEST_DIALECTS)('inbox search (%s)', (dialect) => {
     expect(await search('durand')).toEqual(['camille_durand']);
     expect(await search('SMITH')).toEqual(['john_smith']);
     expect(await search('ith')).toEqual(['john_smith']);
-    expect(await search('zo')).toEqual(['zoe_ecole']);
+    expect(await search('zoé')).toEqual(['zoe_ecole']);
     expect(await search('introuvable')).toEqual([]);
 
-    for (const q of ['colis', 'password', '100%', 'colis_p', 'durand', 'ÉCOLE', 'école', 'zo', 'a', 'facture_2026']) {
+    for (const q of ['colis', 'password', '100%', 'colis_p', 'durand', 'ÉCOLE', 'école', 'zoé', 'e_2', 'facture_2026']) {
       const planned = await planCaseSearch(app.deps.db, dialect, q);
       expect(planned.candidates, q).not.toBeNull();
       const walking = await casesWith({ pattern: planned.pattern, candidates: null });
       expect(await casesWith(planned), q).toEqual(walking);
       expect(await search(q), q).toEqual(walking);
     }
+  });
+
+  it('refuses searches shorter than three characters with a clear error', async () => {
+    await post('zoe_ecole', 'Zoé École', '@acme_sav Réclamation : facture reçue deux fois');
+    await app.pollAndWork();
+    for (const q of ['z', 'zo', ' zo ', 'é1', '%%']) {
+      const response = await app.http.inject({
+        method: 'GET',
+        url: `/api/cases?view=all&q=${encodeURIComponent(q)}`,
+        headers: { cookie },
+      });
+      expect(response.statusCode, q).toBe(400);
+      expect(response.json(), q).toMatchObject({
+        error: { code: 'search.too_short', message: 'Type at least 3 characters to search.' },
+      });
+    }
+    // Three characters, counted as the agent sees them (an accented letter is one), are enough.
+    expect(await search('zoé')).toEqual(['zoe_ecole']);
+    expect(await search('  ')).toEqual(['zoe_ecole']);
   });
 
   it('keeps the index up to date as posts arrive and contacts are renamed', async () => {

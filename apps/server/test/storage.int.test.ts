@@ -4,7 +4,7 @@ import { migrateToLatest, migrations, pendingMigrations } from '../src/migration
 import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { readCursor } from '../src/modules/channels/channels.repository.ts';
 import { listCaseMessages, listCases, findCaseRow } from '../src/modules/cases/cases.repository.ts';
-import { ingestBatch } from '../src/modules/conversations/ingestion/ingest.ts';
+import { ingestPage } from '../src/modules/conversations/ingestion/pipeline.ts';
 import { writeCaseSettings } from '../src/modules/workspace/workspace.settings.ts';
 import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
 import { RetryJobAt } from '../src/platform/jobs/job-queue.ts';
@@ -21,7 +21,7 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
   });
 
   const ingest = (items: ReturnType<typeof inboundPost>[], nextCursor: string | null = null) =>
-    ingestBatch({ db: f.database.db, clock: f.clock }, { channel: f.channel, feed: 'mentions', items, nextCursor });
+    ingestPage({ db: f.database.db, clock: f.clock }, { channel: f.channel, feed: 'mentions', items, nextCursor });
 
   describe('migrations and first start', () => {
     it('applies the whole list once; a second run changes nothing', async () => {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestBatch } from '../src/modules/conversations/ingestion/ingest.ts';
-import { createRule, runRulesAfterIngest } from '../src/modules/rules/rules.commands.ts';
+import { ingestPage } from '../src/modules/conversations/ingestion/pipeline.ts';
+import { createRule } from '../src/modules/rules/rules.commands.ts';
 import { ruleInputSchema } from '../src/modules/rules/rules.models.ts';
 import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createStorageFixture, inboundPost, type StorageFixture } from './factories.ts';
 
-describe.each(TEST_DIALECTS)('triage at ingestion and rules after commit (%s)', (dialect) => {
+describe.each(TEST_DIALECTS)('triage and rules at ingestion (%s)', (dialect) => {
   let f: StorageFixture | undefined;
   afterEach(async () => {
     await f?.close();
@@ -25,7 +25,7 @@ describe.each(TEST_DIALECTS)('triage at ingestion and rules after commit (%s)', 
       author: { externalId: 'c2', handle: 'sam', name: 'Sam', followersCount: 40 },
       lang: undefined,
     });
-    const result = await ingestBatch(
+    const result = await ingestPage(
       { db: f.database.db, clock: f.clock },
       { channel: f.channel, feed: 'mentions', items: [outage, question] },
     );
@@ -54,12 +54,12 @@ describe.each(TEST_DIALECTS)('triage at ingestion and rules after commit (%s)', 
       text: '@acme_sav merci, ça remarche !',
       author: { externalId: 'c1', handle: 'camille', name: 'Camille', followersCount: 40 },
     });
-    await ingestBatch({ db: f.database.db, clock: f.clock }, { channel: f.channel, feed: 'mentions', items: [thanks] });
+    await ingestPage({ db: f.database.db, clock: f.clock }, { channel: f.channel, feed: 'mentions', items: [thanks] });
     const again = await f.database.db.selectFrom('cases').select('priority').orderBy('priority').execute();
     expect(again.map((c) => c.priority)).toEqual([1, 3]);
   });
 
-  it('runs ordered rules after commit and records what they did', async () => {
+  it('runs the rules in the page\'s own transaction and records what they did', async () => {
     f = await createStorageFixture(dialect);
     const deps = { db: f.database.db, clock: f.clock };
     await createRule(deps, {
@@ -75,12 +75,15 @@ describe.each(TEST_DIALECTS)('triage at ingestion and rules after commit (%s)', 
     const realtime = new InProcessRealtimeBus();
     const heard: string[] = [];
     realtime.subscribe(f.channel.workspace_id, (e) => heard.push(e.type));
-    const result = await ingestBatch(deps, {
-      channel: f.channel,
-      feed: 'mentions',
-      items: [inboundPost({ text: '@acme_sav outage again, nothing works since this morning' })],
-    });
-    await runRulesAfterIngest({ ...deps, realtime }, f.channel, result);
+    const result = await ingestPage(
+      { ...deps, realtime },
+      {
+        channel: f.channel,
+        feed: 'mentions',
+        items: [inboundPost({ text: '@acme_sav outage again, nothing works since this morning' })],
+      },
+    );
+    expect(result).toMatchObject({ stored: 1, ruleEffects: 1, failingRules: [] });
     const tags = await f.database.db
       .selectFrom('case_tags')
       .innerJoin('tags', 'tags.id', 'case_tags.tag_id')

@@ -15,6 +15,14 @@ describe.each(TEST_DIALECTS)('activity webhooks (%s)', (dialect) => {
     app = await createTestApp({ dialect });
     deskUrl = await app.http.listen({ port: 0, host: '127.0.0.1' });
     channelId = (await app.deps.db.selectFrom('channels').select('id').executeTakeFirstOrThrow()).id;
+    // Webhooks are off until an admin turns them on for the channel.
+    const enabled = await app.http.inject({
+      method: 'PATCH',
+      url: `/api/channels/${channelId}`,
+      headers: { cookie: await app.signIn() },
+      payload: { webhooks: true },
+    });
+    expect(enabled.json()).toMatchObject({ webhooks: true });
   });
   afterEach(async () => {
     await app.close();
@@ -101,7 +109,7 @@ describe.each(TEST_DIALECTS)('activity webhooks (%s)', (dialect) => {
     });
     expect(unsigned.statusCode).toBe(401);
     expect(await app.deps.db.selectFrom('messages').select('id').execute()).toEqual([]);
-    const unknown = await app.http.inject({ url: '/webhooks/x/nope?crc_token=x' });
+    const unknown = await app.http.inject({ url: '/webhooks/x/nope?crc_token=challenge_string' });
     expect(unknown.statusCode).toBe(404);
   });
 });

@@ -29,6 +29,21 @@ export interface NetworkAccount {
   verified?: boolean | undefined;
 }
 
+/** The connected account's own public profile, as the network shows it (for the set-up checklist, F30). */
+export interface AccountProfile {
+  externalId: string;
+  handle: string;
+  name: string;
+  description: string;
+  /** The profile's website, expanded (X shows a t.co link). */
+  url: string | null;
+  /** Links written in the bio, expanded. */
+  descriptionUrls: string[];
+  profileImageUrl: string | null;
+  verified: boolean;
+  pinnedPost: { externalId: string; text: string } | null;
+}
+
 export type InboundKind = 'mention' | 'reply' | 'quote' | 'direct_message' | 'post';
 
 /** One post or DM that reached the connected account, normalised. */
@@ -123,6 +138,8 @@ export interface Connector {
   readonly capabilities: ConnectorCapabilities;
   /** The connected account itself; used for echo suppression. */
   whoAmI(): Promise<NetworkAccount>;
+  /** The account's profile as others see it: bio, website, picture, pinned post. Read fresh each time. */
+  getOwnProfile?(): Promise<AccountProfile>;
   /** Mentions, replies and quotes addressed to the account, oldest first, after the cursor. */
   fetchMentions(request: FetchMentionsRequest): Promise<FetchResult>;
   /** Publishes a public reply. Throws ConnectorError. */

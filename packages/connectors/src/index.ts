@@ -5,6 +5,7 @@ export {
   XApiError,
   xTime,
   X_EXPANSIONS,
+  X_PROFILE_FIELDS,
   X_TWEET_FIELDS,
   X_USER_FIELDS,
   type TwitterApiXClientOptions,
@@ -15,7 +16,7 @@ export {
   type XTweet,
   type XUser,
 } from './x/x-client.ts';
-export { mapXTweet, mapXUser, snowflakeDate, xDisplayText, xPostUrl } from './x/x-mappers.ts';
+export { mapXProfile, mapXTweet, mapXUser, snowflakeDate, xDisplayText, xPostUrl } from './x/x-mappers.ts';
 export {
   createXConnector,
   parseXConnectorConfig,

@@ -13,6 +13,8 @@ export const agentSchema = z.object({
   name: z.string(),
   role: agentRoleSchema,
   locale: localeSchema.nullable(),
+  /** The signature the agent chose on their profile (`^JD`); absent or null: derived from the name. */
+  initials: z.string().nullable().optional(),
 });
 export type Agent = z.infer<typeof agentSchema>;
 

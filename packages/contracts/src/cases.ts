@@ -66,6 +66,12 @@ export function splitListParam(value: string | undefined): string[] {
   return value ? [...new Set(value.split(','))] : [];
 }
 
+/**
+ * The shortest search: the trigram indexes that serve search know nothing shorter, and one or two letters
+ * match most cases anyway (docs/decisions/0007).
+ */
+export const caseSearchMinLength = 3;
+
 export const caseListQuerySchema = z.object({
   /** Without a view, every case; a view narrows by assignee and, unless `status` is given, by status. */
   view: caseViewSchema.optional(),
@@ -80,7 +86,10 @@ export const caseListQuerySchema = z.object({
   priority: listParam('[1-4]', 'priorities from 1 to 4').optional(),
   /** The customer's language (ISO 639 codes), comma-separated: `fr,en`. */
   language: listParam('[a-z]{2,3}', 'language codes').optional(),
-  /** Words searched in message text and the contact's name and handle. */
+  /**
+   * Words searched in message text and the contact's name and handle, at least `caseSearchMinLength`
+   * characters (shorter: 400 `search.too_short`).
+   */
   q: z.string().trim().max(200).optional(),
   sort: caseSortSchema.default('newest'),
   limit: z.coerce.number().int().min(1).max(200).default(50),

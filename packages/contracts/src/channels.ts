@@ -33,6 +33,8 @@ export const channelSummarySchema = z.object({
   sandbox: z.boolean(),
   streaming: z.boolean(),
   muteWords: z.array(z.string()),
+  /** X's Account Activity webhooks deliver to this channel (admins turn it on; it needs a consumer secret). */
+  webhooks: z.boolean(),
   health: z.object({
     lastInboundAt: isoDateTimeSchema.nullable(),
     lastPolledAt: isoDateTimeSchema.nullable(),
@@ -75,6 +77,8 @@ export const channelUpdateSchema = z.object({
   paused: z.boolean().optional(),
   /** Public posts containing one of these are filtered out (kept on record, not made cases). */
   muteWords: z.array(z.string().trim().min(2).max(60)).max(200).optional(),
+  /** Accept X's Account Activity webhooks for this channel (admins only; needs the app's consumer secret). */
+  webhooks: z.boolean().optional(),
 });
 export type ChannelUpdate = z.infer<typeof channelUpdateSchema>;
 

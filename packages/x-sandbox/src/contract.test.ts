@@ -27,6 +27,35 @@ describe('contract: users', () => {
     ).toBe(false);
   });
 
+  it('GET /2/users/me with the profile fields of the set-up checklist and the pinned post expanded', async () => {
+    const { sb, brand } = await start();
+    const fields = {
+      'user.fields': 'name,username,description,url,entities,pinned_tweet_id,profile_image_url,verified',
+      expansions: 'pinned_tweet_id',
+      'tweet.fields': 'created_at,text',
+    };
+    const bare = await client(brand.token).v2.get('users/me', fields);
+    expect(bare.data).toMatchObject({ url: '' });
+    expect(bare.data.pinned_tweet_id).toBeUndefined();
+    const pinned = sb.post(brand.user.id, { text: 'Nous répondons 7j/7 de 8h à 20h, en DM ou sur https://aide.acme.example' });
+    sb.updateProfile(brand.user.id, {
+      url: 'https://aide.acme.example',
+      description: 'Service client Acme. Aide : https://aide.acme.fr/faq',
+      pinnedTweetId: pinned.id,
+    });
+    const me = await client(brand.token).v2.get('users/me', fields);
+    expect(me.data).toMatchObject({
+      url: 'https://aide.acme.example',
+      pinned_tweet_id: pinned.id,
+      entities: {
+        url: { urls: [{ start: 0, end: 25, expanded_url: 'https://aide.acme.example' }] },
+        description: { urls: [{ expanded_url: 'https://aide.acme.fr/faq' }] },
+      },
+    });
+    expect(me.includes.tweets).toEqual([expect.objectContaining({ id: pinned.id, text: pinned.text })]);
+    expect(() => sb.updateProfile(brand.user.id, { pinnedTweetId: '123' })).toThrow();
+  });
+
   it('GET /2/users/:id and /2/users/by/username/:username, found and not found', async () => {
     const { brand, app } = await start();
     expect((await app.v2.user(brand.user.id, { 'user.fields': ['public_metrics', 'verified'] })).data.username).toBe(

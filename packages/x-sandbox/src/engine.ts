@@ -31,6 +31,19 @@ export interface SandboxUser {
   profileImageUrl: string;
   /** Absent in state files written before DMs existed: treated as 'everyone'. */
   acceptsDms?: DmPolicy | undefined;
+  /** The profile's website (v2 `url`, expanded in `entities.url`). */
+  url?: string | undefined;
+  /** The post pinned to the top of the profile (v2 `pinned_tweet_id`). */
+  pinnedTweetId?: string | undefined;
+}
+
+/** What an account's owner can change on their profile (name, bio, website, picture, pinned post). */
+export interface ProfileUpdate {
+  name?: string | undefined;
+  description?: string | undefined;
+  url?: string | null | undefined;
+  profileImageUrl?: string | null | undefined;
+  pinnedTweetId?: string | null | undefined;
 }
 
 export interface SandboxMention {
@@ -186,6 +199,7 @@ export interface CreateUserInput {
   verified?: boolean | undefined;
   profileImageUrl?: string | undefined;
   acceptsDms?: DmPolicy | undefined;
+  url?: string | undefined;
 }
 
 export interface PostInput {
@@ -319,6 +333,7 @@ export class SandboxEngine {
       verified: input.verified ?? false,
       profileImageUrl: input.profileImageUrl ?? DEFAULT_AVATAR,
       acceptsDms: input.acceptsDms ?? 'everyone',
+      ...(input.url ? { url: input.url } : {}),
     };
     this.state.users.push(user);
     this.usersById.set(user.id, user);
@@ -394,6 +409,23 @@ export class SandboxEngine {
 
   findUserByUsername(username: string): SandboxUser | undefined {
     return this.usersByName.get(username.toLowerCase());
+  }
+
+  /** Edits a profile as its owner would on X; `null` clears the website, picture or pinned post. */
+  updateProfile(userId: string, update: ProfileUpdate): SandboxUser {
+    const user = this.usersById.get(userId);
+    if (!user) throw invalidBody(`no user ${userId}`);
+    if (update.pinnedTweetId) {
+      const pinned = this.getTweet(update.pinnedTweetId);
+      if (!pinned || pinned.authorId !== userId) throw invalidBody('only one of the account’s own posts can be pinned');
+    }
+    if (update.name !== undefined) user.name = update.name;
+    if (update.description !== undefined) user.description = update.description;
+    if (update.url !== undefined) user.url = update.url ?? undefined;
+    if (update.profileImageUrl !== undefined) user.profileImageUrl = update.profileImageUrl ?? DEFAULT_AVATAR;
+    if (update.pinnedTweetId !== undefined) user.pinnedTweetId = update.pinnedTweetId ?? undefined;
+    this.onChange();
+    return { ...user };
   }
 
   listUsers(): SandboxUser[] {

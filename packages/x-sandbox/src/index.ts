@@ -50,7 +50,7 @@ export {
 } from './replay.ts';
 export { parseCsv, parseCsvRecords } from './replay-csv.ts';
 export { handleSandboxPage, escapeHtml, pageLang, type PageLang, type SandboxPageOptions } from './page.ts';
-export type { DmPolicy, SandboxDmEvent, SandboxEvent, SandboxWebhook, StreamRule } from './engine.ts';
+export type { DmPolicy, ProfileUpdate, SandboxDmEvent, SandboxEvent, SandboxWebhook, StreamRule } from './engine.ts';
 export { COST_PRICES_MILLS, type CostKind, type CostReport } from './costs.ts';
 export type { SandboxFaults } from './faults.ts';
 export type { AuthorizeInput } from './routes-admin.ts';

@@ -36,9 +36,10 @@ export function loadState(file: string): SandboxState {
 
 /** Write to a temp file then rename, so a crash mid-write never leaves a truncated state file. */
 export function saveStateAtomic(file: string, state: SandboxState): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
+  // The state holds every account's access tokens and the app's consumer secret: the owner's eyes only.
+  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
   renameSync(tmp, file);
 }
 

@@ -1,5 +1,6 @@
 import type { SandboxDmEvent, SandboxEngine, SandboxTweet, SandboxUser } from './engine.ts';
 import { invalidParam, resourceNotFound, type ProblemBody } from './errors.ts';
+import { extractEntities } from './text.ts';
 
 // Accepted values per [SPEC]; fields the sandbox has no data for are accepted and simply omitted, as X
 // omits absent fields.
@@ -139,7 +140,28 @@ export function renderUser(engine: SandboxEngine, u: SandboxUser, fields: Set<st
     const latest = engine.listTweets({ authorId: u.id })[0];
     if (latest) out.most_recent_tweet_id = latest.id;
   }
+  if (fields.has('url')) out.url = u.url ?? '';
+  if (fields.has('entities')) {
+    const entities = userEntities(u);
+    if (entities) out.entities = entities;
+  }
+  if (fields.has('pinned_tweet_id') && u.pinnedTweetId && engine.getTweet(u.pinnedTweetId)) {
+    out.pinned_tweet_id = u.pinnedTweetId;
+  }
   return out;
+}
+
+function urlEntity(url: string, start: number, end: number): Json {
+  return { start, end, url, expanded_url: url, display_url: url.replace(/^https?:\/\//, '').slice(0, 26) };
+}
+
+/** Links in the bio and the website, as X describes them (`entities.description.urls`, `entities.url.urls`). */
+function userEntities(u: SandboxUser): Json | undefined {
+  const entities: Json = {};
+  if (u.url) entities.url = { urls: [urlEntity(u.url, 0, [...u.url].length)] };
+  const inBio = extractEntities(u.description).urls;
+  if (inBio.length) entities.description = { urls: inBio.map((x) => urlEntity(x.url, x.start, x.end)) };
+  return Object.keys(entities).length ? entities : undefined;
 }
 
 type RefType = 'replied_to' | 'quoted' | 'retweeted';
@@ -263,11 +285,15 @@ export function expandTweets(
 }
 
 export function expandUsers(engine: SandboxEngine, users: SandboxUser[], sel: FieldSelection): { includes?: Json } {
-  if (!sel.expansions.has('most_recent_tweet_id')) return {};
+  const recent = sel.expansions.has('most_recent_tweet_id');
+  const pinned = sel.expansions.has('pinned_tweet_id');
+  if (!recent && !pinned) return {};
   const inc = new Includes(engine);
   for (const u of users) {
-    const latest = engine.listTweets({ authorId: u.id })[0];
+    const latest = recent ? engine.listTweets({ authorId: u.id })[0] : undefined;
     if (latest) inc.tweets.set(latest.id, latest);
+    const pin = pinned && u.pinnedTweetId ? engine.getTweet(u.pinnedTweetId) : undefined;
+    if (pin) inc.tweets.set(pin.id, pin);
   }
   const includes = inc.toJson(sel);
   return includes ? { includes } : {};

@@ -7,6 +7,7 @@ import {
   emptyState,
   SandboxEngine,
   type CreateUserInput,
+  type ProfileUpdate,
   type SandboxAccount,
   type SandboxDmEvent,
   type SandboxEvent,
@@ -71,6 +72,8 @@ export interface XSandbox {
   /** Issues an extra OAuth 2.0 token and OAuth 1.0a pair for an existing user. */
   issueUserCredentials(userId: string): SandboxAccount;
   findUser(idOrUsername: string): SandboxUser | undefined;
+  /** Edits a profile as its owner would on X (bio, website, picture, pinned post; null clears). */
+  updateProfile(userId: string, update: ProfileUpdate): SandboxUser;
   listUsers(): SandboxUser[];
   issueAppBearer(): string;
   /** Posts as a person on X (not through an app): content rules apply, the self-serve API policy does not. */
@@ -209,6 +212,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     },
     createUser: (input) => engine.createUser(input),
     ensureUser: (input) => engine.ensureUser(input),
+    updateProfile: (userId, update) => engine.updateProfile(userId, update),
     issueUserCredentials: (userId) => engine.issueUserCredentials(userId),
     findUser(idOrUsername) {
       const u = /^[0-9]+$/.test(idOrUsername) ? engine.findUserById(idOrUsername) : undefined;

@@ -15,6 +15,11 @@ import { migration0013Incidents } from './list/0013-incidents.ts';
 import { migration0014ReportRollups } from './list/0014-report-rollups.ts';
 import { migration0015CaseFilters } from './list/0015-case-filters.ts';
 import { migration0016AuditLog } from './list/0016-audit-log.ts';
+import { migration0017ApiTokens } from './list/0017-api-tokens.ts';
+import { migration0018TeamAdministration } from './list/0018-team-administration.ts';
+import { migration0019OutgoingWebhooks } from './list/0019-outgoing-webhooks.ts';
+import { migration0020IngestionPipeline } from './list/0020-ingestion-pipeline.ts';
+import { migration0021InboxCounters } from './list/0021-inbox-counters.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -40,6 +45,11 @@ export const migrations: Migration[] = [
   migration0014ReportRollups,
   migration0015CaseFilters,
   migration0016AuditLog,
+  migration0017ApiTokens,
+  migration0018TeamAdministration,
+  migration0019OutgoingWebhooks,
+  migration0020IngestionPipeline,
+  migration0021InboxCounters,
 ];
 
 export interface MigrationReport {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './errors.ts';
@@ -28,6 +29,12 @@ export interface Config {
   admin: { email: string | undefined; password: string | undefined };
   secretKey: string | undefined;
   cookieSecure: boolean;
+  /** The desk's own origin as people reach it (GUICHET_PUBLIC_URL), e.g. https://desk.example.com; no path. */
+  publicUrl: string | undefined;
+  /** Proxies whose X-Forwarded-* headers are believed (addresses, CIDRs or proxy-addr names); empty: none. */
+  trustedProxies: string[];
+  /** A session ends after `idleMs` without use, and `maxMs` after sign-in whatever its use. */
+  sessions: { idleMs: number; maxMs: number };
   /** Real X credentials; when absent the built-in X sandbox is used. */
   x: XCredentialsConfig | undefined;
   xApiBaseUrl: string | undefined;
@@ -76,6 +83,12 @@ const positiveSeconds = z
   .transform(Number)
   .refine((n) => n > 0, 'must be greater than 0');
 
+const positiveDays = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of days')
+  .transform(Number)
+  .refine((n) => n > 0, 'must be greater than 0');
+
 const envSchema = z.object({
   PORT: portString.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -88,6 +101,27 @@ const envSchema = z.object({
   GUICHET_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters long').optional(),
   GUICHET_SECRET_KEY: z.string().min(32, 'must be at least 32 characters long').optional(),
   GUICHET_COOKIE_SECURE: booleanString.default(false),
+  GUICHET_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the desk’s address, such as https://desk.example.com' })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username;
+    }, 'must be an origin only (scheme, host and port), such as https://desk.example.com')
+    .optional(),
+  GUICHET_TRUSTED_PROXIES: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .every(isProxyAddress),
+      'must be a comma list of proxy addresses or CIDR ranges, such as 10.0.0.5,192.168.1.0/24 (or loopback)',
+    )
+    .optional(),
+  GUICHET_SESSION_IDLE_DAYS: positiveDays.default(14),
+  GUICHET_SESSION_MAX_DAYS: positiveDays.default(30),
   X_ACCESS_TOKEN: z.string().min(1).optional(),
   X_ACCESS_SECRET: z.string().min(1).optional(),
   X_API_KEY: z.string().min(1).optional(),
@@ -147,6 +181,19 @@ function parseRoles(value: string | undefined): Role[] {
   return [...new Set(roles)] as Role[];
 }
 
+const DAY_MS = 24 * 60 * 60_000;
+
+/** An IP address, a CIDR range, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
@@ -196,6 +243,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     admin: { email: e.GUICHET_ADMIN_EMAIL, password: e.GUICHET_ADMIN_PASSWORD },
     secretKey: e.GUICHET_SECRET_KEY,
     cookieSecure: e.GUICHET_COOKIE_SECURE,
+    publicUrl: e.GUICHET_PUBLIC_URL ? new URL(e.GUICHET_PUBLIC_URL).origin : undefined,
+    trustedProxies: (e.GUICHET_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    sessions: { idleMs: e.GUICHET_SESSION_IDLE_DAYS * DAY_MS, maxMs: e.GUICHET_SESSION_MAX_DAYS * DAY_MS },
     x,
     xApiBaseUrl: e.X_API_BASE_URL,
     // X_AUTHORIZE_URL defaults to https://x.com/i/oauth2/authorize (the sandbox's own page when it stands in).

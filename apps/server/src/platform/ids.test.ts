@@ -8,4 +8,12 @@ describe('newId', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(newId(1_700_000_000_001) > newId(1_700_000_000_000)).toBe(true);
   });
+
+  it('counts up within one millisecond, so a page of rows appends to each index', () => {
+    const ids = Array.from({ length: 2000 }, () => newId(1_700_000_000_500));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    // A clock set back (tests, a corrected host clock) still mints ids of the time it is given.
+    expect(newId(1_700_000_000_400) < ids[0]!).toBe(true);
+  });
 });

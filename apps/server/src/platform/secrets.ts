@@ -2,9 +2,21 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import fs from 'node:fs';
 import path from 'node:path';
 import { StartupError } from './errors.ts';
-import { ensureWritableDirectory } from './files.ts';
+import { ensureWritableDirectory, PRIVATE_FILE_MODE, restrictFile } from './files.ts';
 
-/** Encrypts secrets at rest (channel credentials) with AES-256-GCM; the key never enters the database. */
+/** GCM's full tag: a shorter one would let a forger try far fewer guesses per accepted forgery. */
+const TAG_BYTES = 16;
+const IV_BYTES = 12;
+
+/**
+ * Encrypts secrets at rest (channel credentials, the OAuth flow cookie) with AES-256-GCM; the key never
+ * enters the database.
+ *
+ * Format `v2.<iv>.<tag>.<body>` (base64): every value is sealed for one use, named by `context` (e.g.
+ * `channel:<id>:credentials`) and bound to it as GCM associated data, so a sealed value copied into another
+ * row or cookie does not open there. `v1` values (no associated data) from earlier versions still open, with
+ * any context, and are sealed as v2 the next time they are written.
+ */
 export class SecretBox {
   private readonly key: Buffer;
 
@@ -12,19 +24,33 @@ export class SecretBox {
     this.key = createHash('sha256').update(keyMaterial).digest();
   }
 
-  seal(plain: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+  seal(plain: string, context: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
+    return ['v2', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
   }
 
-  open(sealed: string): string {
-    const [version, iv, tag, body] = sealed.split('.');
-    if (version !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised sealed secret');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  open(sealed: string, context: string): string {
+    const parts = sealed.split('.');
+    const [version, iv, tag, body] = parts;
+    if (parts.length !== 4 || (version !== 'v1' && version !== 'v2') || !iv || !tag || body === undefined) {
+      throw new Error('Unrecognised sealed secret');
+    }
+    const ivBytes = Buffer.from(iv, 'base64');
+    const tagBytes = Buffer.from(tag, 'base64');
+    // Node accepts shorter tags unless told otherwise; the length is checked here too, before decrypting.
+    if (tagBytes.length !== TAG_BYTES || ivBytes.length !== IV_BYTES) throw new Error('Damaged sealed secret');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, ivBytes, { authTagLength: TAG_BYTES });
+    if (version === 'v2') decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+  }
+
+  /** True for a value sealed in the current format; older ones are re-sealed when next written. */
+  static isCurrent(sealed: string): boolean {
+    return sealed.startsWith('v2.');
   }
 }
 
@@ -36,7 +62,10 @@ export function loadSecretKey(configured: string | undefined, dataDir: string): 
   if (configured) return configured;
   const file = path.join(dataDir, 'secret.key');
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    const key = fs.readFileSync(file, 'utf8').trim();
+    // A key file written by an earlier version (or copied in by hand) may be readable by others.
+    restrictFile(file);
+    return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new StartupError(`Cannot read the secret key file ${file}: ${(error as Error).message}.`);
@@ -45,7 +74,7 @@ export function loadSecretKey(configured: string | undefined, dataDir: string): 
   const key = randomBytes(32).toString('base64url');
   ensureWritableDirectory(dataDir, 'data folder');
   try {
-    fs.writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, key + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
     throw new StartupError(

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../composition.ts';
 import { runAbsenceRound } from '../modules/absence/absence.jobs.ts';
+import { foldCaseCountDeltas } from '../modules/cases/cases.counters.ts';
 import { wakeDueSnoozes } from '../modules/cases/cases.workflow.ts';
 import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
 import { parseChannelSettings } from '../modules/channels/channel-settings.ts';
@@ -8,6 +9,7 @@ import { listPollableChannels } from '../modules/channels/channels.repository.ts
 import { runGreetingsRound, runWelcomeRound } from '../modules/greetings/greetings.jobs.ts';
 import { enqueueUnansweredIncidents } from '../modules/incidents/incidents.commands.ts';
 import { enqueueDueScheduledPosts } from '../modules/scheduled-posts/scheduled-posts.jobs.ts';
+import { dispatchOutgoingWebhooks } from '../modules/outgoing-webhooks/outgoing-webhooks.dispatch.ts';
 import { runSlaSweep } from '../modules/sla/sla.sweep.ts';
 import { runSurveyRound } from '../modules/surveys/surveys.jobs.ts';
 
@@ -45,6 +47,8 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     await wakeDueSnoozes(deps);
     // SLA clocks follow what happened (inbound, replies sent, pending, snoozes) and breaches raise alerts.
     await runSlaSweep(deps);
+    // PostgreSQL's counts per view: fold the deltas its triggers appended (SQLite's count directly).
+    await foldCaseCountDeltas(deps.db, deps.database.dialect);
     // Away periods start and end, away messages answer DMs; greetings and welcome DMs (F20, F21).
     await runAbsenceRound(deps);
     await runGreetingsRound(deps);
@@ -55,6 +59,8 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     await enqueueUnansweredIncidents(deps);
     // Satisfaction DMs for resolved cases, and the ratings customers send back (F25).
     await runSurveyRound(deps);
+    // Case and message events (and breaches recorded by the SLA sweep above) go to outgoing webhooks (F29).
+    await dispatchOutgoingWebhooks(deps);
   };
   return {
     tick,

@@ -1,13 +1,21 @@
 import type { AppDeps } from '../composition.ts';
 import { registerAbsenceRoutes } from '../modules/absence/absence.routes.ts';
 import { registerAgentRoutes } from '../modules/agents/agents.routes.ts';
+import { registerAgentAdminRoutes } from '../modules/agents/agents.admin.routes.ts';
+import { registerInvitationRoutes } from '../modules/agents/invitations.routes.ts';
+import { registerProfileRoutes } from '../modules/agents/profile.routes.ts';
 import { registerApprovalRoutes } from '../modules/approvals/approvals.routes.ts';
-import { registerAuthHook, registerAuthRoutes } from '../modules/auth/auth.routes.ts';
+import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
+import { registerApiTokenRoutes } from '../modules/api-tokens/api-tokens.routes.ts';
+import { registerAuthHook, registerAuthRoutes, sessionRole } from '../modules/auth/auth.routes.ts';
+import { registerSessionRoutes } from '../modules/auth/sessions.routes.ts';
 import { registerCaseRoutes } from '../modules/cases/cases.routes.ts';
+import { registerAccountChecklistRoutes } from '../modules/channels/account-checklist.routes.ts';
 import { registerChannelRoutes } from '../modules/channels/channels.routes.ts';
 import { registerContactRoutes } from '../modules/contacts/contacts.routes.ts';
 import { registerEngagementRoutes } from '../modules/conversations/engagement/engagement.routes.ts';
 import { registerGreetingsRoutes } from '../modules/greetings/greetings.routes.ts';
+import { registerOutgoingWebhookRoutes } from '../modules/outgoing-webhooks/outgoing-webhooks.routes.ts';
 import { registerPresenceRoutes } from '../modules/presence/presence.routes.ts';
 import { registerRealtimeRoutes } from '../modules/realtime/realtime.routes.ts';
 import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
@@ -33,8 +41,18 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
     metrics: deps.metrics,
     version: VERSION,
     webDistDir: options.serveWeb === false ? undefined : deps.config.webDistDir,
+    publicUrl: deps.config.publicUrl,
+    trustedProxies: deps.config.trustedProxies,
+    cookieSecure: deps.config.cookieSecure,
   });
-  const authDeps = { db: deps.db, clock: deps.clock, throttle: deps.throttle, cookieSecure: deps.config.cookieSecure };
+  const authDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    throttle: deps.throttle,
+    cookieSecure: deps.config.cookieSecure,
+    sessions: deps.config.sessions,
+    realtime: deps.realtime,
+  };
   registerAuthHook(app, authDeps);
   registerSystemRoutes(app, {
     database: deps.database,
@@ -42,14 +60,20 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
     version: VERSION,
     roles: deps.config.roles,
     startedAt: deps.startedAt,
+    viewerRole: (request) => sessionRole(authDeps, request),
   });
   registerAuthRoutes(app, authDeps);
+  registerApiTokenRoutes(app, deps);
   registerCaseRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerEngagementRoutes(app, deps);
   registerChannelRoutes(app, deps);
   registerPresenceRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  registerAgentAdminRoutes(app, deps);
+  registerProfileRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  registerInvitationRoutes(app, { ...deps, cookieSecure: deps.config.cookieSecure });
   registerTagRoutes(app, deps);
   registerContactRoutes(app, deps);
   registerTemplateRoutes(app, deps);
@@ -66,6 +90,9 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerRealtimeRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerOutgoingWebhookRoutes(app, deps);
+  registerAccountChecklistRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -7,6 +7,8 @@ import { SEND_WELCOME_DM, sendWelcomeDmJob } from '../modules/greetings/greeting
 import { PUBLISH_SCHEDULED_POST, publishScheduledPostJob } from '../modules/scheduled-posts/scheduled-posts.jobs.ts';
 import { ANSWER_INCIDENT, answerIncidentJob } from '../modules/incidents/incidents.commands.ts';
 import { RETRAIN_TRIAGE_MODEL, retrainTriageModelJob } from '../modules/triage/triage.jobs.ts';
+import { DELIVER_OUTGOING_WEBHOOK } from '../modules/outgoing-webhooks/outgoing-webhooks.dispatch.ts';
+import { deliverOutgoingWebhookJob } from '../modules/outgoing-webhooks/outgoing-webhooks.job.ts';
 import type { JobWorker } from '../platform/jobs/job-queue.ts';
 
 /** The worker role: runs queued jobs (polls, deliveries). Which job does what is declared here, in one map. */
@@ -22,6 +24,7 @@ export function buildWorker(deps: AppDeps): JobWorker {
       [RETRAIN_TRIAGE_MODEL]: retrainTriageModelJob(deps),
       [PUBLISH_SCHEDULED_POST]: publishScheduledPostJob(deps),
       [ANSWER_INCIDENT]: answerIncidentJob(deps),
+      [DELIVER_OUTGOING_WEBHOOK]: deliverOutgoingWebhookJob(deps),
     },
     deps.logger.child({ role: 'worker' }),
   );

@@ -9,6 +9,10 @@ describe('errorMessageKey', () => {
     expect(errorMessageKey(new ApiError(0, clientErrorCodes.unreachable, 'x'))).toBe('errors.unreachable');
   });
 
+  it('explains a search that is too short', () => {
+    expect(errorMessageKey(new ApiError(400, 'search.too_short', 'x'))).toBe('inboxSearch.tooShort');
+  });
+
   it('falls back on the status for codes this build does not know', () => {
     expect(errorMessageKey(new ApiError(429, 'reply.rate_limited', 'x'))).toBe('errors.tooManyAttempts');
     expect(errorMessageKey(new ApiError(500, 'internal', 'x'))).toBe('errors.generic');

@@ -11,7 +11,8 @@ export type ErrorMessageKey =
   | 'errors.invalidResponse'
   | 'errors.forbidden'
   | 'errors.conflict'
-  | 'errors.generic';
+  | 'errors.generic'
+  | 'inboxSearch.tooShort';
 
 const byCode: Record<string, ErrorMessageKey> = {
   [clientErrorCodes.unreachable]: 'errors.unreachable',
@@ -20,6 +21,7 @@ const byCode: Record<string, ErrorMessageKey> = {
   'auth.too_many_attempts': 'errors.tooManyAttempts',
   'auth.unauthenticated': 'errors.sessionExpired',
   'case.not_found': 'errors.caseNotFound',
+  'search.too_short': 'inboxSearch.tooShort',
   'request.invalid': 'errors.validation',
   'validation.failed': 'errors.validation',
   'template.forbidden': 'errors.forbidden',

@@ -52,6 +52,17 @@ describe('HttpClient', () => {
     expect(new Headers(init?.headers).get('Content-Type')).toBe('application/json');
   });
 
+  it('says JSON on every change, even without a body, and nothing on reads', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => new Response(null, { status: 204 }));
+    const http = new HttpClient({ fetch });
+    await http.empty('POST', '/api/triage/models');
+    await http.empty('DELETE', '/api/templates/t1');
+    await http.empty('GET', '/api/cases');
+    const types = fetch.mock.calls.map(([, init]) => new Headers(init?.headers).get('Content-Type'));
+    expect(types).toEqual(['application/json', 'application/json', null]);
+    expect(fetch.mock.calls.map(([, init]) => init?.body)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('reports a 401 to the app unless the call expects it', async () => {
     const onUnauthorized = vi.fn();
     const fetch = vi.fn<typeof globalThis.fetch>(async () =>

@@ -62,10 +62,12 @@ export class HttpClient {
   private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const init: RequestInit = { method, headers, credentials: 'same-origin' };
-    if (options.body !== undefined) {
+    // Every change says JSON, even without a body: the desk refuses other types, which a form on another
+    // site could send without asking.
+    if (options.body !== undefined || (method !== 'GET' && method !== 'HEAD')) {
       headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(options.body);
     }
+    if (options.body !== undefined) init.body = JSON.stringify(options.body);
     if (options.signal) init.signal = options.signal;
 
     let response: Response;

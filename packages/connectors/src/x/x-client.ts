@@ -23,6 +23,21 @@ export interface XUser {
   verified?: boolean;
   verified_type?: string;
   public_metrics?: { followers_count?: number; following_count?: number; tweet_count?: number };
+  /** The profile's website, as a t.co link; the real address is in `entities.url`. */
+  url?: string;
+  entities?: {
+    url?: { urls?: XUrlEntity[] };
+    description?: { urls?: XUrlEntity[] };
+  };
+  pinned_tweet_id?: string;
+}
+
+export interface XUrlEntity {
+  start: number;
+  end: number;
+  url: string;
+  expanded_url?: string;
+  display_url?: string;
 }
 
 export interface XTweet {
@@ -80,6 +95,8 @@ export interface XDmListOptions {
 
 export interface XClient {
   me(): Promise<XUser>;
+  /** GET /2/users/me with the profile's fields and its pinned post expanded (contract §3.1). */
+  meProfile(): Promise<{ user: XUser; pinnedTweet: XTweet | undefined }>;
   /** The account's DM events, newest first (GET /2/dm_events). */
   dmEvents(options: XDmListOptions): Promise<XDmPage>;
   /** One-to-one conversation with a person, newest first. */
@@ -178,6 +195,17 @@ export const X_USER_FIELDS = [
   'verified',
   'verified_type',
   'public_metrics',
+];
+/** What the set-up checklist reads of the account's own profile. */
+export const X_PROFILE_FIELDS = [
+  'name',
+  'username',
+  'description',
+  'url',
+  'entities',
+  'pinned_tweet_id',
+  'profile_image_url',
+  'verified',
 ];
 export const X_EXPANSIONS = [
   'author_id',
@@ -363,6 +391,17 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
         });
         if (!res.data) throw new XApiError('X returned no user for /2/users/me', { status: 401, body: res });
         return res.data;
+      }),
+    meProfile: () =>
+      call(async () => {
+        const res = await v2.get<{ data?: XUser; includes?: { tweets?: XTweet[] }; errors?: unknown[] }>('users/me', {
+          'user.fields': X_PROFILE_FIELDS.join(','),
+          expansions: 'pinned_tweet_id',
+          'tweet.fields': 'created_at,text',
+        });
+        if (!res.data) throw new XApiError('X returned no user for /2/users/me', { status: 401, body: res });
+        const pinnedId = res.data.pinned_tweet_id;
+        return { user: res.data, pinnedTweet: res.includes?.tweets?.find((t) => t.id === pinnedId) };
       }),
     dmEvents: (o) => call(async () => toDmPage(await v2.get('dm_events', dmQuery(o)))),
     dmEventsWith: (participantId, o) =>

@@ -344,6 +344,7 @@ describe('XClient seam', () => {
   it('lets the connector run on any XClient implementation', async () => {
     const fake: XClient = {
       me: async () => ({ id: '1', name: 'Acme', username: 'acme' }),
+      meProfile: async () => ({ user: { id: '1', name: 'Acme', username: 'acme' }, pinnedTweet: undefined }),
       mentions: async () => ({
         data: [{ id: '2090439504425914385', text: '@acme hi', author_id: '2', conversation_id: '2090439504425914385' }],
         includes: { users: [{ id: '2', name: 'Jane', username: 'jane' }], tweets: [] },
@@ -395,6 +396,7 @@ describe('X direct messages', () => {
   ];
   const client: XClient = {
     me: async () => users[0]!,
+    meProfile: async () => ({ user: users[0]!, pinnedTweet: undefined }),
     mentions: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     userTweets: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),
     search: async () => ({ data: [], includes: { users: [], tweets: [] }, meta: { resultCount: 0 } }),

@@ -1,5 +1,6 @@
 import {
   ConnectorError,
+  type AccountProfile,
   type Connector,
   type ConnectorCapabilities,
   type EngagementResult,
@@ -24,7 +25,7 @@ import {
   type XTweet,
 } from './x-client.ts';
 import { createXDirectMessages } from './x-dms.ts';
-import { mapXTweet, mapXUser, sameText, snowflakeDate, xDisplayText, xPostUrl } from './x-mappers.ts';
+import { mapXProfile, mapXTweet, mapXUser, sameText, snowflakeDate, xDisplayText, xPostUrl } from './x-mappers.ts';
 
 export const X_SELF_SERVE_CAPABILITIES: ConnectorCapabilities = {
   directMessages: true,
@@ -347,6 +348,11 @@ export function createXConnector(options: XConnectorOptions): Connector {
     }
   }
 
+  /** Read fresh on each call (not cached like whoAmI): the person is editing the profile to tick the list. */
+  async function getOwnProfile(): Promise<AccountProfile> {
+    return guarded(async () => mapXProfile(await client.meProfile()));
+  }
+
   async function openStream(handlers: StreamHandlers): Promise<{ close(): void }> {
     const me = await whoAmI();
     return guarded(() =>
@@ -371,6 +377,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
     capabilities,
     ...(capabilities.streaming ? { openStream } : {}),
     whoAmI,
+    getOwnProfile,
     fetchMentions,
     lookupPosts,
     searchRecent,

@@ -1,5 +1,5 @@
-import type { InboundItem, InboundKind, NetworkAccount } from '../connector.ts';
-import type { XPage, XTweet, XUser } from './x-client.ts';
+import type { AccountProfile, InboundItem, InboundKind, NetworkAccount } from '../connector.ts';
+import type { XPage, XTweet, XUrlEntity, XUser } from './x-client.ts';
 
 export function xPostUrl(handle: string, id: string): string {
   return `https://x.com/${handle}/status/${id}`;
@@ -21,6 +21,25 @@ export function mapXUser(user: XUser): NetworkAccount {
     description: user.description,
     followersCount: user.public_metrics?.followers_count,
     verified: user.verified,
+  };
+}
+
+const expanded = (urls: XUrlEntity[] | undefined) =>
+  (urls ?? []).map((u) => u.expanded_url ?? u.url).filter((u) => u !== '');
+
+/** The account's profile with X's t.co links replaced by the addresses they stand for. */
+export function mapXProfile(profile: { user: XUser; pinnedTweet: XTweet | undefined }): AccountProfile {
+  const { user, pinnedTweet } = profile;
+  return {
+    externalId: user.id,
+    handle: user.username,
+    name: user.name,
+    description: user.description ?? '',
+    url: expanded(user.entities?.url?.urls)[0] ?? (user.url ? user.url : null),
+    descriptionUrls: expanded(user.entities?.description?.urls),
+    profileImageUrl: user.profile_image_url ?? null,
+    verified: user.verified ?? false,
+    pinnedPost: pinnedTweet ? { externalId: pinnedTweet.id, text: pinnedTweet.text } : null,
   };
 }
 

@@ -67,6 +67,15 @@ export function meteredXClient(inner: XClient, onUsage: (usage: XUsage) => void)
       report('me', [['user_read', 1]]);
       return me;
     },
+    async meProfile() {
+      const profile = await inner.meProfile();
+      selfId = profile.user.id;
+      report('meProfile', [
+        ['user_read', 1],
+        ['owned_read', profile.pinnedTweet ? 1 : 0],
+      ]);
+      return profile;
+    },
     async mentions(userId, options) {
       const page = await inner.mentions(userId, options);
       report('mentions', pageReads(page, userId === selfId));

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { readReplySettings } from '../templates/templates.repository.ts';
 import { calendarFor } from '../business-hours/business-hours.repository.ts';
+import { audit, type AuditContext } from '../audit/audit.context.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { formatDayAndTime, readTimeSettings, renderTemplate } from '../greetings/time-settings.ts';
 import { schedulePost } from '../scheduled-posts/scheduled-posts.commands.ts';
@@ -81,6 +82,7 @@ export async function createAbsence(
   deps: AbsenceDeps,
   actor: { workspaceId: string; agentId: string },
   request: CreateAbsenceRequest,
+  context?: AuditContext,
 ): Promise<string> {
   const now = deps.clock.now().getTime();
   const startsAt = request.startsAt ? Math.max(Date.parse(request.startsAt), now) : now;
@@ -155,6 +157,16 @@ export async function createAbsence(
           occurredAt: now,
         },
       ]);
+      await audit(tx, context, 'absence.planned', now, {
+        subject: { type: 'absence_period', id },
+        after: {
+          kind: request.kind,
+          startsAt: new Date(startsAt).toISOString(),
+          endsAt: new Date(endsAt).toISOString(),
+          note: request.note?.trim() || null,
+          channelId: channelId ?? null,
+        },
+      });
       if (startsAt <= now) {
         const row = await findPeriod(tx, actor.workspaceId, id);
         await startPeriod(tx, deps.clock, row!, now);
@@ -165,7 +177,12 @@ export async function createAbsence(
 }
 
 /** Starts a planned period now (ahead of its time). */
-export async function startAbsenceNow(deps: AbsenceDeps, actor: { workspaceId: string; agentId: string }, id: string) {
+export async function startAbsenceNow(
+  deps: AbsenceDeps,
+  actor: { workspaceId: string; agentId: string },
+  id: string,
+  context?: AuditContext,
+) {
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
     const period = await findPeriod(tx, actor.workspaceId, id);
@@ -183,6 +200,11 @@ export async function startAbsenceNow(deps: AbsenceDeps, actor: { workspaceId: s
     await withClocksMoved(tx, actor.workspaceId, now, async () => {
       await tx.updateTable('absence_periods').set({ starts_at: now }).where('id', '=', id).execute();
       await startPeriod(tx, deps.clock, { ...period, starts_at: now }, now);
+      await audit(tx, context, 'absence.started', now, {
+        subject: { type: 'absence_period', id },
+        before: { status: 'planned', startsAt: new Date(Number(period.starts_at)).toISOString() },
+        after: { status: 'active', startsAt: new Date(now).toISOString() },
+      });
     });
   });
 }
@@ -192,6 +214,7 @@ export async function endAbsence(
   deps: AbsenceDeps,
   actor: { workspaceId: string; agentId: string | null },
   id: string,
+  context?: AuditContext,
 ) {
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
@@ -218,6 +241,11 @@ export async function endAbsence(
           occurredAt: now,
         },
       ]);
+      await audit(tx, context, cancel ? 'absence.cancelled' : 'absence.ended', now, {
+        subject: { type: 'absence_period', id },
+        before: { status: period.status },
+        after: { status: cancel ? 'cancelled' : 'ended' },
+      });
     });
   });
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
+import { auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { createAbsence, endAbsence, startAbsenceNow } from './absence.commands.ts';
 import { activePeriod, listPeriods } from './absence.repository.ts';
@@ -46,7 +47,7 @@ export function registerAbsenceRoutes(app: HttpApp, deps: { db: Db; clock: Clock
     },
     async (request, reply) => {
       const session = requireRole(request, ['admin', 'lead']);
-      await createAbsence(deps, session, request.body);
+      await createAbsence(deps, session, request.body, await auditContextOf(deps.db, request));
       changed(session.workspaceId);
       return reply.status(201).send(await overview(deps.db, session.workspaceId));
     },
@@ -64,7 +65,7 @@ export function registerAbsenceRoutes(app: HttpApp, deps: { db: Db; clock: Clock
     },
     async (request) => {
       const session = requireRole(request, ['admin', 'lead']);
-      await startAbsenceNow(deps, session, request.params.id);
+      await startAbsenceNow(deps, session, request.params.id, await auditContextOf(deps.db, request));
       changed(session.workspaceId);
       return overview(deps.db, session.workspaceId);
     },
@@ -82,7 +83,7 @@ export function registerAbsenceRoutes(app: HttpApp, deps: { db: Db; clock: Clock
     },
     async (request) => {
       const session = requireRole(request, ['admin', 'lead']);
-      await endAbsence(deps, session, request.params.id);
+      await endAbsence(deps, session, request.params.id, await auditContextOf(deps.db, request));
       changed(session.workspaceId);
       return overview(deps.db, session.workspaceId);
     },

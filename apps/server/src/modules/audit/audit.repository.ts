@@ -23,7 +23,8 @@ export interface AuditEntry {
 }
 
 /** Keys whose values never reach the audit trail, at any depth: it is read by admins and exported as CSV. */
-const SECRET_KEY = /pass(word)?|secret|token|credential|authorization|cookie|api[_-]?key|private/i;
+// `private` alone would also hide settings such as a webhook's `allowPrivate`: only private keys are secrets.
+const SECRET_KEY = /pass(word)?|secret|token|credential|authorization|cookie|api[_-]?key|private[_-]?key/i;
 
 /** A copy of `value` with every secret-looking field replaced, so a before/after can be stored as is. */
 export function redactSecrets(value: unknown, depth = 0): unknown {

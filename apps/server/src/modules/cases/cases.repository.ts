@@ -136,7 +136,7 @@ function decodeCaseCursor(cursor: string): CaseCursor | null {
 }
 
 /** Statuses a view shows when the agent did not pick one. */
-const viewStatuses: Record<CaseView, CaseStatus[]> = {
+export const viewStatuses: Record<CaseView, CaseStatus[]> = {
   mine: ['open', 'pending'],
   unassigned: ['open', 'pending'],
   all: ['open', 'pending', 'snoozed'],
@@ -324,56 +324,6 @@ export async function listCases(
       ? encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt)
       : null;
   return { cases, nextCursor };
-}
-
-/**
- * How many cases each view holds for this agent: one grouped pass over an index (status, assignee), summed
- * here, instead of testing every case row.
- */
-export async function countViews(db: DbOrTx, workspaceId: string, agentId: string) {
-  const rows = await db
-    .selectFrom('cases')
-    .select((eb) => ['status', 'assignee_agent_id as assigneeId', eb.fn.countAll<number>().as('n')])
-    .where('workspace_id', '=', workspaceId)
-    .groupBy(['status', 'assignee_agent_id'])
-    .execute();
-  const counts = { mine: 0, unassigned: 0, all: 0, snoozed: 0, resolved: 0 };
-  for (const row of rows) {
-    const n = Number(row.n);
-    if (row.assigneeId === agentId && viewStatuses.mine.includes(row.status)) counts.mine += n;
-    if (row.assigneeId === null && viewStatuses.unassigned.includes(row.status)) counts.unassigned += n;
-    if (viewStatuses.all.includes(row.status)) counts.all += n;
-    if (row.status === 'snoozed') counts.snoozed += n;
-    if (row.status === 'resolved') counts.resolved += n;
-  }
-  return counts;
-}
-
-/**
- * How many open cases the SLA views hold (the same cases as their lists): each case once however many of
- * its clocks run, read from the live clocks' index grouped by case.
- */
-export async function countSlaViewCases(db: DbOrTx, workspaceId: string, now: number) {
-  const count = async (view: 'breaching_soon' | 'breached') => {
-    const bounds = slaViewBounds(view, now);
-    let clocks = db
-      .selectFrom('sla_clocks')
-      .select('sla_clocks.case_id')
-      .where('sla_clocks.workspace_id', '=', workspaceId)
-      .where('sla_clocks.stopped_at', 'is', null)
-      .where('sla_clocks.due_at', '<=', bounds.atMost)
-      .groupBy('sla_clocks.case_id');
-    if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
-    const row = await db
-      .selectFrom(clocks.as('live'))
-      .innerJoin('cases', 'cases.id', 'live.case_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cases.status', 'in', viewStatuses[view])
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
-  };
-  const [breachingSoon, breached] = await Promise.all([count('breaching_soon'), count('breached')]);
-  return { breaching_soon: breachingSoon, breached };
 }
 
 export async function findCaseSummary(db: DbOrTx, workspaceId: string, caseId: string): Promise<CaseSummary | null> {

@@ -22,9 +22,8 @@ import type { ChannelConnectors } from '../channels/channel-connectors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
+import { countSlaViewCases, countViews } from './cases.counters.ts';
 import {
-  countSlaViewCases,
-  countViews,
   findCaseRow,
   findCaseSummary,
   listCaseHistory,
@@ -80,7 +79,8 @@ export function registerCaseRoutes(
         tags: ['cases'],
         summary: 'Cases of a view, filtered, searched and sorted (newest activity or priority then age)',
         querystring: caseListQuerySchema,
-        response: { 200: caseListSchema },
+        // 400 search.too_short: fewer than three characters to search.
+        response: { 200: caseListSchema, 400: apiErrorSchema },
       },
     },
     async (request) => {

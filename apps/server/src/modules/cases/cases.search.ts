@@ -1,19 +1,19 @@
+import { caseSearchMinLength } from '@guichet/contracts';
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { DatabaseHandle, DbOrTx } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/errors.ts';
 
 /**
  * The inbox search (F6): a case matches when one of its messages, its contact's name or its handle contains
  * the agent's words, case-insensitively (`lower(x) like '%words%'`, `%` and `_` literal). The one place that
  * knows how each dialect indexes it (migration 0009): SQLite's FTS5 trigram table, PostgreSQL's pg_trgm
  * GIN indexes. The indexes only find candidates fast; the `like` test always decides, so both dialects and
- * both plans return exactly the same cases.
+ * both plans return exactly the same cases. Searches are at least three characters long (a trigram).
  */
 
 export type SearchDialect = DatabaseHandle['dialect'];
 
-/** Trigram indexes know nothing shorter than three characters: such searches test cases in queue order. */
-const MIN_INDEXED_LENGTH = 3;
 /**
  * Up to this many matching rows, the page is read from the matching cases (a rare word: a few lookups);
  * beyond, matches are so common that walking the queue in order finds a page of them within a few rows.
@@ -44,8 +44,8 @@ type Source = 'message' | 'contact' | 'identity';
 
 /**
  * The rows that contain the words, at most SPARSE_MATCHES + 1 of them, in one pass over the index.
- * SQLite: the trigram FTS table (a phrase of 3+ characters; shorter words scan it with `like`, one pass
- * over all three sources at once). PostgreSQL: the pg_trgm indexes.
+ * SQLite: the trigram FTS table (a phrase of 3+ characters, all three sources at once). PostgreSQL: the
+ * pg_trgm indexes.
  */
 async function findMatches(
   db: DbOrTx,
@@ -55,12 +55,9 @@ async function findMatches(
 ): Promise<{ source: Source; id: string }[]> {
   const cap = SPARSE_MATCHES + 1;
   if (dialect === 'sqlite') {
-    const match =
-      [...words].length >= MIN_INDEXED_LENGTH
-        ? sql`text_search match ${ftsPhrase(words)}`
-        : sql`text_search.body like ${pattern} escape '\\'`;
     const rows = await sql<{ source: Source; id: string }>`select k.source as source, k.source_id as id
-      from text_search_keys k where k.rowid in (select rowid from text_search where ${match} limit ${cap})`.execute(db);
+      from text_search_keys k where k.rowid in (
+        select rowid from text_search where text_search match ${ftsPhrase(words)} limit ${cap})`.execute(db);
     return rows.rows;
   }
   const rows = await sql<{ source: Source; id: string }>`
@@ -78,6 +75,15 @@ async function findMatches(
  * them within a few rows.
  */
 export async function planCaseSearch(db: DbOrTx, dialect: SearchDialect, words: string): Promise<CaseSearch> {
+  // One or two letters: no index can serve them, and they match most cases anyway (decision 0007).
+  if ([...words].length < caseSearchMinLength) {
+    throw new AppError(
+      'search.too_short',
+      'invalid',
+      `Type at least ${caseSearchMinLength} characters to search.`,
+      { minLength: caseSearchMinLength },
+    );
+  }
   const pattern = likePattern(words);
   const matches = await findMatches(db, dialect, words, pattern);
   if (matches.length > SPARSE_MATCHES) return { pattern, candidates: null };

@@ -10,7 +10,7 @@ import {
 import { AppError } from '../../platform/errors.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { channelCredentialsSchema, parseChannelSettings, type ChannelCredentials } from './channel-settings.ts';
+import { openChannelCredentials, parseChannelSettings, type ChannelCredentials } from './channel-settings.ts';
 import { REFRESH_MARGIN_MS } from './x-oauth2.ts';
 
 export interface TokenRefresh {
@@ -57,7 +57,7 @@ export class ChannelConnectors {
       throw new AppError('channel.no_credentials', 'invalid', `Channel @${channel.handle} has no credentials.`);
     }
     const settings = parseChannelSettings(channel.settings);
-    const credentials = channelCredentialsSchema.parse(JSON.parse(this.secrets.open(channel.credentials)));
+    const credentials = openChannelCredentials(this.secrets, { id: channel.id, credentials: channel.credentials });
     const apiBaseUrl = settings.sandbox ? this.sandboxUrl() : settings.apiBaseUrl;
     if (settings.sandbox && !apiBaseUrl) {
       throw new AppError(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SecretBox } from '../../platform/secrets.ts';
 
 /** Non-secret settings stored in channels.settings. */
 export const channelSettingsSchema = z.object({
@@ -15,6 +16,11 @@ export const channelSettingsSchema = z.object({
   monthlyBudgetUsd: z.number().nonnegative().nullable().default(null),
   /** Public posts containing any of these (case-insensitive) are filtered out, not made cases. */
   muteWords: z.array(z.string()).default([]),
+  /**
+   * X's Account Activity webhooks deliver to this channel. Off until an admin turns it on: until then the CRC
+   * challenge and deliveries are refused, so the channel's consumer secret signs nothing for anyone.
+   */
+  webhooks: z.boolean().default(false),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
@@ -42,6 +48,28 @@ export const channelCredentialsSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type ChannelCredentials = z.infer<typeof channelCredentialsSchema>;
+
+/** Sealed for this channel's row only (GCM associated data): copied into another row, it does not open. */
+function credentialsContext(channelId: string): string {
+  return `channel:${channelId}:credentials`;
+}
+
+export function sealChannelCredentials(secrets: SecretBox, channelId: string, credentials: ChannelCredentials): string {
+  return secrets.seal(JSON.stringify(credentials), credentialsContext(channelId));
+}
+
+/** Throws when the value was sealed with another key or for another channel, or is damaged. */
+export function openChannelCredentials(
+  secrets: SecretBox,
+  channel: { id: string; credentials: string },
+): ChannelCredentials {
+  return channelCredentialsSchema.parse(JSON.parse(secrets.open(channel.credentials, credentialsContext(channel.id))));
+}
+
+/** The consumer secret X signs this channel's webhook CRC answers and deliveries with, if it has one. */
+export function webhookSecretOf(credentials: ChannelCredentials): string | undefined {
+  return credentials.kind === 'oauth1' ? credentials.appSecret : credentials.consumerSecret;
+}
 
 export function parseChannelSettings(text: string): ChannelSettings {
   try {

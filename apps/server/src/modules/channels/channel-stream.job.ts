@@ -1,9 +1,6 @@
 import type { InboundItem } from '@guichet/connectors';
 import type { JobHandler } from '../../platform/jobs/job-queue.ts';
-import { ingestBatch } from '../conversations/ingestion/ingest.ts';
-import { runRulesAfterIngest } from '../rules/rules.commands.ts';
-import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
-import { parseChannelSettings } from './channel-settings.ts';
+import { ingestPage } from '../conversations/ingestion/pipeline.ts';
 import { findChannel, setChannelHealth } from './channels.repository.ts';
 import type { PollDeps } from './channels.jobs.ts';
 
@@ -24,26 +21,14 @@ export function streamChannelJob(deps: PollDeps): JobHandler {
     const connector = deps.connectors.get(channel);
     if (!connector.openStream) return;
     const log = deps.logger.child({ channelId: channel.id, handle: channel.handle, feed: STREAM_FEED });
-    const { muteWords } = parseChannelSettings(channel.settings);
 
     let pending: InboundItem[] = [];
     let flushing: Promise<void> | undefined;
     const flush = async () => {
       while (pending.length > 0) {
-        const { work, filtered } = sortOutNoise(pending, muteWords);
+        const items = pending;
         pending = [];
-        const result = await ingestBatch(deps, {
-          channel,
-          feed: STREAM_FEED,
-          items: work,
-          alsoInTransaction: (tx) => recordFiltered(tx, channel, filtered, deps.clock.now().getTime()),
-        });
-        deps.metrics.messagesIngested.labels(channel.network).inc(result.stored);
-        const updatedAt = deps.clock.now().toISOString();
-        for (const caseId of result.changedCaseIds) {
-          deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
-        }
-        await runRulesAfterIngest({ ...deps, logger: log }, channel, result);
+        await ingestPage({ ...deps, logger: log }, { channel, feed: STREAM_FEED, items });
       }
     };
     const schedule = () => {

@@ -11,9 +11,10 @@ import type { SecretBox } from '../../platform/secrets.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import {
-  channelCredentialsSchema,
   channelSettingsSchema,
+  openChannelCredentials,
   parseChannelSettings,
+  sealChannelCredentials,
   type ChannelCredentials,
   type ChannelSettings,
 } from './channel-settings.ts';
@@ -57,7 +58,8 @@ async function upsertChannel(
     .where('network', '=', 'x')
     .execute();
   const existing = channels.find((c) => input.match(parseChannelSettings(c.settings), c));
-  const sealed = deps.secrets.seal(JSON.stringify(input.credentials));
+  const id = existing?.id ?? newId(now);
+  const sealed = sealChannelCredentials(deps.secrets, id, input.credentials);
   if (existing) {
     const sameAccount = existing.external_account_id === input.externalAccountId;
     await deps.db
@@ -80,7 +82,6 @@ async function upsertChannel(
     }
     return existing.id;
   }
-  const id = newId(now);
   await deps.db.transaction().execute(async (tx) => {
     await tx
       .insertInto('channels')
@@ -123,6 +124,8 @@ export async function ensureSandboxChannel(
     username: input.brandUsername,
     name: 'Acme — Service client',
     description: 'Service client Acme, 7j/7 de 8h à 20h. Customer care, every day 8am–8pm.',
+    // Half set up, like many real accounts: the set-up checklist (F30) has things to say about the rest.
+    url: 'https://aide.acme.example',
   });
   return upsertChannel(deps, {
     workspaceId: input.workspaceId,
@@ -324,7 +327,7 @@ export async function refreshChannelCredentials(
   const read = async () => {
     const row = await deps.db.selectFrom('channels').selectAll().where('id', '=', channelId).executeTakeFirst();
     if (!row?.credentials) throw new AppError('channel.no_credentials', 'invalid', 'This channel has no credentials.');
-    return { row, credentials: channelCredentialsSchema.parse(JSON.parse(deps.secrets.open(row.credentials))) };
+    return { row, credentials: openChannelCredentials(deps.secrets, { id: channelId, credentials: row.credentials }) };
   };
   const { row, credentials } = await read();
   const now = deps.clock.now().getTime();
@@ -354,7 +357,7 @@ export async function refreshChannelCredentials(
   };
   await deps.db
     .updateTable('channels')
-    .set({ credentials: deps.secrets.seal(JSON.stringify(fresh)) })
+    .set({ credentials: sealChannelCredentials(deps.secrets, channelId, fresh) })
     .where('id', '=', channelId)
     .where('credentials', '=', row.credentials)
     .execute();

@@ -6,9 +6,7 @@ import type { Row } from '../../platform/db/schema.ts';
 import { RetryJobAt, type JobHandler } from '../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
-import { ingestBatch } from '../conversations/ingestion/ingest.ts';
-import { runRulesAfterIngest } from '../rules/rules.commands.ts';
-import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
+import { ingestPage } from '../conversations/ingestion/pipeline.ts';
 import { withMissingParents } from '../conversations/ingestion/parents.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import { parseChannelSettings } from './channel-settings.ts';
@@ -95,25 +93,21 @@ async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Con
     cursor: cursorRow?.value ?? null,
     backfillSince: new Date(now.getTime() - FIRST_POLL_BACKFILL_MS),
   });
-  const withParents = await withMissingParents(deps.db, channel, connector, page.items);
-  const { work, filtered } = sortOutNoise(withParents, parseChannelSettings(channel.settings).muteWords);
-  const result = await ingestBatch(deps, {
-    channel,
-    feed: feed.name,
-    items: work,
-    alsoInTransaction: (tx) => recordFiltered(tx, channel, filtered, now.getTime()),
-    // Rewriting an unchanged cursor records when the feed was last read (for the feed's pace).
-    nextCursor: page.nextCursor ?? cursorRow?.value ?? null,
-  });
+  // Unseen parents are fetched from X before the page's transaction opens: no network call inside it.
+  const items = await withMissingParents(deps.db, channel, connector, page.items);
+  const result = await ingestPage(
+    { ...deps, logger: log },
+    {
+      channel,
+      feed: feed.name,
+      items,
+      // Rewriting an unchanged cursor records when the feed was last read (for the feed's pace).
+      nextCursor: page.nextCursor ?? cursorRow?.value ?? null,
+    },
+  );
   deps.metrics.pollsTotal.labels(channel.network, feed.name, 'ok').inc();
-  deps.metrics.messagesIngested.labels(channel.network).inc(result.stored);
   if (result.stored > 0)
     log.info({ feed: feed.name, stored: result.stored, duplicates: result.duplicates }, 'inbound ingested');
-  const updatedAt = deps.clock.now().toISOString();
-  for (const caseId of result.changedCaseIds) {
-    deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
-  }
-  await runRulesAfterIngest({ ...deps, logger: log }, channel, result);
 }
 
 export function pollChannelJob(deps: PollDeps): JobHandler {

@@ -2,7 +2,7 @@ import type { ChannelSummary } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { channelCredentialsSchema, parseChannelSettings, type ChannelSettings } from './channel-settings.ts';
+import { openChannelCredentials, parseChannelSettings, type ChannelSettings } from './channel-settings.ts';
 import { spendSummary } from './spend.ts';
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
@@ -59,7 +59,7 @@ function connectionOf(
   let refreshable = false;
   if (channel.credentials && secrets) {
     try {
-      const credentials = channelCredentialsSchema.parse(JSON.parse(secrets.open(channel.credentials)));
+      const credentials = openChannelCredentials(secrets, { id: channel.id, credentials: channel.credentials });
       auth = credentials.kind;
       appBearer = Boolean(credentials.appBearerToken);
       refreshable = credentials.kind === 'oauth2-user' && Boolean(credentials.refreshToken);
@@ -97,6 +97,7 @@ export async function channelSummary(
     sandbox: settings.sandbox,
     streaming: settings.streaming,
     muteWords: settings.muteWords,
+    webhooks: settings.webhooks,
     health: {
       lastInboundAt: iso(health.lastInboundAt),
       lastPolledAt: iso(polled?.at as number | null),

@@ -18,11 +18,13 @@ import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { deskOrigin } from '../../platform/http/request-guards.ts';
 import { newId } from '../../platform/ids.ts';
+import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
-import { parseChannelSettings } from './channel-settings.ts';
+import { openChannelCredentials, parseChannelSettings, webhookSecretOf } from './channel-settings.ts';
 import { connectWithKeys, connectWithOAuth2 } from './channels.commands.ts';
 import { channelSummary } from './channels.queries.ts';
 import { authorizeRedirect, exchangeCode, OAuth2Clients, pkcePair } from './x-oauth2.ts';
@@ -37,7 +39,7 @@ export interface ChannelRouteDeps {
   clock: Clock;
   secrets: SecretBox;
   logger: Logger;
-  config: Pick<Config, 'xApiBaseUrl' | 'xOAuth2' | 'cookieSecure'>;
+  config: Pick<Config, 'xApiBaseUrl' | 'xOAuth2' | 'cookieSecure' | 'publicUrl'>;
   sandbox: { instance: XSandbox; url: string } | undefined;
 }
 
@@ -51,9 +53,17 @@ interface PendingOAuth2 {
   expiresAt: number;
 }
 
-/** Where X sends the browser back: this desk, as the browser reached it. */
-function callbackUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${OAUTH2_PATH}/callback`;
+/**
+ * Where X sends the browser back: GUICHET_PUBLIC_URL, else this desk as the browser reached it (its Host;
+ * forwarded headers only from a trusted proxy).
+ */
+function callbackUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  return `${deskOrigin(request, publicUrl)}${OAUTH2_PATH}/callback`;
+}
+
+/** The flow cookie opens only for the agent who started the flow. */
+function flowCookieContext(agentId: string): string {
+  return `cookie:x-oauth2:${agentId}`;
 }
 
 const callbackQuery = z.object({
@@ -71,6 +81,30 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
   const commandDeps = { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger };
   const summary = (channel: Parameters<typeof channelSummary>[1], now: number) =>
     channelSummary(deps.db, channel, now, deps.secrets);
+
+  /**
+   * Turning X's webhooks on makes the desk answer CRC challenges with the channel's consumer secret: an
+   * admin's decision (credentials are theirs), for a channel that has that secret.
+   */
+  const webhooksAllowed = (request: FastifyRequest, channel: Row<'channels'>): true => {
+    requireRole(request, ['admin']);
+    let secret: string | undefined;
+    try {
+      secret = channel.credentials
+        ? webhookSecretOf(openChannelCredentials(deps.secrets, { id: channel.id, credentials: channel.credentials }))
+        : undefined;
+    } catch {
+      secret = undefined;
+    }
+    if (!secret || !channel.external_account_id) {
+      throw new AppError(
+        'channel.webhooks_need_secret',
+        'invalid',
+        'X webhooks need the app’s consumer secret: connect this channel with OAuth 1.0a keys, or add the consumer secret.',
+      );
+    }
+    return true;
+  };
 
   const findOwnChannel = async (workspaceId: string, channelId: string) => {
     const channel = await deps.db
@@ -129,6 +163,9 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       const channel = await findOwnChannel(session.workspaceId, request.params.channelId);
       const now = deps.clock.now().getTime();
       const settings = parseChannelSettings(channel.settings);
+      if (request.body.webhooks !== undefined) {
+        settings.webhooks = request.body.webhooks && webhooksAllowed(request, channel);
+      }
       if (request.body.monthlyBudgetUsd !== undefined) settings.monthlyBudgetUsd = request.body.monthlyBudgetUsd;
       if (request.body.muteWords !== undefined) settings.muteWords = request.body.muteWords;
       const status = request.body.paused === undefined ? channel.status : request.body.paused ? 'paused' : 'active';
@@ -228,7 +265,8 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       },
     },
     async (request, reply) => {
-      const session = requireRole(request, ['admin', 'lead']);
+      // Credentials are the admin's: leads run the desk's work settings, not its connected accounts.
+      const session = requireRole(request, ['admin']);
       const { sandbox, ...keys } = request.body;
       const channelId = await connectWithKeys(commandDeps, {
         workspaceId: session.workspaceId,
@@ -253,7 +291,7 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       },
     },
     async (request, reply) => {
-      const session = requireRole(request, ['admin', 'lead']);
+      const session = requireRole(request, ['admin']);
       const client = oauth2.forNewConnection();
       if (!client) {
         throw new AppError(
@@ -266,14 +304,14 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       const pending: PendingOAuth2 = {
         state: randomBytes(24).toString('base64url'),
         verifier,
-        redirectUri: callbackUrl(request),
+        redirectUri: callbackUrl(request, deps.config.publicUrl),
         workspaceId: session.workspaceId,
         agentId: session.agentId,
         sandbox: client.sandbox,
         expiresAt: deps.clock.now().getTime() + OAUTH2_FLOW_MS,
       };
       // The verifier stays on this browser, sealed: nothing to store server-side, any web process can finish.
-      reply.setCookie(OAUTH2_COOKIE, deps.secrets.seal(JSON.stringify(pending)), {
+      reply.setCookie(OAUTH2_COOKIE, deps.secrets.seal(JSON.stringify(pending), flowCookieContext(session.agentId)), {
         httpOnly: true,
         sameSite: 'lax',
         secure: deps.config.cookieSecure,
@@ -297,7 +335,7 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       },
     },
     async (request, reply) => {
-      const session = requireRole(request, ['admin', 'lead']);
+      const session = requireRole(request, ['admin']);
       const back = (params: Record<string, string>) => {
         reply.clearCookie(OAUTH2_COOKIE, { path: OAUTH2_PATH });
         return reply.redirect(`/channels?${new URLSearchParams(params).toString()}`);
@@ -306,7 +344,9 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       let pending: PendingOAuth2 | undefined;
       try {
         const sealed = request.cookies[OAUTH2_COOKIE];
-        pending = sealed ? (JSON.parse(deps.secrets.open(sealed)) as PendingOAuth2) : undefined;
+        pending = sealed
+          ? (JSON.parse(deps.secrets.open(sealed, flowCookieContext(session.agentId))) as PendingOAuth2)
+          : undefined;
       } catch {
         pending = undefined;
       }

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { validatePostText } from '../scheduled-posts/scheduled-posts.commands.ts';
@@ -91,7 +92,13 @@ export function registerGreetingsRoutes(app: HttpApp, deps: { db: Db; clock: Clo
         }
       }
       const now = deps.clock.now().getTime();
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
+        await audit(tx, context, 'time_settings.changed', now, {
+          subject: { type: 'workspace', id: session.workspaceId },
+          before: (await readTimeSettings(tx, session.workspaceId)).settings,
+          after: settings,
+        });
         await writeTimeSettings(tx, session.workspaceId, settings, session.agentId, now);
         await recordEvents(tx, [
           {

@@ -5,7 +5,7 @@ import type { NewRow } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { upsertIdentities } from '../contacts/contacts.repository.ts';
-import { previewOf } from '../conversations/ingestion/ingest.ts';
+import { previewOf } from '../conversations/ingestion/page.ts';
 import { recordEvents, type EventRecord } from '../events/events.repository.ts';
 import type { Classifier } from '../triage/classifier.ts';
 import { sharedClassifier } from '../triage/classifier.ts';

@@ -12,8 +12,8 @@ import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.t
 import { recordEvents, type EventRecord } from '../events/events.repository.ts';
 import { postWeightedLength, schedulePost, validatePostText } from '../scheduled-posts/scheduled-posts.commands.ts';
 import { enqueueDueScheduledPosts } from '../scheduled-posts/scheduled-posts.jobs.ts';
-import { incidentKeywords, matchIncident } from './incidents.matching.ts';
-import { findIncidentRow, latestCustomerMessages } from './incidents.queries.ts';
+import { incidentKeywords } from './incidents.matching.ts';
+import { findIncidentRow } from './incidents.queries.ts';
 
 export const ANSWER_INCIDENT = 'answer-incident';
 
@@ -343,52 +343,6 @@ export async function unlinkCase(
     ]);
   });
   notifyChanged(deps, session.workspaceId, incidentId, [caseId]);
-}
-
-/**
- * The rules action "link to open incident", inside the rule's transaction. With an incident id, links to
- * that incident if it is still open; without, to the open incident whose keywords best match the case's
- * latest customer message (nothing when none matches). Returns the event to record with the rule's others.
- */
-export async function linkCaseByRule(
-  tx: DbOrTx,
-  input: {
-    workspaceId: string;
-    caseId: string;
-    incidentId?: string | undefined;
-    rule: { ruleId: string; name: string };
-    now: number;
-  },
-): Promise<EventRecord | null> {
-  let query = tx
-    .selectFrom('incidents')
-    .select(['id', 'keywords', 'declared_at'])
-    .where('workspace_id', '=', input.workspaceId)
-    .where('status', '=', 'open');
-  if (input.incidentId) query = query.where('id', '=', input.incidentId);
-  const open = await query.execute();
-  if (open.length === 0) return null;
-  let target = input.incidentId ? open[0]!.id : null;
-  if (!target) {
-    const [latest] = await latestCustomerMessages(tx, input.caseId, 1);
-    if (!latest) return null;
-    let best = 0;
-    for (const incident of open) {
-      const match = matchIncident(incident, latest);
-      if (match && match.score > best) {
-        best = match.score;
-        target = incident.id;
-      }
-    }
-  }
-  if (!target) return null;
-  return insertLink(tx, {
-    workspaceId: input.workspaceId,
-    incidentId: target,
-    caseId: input.caseId,
-    by: { type: 'rule', ruleId: input.rule.ruleId, rule: input.rule.name },
-    now: input.now,
-  });
 }
 
 // ---- resolve and answer -----------------------------------------------------------------------------------

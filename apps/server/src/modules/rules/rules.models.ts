@@ -23,6 +23,33 @@ export interface RuleContext {
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 
+/** An IANA time zone this runtime knows (`Europe/Paris`, `UTC`): `Intl` refuses anything else. */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, {
+    error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Europe/Paris or UTC)`,
+  });
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+/** `HH:mm` in a zone; built once per zone (building one costs far more than formatting with it). */
+function clockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+    clockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** If: the condition registry. Each entry has its own value schema and a pure test. */
 export const CONDITIONS = {
   words: {
@@ -70,14 +97,9 @@ export const CONDITIONS = {
   },
   timeOfDay: {
     /** Local time in the given zone; a window that crosses midnight (22:00 → 06:00) works. */
-    schema: z.object({ from: hhmm, to: hhmm, timeZone: z.string().default('UTC') }),
+    schema: z.object({ from: hhmm, to: hhmm, timeZone: timeZone.default('UTC') }),
     test: (ctx: RuleContext, v: { from: string; to: string; timeZone: string }) => {
-      const local = new Intl.DateTimeFormat('en-GB', {
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZone: v.timeZone,
-      }).format(ctx.now);
+      const local = clockFormat(v.timeZone).format(ctx.now);
       return v.from <= v.to ? local >= v.from && local < v.to : local >= v.from || local < v.to;
     },
   },
@@ -127,7 +149,16 @@ export type RuleInput = z.infer<typeof ruleInputSchema>;
 export type RuleCondition = RuleInput['conditions'][number];
 export type RuleAction = RuleInput['actions'][number];
 
+/** Why a rule is set aside at run time, since when, and on how many pages it failed. */
+export interface RuleFailing {
+  since: string;
+  error: string;
+  count: number;
+}
+
 export interface Rule extends RuleInput {
   id: string;
   position: number;
+  /** Null while the rule runs cleanly. */
+  failing?: RuleFailing | null;
 }

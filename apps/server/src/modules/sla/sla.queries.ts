@@ -1,4 +1,4 @@
-import { slaBreachingSoonMs, type CaseSla, type SlaAlertList } from '@guichet/contracts';
+import { slaBreachingSoonMs, type CaseSla, type CaseStatus, type SlaAlertList } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,22 +38,32 @@ export function slaViewBounds(view: SlaView, now: number): { above: number | nul
   return view === 'breached' ? { above: null, atMost: now } : { above: now, atMost: now + slaBreachingSoonMs };
 }
 
-/** How many open cases each SLA view holds. */
-export async function countSlaViews(db: DbOrTx, workspaceId: string, now: number) {
-  const count = async (view: SlaView) => {
-    const bounds = slaViewBounds(view, now);
-    let q = db
-      .selectFrom('sla_clocks')
-      .innerJoin('cases', 'cases.id', 'sla_clocks.case_id')
-      .select((eb) => eb.fn.count<number>('sla_clocks.case_id').distinct().as('n'))
-      .where('sla_clocks.workspace_id', '=', workspaceId)
-      .where('sla_clocks.stopped_at', 'is', null)
-      .where('cases.status', 'in', ['open', 'pending'])
-      .where('sla_clocks.due_at', '<=', bounds.atMost);
-    if (bounds.above !== null) q = q.where('sla_clocks.due_at', '>', bounds.above);
-    return Number((await q.executeTakeFirst())?.n ?? 0);
-  };
-  return { breaching_soon: await count('breaching_soon'), breached: await count('breached') };
+/**
+ * How many cases of the given statuses have a running clock due within the next window (the Breaching soon
+ * view): a short range of the live clocks' due times, each case once however many of its clocks fall in it.
+ */
+export async function countBreachingSoon(
+  db: DbOrTx,
+  workspaceId: string,
+  now: number,
+  statuses: readonly CaseStatus[],
+): Promise<number> {
+  const bounds = slaViewBounds('breaching_soon', now);
+  const clocks = db
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.case_id')
+    .where('sla_clocks.workspace_id', '=', workspaceId)
+    .where('sla_clocks.stopped_at', 'is', null)
+    .where('sla_clocks.due_at', '>', bounds.above ?? now)
+    .where('sla_clocks.due_at', '<=', bounds.atMost)
+    .groupBy('sla_clocks.case_id');
+  const row = await db
+    .selectFrom(clocks.as('due'))
+    .innerJoin('cases', 'cases.id', 'due.case_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cases.status', 'in', [...statuses])
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function listSlaAlerts(db: DbOrTx, workspaceId: string, agentId: string): Promise<SlaAlertList> {

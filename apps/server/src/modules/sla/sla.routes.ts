@@ -9,6 +9,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { readBusinessHours, writeBusinessHours } from '../business-hours/business-hours.repository.ts';
 import { isValidTimeZone } from '../business-hours/business-time.ts';
@@ -58,7 +59,15 @@ export function registerSlaRoutes(app: HttpApp, deps: { db: Db; clock: Clock }):
         if (!team) throw new AppError('team.not_found', 'invalid', 'No such team in this workspace.');
       }
       const now = deps.clock.now().getTime();
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
+        const all = await readBusinessHours(tx, session.workspaceId);
+        const before = teamId ? (all.teams.find((t) => t.teamId === teamId)?.hours ?? null) : all.workspace;
+        await audit(tx, context, 'business_hours.changed', now, {
+          subject: teamId ? { type: 'team', id: teamId } : { type: 'workspace', id: session.workspaceId },
+          before,
+          after: hours,
+        });
         await writeBusinessHours(
           tx,
           { workspaceId: session.workspaceId, teamId: teamId ?? null, agentId: session.agentId },
@@ -108,7 +117,13 @@ export function registerSlaRoutes(app: HttpApp, deps: { db: Db; clock: Clock }):
         throw new AppError('sla.invalid_policies', 'invalid', 'Give one policy for each priority, P1 to P4.');
       }
       const now = deps.clock.now().getTime();
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
+        await audit(tx, context, 'sla.policies_changed', now, {
+          subject: { type: 'workspace', id: session.workspaceId },
+          before: { policies: await readSlaPolicies(tx, session.workspaceId) },
+          after: { policies: request.body.policies },
+        });
         await writeSlaPolicies(tx, session.workspaceId, request.body.policies, session.agentId, now);
         await recordEvents(tx, [
           {

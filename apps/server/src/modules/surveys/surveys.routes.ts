@@ -2,6 +2,7 @@ import { apiErrorSchema, surveySettingsResponseSchema, surveySettingsSchema } fr
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { DEFAULT_SURVEY_TEMPLATES, readSurveySettings, writeSurveySettings } from './surveys.settings.ts';
@@ -36,7 +37,13 @@ export function registerSurveyRoutes(app: HttpApp, deps: { db: Db; clock: Clock 
     async (request) => {
       const session = requireRole(request, ['admin', 'lead']);
       const now = deps.clock.now().getTime();
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
+        await audit(tx, context, 'survey.settings_changed', now, {
+          subject: { type: 'workspace', id: session.workspaceId },
+          before: (await readSurveySettings(tx, session.workspaceId)).settings,
+          after: request.body,
+        });
         await writeSurveySettings(tx, session.workspaceId, request.body, session.agentId, now);
         await recordEvents(tx, [
           {

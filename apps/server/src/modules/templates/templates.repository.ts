@@ -46,15 +46,14 @@ export async function readReplySettings(db: DbOrTx, workspaceId: string): Promis
   return { ...DEFAULT_REPLY_SETTINGS, ...(stored.success ? stored.data : {}) };
 }
 
+/** Read-modify-write of the settings JSON: call it inside the caller's transaction. */
 export async function writeReplySettings(db: DbOrTx, workspaceId: string, settings: ReplySettings): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('workspaces').select('settings').where('id', '=', workspaceId).executeTakeFirst();
-    const all = parseSettings(row?.settings ?? '{}');
-    all.replies = settings;
-    await tx
-      .updateTable('workspaces')
-      .set({ settings: JSON.stringify(all) })
-      .where('id', '=', workspaceId)
-      .execute();
-  });
+  const row = await db.selectFrom('workspaces').select('settings').where('id', '=', workspaceId).executeTakeFirst();
+  const all = parseSettings(row?.settings ?? '{}');
+  all.replies = settings;
+  await db
+    .updateTable('workspaces')
+    .set({ settings: JSON.stringify(all) })
+    .where('id', '=', workspaceId)
+    .execute();
 }

@@ -11,6 +11,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { newId } from '../../platform/ids.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
 import { listTemplates, readReplySettings, toTemplate, writeReplySettings } from './templates.repository.ts';
@@ -68,7 +69,14 @@ export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Cloc
         created_at: now,
         updated_at: now,
       };
-      await deps.db.insertInto('templates').values(row).execute();
+      const context = await auditContextOf(deps.db, request);
+      await deps.db.transaction().execute(async (tx) => {
+        await tx.insertInto('templates').values(row).execute();
+        await audit(tx, context, 'template.created', now, {
+          subject: { type: 'template', id: row.id },
+          after: request.body,
+        });
+      });
       return reply.status(201).send(toTemplate(row));
     },
   );
@@ -88,15 +96,26 @@ export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Cloc
       const session = requireLead(request);
       await shortcutTaken(session.workspaceId, request.body.shortcut, request.params.templateId);
       const now = deps.clock.now().getTime();
-      const result = await deps.db
-        .updateTable('templates')
-        .set({ ...request.body, updated_at: now })
-        .where('workspace_id', '=', session.workspaceId)
-        .where('id', '=', request.params.templateId)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) {
-        throw new AppError('template.not_found', 'not_found', 'This saved reply does not exist.');
-      }
+      const context = await auditContextOf(deps.db, request);
+      await deps.db.transaction().execute(async (tx) => {
+        const before = await tx
+          .selectFrom('templates')
+          .select(['name', 'shortcut', 'language', 'body'])
+          .where('workspace_id', '=', session.workspaceId)
+          .where('id', '=', request.params.templateId)
+          .executeTakeFirst();
+        if (!before) throw new AppError('template.not_found', 'not_found', 'This saved reply does not exist.');
+        await tx
+          .updateTable('templates')
+          .set({ ...request.body, updated_at: now })
+          .where('id', '=', request.params.templateId)
+          .execute();
+        await audit(tx, context, 'template.updated', now, {
+          subject: { type: 'template', id: request.params.templateId },
+          before,
+          after: request.body,
+        });
+      });
       const row = await deps.db
         .selectFrom('templates')
         .selectAll()
@@ -118,11 +137,21 @@ export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Cloc
     },
     async (request, reply) => {
       const session = requireLead(request);
-      await deps.db
-        .deleteFrom('templates')
-        .where('workspace_id', '=', session.workspaceId)
-        .where('id', '=', request.params.templateId)
-        .execute();
+      const context = await auditContextOf(deps.db, request);
+      await deps.db.transaction().execute(async (tx) => {
+        const before = await tx
+          .selectFrom('templates')
+          .select(['name', 'shortcut', 'language', 'body'])
+          .where('workspace_id', '=', session.workspaceId)
+          .where('id', '=', request.params.templateId)
+          .executeTakeFirst();
+        if (!before) return;
+        await tx.deleteFrom('templates').where('id', '=', request.params.templateId).execute();
+        await audit(tx, context, 'template.deleted', deps.clock.now().getTime(), {
+          subject: { type: 'template', id: request.params.templateId },
+          before,
+        });
+      });
       return reply.status(204).send(null);
     },
   );
@@ -156,7 +185,16 @@ export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Cloc
       } catch {
         throw new AppError('settings.invalid_time_zone', 'invalid', 'Unknown time zone.');
       }
-      await writeReplySettings(deps.db, session.workspaceId, request.body);
+      const context = await auditContextOf(deps.db, request);
+      await deps.db.transaction().execute(async (tx) => {
+        const before = await readReplySettings(tx, session.workspaceId);
+        await writeReplySettings(tx, session.workspaceId, request.body);
+        await audit(tx, context, 'reply_settings.changed', deps.clock.now().getTime(), {
+          subject: { type: 'workspace', id: session.workspaceId },
+          before,
+          after: request.body,
+        });
+      });
       return readReplySettings(deps.db, session.workspaceId);
     },
   );

@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
+import { audit, type AuditContext } from '../audit/audit.context.ts';
 import { recordEvents, type EventRecord } from '../events/events.repository.ts';
 import { RETRAIN_TRIAGE_MODEL } from './triage.jobs.ts';
 
@@ -131,6 +132,7 @@ export async function correctCaseTriage(
 export async function requestRetrain(
   deps: { db: Db; clock: Clock; jobs: JobQueue },
   input: { workspaceId: string; agentId: string },
+  context?: AuditContext,
 ): Promise<string> {
   const now = deps.clock.now().getTime();
   const id = await deps.db.transaction().execute(async (tx) => {
@@ -176,6 +178,7 @@ export async function requestRetrain(
         occurredAt: now,
       },
     ]);
+    await audit(tx, context, 'triage.retrain_requested', now, { subject: { type: 'triage_model', id: modelId } });
     return modelId;
   });
   deps.jobs.notify();
@@ -189,6 +192,7 @@ export async function requestRetrain(
 export async function activateModel(
   deps: { db: Db; clock: Clock },
   input: { workspaceId: string; agentId: string; modelId: string | null },
+  context?: AuditContext,
 ): Promise<void> {
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
@@ -233,5 +237,11 @@ export async function activateModel(
         occurredAt: now,
       },
     ]);
+    // A null model is the one shipped with the desk.
+    await audit(tx, context, 'triage.model_activated', now, {
+      subject: { type: 'triage_model', id: input.modelId },
+      before: { modelId: previous?.id ?? null },
+      after: { modelId: input.modelId },
+    });
   });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
+import { auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { activateModel, correctCaseTriage, readCaseTriage, requestRetrain } from './triage.commands.ts';
 import { listTriageModels } from './triage.queries.ts';
@@ -71,7 +72,11 @@ export function registerTriageRoutes(
     },
     async (request, reply) => {
       const session = requireRole(request, [...LEADS]);
-      const id = await requestRetrain(deps, { workspaceId: session.workspaceId, agentId: session.agentId });
+      const id = await requestRetrain(
+        deps,
+        { workspaceId: session.workspaceId, agentId: session.agentId },
+        await auditContextOf(deps.db, request),
+      );
       return reply.code(202).send({ id });
     },
   );
@@ -87,11 +92,11 @@ export function registerTriageRoutes(
     },
     async (request) => {
       const session = requireRole(request, [...LEADS]);
-      await activateModel(deps, {
-        workspaceId: session.workspaceId,
-        agentId: session.agentId,
-        modelId: request.body.modelId,
-      });
+      await activateModel(
+        deps,
+        { workspaceId: session.workspaceId, agentId: session.agentId, modelId: request.body.modelId },
+        await auditContextOf(deps.db, request),
+      );
       return listTriageModels(deps.db, session.workspaceId);
     },
   );

@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InboundItem } from '@guichet/connectors';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -11,14 +10,9 @@ import type { HttpApp } from '../../platform/http/http-app.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { channelCredentialsSchema, parseChannelSettings } from '../channels/channel-settings.ts';
-import { upsertIdentities } from '../contacts/contacts.repository.ts';
-import { recordEvents, type EventRecord } from '../events/events.repository.ts';
-import { ingestBatch } from '../conversations/ingestion/ingest.ts';
-import { recordFiltered, sortOutNoise } from '../conversations/ingestion/noise.ts';
-import { mapV1DirectMessage, mapV1Tweet, v1Account, type ActivityPayload } from './x-activity.mappers.ts';
-
-export const WEBHOOK_FEED = 'webhook';
+import { openChannelCredentials, parseChannelSettings, webhookSecretOf } from '../channels/channel-settings.ts';
+import { receiveDelivery } from './webhook-delivery.ts';
+import type { ActivityPayload } from './x-activity.mappers.ts';
 
 export interface WebhookDeps {
   db: Db;
@@ -30,6 +24,15 @@ export interface WebhookDeps {
 }
 
 const params = z.object({ channelId: z.string().min(1).max(100) });
+
+/**
+ * X signs CRC answers and deliveries with the same HMAC of the same secret, so the CRC endpoint would sign a
+ * forged delivery if asked to. X's CRC tokens are short random base64 strings: anything else (JSON, braces,
+ * spaces, long text) is refused, and what this shape allows can never be a delivery (a JSON object).
+ */
+const crcToken = z
+  .string()
+  .regex(/^[A-Za-z0-9+/=_-]{8,200}$/, 'must be a CRC token from X: 8 to 200 base64 characters');
 
 function sign(secret: string, message: string | Buffer): string {
   return 'sha256=' + createHmac('sha256', secret).update(message).digest('base64');
@@ -43,16 +46,22 @@ function sameSignature(expected: string, received: string | undefined): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The channel a webhook URL names and the consumer secret its deliveries are signed with. A channel that
+ * does not exist and one whose webhooks are off (the default, until an admin turns them on) get the same
+ * answer, so probing learns nothing and the secret signs nothing for channels that take no webhooks.
+ */
 async function channelSecret(
   deps: WebhookDeps,
   channelId: string,
 ): Promise<{ channel: Row<'channels'>; secret: string }> {
   const channel = await deps.db.selectFrom('channels').selectAll().where('id', '=', channelId).executeTakeFirst();
-  if (!channel?.credentials || !channel.external_account_id) {
+  if (!channel?.credentials || !channel.external_account_id || !parseChannelSettings(channel.settings).webhooks) {
     throw new AppError('webhook.unknown_channel', 'not_found', 'No channel here.');
   }
-  const credentials = channelCredentialsSchema.parse(JSON.parse(deps.secrets.open(channel.credentials)));
-  const secret = credentials.kind === 'oauth1' ? credentials.appSecret : credentials.consumerSecret;
+  const secret = webhookSecretOf(
+    openChannelCredentials(deps.secrets, { id: channel.id, credentials: channel.credentials }),
+  );
   if (!secret) {
     throw new AppError(
       'webhook.no_secret',
@@ -61,24 +70,6 @@ async function channelSecret(
     );
   }
   return { channel, secret };
-}
-
-/** v1.1 carries no conversation id: a reply joins its parent's thread when the desk has the parent. */
-async function threadReplies(db: Db, channel: Row<'channels'>, items: InboundItem[]): Promise<void> {
-  const parents = [...new Set(items.map((i) => i.inReplyToExternalId).filter((id): id is string => Boolean(id)))];
-  if (parents.length === 0) return;
-  const rows = await db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .select(['messages.external_id as parent', 'conversations.external_id as conversation'])
-    .where('messages.channel_id', '=', channel.id)
-    .where('messages.external_id', 'in', parents)
-    .execute();
-  const conversationOf = new Map(rows.map((r) => [r.parent, r.conversation]));
-  for (const item of items) {
-    const known = item.inReplyToExternalId ? conversationOf.get(item.inReplyToExternalId) : undefined;
-    if (known) item.conversationExternalId = known;
-  }
 }
 
 /**
@@ -95,7 +86,7 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
 
     scope.get(
       '/webhooks/x/:channelId',
-      { schema: { hide: true, params, querystring: z.object({ crc_token: z.string().min(1).max(1000) }) } },
+      { schema: { hide: true, params, querystring: z.object({ crc_token: crcToken }) } },
       async (request) => {
         const { secret } = await channelSecret(deps, request.params.channelId);
         return { response_token: sign(secret, request.query.crc_token) };
@@ -121,73 +112,8 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
       }
       // One delivery per subscribed account: only the one this channel is for concerns it.
       if (payload.for_user_id !== channel.external_account_id) return reply.status(200).send({ ignored: true });
-      await receive(deps, channel, payload);
+      await receiveDelivery(deps, channel, payload);
       return reply.status(200).send({ ok: true });
     });
   });
-}
-
-async function receive(deps: WebhookDeps, channel: Row<'channels'>, payload: ActivityPayload): Promise<void> {
-  const selfId = channel.external_account_id!;
-  const now = deps.clock.now().getTime();
-  const items: InboundItem[] = [
-    ...(payload.tweet_create_events ?? []).map((t) => mapV1Tweet(t, selfId, channel.handle)),
-    ...(payload.direct_message_events ?? []).map((e) => mapV1DirectMessage(e, payload.users ?? {}, selfId)),
-  ].filter((item): item is InboundItem => item !== null);
-
-  const signals: EventRecord[] = [];
-  // New followers of the brand (F5): a signal and a known contact, not a case.
-  const followers = (payload.follow_events ?? []).filter(
-    (f) => f.type === 'follow' && v1Account(f.target, selfId).externalId === selfId,
-  );
-  if (followers.length > 0) {
-    const accounts = followers.map((f) => v1Account(f.source, 'unknown'));
-    const identities = await upsertIdentities(deps.db, {
-      workspaceId: channel.workspace_id,
-      network: channel.network,
-      accounts,
-      now,
-    });
-    for (const account of accounts) {
-      signals.push({
-        workspaceId: channel.workspace_id,
-        type: 'contact.followed',
-        subjectId: identities.get(account.externalId)?.contactId ?? null,
-        actor: { type: 'contact', id: identities.get(account.externalId)?.contactId ?? null },
-        payload: { channelId: channel.id, handle: account.handle },
-        occurredAt: now,
-      });
-    }
-  }
-  for (const like of payload.favorite_events ?? []) {
-    signals.push({
-      workspaceId: channel.workspace_id,
-      type: 'signal.liked',
-      subjectId: like.favorited_status?.id_str ?? null,
-      actor: { type: 'system' },
-      payload: {
-        channelId: channel.id,
-        by: like.user?.screen_name ?? null,
-        postId: like.favorited_status?.id_str ?? null,
-      },
-      occurredAt: now,
-    });
-  }
-
-  await threadReplies(deps.db, channel, items);
-  const { work, filtered } = sortOutNoise(items, parseChannelSettings(channel.settings).muteWords);
-  const result = await ingestBatch(deps, {
-    channel,
-    feed: WEBHOOK_FEED,
-    items: work,
-    alsoInTransaction: async (tx) => {
-      await recordFiltered(tx, channel, filtered, now);
-      await recordEvents(tx, signals);
-    },
-  });
-  deps.metrics.messagesIngested.labels(channel.network).inc(result.stored);
-  const updatedAt = deps.clock.now().toISOString();
-  for (const caseId of result.changedCaseIds) {
-    deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
-  }
 }

@@ -2,6 +2,7 @@ import { caseSettingsSchema } from '@guichet/contracts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { readCaseSettings, writeCaseSettings } from './workspace.settings.ts';
@@ -31,8 +32,15 @@ export function registerWorkspaceRoutes(app: HttpApp, deps: { db: Db; clock: Clo
     },
     async (request) => {
       const session = requireRole(request, ['admin', 'lead']);
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
+        const before = await readCaseSettings(tx, session.workspaceId);
         await writeCaseSettings(tx, session.workspaceId, request.body);
+        await audit(tx, context, 'workspace.case_settings_changed', deps.clock.now().getTime(), {
+          subject: { type: 'workspace', id: session.workspaceId },
+          before,
+          after: request.body,
+        });
         await recordEvents(tx, [
           {
             workspaceId: session.workspaceId,

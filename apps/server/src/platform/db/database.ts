@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { redactUrl, type DatabaseConfig } from '../config.ts';
 import { StartupError } from '../errors.ts';
-import { ensureWritableDirectory } from '../files.ts';
+import { ensureWritableDirectory, PRIVATE_FILE_MODE, restrictFile } from '../files.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -30,8 +31,12 @@ function openSqlite(file: string): DatabaseHandle {
   ensureWritableDirectory(dir, 'database folder');
   let sqlite: SQLite.Database;
   try {
+    // SQLite creates its -wal and -shm files with the database file's mode: create that one private first.
+    fs.closeSync(fs.openSync(resolved, 'a', PRIVATE_FILE_MODE));
     sqlite = new SQLite(resolved);
     sqlite.pragma('journal_mode = WAL');
+    // Files from an earlier version may be world-readable: customers' messages must not be.
+    for (const suffix of ['', '-wal', '-shm']) restrictFile(resolved + suffix);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     // Other processes (a second worker, the CLI) may hold the write lock briefly; wait instead of failing.

@@ -24,6 +24,11 @@ export interface AgentsTable {
   time_zone: string | null;
   created_at: number;
   disabled_at: number | null;
+  /** The signature the agent chose (`^JD`), else derived from the name (0018). */
+  initials: string | null;
+  /** JSON of booleans: desktop notifications and sound (0018). */
+  notification_prefs: string | null;
+  last_sign_in_at: number | null;
 }
 
 export interface SessionsTable {
@@ -34,6 +39,23 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   last_seen_at: number;
+  /** Where the session started (0018), so the agent recognises it in their sessions list. */
+  user_agent: string | null;
+  ip: string | null;
+}
+
+/** One-time links that set an agent's password: an invitation or an admin's reset (0018). */
+export interface AgentInvitationsTable {
+  id: string;
+  workspace_id: string;
+  agent_id: string;
+  kind: 'invite' | 'reset';
+  /** SHA-256 of the link's token: the database alone never yields a usable link. */
+  token_hash: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 export interface TeamsTable {
@@ -166,6 +188,32 @@ export interface CasesTable {
   sla_priority: number | null;
   /** The customer's language: the first inbound message's (0015-case-filters); null: not detected. */
   lang: Generated<string | null>;
+  /** Earliest due time of the case's running SLA clocks, kept by triggers (0021-inbox-counters). */
+  sla_due_at: Generated<number | null>;
+}
+
+/** Cases per (workspace, status, assignee; '' = unassigned), kept by triggers (0021-inbox-counters). */
+export interface CaseViewCountsTable {
+  workspace_id: string;
+  status: CasesTable['status'];
+  assignee_key: string;
+  n: number;
+}
+
+/** Open and pending cases per hour of their earliest running SLA due time (0021-inbox-counters). */
+export interface CaseDueCountsTable {
+  workspace_id: string;
+  due_hour: number;
+  n: number;
+}
+
+/** PostgreSQL's triggers append signed counts here; the scheduler folds them into the counters (0021). */
+export interface CaseCountDeltasTable {
+  workspace_id: string;
+  status: CasesTable['status'] | null;
+  assignee_key: string | null;
+  due_hour: number | null;
+  n: number;
 }
 
 export interface CaseConversationsTable {
@@ -286,6 +334,10 @@ export interface RulesTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** Set while the rule fails at run time (bad stored value, deleted reference): 0020-ingestion-pipeline. */
+  failing_since: number | null;
+  last_error: string | null;
+  failure_count: Generated<number>;
 }
 
 /** An agent's correction of a case's type or priority: a training label (0010-triage-learning). */
@@ -616,10 +668,83 @@ export interface AuditLogTable {
   occurred_at: number;
 }
 
+/** A URL told about case and message events (0019), signed with its sealed secret. */
+export interface OutgoingWebhooksTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  /** Sealed with the SecretBox (context `outgoing_webhook:<id>:secret`). */
+  secret: string;
+  allow_private: number;
+  enabled: number;
+  failure_count: number;
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per delivery attempt of an outgoing webhook (0019). */
+export interface OutgoingWebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  /** Same on every attempt of one delivery: the body's `id`. */
+  delivery_id: string;
+  event: string;
+  payload: string;
+  status: 'delivered' | 'failed' | 'abandoned';
+  attempts: number;
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface OutgoingWebhookStateTable {
+  id: string;
+  events_after: number;
+}
+
+export interface OutgoingWebhookDispatchedTable {
+  event_id: string;
+  occurred_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON array of scope names (`cases:read`, `replies:write`…). */
+  scopes: string;
+  /** SHA-256 (hex) of the whole token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** The token's first characters, to recognise it in the list. */
+  prefix: string;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  expires_at: number | null;
+}
+
+export interface SignInFailuresTable {
+  /** SHA-256 of the email as typed (trimmed, lower case): per account, whatever the address. */
+  account_key: string;
+  failures: number;
+  /** No password is checked for this account before this time (epoch ms; 0 for none). */
+  locked_until: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
   sessions: SessionsTable;
+  agent_invitations: AgentInvitationsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   channels: ChannelsTable;
@@ -630,6 +755,9 @@ export interface Database {
   messages: MessagesTable;
   cases: CasesTable;
   case_conversations: CaseConversationsTable;
+  case_view_counts: CaseViewCountsTable;
+  case_due_counts: CaseDueCountsTable;
+  case_count_deltas: CaseCountDeltasTable;
   notes: NotesTable;
   tags: TagsTable;
   case_tags: CaseTagsTable;
@@ -665,6 +793,12 @@ export interface Database {
   survey_settings: SurveySettingsTable;
   case_surveys: CaseSurveysTable;
   audit_log: AuditLogTable;
+  api_tokens: ApiTokensTable;
+  sign_in_failures: SignInFailuresTable;
+  outgoing_webhooks: OutgoingWebhooksTable;
+  outgoing_webhook_deliveries: OutgoingWebhookDeliveriesTable;
+  outgoing_webhook_state: OutgoingWebhookStateTable;
+  outgoing_webhook_dispatched: OutgoingWebhookDispatchedTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
@@ -22,6 +23,8 @@ import {
 import type { Logger } from 'pino';
 import { AppError, httpStatusByKind } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
+import { guardStateChangingRequest, isApiRoute } from './request-guards.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -35,6 +38,13 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
+  /** Needs a session or an API token (see isPrivateRoute). */
+  private: boolean;
+}
+
+/** Every route under /api is private unless its config says `public: true`; routes outside /api are not. */
+export function isPrivateRoute(url: string, config: { public?: boolean | undefined } | undefined): boolean {
+  return isApiRoute(url) && !config?.public;
 }
 
 declare module 'fastify' {
@@ -54,6 +64,37 @@ export interface HttpAppOptions {
   version: string;
   /** Built web app; served with an index.html fallback for client-side routes. */
   webDistDir?: string | undefined;
+  /** GUICHET_PUBLIC_URL's origin: the only origin changes are accepted from when set. */
+  publicUrl?: string | undefined;
+  /** GUICHET_TRUSTED_PROXIES: whose X-Forwarded-* headers are believed. None by default. */
+  trustedProxies?: string[] | undefined;
+  /** Served over https (GUICHET_COOKIE_SECURE): adds HSTS. */
+  cookieSecure?: boolean | undefined;
+}
+
+function normalisedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes: judge the raw path.
+  }
+  return decoded.replace(/\/{2,}/g, '/');
+}
+
+/**
+ * JSON bodies as Fastify parses them (prototype-poisoning checks included), except that an empty body with
+ * a JSON content type is accepted as no body: body-less POSTs must say `application/json` (see the request
+ * guard), and `curl -X POST -H 'content-type: application/json'` should then just work.
+ */
+function acceptEmptyJsonBodies(app: HttpApp): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
 }
 
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -63,21 +104,34 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     bodyLimit: 1024 * 1024,
     // Our onResponse hook logs requests (errors at error level, the rest at debug) with the route's metrics.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // Forwarded headers are anyone's to write: believed only from the proxies named in the configuration,
+    // otherwise a client picks its own address (and so its sign-in throttle) with X-Forwarded-For.
+    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
   const routes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      routes.push({ method, url: route.url, public: Boolean(route.config?.public) });
+      routes.push({
+        method,
+        url: route.url,
+        public: Boolean(route.config?.public),
+        private: isPrivateRoute(route.url, route.config),
+      });
     }
   });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  acceptEmptyJsonBodies(app);
   await app.register(cookie);
+  await app.register(
+    helmet,
+    securityHeaders({ publicUrl: options.publicUrl, cookieSecure: Boolean(options.cookieSecure) }),
+  );
+  app.addHook('onRequest', guardStateChangingRequest(options.publicUrl));
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {
@@ -85,12 +139,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       info: {
         title: 'Guichet API',
         version: options.version,
-        description: 'Social customer-care desk for X. Session cookie authentication (sign in first).',
+        description:
+          'Social customer-care desk for X. Authenticate with the session cookie (sign in first) or with an API ' +
+          'token created by an admin: `Authorization: Bearer gch_…`. A token works on the routes its scopes ' +
+          '(cases:read, cases:write, replies:write, reports:read, settings:read, settings:write) cover; ' +
+          'changes are sent as JSON with `Content-Type: application/json`, even without a body.',
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'guichet_session' } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'guichet_session' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'gch_ API token', description: 'API token' },
+        },
       },
-      security: [{ session: [] }],
+      security: [{ session: [] }, { bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -140,7 +201,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   }
 
   app.setNotFoundHandler((request, reply) => {
-    const isApi = request.url.startsWith('/api/') || request.url === '/api';
+    // The path as the router would read it: an encoded or doubled `/%61pi//x` is still an API path.
+    const isApi = isApiRoute(normalisedPath(request.url));
     if (!isApi && request.method === 'GET' && indexFile && fs.existsSync(indexFile)) {
       // Client-side routes (/cases/…) load the single-page app, which routes itself.
       return reply

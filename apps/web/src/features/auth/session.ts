@@ -2,6 +2,7 @@ import type { SessionInfo } from '@guichet/contracts';
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiContext.tsx';
 import { queryKeys } from '../../api/queryKeys.ts';
+import { switchLanguage } from '../../i18n/index.ts';
 
 /** The signed-in agent and workspace; `data` is null when nobody is signed in. */
 export function useSession() {
@@ -15,8 +16,10 @@ export function useSession() {
   });
 }
 
+/** Signing in also brings the language the agent chose on their profile, on whichever browser. */
 export function startSession(queryClient: QueryClient, session: SessionInfo): void {
   queryClient.setQueryData(queryKeys.session, session);
+  if (session.agent.locale) void switchLanguage(session.agent.locale);
 }
 
 /** Forgets the session and every case the previous agent loaded, so the next one starts clean. */

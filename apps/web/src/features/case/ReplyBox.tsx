@@ -107,7 +107,7 @@ export function ReplyBox({
     if (!settings.data || !session || !slash) return;
     const rendered = renderTemplate(body, {
       customer,
-      agent: { name: session.agent.name },
+      agent: { name: session.agent.name, initials: session.agent.initials },
       settings: settings.data,
       language: language ?? currentLanguage(),
       now: new Date(),

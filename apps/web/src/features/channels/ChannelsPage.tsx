@@ -85,7 +85,8 @@ export function ChannelsPage() {
       {data.channels.map((channel) => (
         <ChannelCard key={channel.id} channel={channel} prices={data.prices} canEdit={canEdit} />
       ))}
-      {canEdit && <ConnectPanel connect={data.connect} />}
+      {/* Connecting accounts hands over credentials: the admin's call (the server refuses leads too). */}
+      {role === 'admin' && <ConnectPanel connect={data.connect} />}
     </Stack>
   );
 }

@@ -78,6 +78,12 @@ describe('saved reply rendering', () => {
     });
   });
 
+  it('signs with the initials the agent chose on their profile, else with the name’s', () => {
+    const agent = { ...context().agent, initials: '^Jo' };
+    expect(renderTemplate('{{agent.initials}}', context({ agent })).text).toBe('^Jo');
+    expect(renderTemplate('{{agent.initials}}', context({ agent: { ...agent, initials: null } })).text).toBe('^JD');
+  });
+
   it('keeps a variable without a value visible and reports it', () => {
     expect(renderTemplate('Appelez le {{support.phone}} {{nope}}', context())).toEqual({
       text: 'Appelez le {{support.phone}} {{nope}}',

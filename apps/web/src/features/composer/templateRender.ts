@@ -2,7 +2,8 @@ import type { Locale, ReplySettings } from '@guichet/contracts';
 
 export interface TemplateContext {
   customer: { name: string; handle: string | null };
-  agent: { name: string };
+  /** `initials`: the signature the agent chose on their profile, else derived from the name. */
+  agent: { name: string; initials?: string | null | undefined };
   settings: ReplySettings;
   /** The language of the greeting: the template's, else the agent's. */
   language: Locale;
@@ -64,7 +65,7 @@ function values(context: TemplateContext): Record<string, string | null> {
     'customer.handle': customer.handle ? `@${customer.handle}` : null,
     'agent.firstName': firstWord(agent.name) || null,
     'agent.name': agent.name || null,
-    'agent.initials': initialsSignature(agent.name) || null,
+    'agent.initials': agent.initials || initialsSignature(agent.name) || null,
     'helpCenter.url': settings.helpCenterUrl,
     'support.email': settings.supportEmail,
     'support.phone': settings.supportPhone,

@@ -1,14 +1,5 @@
-/** RFC 4180 CSV: fields with a comma, quote or line break are quoted; a leading = + - @ is neutralised. */
-export function toCsv(header: string[], rows: (string | number | null)[][]): string {
-  const cell = (value: string | number | null): string => {
-    if (value === null) return '';
-    let text = String(value);
-    // Spreadsheets run cells that start like a formula; a customer-controlled label must not.
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
-}
+// The same neutralising writer as the server's audit export: one rule for every CSV the desk produces.
+export { toCsv } from '@guichet/contracts';
 
 /** Offers the CSV as a file download (UTF-8 with a byte-order mark, so spreadsheets read accents). */
 export function downloadCsv(filename: string, csv: string): void {

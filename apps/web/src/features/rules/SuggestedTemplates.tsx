@@ -47,7 +47,7 @@ export function SuggestedTemplates({ caseId, customer, onInsert }: SuggestedTemp
             if (!settings.data || !session) return;
             const rendered = renderTemplate(template.body, {
               customer,
-              agent: { name: session.agent.name },
+              agent: { name: session.agent.name, initials: session.agent.initials },
               settings: settings.data,
               language: template.language ?? currentLanguage(),
               now: new Date(),

@@ -1,7 +1,7 @@
 import type { InboundItem } from '@guichet/connectors';
 import type { DbOrTx } from '../../../platform/db/database.ts';
 import type { Row } from '../../../platform/db/schema.ts';
-import { recordEvents, type EventRecord } from '../../events/events.repository.ts';
+import type { EventRecord } from '../../events/events.repository.ts';
 
 export type NoiseReason = 'repost' | 'tags_only' | 'muted_word';
 
@@ -44,15 +44,17 @@ export function sortOutNoise(items: InboundItem[], muteWords: string[]): NoiseVe
   return verdict;
 }
 
-/** Filtered posts stay on record: reposts as `signal.reposted`, the rest as `inbound.filtered`. */
-export async function recordFiltered(
+/**
+ * Filtered posts stay on record: reposts as `signal.reposted`, the rest as `inbound.filtered`. The same post
+ * can come twice (stream and poll): the events already recorded for it are left out.
+ */
+export async function filteredEvents(
   db: DbOrTx,
   channel: Row<'channels'>,
   filtered: NoiseVerdict['filtered'],
   now: number,
-): Promise<void> {
-  if (filtered.length === 0) return;
-  // The same post can come twice (stream and poll): record it once.
+): Promise<EventRecord[]> {
+  if (filtered.length === 0) return [];
   const known = new Set(
     (
       await db
@@ -68,22 +70,22 @@ export async function recordFiltered(
         .execute()
     ).map((e) => e.subject_id),
   );
-  const fresh = filtered.filter((f) => !known.has(f.item.externalId));
-  const events: EventRecord[] = fresh.map(({ item, reason }) => ({
-    workspaceId: channel.workspace_id,
-    type: reason === 'repost' ? 'signal.reposted' : 'inbound.filtered',
-    subjectId: item.externalId,
-    actor: { type: 'system' },
-    payload: {
-      reason,
-      channelId: channel.id,
-      externalId: item.externalId,
-      author: { externalId: item.author.externalId, handle: item.author.handle, name: item.author.name },
-      text: item.text,
-      url: item.url ?? null,
-      createdAt: item.createdAt.toISOString(),
-    },
-    occurredAt: now,
-  }));
-  await recordEvents(db, events);
+  return filtered
+    .filter((f) => !known.has(f.item.externalId))
+    .map(({ item, reason }) => ({
+      workspaceId: channel.workspace_id,
+      type: reason === 'repost' ? 'signal.reposted' : 'inbound.filtered',
+      subjectId: item.externalId,
+      actor: { type: 'system' },
+      payload: {
+        reason,
+        channelId: channel.id,
+        externalId: item.externalId,
+        author: { externalId: item.author.externalId, handle: item.author.handle, name: item.author.name },
+        text: item.text,
+        url: item.url ?? null,
+        createdAt: item.createdAt.toISOString(),
+      },
+      occurredAt: now,
+    }));
 }

@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db, DbOrTx } from '../../../platform/db/database.ts';
+import type { Metrics } from '../../../platform/metrics.ts';
+import type { RealtimeBus } from '../../../platform/realtime.ts';
+import type { Classifier } from '../../triage/classifier.ts';
+import { workspaceClassifier } from '../../triage/triage.workspace-model.ts';
+import type { IngestResult, InboundPage, PageContext } from './page.ts';
+import { attachToCases } from './stages/cases.ts';
+import { resolveContacts } from './stages/contacts.ts';
+import { dropEchoesAndDuplicates } from './stages/echoes-duplicates.ts';
+import { recordEventsAndCursor } from './stages/events-cursor.ts';
+import { sortNoiseAndSignals } from './stages/noise-signals.ts';
+import { normalise } from './stages/normalise.ts';
+import { planRules } from './stages/rules.ts';
+import { store } from './stages/store.ts';
+import { thread } from './stages/threading.ts';
+import { triage } from './stages/triage.ts';
+
+export type { IngestResult, InboundPage, PageSignal } from './page.ts';
+
+export interface Stage {
+  name: string;
+  run(ctx: PageContext): Promise<void>;
+  /** Skipped once no item is left to store (the page still records its noise, signals and cursor). */
+  needsItems: boolean;
+}
+
+/** The named stages, in order. Each is a short function in stages/ with its own tests. */
+export const STAGES: readonly Stage[] = [
+  { name: 'normalise', run: normalise, needsItems: false },
+  { name: 'echoes and duplicates', run: dropEchoesAndDuplicates, needsItems: false },
+  { name: 'noise and signals', run: sortNoiseAndSignals, needsItems: false },
+  { name: 'contacts', run: resolveContacts, needsItems: true },
+  { name: 'threading', run: thread, needsItems: true },
+  { name: 'cases', run: attachToCases, needsItems: true },
+  { name: 'triage', run: triage, needsItems: true },
+  { name: 'rules', run: planRules, needsItems: true },
+  { name: 'store', run: store, needsItems: true },
+  { name: 'events and cursor', run: recordEventsAndCursor, needsItems: false },
+];
+
+/** Milliseconds spent per stage (and in `begin`/`commit`), summed over pages: what bench:ingest prints. */
+export type StageTimings = Map<string, number>;
+
+export interface IngestDeps {
+  db: Db;
+  clock: Clock;
+  classifier?: Classifier | undefined;
+  realtime?: RealtimeBus | undefined;
+  metrics?: Metrics | undefined;
+  logger?: Logger | undefined;
+  timings?: StageTimings | undefined;
+}
+
+function newContext(tx: DbOrTx, page: InboundPage, now: number, classifier: Classifier): PageContext {
+  return {
+    tx,
+    page,
+    channel: page.channel,
+    now,
+    classifier,
+    items: page.items,
+    duplicates: 0,
+    echoes: 0,
+    filtered: [],
+    identities: new Map(),
+    conversations: new Map(),
+    newConversations: [],
+    messageIdByExternal: new Map(),
+    drafts: new Map(),
+    newLinks: [],
+    entries: [],
+    ruleEffects: [],
+    ruleFailures: new Map(),
+    rulesRecovered: [],
+    events: [],
+  };
+}
+
+const add = (timings: StageTimings | undefined, name: string, since: number) =>
+  timings?.set(name, (timings.get(name) ?? 0) + performance.now() - since);
+
+/**
+ * The one entry point of inbound work: every path (poll, filtered stream, Account Activity webhook) hands
+ * its page here. The stages run in ONE transaction — the page, its cases, its rules' effects, its events and
+ * its cursor commit together or not at all, so a crash at any point neither loses nor repeats anything.
+ * After commit: realtime `case.changed` for each case touched, and the ingestion metric.
+ */
+export async function ingestPage(deps: IngestDeps, page: InboundPage): Promise<IngestResult> {
+  const { channel } = page;
+  const { timings } = deps;
+  let started = performance.now();
+  const now = deps.clock.now().getTime();
+  // Loaded before the transaction opens (cached per process), so no transaction waits on it.
+  const classifier = deps.classifier ?? (await workspaceClassifier(deps.db, channel.workspace_id)).classifier;
+  const ctx = await deps.db.transaction().execute(async (tx) => {
+    // One page at a time per channel: a webhook delivery, a poll and a stream can bring one customer's post
+    // and DM at the same moment, and two transactions that both see "no open case" would open two. Writing
+    // the channel row takes its lock on PostgreSQL (SQLite already runs one writer at a time).
+    await tx.updateTable('channels').set({ id: channel.id }).where('id', '=', channel.id).execute();
+    add(timings, 'begin', started);
+    const context = newContext(tx, page, now, classifier);
+    for (const stage of STAGES) {
+      if (stage.needsItems && context.items.length === 0) continue;
+      started = performance.now();
+      await stage.run(context);
+      add(timings, stage.name, started);
+    }
+    started = performance.now();
+    return context;
+  });
+  add(timings, 'commit', started);
+
+  const changedCaseIds = [...ctx.drafts.values()]
+    .filter((d) => d.added > 0 || d.status !== d.originalStatus)
+    .map((d) => d.id);
+  for (const [ruleId, error] of ctx.ruleFailures) {
+    deps.logger?.warn({ ruleId, error, channelId: channel.id }, 'rule set aside for this page');
+  }
+  deps.metrics?.messagesIngested.labels(channel.network).inc(ctx.entries.length);
+  if (deps.realtime) {
+    const updatedAt = deps.clock.now().toISOString();
+    for (const caseId of changedCaseIds) {
+      deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
+    }
+  }
+  return {
+    stored: ctx.entries.length,
+    duplicates: ctx.duplicates,
+    echoes: ctx.echoes,
+    filtered: ctx.filtered.length,
+    changedCaseIds,
+    ruleEffects: ctx.ruleEffects.filter((e) => !ctx.ruleFailures.has(e.ruleId)).length,
+    failingRules: [...ctx.ruleFailures].map(([ruleId, error]) => ({ ruleId, error })),
+  };
+}

@@ -1,0 +1,189 @@
+import { newId } from '../../../../platform/ids.ts';
+import type { DbOrTx } from '../../../../platform/db/database.ts';
+import type { EventRecord } from '../../../events/events.repository.ts';
+import { parseSurveyAnswer } from '../../../surveys/survey-answer.ts';
+import { SURVEY_ANSWER_WINDOW_MS } from '../../../surveys/surveys.jobs.ts';
+import { readCaseSettings } from '../../../workspace/workspace.settings.ts';
+import { conversationKey, previewOf, type CaseDraft, type PageContext } from '../page.ts';
+
+interface CaseRow {
+  id: string;
+  status: CaseDraft['status'];
+  contactId: string;
+  openedAt: number;
+  lastMessageAt: number;
+  priority: number | null;
+  lang: string | null;
+}
+
+const CASE_COLUMNS = [
+  'cases.id as id',
+  'cases.status as status',
+  'cases.contact_id as contactId',
+  'cases.opened_at as openedAt',
+  'cases.last_message_at as lastMessageAt',
+  'cases.priority as priority',
+  'cases.lang as lang',
+] as const;
+
+/** Cases holding these conversations (oldest first) and the authors' open cases on this channel. */
+async function loadCases(ctx: PageContext) {
+  const conversationIds = [...new Set(ctx.conversations.values())];
+  const linked = await ctx.tx
+    .selectFrom('case_conversations')
+    .innerJoin('cases', 'cases.id', 'case_conversations.case_id')
+    .select(['case_conversations.conversation_id as conversationId', ...CASE_COLUMNS])
+    .where('case_conversations.conversation_id', 'in', conversationIds)
+    .orderBy('cases.opened_at', 'asc')
+    .execute();
+  const contactIds = [...new Set([...ctx.identities.values()].map((i) => i.contactId))];
+  const open = await ctx.tx
+    .selectFrom('cases')
+    .select(CASE_COLUMNS)
+    .where('cases.channel_id', '=', ctx.channel.id)
+    .where('cases.contact_id', 'in', contactIds)
+    .where('cases.status', '!=', 'resolved')
+    .orderBy('cases.last_message_at', 'asc')
+    .execute();
+  return { linked, open };
+}
+
+function draftOf(ctx: PageContext, row: CaseRow): CaseDraft {
+  let draft = ctx.drafts.get(row.id);
+  if (!draft) {
+    draft = {
+      id: row.id,
+      isNew: false,
+      contactId: row.contactId,
+      status: row.status,
+      originalStatus: row.status,
+      openedAt: Number(row.openedAt),
+      preview: '',
+      added: 0,
+      lastMessageAt: Number(row.lastMessageAt),
+      lastInboundAt: null,
+      priority: row.priority,
+      triage: null,
+      storedLang: row.lang,
+    };
+    ctx.drafts.set(row.id, draft);
+  }
+  return draft;
+}
+
+/** Of these resolved cases, those whose survey question went out and still waits for its answer. */
+async function casesAwaitingSurveyAnswer(tx: DbOrTx, caseIds: string[], now: number): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const rows = await tx
+    .selectFrom('case_surveys')
+    .select('case_id')
+    .where('case_id', 'in', caseIds)
+    .where('message_id', 'is not', null)
+    .where('answered_at', 'is', null)
+    .where('sent_at', '>=', now - SURVEY_ANSWER_WINDOW_MS)
+    .execute();
+  return new Set(rows.map((r) => r.case_id));
+}
+
+/**
+ * Stage 6 — cases: each item joins the case already holding its conversation (a third party in the thread
+ * stays in that case, attributed to themselves), else its author's open case on this channel (so their DM
+ * and public thread are one case), else a new case. A resolved, pending or snoozed case reopens — unless
+ * the workspace prefers a new case after resolution, or the DM is the answer to the case's satisfaction
+ * survey (F25), which lands in the resolved case without reopening it. Messages get their ids here.
+ */
+export async function attachToCases(ctx: PageContext): Promise<void> {
+  const { channel, now } = ctx;
+  const { linked, open } = await loadCases(ctx);
+  // Ascending order above, so the last write wins: the newest case per conversation / per contact.
+  const caseByConversation = new Map<string, CaseDraft>();
+  for (const row of linked) caseByConversation.set(row.conversationId, draftOf(ctx, row));
+  const openCaseByContact = new Map<string, CaseDraft>();
+  for (const row of open) openCaseByContact.set(row.contactId, draftOf(ctx, row));
+  const afterResolved = (await readCaseSettings(ctx.tx, channel.workspace_id)).afterResolved;
+  const resolved = [...ctx.drafts.values()].filter((d) => d.status === 'resolved').map((d) => d.id);
+  const awaitingSurvey = await casesAwaitingSurveyAnswer(ctx.tx, resolved, now);
+  const base = { workspaceId: channel.workspace_id, occurredAt: now, actor: { type: 'system' as const } };
+  const event = (e: Omit<EventRecord, 'workspaceId' | 'occurredAt' | 'actor'>) => ctx.events.push({ ...base, ...e });
+
+  for (const item of ctx.items) {
+    const author = ctx.identities.get(item.author.externalId)!;
+    const conversationId = ctx.conversations.get(conversationKey(item.visibility, item.conversationExternalId))!;
+    let draft = caseByConversation.get(conversationId);
+    const surveyAnswer =
+      draft?.status === 'resolved' &&
+      item.visibility === 'direct' &&
+      awaitingSurvey.has(draft.id) &&
+      parseSurveyAnswer(item.text) !== null;
+    if (draft?.status === 'resolved' && afterResolved === 'new_case' && !surveyAnswer) draft = undefined;
+    if (!draft) {
+      draft = openCaseByContact.get(author.contactId);
+      if (draft?.status === 'resolved') draft = undefined;
+      if (!draft) {
+        draft = newDraft(now, author.contactId);
+        ctx.drafts.set(draft.id, draft);
+        event({ type: 'case.opened', caseId: draft.id, payload: { contactId: author.contactId } });
+      } else {
+        event({ type: 'case.conversation_linked', caseId: draft.id, subjectId: conversationId });
+      }
+      ctx.newLinks.push({ case_id: draft.id, conversation_id: conversationId, linked_at: now });
+      caseByConversation.set(conversationId, draft);
+      openCaseByContact.set(author.contactId, draft);
+    }
+    if (draft.status !== 'open' && !surveyAnswer) {
+      event({
+        type: draft.status === 'resolved' ? 'case.reopened' : 'case.status_changed',
+        caseId: draft.id,
+        payload: { from: draft.status, to: 'open', reason: 'inbound_message' },
+      });
+      draft.status = 'open';
+    }
+    const messageId = newId(now);
+    ctx.messageIdByExternal.set(item.externalId, messageId);
+    ctx.entries.push({
+      item,
+      messageId,
+      author,
+      conversationId,
+      draft,
+      opensCase: draft.isNew && draft.added === 0,
+      repeatContact: !draft.isNew || draft.added > 0,
+      surveyAnswer,
+    });
+    const createdAt = item.createdAt.getTime();
+    draft.added += 1;
+    // Posts can arrive out of order (a fetched parent, a resumed backlog): keep the latest as preview.
+    if (createdAt >= draft.lastMessageAt) {
+      draft.lastMessageAt = createdAt;
+      draft.preview = previewOf(item.text);
+    }
+    draft.lastInboundAt = Math.max(draft.lastInboundAt ?? 0, createdAt);
+    ctx.events.push({
+      ...base,
+      // Not `message.received`: that one starts response clocks and counts as a customer waiting.
+      type: surveyAnswer ? 'survey.answer_received' : 'message.received',
+      caseId: draft.id,
+      subjectId: messageId,
+      actor: { type: 'contact', id: author.contactId },
+      payload: { kind: item.kind, visibility: item.visibility, externalId: item.externalId },
+    });
+  }
+}
+
+function newDraft(now: number, contactId: string): CaseDraft {
+  return {
+    id: newId(now),
+    isNew: true,
+    contactId,
+    status: 'open',
+    originalStatus: 'open',
+    openedAt: now,
+    preview: '',
+    added: 0,
+    lastMessageAt: 0,
+    lastInboundAt: null,
+    priority: null,
+    triage: null,
+    storedLang: null,
+  };
+}

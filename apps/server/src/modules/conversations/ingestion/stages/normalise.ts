@@ -1,0 +1,36 @@
+import type { InboundItem } from '@guichet/connectors';
+import type { PageContext } from '../page.ts';
+
+/** Network ids grow with time (snowflakes): shorter is older, then by characters. */
+function byNetworkId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Stage 1 — normalise: the page oldest first (a parent before its replies, whatever order a stream batch
+ * or a webhook delivery brought them in; ties keep the network's order), and for v1.1 payloads, which carry
+ * no conversation id, each reply put into its stored parent's conversation.
+ */
+export async function normalise(ctx: PageContext): Promise<void> {
+  ctx.items = [...ctx.page.items].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byNetworkId(a.externalId, b.externalId),
+  );
+  if (ctx.page.threadByParent) await threadByStoredParent(ctx, ctx.items);
+}
+
+async function threadByStoredParent(ctx: PageContext, items: InboundItem[]): Promise<void> {
+  const parents = [...new Set(items.map((i) => i.inReplyToExternalId).filter((id): id is string => Boolean(id)))];
+  if (parents.length === 0) return;
+  const rows = await ctx.tx
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.external_id as parent', 'conversations.external_id as conversation'])
+    .where('messages.channel_id', '=', ctx.channel.id)
+    .where('messages.external_id', 'in', parents)
+    .execute();
+  const conversationOf = new Map(rows.map((r) => [r.parent, r.conversation]));
+  ctx.items = items.map((item) => {
+    const known = item.inReplyToExternalId ? conversationOf.get(item.inReplyToExternalId) : undefined;
+    return known ? { ...item, conversationExternalId: known } : item;
+  });
+}

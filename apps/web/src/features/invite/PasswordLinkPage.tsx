@@ -1,0 +1,129 @@
+import { Alert, Anchor, Button, Center, Container, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { CenteredLoader } from '../../components/CenteredLoader.tsx';
+import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { startSession } from '../auth/session.ts';
+import { teamErrorKey, useTeamApi } from '../team/teamApi.ts';
+
+const MIN_LENGTH = 10;
+
+/**
+ * Where a one-time link lands (no session needed): an invitee chooses their first password, or an agent
+ * whose password an admin reset chooses a new one. Either way they are signed in and sent to the inbox.
+ */
+export function PasswordLinkPage({ kind }: { kind: 'invite' | 'reset' }) {
+  const { t } = useTranslation();
+  useDocumentTitle(`${t(`invite.${kind}.title`)} · ${t('app.name')}`);
+  const { token = '' } = useParams<{ token: string }>();
+  const api = useTeamApi();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [tried, setTried] = useState(false);
+  // Not under `cases`: nobody is signed in yet, and the link's answer must not outlive this page.
+  const link = useQuery({
+    queryKey: ['password-link', token],
+    queryFn: ({ signal }) => api.link(token, signal),
+    retry: false,
+    staleTime: Infinity,
+  });
+  const accept = useMutation({
+    mutationFn: () => api.acceptLink(token, password),
+    onSuccess: (session) => {
+      queryClient.removeQueries({ queryKey: ['password-link'] });
+      startSession(queryClient, session);
+      void navigate('/', { replace: true });
+    },
+  });
+  const tooShort = password.length < MIN_LENGTH;
+  const mismatch = confirm !== password;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!tooShort && !mismatch && !accept.isPending) accept.mutate();
+  };
+
+  let body;
+  if (link.isPending) body = <CenteredLoader />;
+  else if (link.isError) {
+    body = (
+      <Stack data-testid="password-link-invalid">
+        <Alert color="orange" title={t('invite.invalidTitle')}>
+          {t(teamErrorKey(link.error))}
+        </Alert>
+        <Anchor component={Link} to="/sign-in">
+          {t('invite.toSignIn')}
+        </Anchor>
+      </Stack>
+    );
+  } else {
+    const info = link.data;
+    const copy = info.kind;
+    body = (
+      <form onSubmit={submit}>
+        <Stack>
+          <Title order={2} size="h3">
+            {t(`invite.${copy}.heading`, { name: info.name })}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t(`invite.${copy}.intro`, { email: info.email, workspace: info.workspaceName })}
+          </Text>
+          {accept.isError && (
+            <Alert color="red" role="alert">
+              {t(teamErrorKey(accept.error))}
+            </Alert>
+          )}
+          <PasswordInput
+            label={t('invite.password')}
+            description={t('invite.passwordHelp', { count: MIN_LENGTH })}
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={tried && tooShort ? t('invite.tooShort', { count: MIN_LENGTH }) : undefined}
+            data-testid="link-password"
+            autoFocus
+          />
+          <PasswordInput
+            label={t('invite.confirm')}
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(event) => setConfirm(event.currentTarget.value)}
+            error={tried && mismatch ? t('invite.mismatch') : undefined}
+            data-testid="link-password-confirm"
+          />
+          <Button type="submit" loading={accept.isPending} data-testid="link-submit">
+            {t(`invite.${copy}.submit`)}
+          </Button>
+        </Stack>
+      </form>
+    );
+  }
+
+  return (
+    <Center mih="100dvh" p="md" component="main">
+      <Container size={460} w="100%" p={0}>
+        <Stack gap="lg">
+          <Stack gap={4} align="center" ta="center">
+            <Title order={1}>{t('app.name')}</Title>
+            <Text c="dimmed" size="sm">
+              {t('app.tagline')}
+            </Text>
+          </Stack>
+          <Paper withBorder shadow="sm" p="lg" radius="md">
+            {body}
+          </Paper>
+          <Center>
+            <LanguageSwitch />
+          </Center>
+        </Stack>
+      </Container>
+    </Center>
+  );
+}
