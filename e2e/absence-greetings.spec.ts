@@ -47,7 +47,7 @@ test.describe.serial('away periods and greetings in the browser', () => {
       periods: { id: string; status: string }[];
     };
     for (const period of before.periods.filter((p) => p.status === 'planned' || p.status === 'active')) {
-      await page.request.post(`/api/absence/${period.id}/end`);
+      await page.request.post(`/api/absence/${period.id}/end`, { data: {} });
     }
 
     await page.getByTestId('nav-absence').click();

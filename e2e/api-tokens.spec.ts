@@ -11,6 +11,11 @@ for (const lang of ['en', 'fr'] as const) {
       page,
       request,
     }) => {
+      // The desk's Content-Security-Policy must leave the app whole: Mantine's styles, the socket, images.
+      const refusals: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
+      });
       await signIn(page);
       await page.goto('/admin/tokens');
       await expect(page.getByTestId('api-tokens-panel')).toBeVisible();
@@ -20,6 +25,7 @@ for (const lang of ['en', 'fr'] as const) {
       await page.getByTestId('api-token-name').fill(name);
       await expect(page.getByTestId('api-token-scope-cases:read')).toBeChecked();
       await page.getByTestId('api-token-scope-reports:read').check();
+      await page.screenshot({ path: `${shots}/api-tokens-form-${lang}.png` });
       await page.getByTestId('api-token-submit').click();
       const secretBox = page.getByTestId('api-token-secret');
       await expect(secretBox).toHaveText(/^gch_[A-Za-z0-9_-]{43}$/);
@@ -61,6 +67,7 @@ for (const lang of ['en', 'fr'] as const) {
       const revoked = await request.get('/api/cases', { headers: { authorization } });
       expect(revoked.status()).toBe(401);
       expect(((await revoked.json()) as { error: { code: string } }).error.code).toBe('auth.invalid_token');
+      expect(refusals).toEqual([]);
     });
   });
 }

@@ -264,7 +264,7 @@ test.describe('the agent console in English', () => {
       }).toPass({ timeout: 60_000 });
       await automatic.first().screenshot({ path: `${shots}/console-automatic-author-en.png` });
     } finally {
-      if (active) await page.request.post(`/api/absence/${active.id}/end`);
+      if (active) await page.request.post(`/api/absence/${active.id}/end`, { data: {} });
     }
   });
 

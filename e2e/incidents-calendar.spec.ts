@@ -29,7 +29,7 @@ async function seedPosts(request: APIRequestContext) {
   await create(`New opening hours from Monday: 8 am to 8 pm. ${suffix}`, at(2, 9));
   await create(`Maintenance of the app tonight <b>22:00</b> → 23:00 🛠️ ${suffix}`, at(1, 21));
   const cancelled = await create(`Flash sale, cancelled ${suffix}`, at(3, 12));
-  expect((await request.post(`/api/scheduled-posts/${cancelled}/cancel`)).ok()).toBe(true);
+  expect((await request.post(`/api/scheduled-posts/${cancelled}/cancel`, { data: {} })).ok()).toBe(true);
 }
 
 async function frenchPage(browser: Browser): Promise<Page> {

@@ -1,13 +1,18 @@
 /**
- * npm run bench:inbox — the inbox list endpoint on a workspace of 100,000 cases. Seeds cases, contacts,
- * identities, conversations, one message and one live SLA clock each (types, languages and teams spread) with batched inserts, then times
+ * npm run bench:inbox — the inbox list endpoint on a workspace of 100,000 cases (BENCH_CASES=1000000 for a
+ * million). Seeds cases, contacts, identities, conversations, one message and one live SLA clock each
+ * (types, languages, teams and tags spread) with batched inserts through the database's triggers (search
+ * index, counters), checks the maintained counts per view against a direct count, then times
  * `GET /api/cases` and `GET /api/cases/overview` (the counts per view) through `app.inject` (the whole HTTP
  * stack: auth hook, validation, serialisation) for every view, every filter, searches by word, name and
- * handle, both sorts and a keyset next page. Prints median and p95 per query (target: p95 < 100 ms). Last
- * line: one JSON object. BENCH_DIALECT=postgres runs it on PostgreSQL (GUICHET_TEST_DATABASE_URL).
+ * handle, both sorts and a keyset next page. Prints median and p95 per query (target: p95 ≤ 50 ms on SQLite,
+ * ≤ 100 ms on PostgreSQL) and the load average. Last line: one JSON object. BENCH_DIALECT=postgres runs it
+ * on PostgreSQL (GUICHET_TEST_DATABASE_URL).
  */
-import { slaBreachingSoonMs, type CaseList } from '@guichet/contracts';
-import type { Kysely } from 'kysely';
+import os from 'node:os';
+import { slaBreachingSoonMs, type CaseList, type QueueOverview } from '@guichet/contracts';
+import { sql, type Kysely } from 'kysely';
+import { foldCaseCountDeltas } from '../src/modules/cases/cases.counters.ts';
 import type { Database } from '../src/platform/db/schema.ts';
 import type { TestDialect } from '../test/databases.ts';
 import { createTestApp } from '../test/test-app.ts';
@@ -16,7 +21,7 @@ const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARMUP = 3;
 const DIALECT: TestDialect = process.env.BENCH_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
-const TARGET_P95_MS = 100;
+const TARGET_P95_MS = DIALECT === 'postgres' ? 100 : 50;
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -201,6 +206,45 @@ async function seed(db: Kysely<Database>, workspaceId: string, channelId: string
   return performance.now() - started;
 }
 
+/**
+ * The maintained counts per view (migration 0021's counters, as the overview serves them) must equal a
+ * direct count over the seeded cases: the bench's own data went through the triggers too.
+ */
+async function checkCounts(
+  db: Kysely<Database>,
+  workspaceId: string,
+  agentId: string,
+  now: number,
+  shown: QueueOverview,
+) {
+  const started = performance.now();
+  const count = async (where: ReturnType<typeof sql>) =>
+    Number(
+      (
+        await sql<{
+          n: number;
+        }>`select count(*) as n from cases c where c.workspace_id = ${workspaceId} and ${where}`.execute(db)
+      ).rows[0]!.n,
+    );
+  const due = (low: number | null, high: number) =>
+    sql`c.status in ('open', 'pending') and exists (select 1 from sla_clocks k where k.case_id = c.id
+      and k.stopped_at is null and k.due_at <= ${high} ${low === null ? sql`` : sql`and k.due_at > ${low}`})`;
+  const direct = {
+    mine: await count(sql`c.status in ('open', 'pending') and c.assignee_agent_id = ${agentId}`),
+    unassigned: await count(sql`c.status in ('open', 'pending') and c.assignee_agent_id is null`),
+    all: await count(sql`c.status in ('open', 'pending', 'snoozed')`),
+    snoozed: await count(sql`c.status = 'snoozed'`),
+    resolved: await count(sql`c.status = 'resolved'`),
+    breaching_soon: await count(due(now, now + slaBreachingSoonMs)),
+    breached: await count(due(null, now)),
+  };
+  const same = Object.entries(direct).every(([view, n]) => shown.counts[view as keyof typeof direct] === n);
+  process.stdout.write(
+    `counts per view ${same ? 'equal' : 'DIFFER FROM'} a direct count (${((performance.now() - started) / 1000).toFixed(1)} s to count directly): ${JSON.stringify(shown.counts)}\n`,
+  );
+  if (!same) throw new Error(`maintained counts ${JSON.stringify(shown.counts)} ≠ direct ${JSON.stringify(direct)}`);
+}
+
 async function main() {
   const app = await createTestApp({ dialect: DIALECT });
   try {
@@ -210,21 +254,22 @@ async function main() {
     const channel = await db.selectFrom('channels').select('id').executeTakeFirstOrThrow();
     const now = app.deps.clock.now().getTime();
     const seedMs = await seed(db, workspace.id, channel.id, admin.id, now);
+    // PostgreSQL's counter deltas are folded by the scheduler's round, as on a running desk.
+    await foldCaseCountDeltas(db, DIALECT);
     // PostgreSQL: vacuum too, as autovacuum would after a bulk load, so index-only scans can skip the heap.
-    const { sql } = await import('kysely');
     await (DIALECT === 'postgres' ? sql`vacuum analyze` : sql`analyze`).execute(db);
     process.stdout.write(`seeded ${CASES} cases in ${(seedMs / 1000).toFixed(1)} s\n`);
     // BENCH_KEEP=/tmp/inbox.db keeps a copy of the seeded SQLite database, to look at query plans
     // (BENCH_KEEP=1 on PostgreSQL keeps the database itself).
-    if (process.env.BENCH_KEEP && DIALECT === 'sqlite')
-      await (await import('kysely')).sql`vacuum into ${process.env.BENCH_KEEP}`.execute(db);
+    if (process.env.BENCH_KEEP && DIALECT === 'sqlite') await sql`vacuum into ${process.env.BENCH_KEEP}`.execute(db);
     const cookie = await app.signIn();
-    const get = async (url: string) => {
+    const get = async (url: string, status = 200) => {
       const response = await app.http.inject({ method: 'GET', url, headers: { cookie } });
-      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-      // A case list, or the overview (counts), which has no `cases`.
+      if (response.statusCode !== status) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+      // A case list, the overview (counts), which has no `cases`, or a refusal.
       return response.json() as Partial<CaseList>;
     };
+    await checkCounts(db, workspace.id, admin.id, now, (await get('/api/cases/overview')) as unknown as QueueOverview);
     const first = await get('/api/cases?view=all&sort=priority&limit=50');
     const firstNewest = await get('/api/cases?view=all&sort=newest&limit=50');
     if (slaBreachingSoonMs > 50 * 3_600_000) throw new Error('the seeded SLA clocks no longer straddle the window');
@@ -253,7 +298,8 @@ async function main() {
       'search handle': '/api/cases?view=all&q=customer_0099&sort=priority&limit=50',
       'search name': '/api/cases?view=all&q=Client%200004242&sort=priority&limit=50',
       'search no match': '/api/cases?view=all&q=introuvable&sort=priority&limit=50',
-      'search 2 letters': '/api/cases?view=all&q=zy&sort=priority&limit=50',
+      'search 3 letters': '/api/cases?view=all&q=zyx&sort=priority&limit=50',
+      'search 2 letters (refused)': '/api/cases?view=all&q=zy&sort=priority&limit=50',
       'type complaint': '/api/cases?view=all&type=complaint&sort=priority&limit=50',
       'type praise': '/api/cases?view=all&type=praise&sort=priority&limit=50',
       'type complaint, newest': '/api/cases?view=all&type=complaint&sort=newest&limit=50',
@@ -274,23 +320,26 @@ async function main() {
     const results: Record<string, { medianMs: number; p95Ms: number; rows: number }> = {};
     for (const [name, url] of Object.entries(queries)) {
       let rows = 0;
-      for (let i = 0; i < WARMUP; i++) rows = (await get(url)).cases?.length ?? 1;
+      const status = name.endsWith('(refused)') ? 400 : 200;
+      for (let i = 0; i < WARMUP; i++) rows = (await get(url, status)).cases?.length ?? 1;
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const t0 = performance.now();
-        await get(url);
+        await get(url, status);
         times.push(performance.now() - t0);
       }
       results[name] = { medianMs: round(quantile(times, 0.5)), p95Ms: round(quantile(times, 0.95)), rows };
       const r = results[name];
-      const flag = r.p95Ms < TARGET_P95_MS ? 'ok' : 'SLOW';
+      const flag = r.p95Ms <= TARGET_P95_MS ? 'ok' : 'SLOW';
       process.stdout.write(
         `${name.padEnd(30)} median ${String(r.medianMs).padStart(7)} ms   p95 ${String(r.p95Ms).padStart(7)} ms   ${String(rows).padStart(3)} rows  ${flag}\n`,
       );
     }
     const worst = Math.max(...Object.values(results).map((r) => r.p95Ms));
+    const loadAverage = os.loadavg().map((n) => Math.round(n * 100) / 100);
+    process.stdout.write(`load average (1, 5, 15 min): ${loadAverage.join(', ')} on ${os.cpus().length} cores\n`);
     process.stdout.write(
-      `${JSON.stringify({ bench: 'inbox', dialect: DIALECT, cases: CASES, runs: RUNS, targetP95Ms: TARGET_P95_MS, worstP95Ms: worst, pass: worst < TARGET_P95_MS, queries: results })}\n`,
+      `${JSON.stringify({ bench: 'inbox', dialect: DIALECT, cases: CASES, runs: RUNS, targetP95Ms: TARGET_P95_MS, worstP95Ms: worst, pass: worst <= TARGET_P95_MS, loadAverage, queries: results })}\n`,
     );
   } finally {
     if (process.env.BENCH_KEEP && app.config.database.dialect === 'postgres') {

@@ -27,7 +27,9 @@ const log = (e: any) => { const k = e.query.sql.replace(/\s+/g, ' ').slice(0, 70
 let db: any;
 if (dialect === 'sqlite') {
   const s = new SQLite((tdb.config as any).file); s.pragma('journal_mode = WAL'); s.pragma('synchronous = NORMAL'); s.pragma('foreign_keys = ON'); if (process.env.NOCKPT) s.pragma('wal_autocheckpoint = 0'); if (process.env.CKPT) s.pragma('wal_autocheckpoint = ' + process.env.CKPT); if (process.env.CACHE) s.pragma('cache_size = ' + process.env.CACHE); if (process.env.NOTRIG) for (const t of ['messages','contacts','identities']) for (const k of ['insert','update','delete']) s.exec(`drop trigger ${t}_text_search_${k}`);
-  db = new Kysely({ dialect: new SqliteDialect({ database: s }), log });
+  let database: any = s;
+  if (process.env.STMT) { const cache = new Map<string, any>(); database = { close: () => s.close(), prepare(q: string) { let st = cache.get(q); if (st && !st.busy) { cache.delete(q); cache.set(q, st); return st; } st = s.prepare(q); cache.set(q, st); if (cache.size > 200) cache.delete(cache.keys().next().value); return st; } }; }
+  db = new Kysely({ dialect: new SqliteDialect({ database }), ...(process.env.NOLOG ? {} : { log }) });
 } else {
   db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: (tdb.config as any).url }) }), log });
 }

@@ -65,8 +65,10 @@ export function deskClient(app: () => TestApp, options: { renewExpiredSession?: 
     payload?: unknown,
     as?: string,
   ): Promise<ApiResponse<T>> => {
+    // Changes are JSON even without a body, as the web app sends them (the desk refuses other types).
+    const json = method === 'GET' || payload ? {} : { 'content-type': 'application/json' };
     const send = () =>
-      app().http.inject({ method, url, headers: { cookie: as ?? cookie }, ...(payload ? { payload } : {}) });
+      app().http.inject({ method, url, headers: { cookie: as ?? cookie, ...json }, ...(payload ? { payload } : {}) });
     let response = await send();
     if (response.statusCode === 401 && options.renewExpiredSession && as === undefined) {
       await signIn();

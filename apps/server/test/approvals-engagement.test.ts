@@ -28,7 +28,12 @@ describe.each(TEST_DIALECTS)('approvals and engagement (%s)', (dialect) => {
 
   const sandbox = () => app.deps.sandbox!.instance;
   const api = async <T>(method: Method, url: string, payload: unknown, as: string) => {
-    const response = await app.http.inject({ method, url, headers: { cookie: as }, ...(payload ? { payload } : {}) });
+    const response = await app.http.inject({
+      method,
+      url,
+      headers: { cookie: as, ...(method === 'GET' || payload ? {} : { 'content-type': 'application/json' }) },
+      ...(payload ? { payload } : {}),
+    });
     return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
   };
 

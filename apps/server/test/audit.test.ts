@@ -10,7 +10,7 @@ import type { TestApp } from './test-app.ts';
 describe.each(TEST_DIALECTS)('audit trail (%s)', (dialect) => {
   let app: TestApp;
   let clock: ManualClock;
-  const { start, api } = deskClient(() => app);
+  const { start, api, sandbox } = deskClient(() => app);
   afterEach(async () => {
     await app.close();
   });
@@ -91,6 +91,89 @@ describe.each(TEST_DIALECTS)('audit trail (%s)', (dialect) => {
     });
     expect(refused.status).toBe(400);
     expect((await audit()).entries).toHaveLength(6);
+  });
+
+  it('records every settings area: channels, credentials, rules, teams, SLA, absence, greetings, surveys, triage', async () => {
+    ({ app, clock } = await start({ dialect, at: '2026-06-01T08:00:00.000Z' }));
+    const ok = async (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
+      step();
+      const response = await api<{ id?: string }>(method, url, body ?? {});
+      expect(response.status, `${method} ${url} ${JSON.stringify(response.body)}`).toBeLessThan(300);
+      return response.body;
+    };
+    const channelId = (await api<{ channels: { id: string }[] }>('GET', '/api/channels')).body.channels[0]!.id;
+    await ok('PATCH', `/api/channels/${channelId}`, { muteWords: ['concours'], monthlyBudgetUsd: 50 });
+    const search = await ok('POST', `/api/channels/${channelId}/searches`, { name: 'Marque', query: 'acme -from:acme_sav' });
+    await ok('DELETE', `/api/channels/${channelId}/searches/${search.id}`);
+    const keys = sandbox().createUser({ username: 'acme_help', name: 'Acme Help' }).oauth1;
+    const keyBody = {
+      apiKey: keys.appKey,
+      apiSecret: keys.appSecret,
+      accessToken: keys.accessToken,
+      accessSecret: keys.accessSecret,
+      sandbox: true,
+    };
+    await ok('POST', '/api/channels/x/keys', keyBody);
+    await ok('POST', '/api/channels/x/keys', keyBody);
+    const rule = await ok('POST', '/api/rules', {
+      name: 'Pannes',
+      event: 'message.received',
+      conditions: [],
+      actions: [{ kind: 'tag', value: { name: 'panne' } }],
+    });
+    await ok('PUT', `/api/rules/${rule.id}`, {
+      name: 'Pannes urgentes',
+      event: 'message.received',
+      conditions: [],
+      actions: [{ kind: 'tag', value: { name: 'panne' } }],
+    });
+    await ok('PUT', '/api/rules-order', { ids: [rule.id] });
+    await ok('DELETE', `/api/rules/${rule.id}`);
+    await ok('POST', '/api/teams', { name: 'Niveau 2', memberIds: [] });
+    const policies = (await api<{ policies: unknown[] }>('GET', '/api/sla/policies')).body;
+    await ok('PUT', '/api/sla/policies', policies);
+    await ok('POST', '/api/absence', { kind: 'incident', endsAt: '2026-06-01T12:00:00.000Z' });
+    const timeSettings = (await api<{ settings: unknown }>('GET', '/api/time-settings')).body.settings;
+    await ok('PUT', '/api/time-settings', timeSettings);
+    const survey = (await api<{ settings: { enabled: boolean } }>('GET', '/api/surveys/settings')).body.settings;
+    await ok('PUT', '/api/surveys/settings', { ...survey, enabled: !survey.enabled });
+    const priority = (await api<{ policy: unknown }>('GET', '/api/triage/priority-policy')).body.policy;
+    await ok('PUT', '/api/triage/priority-policy', priority);
+    await ok('PUT', '/api/triage/active-model', { modelId: null });
+
+    const actions = (await audit('?limit=200')).entries.map((e) => e.action).reverse();
+    expect(actions).toEqual([
+      'channel.updated',
+      'channel.search_added',
+      'channel.search_deleted',
+      'channel.connected',
+      'channel.credentials_changed',
+      'rule.created',
+      'rule.updated',
+      'rules.reordered',
+      'rule.deleted',
+      'team.created',
+      'sla.policies_changed',
+      'absence.planned',
+      'time_settings.changed',
+      'survey.settings_changed',
+      'triage.priority_policy_changed',
+      'triage.model_activated',
+    ]);
+    const entries = (await audit('?limit=200')).entries;
+    expect(entries.find((e) => e.action === 'channel.updated')).toMatchObject({
+      before: { muteWords: [], monthlyBudgetUsd: null },
+      after: { muteWords: ['concours'], monthlyBudgetUsd: 50 },
+    });
+    expect(entries.find((e) => e.action === 'rule.updated')).toMatchObject({
+      before: { name: 'Pannes' },
+      after: { name: 'Pannes urgentes' },
+    });
+    // Credentials: that they changed, how, for which account; never their values.
+    const credentials = entries.find((e) => e.action === 'channel.credentials_changed')!;
+    expect(credentials.details).toMatchObject({ handle: 'acme_help', method: 'oauth1' });
+    const raw = JSON.stringify(await app.deps.db.selectFrom('audit_log').selectAll().execute());
+    for (const secret of [keys.appSecret, keys.accessToken, keys.accessSecret]) expect(raw).not.toContain(secret);
   });
 
   it('filters by action prefix, actor, subject and dates, pages newest first, and exports safe CSV', async () => {

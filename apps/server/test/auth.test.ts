@@ -109,9 +109,12 @@ describe('agents and sign-in', () => {
 
   it('ends the session on sign-out and after it expires', async () => {
     const cookie = await app.signIn();
-    expect((await app.http.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie } })).statusCode).toBe(
-      204,
-    );
+    const signOut = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/sign-out',
+      headers: { cookie, 'content-type': 'application/json' },
+    });
+    expect(signOut.statusCode).toBe(204);
     expect((await app.http.inject({ url: '/api/auth/session', headers: { cookie } })).statusCode).toBe(401);
 
     const other = await app.signIn();

@@ -135,7 +135,9 @@ describe.each(TEST_DIALECTS)('welcome DMs (%s)', (dialect) => {
     const deskUrl = await app.http.listen({ port: 0, host: '127.0.0.1' });
     const channelId = (await app.deps.db.selectFrom('channels').select('id').executeTakeFirstOrThrow()).id;
     const sandbox = app.deps.sandbox!.instance;
-    // The brand subscribes to X's account activity: follows reach the desk as `contact.followed`.
+    // An admin turns X's webhooks on for the channel (off by default), then the brand subscribes to its
+    // account activity: follows reach the desk as `contact.followed`.
+    expect((await api('PATCH', `/api/channels/${channelId}`, { webhooks: true })).status).toBe(200);
     const base = app.deps.sandbox!.url;
     const registered = await fetch(`${base}/2/webhooks`, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { slaBreachingSoonMs, type CaseList, type QueueOverview, type SlaPolicies } from '@guichet/contracts';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
 import {
   countSlaViewCases,
@@ -9,6 +9,7 @@ import {
   recomputeCaseCounters,
 } from '../src/modules/cases/cases.counters.ts';
 import type { ManualClock } from '../src/platform/clock.ts';
+import type { DbOrTx } from '../src/platform/db/database.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { deskClient } from './api-client.ts';
 import type { TestApp } from './test-app.ts';
@@ -28,6 +29,33 @@ const policies: SlaPolicies = {
   })),
 };
 
+/** What each view holds, counted the slow way: the definition the counters must match. */
+async function directCounts(db: DbOrTx, workspace: string, agentId: string, now: number) {
+  const count = async (where: RawBuilder<unknown>) =>
+    Number(
+      (
+        await sql<{ n: number | string }>`select count(*) as n from cases c
+          where c.workspace_id = ${workspace} and ${where}`.execute(db)
+      ).rows[0]!.n,
+    );
+  const due = (low: number | null, high: number) =>
+    sql`c.status in ('open', 'pending') and exists (select 1 from sla_clocks k where k.case_id = c.id
+      and k.stopped_at is null and k.due_at <= ${high} ${low === null ? sql`` : sql`and k.due_at > ${low}`})`;
+  return {
+    mine: await count(sql`c.status in ('open', 'pending') and c.assignee_agent_id = ${agentId}`),
+    unassigned: await count(sql`c.status in ('open', 'pending') and c.assignee_agent_id is null`),
+    all: await count(sql`c.status in ('open', 'pending', 'snoozed')`),
+    snoozed: await count(sql`c.status = 'snoozed'`),
+    resolved: await count(sql`c.status = 'resolved'`),
+    breaching_soon: await count(due(now, now + slaBreachingSoonMs)),
+    breached: await count(due(null, now)),
+  };
+}
+
+async function maintainedCounts(db: DbOrTx, workspace: string, agentId: string, now: number) {
+  return { ...(await countViews(db, workspace, agentId)), ...(await countSlaViewCases(db, workspace, now)) };
+}
+
 /**
  * The counts per view come from counters the database keeps (migration 0021): after every step of a mixed
  * workload (ingestion, assignment, statuses, snoozes, bulk actions, reopening, SLA clocks starting, pausing,
@@ -44,33 +72,6 @@ describe.each(TEST_DIALECTS)('inbox counters (%s)', (dialect) => {
   const db = () => app.deps.db;
   const workspaceId = async () => (await db().selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
 
-  /** What each view holds, counted the slow way: the definition the counters must match. */
-  async function directCounts(workspace: string, agentId: string, now: number) {
-    const count = async (where: ReturnType<typeof sql>) =>
-      Number(
-        (
-          await sql<{ n: number | string }>`select count(*) as n from cases c
-            where c.workspace_id = ${workspace} and ${where}`.execute(db())
-        ).rows[0]!.n,
-      );
-    const due = (low: number | null, high: number) =>
-      sql`c.status in ('open', 'pending') and exists (select 1 from sla_clocks k where k.case_id = c.id
-        and k.stopped_at is null and k.due_at <= ${high} ${low === null ? sql`` : sql`and k.due_at > ${low}`})`;
-    return {
-      mine: await count(sql`c.status in ('open', 'pending') and c.assignee_agent_id = ${agentId}`),
-      unassigned: await count(sql`c.status in ('open', 'pending') and c.assignee_agent_id is null`),
-      all: await count(sql`c.status in ('open', 'pending', 'snoozed')`),
-      snoozed: await count(sql`c.status = 'snoozed'`),
-      resolved: await count(sql`c.status = 'resolved'`),
-      breaching_soon: await count(due(now, now + slaBreachingSoonMs)),
-      breached: await count(due(null, now)),
-    };
-  }
-
-  async function maintainedCounts(workspace: string, agentId: string, now: number) {
-    return { ...(await countViews(db(), workspace, agentId)), ...(await countSlaViewCases(db(), workspace, now)) };
-  }
-
   /** The largest count seen per view, so the workload is known to have filled every view at some step. */
   const seen = new Map<string, number>();
 
@@ -79,16 +80,16 @@ describe.each(TEST_DIALECTS)('inbox counters (%s)', (dialect) => {
     const workspace = await workspaceId();
     const now = clock.now().getTime();
     for (const agentId of agentIds) {
-      const direct = await directCounts(workspace, agentId, now);
+      const direct = await directCounts(db(), workspace, agentId, now);
       for (const [view, n] of Object.entries(direct)) seen.set(view, Math.max(seen.get(view) ?? 0, n));
-      expect(await maintainedCounts(workspace, agentId, now), `${step} (${agentId})`).toEqual(direct);
+      expect(await maintainedCounts(db(), workspace, agentId, now), `${step} (${agentId})`).toEqual(direct);
     }
     await foldCaseCountDeltas(db(), dialect);
     const left = await db().selectFrom('case_count_deltas').select(db().fn.countAll<number>().as('n')).execute();
     expect(Number(left[0]!.n), step).toBe(0);
     for (const agentId of agentIds) {
-      const direct = await directCounts(workspace, agentId, now);
-      expect(await maintainedCounts(workspace, agentId, now), `${step}, folded (${agentId})`).toEqual(direct);
+      const direct = await directCounts(db(), workspace, agentId, now);
+      expect(await maintainedCounts(db(), workspace, agentId, now), `${step}, folded (${agentId})`).toEqual(direct);
     }
     // The overview the inbox shows agrees with the lists it opens.
     const overview = (await api<QueueOverview>('GET', '/api/cases/overview')).body.counts;
@@ -250,8 +251,8 @@ describe.each(TEST_DIALECTS)('inbox counters (%s)', (dialect) => {
       )
       .execute();
     for (let at = base - 4 * HOUR; at <= base + 3 * HOUR; at += 7 * MINUTE + 13) {
-      const direct = await directCounts(workspace, admin, at);
-      const maintained = await maintainedCounts(workspace, admin, at);
+      const direct = await directCounts(db(), workspace, admin, at);
+      const maintained = await maintainedCounts(db(), workspace, admin, at);
       expect(maintained, new Date(at).toISOString()).toEqual(direct);
     }
 
@@ -265,11 +266,13 @@ describe.each(TEST_DIALECTS)('inbox counters (%s)', (dialect) => {
       .set({ due_at: base - 10 * HOUR })
       .where('id', '=', 'clock-6')
       .execute();
-    const wrong = await maintainedCounts(workspace, admin, base);
-    expect(wrong).not.toEqual(await directCounts(workspace, admin, base));
+    const wrong = await maintainedCounts(db(), workspace, admin, base);
+    expect(wrong).not.toEqual(await directCounts(db(), workspace, admin, base));
     await recomputeCaseCounters(db(), dialect, workspace);
     for (const at of [base - HOUR, base, base + 30 * MINUTE, base + 3 * HOUR]) {
-      expect(await maintainedCounts(workspace, admin, at)).toEqual(await directCounts(workspace, admin, at));
+      expect(await maintainedCounts(db(), workspace, admin, at)).toEqual(
+        await directCounts(db(), workspace, admin, at),
+      );
     }
   });
 });

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseList } from '@guichet/contracts';
-import { caseSearchCondition, planCaseSearch, type CaseSearch } from '../src/modules/cases/cases.search.ts';
+import {
+  caseSearchCondition,
+  isDenseSearch,
+  planCaseSearch,
+  type CaseSearch,
+} from '../src/modules/cases/cases.search.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
@@ -75,12 +80,33 @@ describe.each(TEST_DIALECTS)('inbox search (%s)', (dialect) => {
     expect(await search('zoé')).toEqual(['zoe_ecole']);
     expect(await search('introuvable')).toEqual([]);
 
-    for (const q of ['colis', 'password', '100%', 'colis_p', 'durand', 'ÉCOLE', 'école', 'zoé', 'e_2', 'facture_2026']) {
+    const sources = ['messages', 'contacts', 'identities'] as const;
+    for (const q of [
+      'colis',
+      'password',
+      '100%',
+      'colis_p',
+      'durand',
+      'ÉCOLE',
+      'école',
+      'zoé',
+      'e_2',
+      'facture_2026',
+    ]) {
       const planned = await planCaseSearch(app.deps.db, dialect, q);
-      expect(planned.candidates, q).not.toBeNull();
-      const walking = await casesWith({ pattern: planned.pattern, candidates: null });
+      expect(isDenseSearch(planned), q).toBe(false);
+      const walking = await casesWith({
+        pattern: planned.pattern,
+        candidates: { messages: null, contacts: null, identities: null },
+      });
       expect(await casesWith(planned), q).toEqual(walking);
       expect(await search(q), q).toEqual(walking);
+      // A source with too many matches to list is tested case by case, the others from their lists.
+      for (const dense of sources) {
+        const mixed = { ...planned, candidates: { ...planned.candidates, [dense]: null } };
+        expect(isDenseSearch(mixed)).toBe(true);
+        expect(await casesWith(mixed), `${q}, ${dense} tested case by case`).toEqual(walking);
+      }
     }
   });
 

@@ -44,7 +44,12 @@ describe.each(TEST_DIALECTS)('incidents (%s)', (dialect) => {
   const brand = () => sandbox().findUser('acme_sav')!;
   const customer = (username: string) => sandbox().ensureUser({ username, name: `Client ${username}` }).user;
   const api = async <T>(method: Method, url: string, payload?: unknown) => {
-    const response = await app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    const response = await app.http.inject({
+      method,
+      url,
+      headers: { cookie, ...(method === 'GET' || payload ? {} : { 'content-type': 'application/json' }) },
+      ...(payload ? { payload } : {}),
+    });
     return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
   };
   const casesByHandle = async () => {

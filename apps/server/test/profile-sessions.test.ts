@@ -97,6 +97,20 @@ describe.each(TEST_DIALECTS)('profile and sessions (%s)', (dialect) => {
     expect(fresh.status).toBe(200);
     const [line] = await audit('agent.password_changed', id);
     expect(JSON.parse(line!.details!)).toEqual({ by: 'self', otherSessionsEnded: 1 });
+
+    // Guessing the current password from a session is bounded like guessing at sign-in.
+    const guesses = [];
+    for (let i = 0; i < 6; i++) {
+      guesses.push(
+        (
+          await call(app, 'POST', '/api/profile/password', fresh.cookie, {
+            currentPassword: `guess number ${i}`,
+            newPassword: 'whatever long password',
+          })
+        ).status,
+      );
+    }
+    expect(guesses).toEqual([400, 400, 400, 400, 400, 429]);
     expect(JSON.stringify(line)).not.toContain('a different long one');
   });
 

@@ -39,7 +39,12 @@ describe.each(TEST_DIALECTS)('scheduled posts (%s)', (dialect) => {
       .listTweets({ authorId: brand().id })
       .filter((t) => !t.inReplyToTweetId);
   const api = async <T>(method: Method, url: string, payload?: unknown) => {
-    const response = await app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    const response = await app.http.inject({
+      method,
+      url,
+      headers: { cookie, ...(method === 'GET' || payload ? {} : { 'content-type': 'application/json' }) },
+      ...(payload ? { payload } : {}),
+    });
     return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
   };
   const at = (ms: number) => new Date(ms).toISOString();

@@ -47,6 +47,9 @@ describe.each(TEST_DIALECTS)('team administration (%s)', (dialect) => {
     const stored = await app.deps.db.selectFrom('agent_invitations').selectAll().execute();
     expect(stored.map((row) => row.token_hash)).not.toContain(tokenOf(link));
 
+    // Not someone a case can be assigned to until they join.
+    const assignable = await call(app, 'GET', '/api/agents', admin);
+    expect(assignable.body.agents.map((a: { id: string }) => a.id)).not.toContain(invited.body.agent.id);
     // Nobody can sign in to the account before the link is used.
     const early = await call(app, 'POST', '/api/auth/sign-in', undefined, {
       email: 'nadia.benali@acme.test',
@@ -74,6 +77,8 @@ describe.each(TEST_DIALECTS)('team administration (%s)', (dialect) => {
     expect(accepted.body.agent).toMatchObject({ email: 'nadia.benali@acme.test', role: 'agent' });
     const session = await call(app, 'GET', '/api/auth/session', accepted.cookie);
     expect(session.body.agent.name).toBe('Nadia Benali');
+    const joined = await call(app, 'GET', '/api/agents', admin);
+    expect(joined.body.agents.map((a: { id: string }) => a.id)).toContain(invited.body.agent.id);
 
     // Once only.
     const again = await call(app, 'POST', `/api/invitations/${tokenOf(link)}/accept`, undefined, {

@@ -24,7 +24,12 @@ describe.each(TEST_DIALECTS)('a mention answered from the desk (%s)', (dialect) 
     url: string,
     payload?: unknown,
   ): Promise<{ status: number; body: T }> => {
-    const response = await app.http.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    const response = await app.http.inject({
+      method,
+      url,
+      headers: { cookie, ...(method === 'GET' || payload ? {} : { 'content-type': 'application/json' }) },
+      ...(payload ? { payload } : {}),
+    });
     return { status: response.statusCode, body: response.json() as T };
   };
 

@@ -83,6 +83,45 @@ describe.each(TEST_DIALECTS)('activity webhooks (%s)', (dialect) => {
     expect(followed.map((e) => JSON.parse(e.payload).handle)).toEqual(['camille_durand']);
   });
 
+  it('runs the rules on deliveries, in the same transaction as the posts', async () => {
+    const cookie = await app.signIn();
+    const rule = await app.http.inject({
+      method: 'POST',
+      url: '/api/rules',
+      headers: { cookie },
+      payload: {
+        name: 'Webhook posts are tagged and urgent',
+        event: 'message.received',
+        conditions: [{ kind: 'words', value: { any: ['router'] } }],
+        actions: [
+          { kind: 'tag', value: { name: 'router' } },
+          { kind: 'setPriority', value: { priority: 1 } },
+        ],
+      },
+    });
+    expect(rule.statusCode).toBe(201);
+    await subscribe();
+    const { user } = sandbox().ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
+    sandbox().post(user.id, { text: '@acme_sav my router is dead' });
+    await sandbox().webhooksIdle();
+    const stored = await app.deps.db.selectFrom('cases').select(['id', 'priority', 'priority_reason']).execute();
+    expect(stored).toEqual([
+      { id: expect.any(String), priority: 1, priority_reason: 'rule "Webhook posts are tagged and urgent"' },
+    ]);
+    const tags = await app.deps.db
+      .selectFrom('case_tags')
+      .innerJoin('tags', 'tags.id', 'case_tags.tag_id')
+      .select('tags.name')
+      .execute();
+    expect(tags).toEqual([{ name: 'router' }]);
+    const ruleEvents = await app.deps.db
+      .selectFrom('events')
+      .select('type')
+      .where('type', 'in', ['case.tagged', 'case.priority_changed'])
+      .execute();
+    expect(ruleEvents.map((e) => e.type).sort()).toEqual(['case.priority_changed', 'case.tagged']);
+  });
+
   it('refuses forged and unsigned deliveries and stores nothing from them', async () => {
     const body = JSON.stringify({
       for_user_id: sandbox().findUser('acme_sav')!.id,

@@ -9,6 +9,8 @@ import { AdminPage } from './features/admin/AdminPage.tsx';
 import { RequireSession } from './features/auth/RequireSession.tsx';
 import { ApprovalsPage } from './features/approvals/ApprovalsPage.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
+import { PasswordLinkPage } from './features/invite/PasswordLinkPage.tsx';
+import { ProfilePage } from './features/profile/ProfilePage.tsx';
 import { CasePage } from './features/case/CasePage.tsx';
 import { ChannelsPage } from './features/channels/ChannelsPage.tsx';
 import { IncidentPage } from './features/incidents/IncidentPage.tsx';
@@ -30,6 +32,9 @@ const theme = createTheme({
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
+  // One-time password links: the person has no session yet.
+  { path: '/invite/:token', element: <PasswordLinkPage kind="invite" /> },
+  { path: '/reset-password/:token', element: <PasswordLinkPage kind="reset" /> },
   {
     path: '/',
     element: <RequireSession />,
@@ -51,6 +56,7 @@ const router = createBrowserRouter([
       { path: 'calendar', element: <CalendarPage /> },
       { path: 'admin', element: <AdminPage /> },
       { path: 'admin/:tab', element: <AdminPage /> },
+      { path: 'profile', element: <ProfilePage /> },
     ],
   },
   { path: '*', element: <Navigate to="/" replace /> },

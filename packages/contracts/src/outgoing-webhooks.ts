@@ -86,3 +86,7 @@ export const outgoingWebhookDeliveryListSchema = z.object({
   deliveries: z.array(outgoingWebhookDeliverySchema),
 });
 export type OutgoingWebhookDeliveryList = z.infer<typeof outgoingWebhookDeliveryListSchema>;
+
+/** Answer to "send a test": the delivery to look for in the log. */
+export const outgoingWebhookTestSchema = z.object({ deliveryId: z.string() });
+export type OutgoingWebhookTest = z.infer<typeof outgoingWebhookTestSchema>;

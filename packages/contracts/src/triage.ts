@@ -131,9 +131,14 @@ export const ruleDtoSchema = z.object({
   enabled: z.boolean(),
   stop: z.boolean(),
   position: z.number().int(),
+  /** Set while the rule is set aside at run time (a stored value that no longer holds, a deleted reference). */
+  failing: z
+    .object({ since: z.string(), error: z.string(), count: z.number().int() })
+    .nullable()
+    .optional(),
 });
 export type RuleDto = z.infer<typeof ruleDtoSchema>;
-export type RuleDraft = Omit<RuleDto, 'id' | 'position'>;
+export type RuleDraft = Omit<RuleDto, 'id' | 'position' | 'failing'>;
 export const ruleListSchema = z.object({ rules: z.array(ruleDtoSchema) });
 
 export const ruleTestResultSchema = sampleTriageSchema.extend({

@@ -34,6 +34,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('reads the public URL as an origin and the trusted proxies as a list, off by default', () => {
+    expect(loadConfig({})).toMatchObject({ publicUrl: undefined, trustedProxies: [] });
+    const config = loadConfig({
+      GUICHET_PUBLIC_URL: 'https://Desk.Example.com:8443/',
+      GUICHET_TRUSTED_PROXIES: '10.0.0.5, 192.168.1.0/24,loopback,fd00::/8',
+    });
+    expect(config.publicUrl).toBe('https://desk.example.com:8443');
+    expect(config.trustedProxies).toEqual(['10.0.0.5', '192.168.1.0/24', 'loopback', 'fd00::/8']);
+  });
+
+  it.each([
+    [{ GUICHET_PUBLIC_URL: 'desk.example.com' }, /GUICHET_PUBLIC_URL must be the desk’s address/],
+    [{ GUICHET_PUBLIC_URL: 'https://desk.example.com/guichet' }, /GUICHET_PUBLIC_URL must be an origin only/],
+    [{ GUICHET_TRUSTED_PROXIES: '10.0.0.0/40' }, /GUICHET_TRUSTED_PROXIES must be a comma list/],
+    [{ GUICHET_TRUSTED_PROXIES: 'proxy.internal' }, /GUICHET_TRUSTED_PROXIES must be a comma list/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(/PORT .*LOG_LEVEL/);
   });

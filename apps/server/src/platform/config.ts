@@ -104,6 +104,8 @@ const envSchema = z.object({
   GUICHET_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be the desk’s address, such as https://desk.example.com' })
     .refine((value) => {
+      // A value that is not a URL at all is reported by the check above.
+      if (!URL.canParse(value)) return true;
       const url = new URL(value);
       return url.pathname === '/' && !url.search && !url.hash && !url.username;
     }, 'must be an origin only (scheme, host and port), such as https://desk.example.com')

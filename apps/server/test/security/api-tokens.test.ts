@@ -21,9 +21,9 @@ describe.each(TEST_DIALECTS)('API tokens (%s)', (dialect) => {
     await app.close();
   });
 
-  const create = (body: unknown, cookie = admin) =>
+  const create = (body: object, cookie = admin) =>
     app.http.inject({ method: 'POST', url: '/api/api-tokens', headers: { cookie }, payload: body });
-  const withToken = (secret: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+  const withToken = (secret: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     app.http.inject({
       method,
       url,

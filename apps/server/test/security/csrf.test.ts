@@ -27,13 +27,14 @@ describe('security: cross-site request forgery', () => {
 
   it('refuses changes whose Origin or Referer is another site, and accepts the desk’s own', async () => {
     const json = { 'content-type': 'application/json' };
-    for (const foreign of [
+    const foreigns: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'http://evil.localhost' },
       { origin: 'null' },
       { origin: 'http://localhost:8080' },
       { referer: 'https://evil.example/phish.html' },
-    ]) {
+    ];
+    for (const foreign of foreigns) {
       const refused = await markAlertsRead({ ...json, ...foreign }, '{}');
       expect({ foreign, status: refused.statusCode }).toEqual({ foreign, status: 403 });
       expect(refused.json().error.code).toBe('request.foreign_origin');

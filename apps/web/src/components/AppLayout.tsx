@@ -74,9 +74,18 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
               )}
             </Group>
             <Group gap="sm" wrap="nowrap" miw={0}>
-              <Text size="sm" c="dimmed" truncate="end" visibleFrom="sm" title={session.agent.email}>
+              <Anchor
+                component={Link}
+                to="/profile"
+                size="sm"
+                c="dimmed"
+                truncate="end"
+                visibleFrom="sm"
+                title={t('profile.headerLink', { email: session.agent.email })}
+                data-testid="nav-profile"
+              >
                 {t('header.signedInAs', { name: session.agent.name })}
-              </Text>
+              </Anchor>
               <Box w={110}>
                 <LanguageSwitch />
               </Box>

@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { useApi } from '../api/ApiContext.tsx';
+import { endSession } from '../features/auth/session.ts';
 import { queryKeys } from '../api/queryKeys.ts';
 import { RealtimeConnection, realtimeUrl, type RealtimeStatus } from './connection.ts';
 import { createInvalidationBatcher, queryKeysForEvent } from './invalidation.ts';
@@ -34,6 +35,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       },
       onStatus: setStatus,
       onReconnected: () => void queryClient.invalidateQueries({ queryKey: queryKeys.cases }),
+      // Signed out elsewhere, deactivated or expired: the signed-in screens give way to sign-in at once.
+      onSessionEnded: () => endSession(queryClient),
     });
     const onOnline = () => connection.retryNow();
     window.addEventListener('online', onOnline);

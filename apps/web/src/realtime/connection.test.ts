@@ -21,6 +21,9 @@ class FakeSocket implements SocketLike {
     this.onerror?.(new Event('error'));
     this.onclose?.({ code: 1006 } as CloseEvent);
   }
+  closeWith(code: number): void {
+    this.onclose?.({ code } as CloseEvent);
+  }
 }
 
 function setup() {
@@ -28,6 +31,7 @@ function setup() {
   const events: RealtimeEvent[] = [];
   const statuses: RealtimeStatus[] = [];
   const onReconnected = vi.fn();
+  const onSessionEnded = vi.fn();
   const connection = new RealtimeConnection({
     url: 'ws://desk.test/api/realtime',
     createSocket: () => {
@@ -38,6 +42,7 @@ function setup() {
     onEvent: (event) => events.push(event),
     onStatus: (status) => statuses.push(status),
     onReconnected,
+    onSessionEnded,
     random: () => 1,
   });
   const latest = () => {
@@ -45,7 +50,7 @@ function setup() {
     if (!socket) throw new Error('no socket opened');
     return socket;
   };
-  return { connection, sockets, events, statuses, onReconnected, latest };
+  return { connection, sockets, events, statuses, onReconnected, onSessionEnded, latest };
 }
 
 describe('RealtimeConnection', () => {
@@ -105,6 +110,27 @@ describe('RealtimeConnection', () => {
     expect(socket.closed).toBe(true);
     vi.advanceTimersByTime(60_000);
     expect(sockets).toHaveLength(1);
+  });
+
+  it('gives up and says so when the server ends the session (4401)', () => {
+    const { connection, sockets, onSessionEnded, latest } = setup();
+    connection.start();
+    latest().open();
+    latest().closeWith(4401);
+    expect(onSessionEnded).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('waits the longest backoff when the session has too many tabs open (4429)', () => {
+    const { connection, sockets, onSessionEnded, latest } = setup();
+    connection.start();
+    latest().closeWith(4429);
+    vi.advanceTimersByTime(29_999);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    expect(onSessionEnded).not.toHaveBeenCalled();
   });
 
   it('builds the socket URL from the page origin', () => {

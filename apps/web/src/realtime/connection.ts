@@ -3,6 +3,12 @@ import { reconnectDelay } from './backoff.ts';
 
 export type RealtimeStatus = 'connecting' | 'live' | 'reconnecting';
 
+/** Close codes the server uses: the session ended (go to sign-in); too many tabs on one session (wait). */
+export const CLOSE_SESSION_ENDED = 4401;
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+/** After a 4429 the next try waits the longest backoff: another tab closing is what frees a place. */
+const LONGEST_BACKOFF_ATTEMPT = 5;
+
 /** The part of the browser's WebSocket this module uses, so tests can hand in a fake. */
 export interface SocketLike {
   onopen: ((event: Event) => void) | null;
@@ -18,6 +24,8 @@ export interface RealtimeConnectionOptions {
   onStatus: (status: RealtimeStatus) => void;
   /** Events may have been missed while disconnected: the caller refetches what it shows. */
   onReconnected: () => void;
+  /** The server closed the socket because the session ended (sign-out elsewhere, deactivation, expiry). */
+  onSessionEnded?: () => void;
   createSocket?: (url: string) => SocketLike;
   random?: () => number;
 }
@@ -86,9 +94,15 @@ export class RealtimeConnection {
     socket.onmessage = (message) => this.handleMessage(message.data);
     // Errors are always followed by a close, where reconnection happens.
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event.code === CLOSE_SESSION_ENDED) {
+        this.stop();
+        this.options.onSessionEnded?.();
+        return;
+      }
+      if (event.code === CLOSE_TOO_MANY_SOCKETS) this.attempt = Math.max(this.attempt, LONGEST_BACKOFF_ATTEMPT);
       this.scheduleReconnect();
     };
   }

@@ -16,7 +16,10 @@ import type { Migration } from '../registry.ts';
  * would serialise every ingestion transaction on them (and deadlock two that move cases in opposite
  * directions), so its triggers append signed rows to `case_count_deltas` instead, and readers add those
  * to the counters until the scheduler folds them in. Counters are recomputed here from the cases.
- * Also the indexes the tag and team filters need in both sorts.
+ * Also the indexes the tag and team filters need in both sorts, and on SQLite the search index's keys split
+ * by source: contacts' names and identities' handles get negative keys (messages keep theirs, from 0 up), so a
+ * search learns from two rowid ranges of the FTS index how many messages and how many people match, and
+ * a common word that no name contains is tested on messages only.
  */
 export const migration0021InboxCounters: Migration = {
   name: '0021-inbox-counters',
@@ -67,8 +70,12 @@ export const migration0021InboxCounters: Migration = {
         where k.workspace_id = cases.workspace_id and k.case_id = cases.id and k.stopped_at is null
           and k.due_at is not null)
       where exists (select 1 from sla_clocks k where k.case_id = cases.id and k.stopped_at is null)`.execute(db);
-    if (await isPostgres(db)) await createPostgresTriggers(db);
-    else await createSqliteTriggers(db);
+    if (await isPostgres(db)) {
+      await createPostgresTriggers(db);
+    } else {
+      await createSqliteTriggers(db);
+      await keyPeopleSearchBelowZero(db);
+    }
     await recount(db);
   },
 };
@@ -224,4 +231,39 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
       execute function guichet_sla_clocks_case_due_change()`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+/** The people sources of the search index (0009), their table and searched column. */
+const PEOPLE = [
+  ['contact', 'contacts', 'name'],
+  ['identity', 'identities', 'handle'],
+] as const;
+
+/**
+ * SQLite search keys (0009's `text_search_keys`): people's rows move to negative keys, counting down from
+ * -1, and their insert triggers keep doing so; messages keep taking the next key, from 0 up.
+ */
+async function keyPeopleSearchBelowZero(db: Kysely<unknown>): Promise<void> {
+  await sql`create temporary table people_search_keys as
+    select rowid as old_key, -(row_number() over (order by rowid)) as new_key, source, source_id
+    from text_search_keys where source in ('contact', 'identity')`.execute(db);
+  await sql`delete from text_search where rowid in (select old_key from people_search_keys)`.execute(db);
+  await sql`delete from text_search_keys where rowid in (select old_key from people_search_keys)`.execute(db);
+  await sql`insert into text_search_keys (rowid, source, source_id)
+    select new_key, source, source_id from people_search_keys`.execute(db);
+  for (const [source, table, column] of PEOPLE) {
+    const t = sql.raw(table);
+    const c = sql.raw(column);
+    await sql`insert into text_search (rowid, body)
+      select k.new_key, x.${c} from people_search_keys k join ${t} x on x.id = k.source_id
+      where k.source = ${source}`.execute(db);
+    await sql`drop trigger ${sql.raw(`${table}_text_search_insert`)}`.execute(db);
+    await sql`create trigger ${sql.raw(`${table}_text_search_insert`)} after insert on ${t} begin
+      insert into text_search_keys (rowid, source, source_id)
+        values ((select min(0, coalesce(min(rowid), 0)) - 1 from text_search_keys), ${sql.lit(source)}, new.id);
+      insert into text_search (rowid, body)
+        values ((select rowid from text_search_keys where source = ${sql.lit(source)} and source_id = new.id), new.${c});
+    end`.execute(db);
+  }
+  await sql`drop table people_search_keys`.execute(db);
 }

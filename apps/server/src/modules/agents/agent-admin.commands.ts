@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { recordAudit, type AuditActor } from '../audit/audit.repository.ts';
 import { deleteSessions, type SessionPolicy } from '../auth/sessions.ts';
-import { expireUnusedLinks, isPendingInvitee, issueLink } from './agent-links.ts';
+import { expireUnusedLinks, hasPendingInvitation, isPendingInvitee, issueLink } from './agent-links.ts';
 import { findAgentByEmail, findAgentById, insertAgent, normaliseEmail } from './agents.repository.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 
@@ -61,18 +61,7 @@ async function keepAnAdmin(tx: DbOrTx, target: { id: string; workspace_id: strin
     .where('role', '=', 'admin')
     .where('disabled_at', 'is', null)
     .where('id', '!=', target.id)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('agent_invitations')
-            .select('agent_invitations.id')
-            .whereRef('agent_invitations.agent_id', '=', 'agents.id')
-            .where('agent_invitations.kind', '=', 'invite')
-            .where('agent_invitations.used_at', 'is', null),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(hasPendingInvitation(eb)))
     .execute();
   if (others.length === 0) {
     throw new AppError(

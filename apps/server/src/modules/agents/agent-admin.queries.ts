@@ -1,6 +1,7 @@
 import type { TeamAgent } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { hasPendingInvitation } from './agent-links.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -16,16 +17,7 @@ export async function listTeamAgents(db: DbOrTx, workspaceId: string, onlyId?: s
       'agents.created_at',
       'agents.disabled_at',
       'agents.last_sign_in_at',
-      eb
-        .exists(
-          eb
-            .selectFrom('agent_invitations')
-            .select('agent_invitations.id')
-            .whereRef('agent_invitations.agent_id', '=', 'agents.id')
-            .where('agent_invitations.kind', '=', 'invite')
-            .where('agent_invitations.used_at', 'is', null),
-        )
-        .as('invited'),
+      hasPendingInvitation(eb).as('invited'),
     ])
     .where('agents.workspace_id', '=', workspaceId);
   if (onlyId) query = query.where('agents.id', '=', onlyId);

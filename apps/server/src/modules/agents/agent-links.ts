@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { PasswordLink, PasswordLinkKind } from '@guichet/contracts';
+import type { ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import { hashToken } from '../auth/sessions.ts';
 
@@ -117,4 +119,19 @@ export async function isPendingInvitee(db: DbOrTx, agentId: string): Promise<boo
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * In a query on `agents`: the agent was invited and has not joined yet (no password of their own), so they
+ * can neither work a case nor count as an admin.
+ */
+export function hasPendingInvitation(eb: ExpressionBuilder<Database, 'agents'>) {
+  return eb.exists(
+    eb
+      .selectFrom('agent_invitations')
+      .select('agent_invitations.id')
+      .whereRef('agent_invitations.agent_id', '=', 'agents.id')
+      .where('agent_invitations.kind', '=', 'invite')
+      .where('agent_invitations.used_at', 'is', null),
+  );
 }

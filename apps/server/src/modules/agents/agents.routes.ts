@@ -10,7 +10,9 @@ import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { newId } from '../../platform/ids.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
+import { hasPendingInvitation } from './agent-links.ts';
 
 /** The people and teams a case can be assigned to. */
 export function registerAgentRoutes(app: HttpApp, deps: { db: Db; clock: Clock }): void {
@@ -38,6 +40,8 @@ export function registerAgentRoutes(app: HttpApp, deps: { db: Db; clock: Clock }
         .select(['id', 'name', 'role'])
         .where('workspace_id', '=', workspaceId)
         .where('disabled_at', 'is', null)
+        // Someone invited who has not joined yet cannot work a case.
+        .where((eb) => eb.not(hasPendingInvitation(eb)))
         .orderBy('name')
         .execute();
       const members = await memberships(workspaceId);
@@ -104,8 +108,13 @@ export function registerAgentRoutes(app: HttpApp, deps: { db: Db; clock: Clock }
         : [];
       const now = deps.clock.now().getTime();
       const id = newId(now);
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
         await tx.insertInto('teams').values({ id, workspace_id: session.workspaceId, name, created_at: now }).execute();
+        await audit(tx, context, 'team.created', now, {
+          subject: { type: 'team', id },
+          after: { name, memberIds: agents.map((agent) => agent.id) },
+        });
         if (agents.length) {
           await tx
             .insertInto('team_members')

@@ -9,6 +9,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { deleteSessions } from '../auth/sessions.ts';
+import { claimSignInAttempt, clearAccountFailures } from '../auth/sign-in-throttle.ts';
 import { isValidTimeZone } from '../business-hours/business-time.ts';
 import { auditActor, type AdminActor, type AgentAdminDeps } from './agent-admin.commands.ts';
 import { expireUnusedLinks } from './agent-links.ts';
@@ -106,9 +107,13 @@ export async function changeOwnPassword(
 ): Promise<number> {
   checkNewPassword(input.newPassword);
   const agent = await findAgentById(deps.db, actor.agentId);
-  if (!agent || !(await verifyPassword(agent.password_hash, input.currentPassword))) {
+  if (!agent) throw new AppError('agent.not_found', 'not_found', 'This agent does not exist.');
+  // Guessing the current password from a borrowed session counts against the account like sign-in guesses.
+  await claimSignInAttempt(deps, agent.email);
+  if (!(await verifyPassword(agent.password_hash, input.currentPassword))) {
     throw new AppError('profile.wrong_password', 'invalid', 'The current password is not right.');
   }
+  await clearAccountFailures(deps.db, agent.email);
   const hash = await hashPassword(input.newPassword);
   const now = deps.clock.now().getTime();
   const ended = await deps.db.transaction().execute(async (tx) => {

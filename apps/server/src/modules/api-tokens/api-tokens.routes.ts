@@ -10,6 +10,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { auditContextOf, auditEntry } from '../audit/audit.context.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { requireRole } from '../auth/auth.routes.ts';
 import { findApiToken, insertApiToken, listApiTokens, markApiTokenRevoked } from './api-tokens.repository.ts';
@@ -53,6 +54,7 @@ export function registerApiTokenRoutes(app: HttpApp, deps: ApiTokenRouteDeps): v
     },
     async (request, reply) => {
       const session = requireRole(request, ['admin']);
+      const context = await auditContextOf(deps.db, request);
       const now = deps.clock.now().getTime();
       const { name, scopes } = request.body;
       const created = await deps.db.transaction().execute(async (tx) => {
@@ -65,15 +67,13 @@ export function registerApiTokenRoutes(app: HttpApp, deps: ApiTokenRouteDeps): v
           now,
         });
         const token = await findApiToken(tx, session.workspaceId, minted.id);
-        await recordAudit(tx, {
-          workspaceId: session.workspaceId,
-          action: 'api_token.created',
-          actor: { type: 'agent', id: session.agentId },
-          subject: { type: 'api_token', id: minted.id },
-          ip: request.ip,
-          after: { name, scopes, prefix: token.prefix, expiresAt: token.expiresAt },
-          occurredAt: now,
-        });
+        await recordAudit(
+          tx,
+          auditEntry(context, 'api_token.created', now, {
+            subject: { type: 'api_token', id: minted.id },
+            after: { name, scopes, prefix: token.prefix, expiresAt: token.expiresAt },
+          }),
+        );
         return { token, secret: minted.secret };
       });
       return reply.status(201).send(created);
@@ -92,21 +92,20 @@ export function registerApiTokenRoutes(app: HttpApp, deps: ApiTokenRouteDeps): v
     },
     async (request) => {
       const session = requireRole(request, ['admin']);
+      const context = await auditContextOf(deps.db, request);
       const now = deps.clock.now().getTime();
       return deps.db.transaction().execute(async (tx) => {
         const before = await findApiToken(tx, session.workspaceId, request.params.tokenId);
         if (!(await markApiTokenRevoked(tx, session.workspaceId, before.id, now))) {
           throw new AppError('api_token.already_revoked', 'conflict', 'This API token is revoked already.');
         }
-        await recordAudit(tx, {
-          workspaceId: session.workspaceId,
-          action: 'api_token.revoked',
-          actor: { type: 'agent', id: session.agentId },
-          subject: { type: 'api_token', id: before.id },
-          ip: request.ip,
-          before: { name: before.name, scopes: before.scopes, prefix: before.prefix },
-          occurredAt: now,
-        });
+        await recordAudit(
+          tx,
+          auditEntry(context, 'api_token.revoked', now, {
+            subject: { type: 'api_token', id: before.id },
+            before: { name: before.name, scopes: before.scopes, prefix: before.prefix },
+          }),
+        );
         return findApiToken(tx, session.workspaceId, before.id);
       });
     },

@@ -8,6 +8,7 @@ import { isPrivateRoute, type HttpApp } from '../../platform/http/http-app.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { resolveApiToken, type ApiTokenAuth } from '../api-tokens/api-tokens.repository.ts';
 import { routeAccess } from '../api-tokens/api-tokens.scopes.ts';
+import { auditContextOf, auditEntry } from '../audit/audit.context.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { resolveSession, sessionInfo, signIn, signOut, type AuthenticatedSession } from './auth.commands.ts';
 import type { SessionPolicy } from './sessions.ts';
@@ -158,14 +159,9 @@ export function registerAuthRoutes(app: HttpApp, deps: AuthRouteDeps): void {
     { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: z.null() } } },
     async (request, reply) => {
       const session = requireAuth(request);
+      const context = await auditContextOf(deps.db, request);
       await signOut(deps, session);
-      await recordAudit(deps.db, {
-        workspaceId: session.workspaceId,
-        action: 'auth.signed_out',
-        actor: { type: 'agent', id: session.agentId },
-        ip: request.ip,
-        occurredAt: deps.clock.now().getTime(),
-      });
+      await recordAudit(deps.db, auditEntry(context, 'auth.signed_out', deps.clock.now().getTime()));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle, Db, DbOrTx } from '../../platform/db/database.ts';
 import { countBreachingSoon } from '../sla/sla.queries.ts';
-import { viewStatuses } from './cases.repository.ts';
+import { viewStatuses } from './cases.filters.ts';
 
 /**
  * The counts per view, read from counters the database keeps (migration 0021), never from a scan of

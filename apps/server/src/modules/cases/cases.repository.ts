@@ -1,21 +1,12 @@
-import {
-  splitListParam,
-  type CaseEvent,
-  type CaseSort,
-  type CaseStatus,
-  type CaseSummary,
-  type CaseView,
-  type Message,
-  type Note,
-  type Tag,
-} from '@guichet/contracts';
-import { sql, type ExpressionBuilder } from 'kysely';
+import type { CaseEvent, CaseSummary, Message, Note, Tag } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import type { Database, Row } from '../../platform/db/schema.ts';
-import { slaOfCases, slaViewBounds } from '../sla/sla.queries.ts';
+import type { Row } from '../../platform/db/schema.ts';
+import { slaOfCases } from '../sla/sla.queries.ts';
 import { approvalsOfMessages } from '../approvals/approvals.repository.ts';
 import { engagementsOfMessages } from '../conversations/engagement/engagement.repository.ts';
-import { caseSearchCondition, hasRow, planCaseSearch, type CaseSearch, type SearchDialect } from './cases.search.ts';
+import { applyFilters, casePageQuery, planCaseFilters, priorityRank, type CaseListOptions } from './cases.filters.ts';
+
+export { viewStatuses, type CaseListOptions } from './cases.filters.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -109,9 +100,6 @@ async function toSummaries(db: DbOrTx, rows: SummaryRow[]): Promise<CaseSummary[
   return rows.map((row) => toSummary(row, tags.get(row.id) ?? [], sla.get(row.id) ?? null));
 }
 
-/** Unassigned priority sorts after every set priority (1 is the most urgent). */
-const priorityRank = sql<number>`coalesce(cases.priority, 9)`;
-
 interface CaseCursor {
   rank: number;
   at: number;
@@ -135,136 +123,6 @@ function decodeCaseCursor(cursor: string): CaseCursor | null {
   return Number.isFinite(ms) && Number.isFinite(rankNumber) && id ? { rank: rankNumber, at: ms, id } : null;
 }
 
-/** Statuses a view shows when the agent did not pick one. */
-export const viewStatuses: Record<CaseView, CaseStatus[]> = {
-  mine: ['open', 'pending'],
-  unassigned: ['open', 'pending'],
-  all: ['open', 'pending', 'snoozed'],
-  breaching_soon: ['open', 'pending'],
-  breached: ['open', 'pending'],
-  snoozed: ['snoozed'],
-  resolved: ['resolved'],
-};
-
-export interface CaseListOptions {
-  view?: CaseView | undefined;
-  status?: CaseStatus | undefined;
-  assigneeId?: string | undefined;
-  tagId?: string | undefined;
-  channelId?: string | undefined;
-  teamId?: string | undefined;
-  /** Comma-separated lists (`complaint,question`, `1,2`, `fr,en`), as the query string carries them. */
-  type?: string | undefined;
-  priority?: string | undefined;
-  language?: string | undefined;
-  q?: string | undefined;
-  sort?: CaseSort | undefined;
-  limit: number;
-  cursor?: string | undefined;
-  /** The agent asking: what "mine" means. */
-  agentId?: string | undefined;
-  /** What "breaching soon" and "breached" are measured against (the desk's clock). */
-  now?: number | undefined;
-  /** Which indexes serve the search (cases.search.ts). */
-  dialect?: SearchDialect | undefined;
-}
-
-/** Only the case's own columns: the page is chosen on `cases` alone, then its rows are read in full. */
-function casePageQuery(db: DbOrTx, workspaceId: string) {
-  return db
-    .selectFrom('cases')
-    .select([
-      'cases.id as id',
-      'cases.priority as priority',
-      'cases.opened_at as openedAt',
-      'cases.last_message_at as lastMessageAt',
-    ])
-    .where('cases.workspace_id', '=', workspaceId);
-}
-
-type CasePageQuery = ReturnType<typeof casePageQuery>;
-
-interface SlaFilter {
-  bounds: ReturnType<typeof slaViewBounds>;
-  /** Few live clocks fall in the bounds. */
-  sparse: boolean;
-}
-
-/** Up to this many clocks due in a view's bounds, its page is read from the clocks. */
-const SPARSE_CLOCKS = 2000;
-
-async function planSlaFilter(
-  db: DbOrTx,
-  workspaceId: string,
-  bounds: ReturnType<typeof slaViewBounds>,
-): Promise<SlaFilter> {
-  let clocks = db
-    .selectFrom('sla_clocks')
-    .select('sla_clocks.id')
-    .where('sla_clocks.workspace_id', '=', workspaceId)
-    .where('sla_clocks.stopped_at', 'is', null)
-    .where('sla_clocks.due_at', '<=', bounds.atMost);
-  if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
-  const row = await db
-    .selectFrom(clocks.limit(SPARSE_CLOCKS + 1).as('due'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirst();
-  return { bounds, sparse: Number(row?.n ?? 0) <= SPARSE_CLOCKS };
-}
-
-/**
- * Every filter is a condition on `cases` (joined tables only inside `in (…)` / `exists`), so the database
- * can either walk the queue's index in order or start from a selective filter's index, whichever is cheaper.
- */
-function applyFilters(
-  q: CasePageQuery,
-  workspaceId: string,
-  options: Omit<CaseListOptions, 'limit' | 'cursor' | 'sort'>,
-  search: CaseSearch | null,
-  sla: SlaFilter | null,
-): CasePageQuery {
-  let query = q;
-  if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
-  if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
-  if (sla) {
-    // Few cases due in the window (breaching soon): read them from the clocks' index. Many (a backlog of
-    // breached cases): walk the queue in order and test each case's clocks, a page is found at once.
-    const { bounds, sparse } = sla;
-    const live = (eb: ExpressionBuilder<Database, 'cases'>) => {
-      let clocks = eb
-        .selectFrom('sla_clocks')
-        .select('sla_clocks.case_id')
-        .where('sla_clocks.stopped_at', 'is', null)
-        .where('sla_clocks.due_at', '<=', bounds.atMost);
-      if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
-      return clocks;
-    };
-    query = sparse
-      ? query.where('cases.id', 'in', (eb) => live(eb).where('sla_clocks.workspace_id', '=', workspaceId))
-      : query.where((eb) => hasRow(live(eb).whereRef('sla_clocks.case_id', '=', 'cases.id')));
-  }
-  if (options.status) query = query.where('cases.status', '=', options.status);
-  else if (options.view) query = query.where('cases.status', 'in', viewStatuses[options.view]);
-  if (options.assigneeId) query = query.where('cases.assignee_agent_id', '=', options.assigneeId);
-  if (options.channelId) query = query.where('cases.channel_id', '=', options.channelId);
-  if (options.teamId) query = query.where('cases.team_id', '=', options.teamId);
-  const types = splitListParam(options.type) as NonNullable<Row<'cases'>['type']>[];
-  if (types.length > 0) query = query.where('cases.type', 'in', types);
-  // Written as the queue index's own expression, so a priority filter reads that index in order.
-  const priorities = splitListParam(options.priority).map(Number);
-  if (priorities.length > 0) query = query.where(priorityRank, 'in', priorities);
-  const languages = splitListParam(options.language);
-  if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
-  if (options.tagId) {
-    const tagId = options.tagId;
-    query = query.where('cases.id', 'in', (eb) =>
-      eb.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId),
-    );
-  }
-  if (search) query = query.where((eb) => caseSearchCondition(eb, search));
-  return query;
-}
-
 /**
  * A page of cases, keyset-paginated so pages stay stable as cases arrive. `newest` (the default): latest
  * activity first. `priority`: the most urgent first, then the one open the longest.
@@ -274,13 +132,8 @@ export async function listCases(
   workspaceId: string,
   query: CaseListOptions,
 ): Promise<{ cases: CaseSummary[]; nextCursor: string | null }> {
-  const words = query.q?.trim();
-  const search = words ? await planCaseSearch(db, query.dialect ?? 'sqlite', words) : null;
-  const sla =
-    query.view === 'breaching_soon' || query.view === 'breached'
-      ? await planSlaFilter(db, workspaceId, slaViewBounds(query.view, query.now ?? Date.now()))
-      : null;
-  let q = applyFilters(casePageQuery(db, workspaceId), workspaceId, query, search, sla);
+  const plan = await planCaseFilters(db, workspaceId, query);
+  let q = applyFilters(casePageQuery(db, workspaceId), workspaceId, query, plan);
   const after = query.cursor ? decodeCaseCursor(query.cursor) : null;
   const sort = query.sort ?? 'newest';
   if (sort === 'newest') {

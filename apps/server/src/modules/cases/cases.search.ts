@@ -23,8 +23,17 @@ const SPARSE_MATCHES = 2000;
 export interface CaseSearch {
   /** The `like` pattern, lowered, with `%`, `_` and `\` escaped. */
   pattern: string;
-  /** The ids of the rows that match, when few do; null when many do (walk the queue, testing each case). */
-  candidates: { messages: string[]; contacts: string[]; identities: string[] } | null;
+  /**
+   * Per source, the ids of the rows that match when few do; null when many do (that source is tested case
+   * by case). A common word rarely appears in names and handles: only messages are then tested.
+   */
+  candidates: { messages: string[] | null; contacts: string[] | null; identities: string[] | null };
+}
+
+/** Some source has too many matches to list: its test runs case by case. */
+export function isDenseSearch(search: CaseSearch): boolean {
+  const { messages, contacts, identities } = search.candidates;
+  return messages === null || contacts === null || identities === null;
 }
 
 /** `%` and `_` typed by an agent are literal characters, not wildcards. */
@@ -42,23 +51,43 @@ const like = (column: RawBuilder<unknown>, pattern: string) =>
 
 type Source = 'message' | 'contact' | 'identity';
 
+type Matches = { [S in Source]: string[] | null };
+
+/** The ids per source, or null for a source with more than SPARSE_MATCHES of them. */
+function bySource(rows: readonly { source: Source; id: string }[], dense: readonly Source[]): Matches {
+  const of = (source: Source) => {
+    const ids = rows.filter((row) => row.source === source).map((row) => row.id);
+    return dense.includes(source) || ids.length > SPARSE_MATCHES ? null : ids;
+  };
+  return { message: of('message'), contact: of('contact'), identity: of('identity') };
+}
+
 /**
- * The rows that contain the words, at most SPARSE_MATCHES + 1 of them, in one pass over the index.
- * SQLite: the trigram FTS table (a phrase of 3+ characters, all three sources at once). PostgreSQL: the
- * pg_trgm indexes.
+ * The rows that contain the words, per source, at most SPARSE_MATCHES + 1 of each, each one pass over an
+ * index. SQLite: the trigram FTS table, where messages have keys from 0 up and contacts' names and
+ * identities' handles negative ones (migration 0021), so each side is a rowid range of the same index.
+ * PostgreSQL: the pg_trgm index of each source.
  */
-async function findMatches(
-  db: DbOrTx,
-  dialect: SearchDialect,
-  words: string,
-  pattern: string,
-): Promise<{ source: Source; id: string }[]> {
+async function findMatches(db: DbOrTx, dialect: SearchDialect, words: string, pattern: string): Promise<Matches> {
   const cap = SPARSE_MATCHES + 1;
   if (dialect === 'sqlite') {
-    const rows = await sql<{ source: Source; id: string }>`select k.source as source, k.source_id as id
-      from text_search_keys k where k.rowid in (
-        select rowid from text_search where text_search match ${ftsPhrase(words)} limit ${cap})`.execute(db);
-    return rows.rows;
+    const side = async (range: RawBuilder<unknown>) =>
+      (
+        await sql<{ source: Source; id: string }>`select k.source as source, k.source_id as id
+          from text_search_keys k where k.rowid in (
+            select rowid from text_search where text_search match ${ftsPhrase(words)} and ${range} limit ${cap})`.execute(
+          db,
+        )
+      ).rows;
+    const messages = await side(sql`rowid >= 0`);
+    const people = await side(sql`rowid < 0`);
+    return bySource(
+      [...messages, ...people],
+      [
+        ...(messages.length > SPARSE_MATCHES ? ['message' as const] : []),
+        ...(people.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
+      ],
+    );
   }
   const rows = await sql<{ source: Source; id: string }>`
     (select 'message' as source, m.id as id from messages m where ${like(sql`m.text`, pattern)} limit ${cap})
@@ -66,29 +95,27 @@ async function findMatches(
     union all (select 'identity', i.id from identities i where ${like(sql`i.handle`, pattern)} limit ${cap})`.execute(
     db,
   );
-  return rows.rows;
+  return bySource(rows.rows, []);
 }
 
 /**
- * Decides how to read the page from the index's matches, found once: a few of them (a rare word, a
- * handle) and the page is read from their cases; many, and walking the queue in order finds a page of
- * them within a few rows.
+ * Decides, per source, how to read the page from the index's matches, found once: a few of them (a rare
+ * word, a handle) and the page is read from their cases; many, and that source is tested case by case as
+ * the queue is walked, which finds a page of them within a few rows.
  */
 export async function planCaseSearch(db: DbOrTx, dialect: SearchDialect, words: string): Promise<CaseSearch> {
   // One or two letters: no index can serve them, and they match most cases anyway (decision 0007).
   if ([...words].length < caseSearchMinLength) {
-    throw new AppError(
-      'search.too_short',
-      'invalid',
-      `Type at least ${caseSearchMinLength} characters to search.`,
-      { minLength: caseSearchMinLength },
-    );
+    throw new AppError('search.too_short', 'invalid', `Type at least ${caseSearchMinLength} characters to search.`, {
+      minLength: caseSearchMinLength,
+    });
   }
   const pattern = likePattern(words);
   const matches = await findMatches(db, dialect, words, pattern);
-  if (matches.length > SPARSE_MATCHES) return { pattern, candidates: null };
-  const of = (source: Source) => matches.filter((match) => match.source === source).map((match) => match.id);
-  return { pattern, candidates: { messages: of('message'), contacts: of('contact'), identities: of('identity') } };
+  return {
+    pattern,
+    candidates: { messages: matches.message, contacts: matches.contact, identities: matches.identity },
+  };
 }
 
 /**
@@ -102,13 +129,14 @@ export function hasRow(query: { limit(n: number): Expression<unknown> }): Expres
 }
 
 /**
- * The condition on `cases` for a planned search. With the `candidates` plan, `cases.id in (…)` lets the
- * database start from the few matching cases; the `like` tests then keep exactly the cases that match.
+ * The condition on `cases` for a planned search. Each source's `like` test decides; a source whose matches
+ * were listed is tested only on their cases (none listed: that source cannot match). When every source was
+ * listed, `cases.id in (…)` lets the database start from the few matching cases.
  */
 export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, search: CaseSearch): Expression<SqlBool> {
   const { pattern } = search;
-  const matches = eb.or([
-    hasRow(
+  const tests = {
+    messages: hasRow(
       eb
         .selectFrom('case_conversations as cc')
         .innerJoin('messages as sm', 'sm.conversation_id', 'cc.conversation_id')
@@ -116,14 +144,14 @@ export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, se
         .whereRef('cc.case_id', '=', 'cases.id')
         .where(like(sql.ref('sm.text'), pattern)),
     ),
-    hasRow(
+    contacts: hasRow(
       eb
         .selectFrom('contacts as sc')
         .select(sql`1`.as('one'))
         .whereRef('sc.id', '=', 'cases.contact_id')
         .where(like(sql.ref('sc.name'), pattern)),
     ),
-    hasRow(
+    identities: hasRow(
       eb
         .selectFrom('identities as si')
         .innerJoin('channels as sch', 'sch.network', 'si.network')
@@ -132,23 +160,37 @@ export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, se
         .whereRef('si.contact_id', '=', 'cases.contact_id')
         .where(like(sql.ref('si.handle'), pattern)),
     ),
-  ]);
-  if (search.candidates === null) return matches;
-  const { messages, contacts, identities } = search.candidates;
-  const parts: RawBuilder<unknown>[] = [];
+  };
   const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`));
-  if (messages.length > 0) {
-    parts.push(sql`select cc.case_id from case_conversations cc where cc.conversation_id in (
-      select m.conversation_id from messages m where m.id in (${list(messages)}))`);
-  }
-  if (contacts.length > 0) parts.push(sql`select c2.id from cases c2 where c2.contact_id in (${list(contacts)})`);
-  if (identities.length > 0) {
-    parts.push(sql`select c3.id from identities i3
+  const casesOf = {
+    messages: (ids: string[]) => sql`select cc.case_id from case_conversations cc where cc.conversation_id in (
+      select m.conversation_id from messages m where m.id in (${list(ids)}))`,
+    contacts: (ids: string[]) => sql`select c2.id from cases c2 where c2.contact_id in (${list(ids)})`,
+    identities: (ids: string[]) => sql`select c3.id from identities i3
       join cases c3 on c3.contact_id = i3.contact_id
       join channels ch3 on ch3.id = c3.channel_id and ch3.network = i3.network
-      where i3.id in (${list(identities)})`);
+      where i3.id in (${list(ids)})`,
+  };
+  const sources = ['contacts', 'identities', 'messages'] as const;
+  const listed = sources.filter((source) => (search.candidates[source]?.length ?? 1) > 0);
+  if (listed.length === 0) return sql<SqlBool>`1 = 0`;
+  if (!isDenseSearch(search)) {
+    const candidates = sql.join(
+      listed.map((source) => casesOf[source](search.candidates[source]!)),
+      sql` union `,
+    );
+    return eb.and([sql<SqlBool>`cases.id in (${candidates})`, eb.or(listed.map((source) => tests[source]))]);
   }
-  if (parts.length === 0) return sql<SqlBool>`1 = 0`;
-  const candidates = sql<SqlBool>`cases.id in (${sql.join(parts, sql` union `)})`;
-  return eb.and([candidates, matches]);
+  // Listed sources first: their `in` test is a cheap probe, the costly per-case tests come last.
+  const dense = (source: (typeof sources)[number]) => Number(search.candidates[source] === null);
+  return eb.or(
+    [...listed]
+      .sort((a, b) => dense(a) - dense(b))
+      .map((source) => {
+        const ids = search.candidates[source];
+        return ids === null
+          ? tests[source]
+          : eb.and([sql<SqlBool>`cases.id in (${casesOf[source](ids)})`, tests[source]]);
+      }),
+  );
 }

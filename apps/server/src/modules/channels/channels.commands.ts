@@ -8,6 +8,7 @@ import type { Row } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
+import { audit, type AuditContext } from '../audit/audit.context.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import {
@@ -48,6 +49,8 @@ async function upsertChannel(
     statusDetail: string | null;
     /** Who connected it; the system at start-up. */
     actor?: { type: 'agent'; id: string };
+    /** The admin's request, for the audit line (which says credentials changed, never what they are). */
+    audit?: AuditContext | undefined;
   },
 ): Promise<string> {
   const now = deps.clock.now().getTime();
@@ -60,26 +63,33 @@ async function upsertChannel(
   const existing = channels.find((c) => input.match(parseChannelSettings(c.settings), c));
   const id = existing?.id ?? newId(now);
   const sealed = sealChannelCredentials(deps.secrets, id, input.credentials);
+  const auditDetails = { network: 'x', handle: input.handle, method: input.credentials.kind };
   if (existing) {
     const sameAccount = existing.external_account_id === input.externalAccountId;
-    await deps.db
-      .updateTable('channels')
-      .set({
-        credentials: sealed,
-        settings: JSON.stringify({ ...parseChannelSettings(existing.settings), ...input.settings }),
-        handle: input.handle,
-        name: input.name,
-        external_account_id: input.externalAccountId ?? existing.external_account_id,
-        status: existing.status === 'paused' ? 'paused' : input.status,
-        status_detail: input.statusDetail,
-        updated_at: now,
-      })
-      .where('id', '=', existing.id)
-      .execute();
-    // Another account behind the same channel: its old cursor means nothing for the new one.
-    if (!sameAccount && input.externalAccountId) {
-      await deps.db.deleteFrom('cursors').where('channel_id', '=', existing.id).execute();
-    }
+    await deps.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('channels')
+        .set({
+          credentials: sealed,
+          settings: JSON.stringify({ ...parseChannelSettings(existing.settings), ...input.settings }),
+          handle: input.handle,
+          name: input.name,
+          external_account_id: input.externalAccountId ?? existing.external_account_id,
+          status: existing.status === 'paused' ? 'paused' : input.status,
+          status_detail: input.statusDetail,
+          updated_at: now,
+        })
+        .where('id', '=', existing.id)
+        .execute();
+      // Another account behind the same channel: its old cursor means nothing for the new one.
+      if (!sameAccount && input.externalAccountId) {
+        await tx.deleteFrom('cursors').where('channel_id', '=', existing.id).execute();
+      }
+      await audit(tx, input.audit, 'channel.credentials_changed', now, {
+        subject: { type: 'channel', id: existing.id },
+        details: { ...auditDetails, previousHandle: existing.handle },
+      });
+    });
     return existing.id;
   }
   await deps.db.transaction().execute(async (tx) => {
@@ -110,6 +120,7 @@ async function upsertChannel(
         occurredAt: now,
       },
     ]);
+    await audit(tx, input.audit, 'channel.connected', now, { subject: { type: 'channel', id }, details: auditDetails });
   });
   deps.logger.info({ channelId: id, handle: input.handle }, 'channel connected');
   return id;
@@ -243,6 +254,7 @@ export interface ConnectInput {
   apiBaseUrl: string | undefined;
   /** The sandbox's URL when it runs. */
   sandboxUrl: string | undefined;
+  audit?: AuditContext | undefined;
 }
 
 /** One desk-connected channel per X account: connecting the same account again replaces its credentials. */
@@ -269,6 +281,7 @@ async function upsertDeskChannel(
     status: 'active',
     statusDetail: null,
     actor: { type: 'agent', id: input.agentId },
+    audit: input.audit,
   });
 }
 

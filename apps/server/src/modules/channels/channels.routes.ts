@@ -22,6 +22,7 @@ import { deskOrigin } from '../../platform/http/request-guards.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { openChannelCredentials, parseChannelSettings, webhookSecretOf } from './channel-settings.ts';
@@ -169,12 +170,31 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       if (request.body.monthlyBudgetUsd !== undefined) settings.monthlyBudgetUsd = request.body.monthlyBudgetUsd;
       if (request.body.muteWords !== undefined) settings.muteWords = request.body.muteWords;
       const status = request.body.paused === undefined ? channel.status : request.body.paused ? 'paused' : 'active';
+      const context = await auditContextOf(deps.db, request);
+      const before = parseChannelSettings(channel.settings);
       await deps.db.transaction().execute(async (tx) => {
         await tx
           .updateTable('channels')
           .set({ settings: JSON.stringify(settings), status, updated_at: now })
           .where('id', '=', channel.id)
           .execute();
+        // Only what this change could touch: the settings JSON also holds connection details.
+        await audit(tx, context, 'channel.updated', now, {
+          subject: { type: 'channel', id: channel.id },
+          before: {
+            paused: channel.status === 'paused',
+            monthlyBudgetUsd: before.monthlyBudgetUsd ?? null,
+            muteWords: before.muteWords,
+            webhooks: before.webhooks ?? false,
+          },
+          after: {
+            paused: status === 'paused',
+            monthlyBudgetUsd: settings.monthlyBudgetUsd ?? null,
+            muteWords: settings.muteWords,
+            webhooks: settings.webhooks ?? false,
+          },
+          details: { handle: channel.handle },
+        });
         await recordEvents(tx, [
           {
             workspaceId: session.workspaceId,
@@ -207,19 +227,26 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       const channel = await findOwnChannel(session.workspaceId, request.params.channelId);
       const now = deps.clock.now().getTime();
       const id = newId(now);
-      await deps.db
-        .insertInto('channel_searches')
-        .values({
-          id,
-          workspace_id: session.workspaceId,
-          channel_id: channel.id,
-          name: request.body.name,
-          query: request.body.query,
-          enabled: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      const context = await auditContextOf(deps.db, request);
+      await deps.db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('channel_searches')
+          .values({
+            id,
+            workspace_id: session.workspaceId,
+            channel_id: channel.id,
+            name: request.body.name,
+            query: request.body.query,
+            enabled: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await audit(tx, context, 'channel.search_added', now, {
+          subject: { type: 'channel', id: channel.id },
+          after: { id, name: request.body.name, query: request.body.query },
+        });
+      });
       return reply.status(201).send({ id, name: request.body.name, query: request.body.query, enabled: true });
     },
   );
@@ -237,19 +264,26 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
     async (request, reply) => {
       const session = requireRole(request, ['admin', 'lead']);
       const channel = await findOwnChannel(session.workspaceId, request.params.channelId);
-      const deleted = await deps.db
-        .deleteFrom('channel_searches')
-        .where('channel_id', '=', channel.id)
-        .where('id', '=', request.params.searchId)
-        .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) {
-        throw new AppError('channel.search_not_found', 'not_found', 'This saved search does not exist.');
-      }
-      await deps.db
-        .deleteFrom('cursors')
-        .where('channel_id', '=', channel.id)
-        .where('feed', '=', `search:${request.params.searchId}`)
-        .execute();
+      const context = await auditContextOf(deps.db, request);
+      await deps.db.transaction().execute(async (tx) => {
+        const search = await tx
+          .selectFrom('channel_searches')
+          .select(['id', 'name', 'query'])
+          .where('channel_id', '=', channel.id)
+          .where('id', '=', request.params.searchId)
+          .executeTakeFirst();
+        if (!search) throw new AppError('channel.search_not_found', 'not_found', 'This saved search does not exist.');
+        await tx.deleteFrom('channel_searches').where('id', '=', search.id).execute();
+        await tx
+          .deleteFrom('cursors')
+          .where('channel_id', '=', channel.id)
+          .where('feed', '=', `search:${search.id}`)
+          .execute();
+        await audit(tx, context, 'channel.search_deleted', deps.clock.now().getTime(), {
+          subject: { type: 'channel', id: channel.id },
+          before: search,
+        });
+      });
       return reply.status(204).send(null);
     },
   );
@@ -271,6 +305,7 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       const channelId = await connectWithKeys(commandDeps, {
         workspaceId: session.workspaceId,
         agentId: session.agentId,
+        audit: await auditContextOf(deps.db, request),
         sandbox,
         apiBaseUrl: deps.config.xApiBaseUrl,
         sandboxUrl: deps.sandbox?.url,
@@ -374,6 +409,7 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
         const channelId = await connectWithOAuth2(commandDeps, {
           workspaceId: session.workspaceId,
           agentId: session.agentId,
+          audit: await auditContextOf(deps.db, request),
           sandbox: pending.sandbox,
           apiBaseUrl: deps.config.xApiBaseUrl,
           sandboxUrl: deps.sandbox?.url,

@@ -1,4 +1,5 @@
 import type { NetworkAccount } from '@guichet/connectors';
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { NewRow } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
@@ -9,6 +10,8 @@ export interface ResolvedIdentity {
 }
 
 const CHUNK = 400;
+/** Identities per multi-row UPDATE: 7 values each. */
+const UPDATE_CHUNK = 200;
 
 /**
  * Finds the contacts behind network accounts, creating contact + identity on first sight, and refreshes
@@ -31,6 +34,7 @@ export async function upsertIdentities(
   }
   const byExternal = new Map(existing.map((row) => [row.external_id, row]));
 
+  const changedProfiles: ChangedProfile[] = [];
   const newContacts: NewRow<'contacts'>[] = [];
   const newIdentities: NewRow<'identities'>[] = [];
   for (const [externalId, account] of latest) {
@@ -46,12 +50,7 @@ export async function upsertIdentities(
     if (row) {
       resolved.set(externalId, { identityId: row.id, contactId: row.contact_id });
       const changed = (Object.keys(profile) as (keyof typeof profile)[]).some((k) => profile[k] !== row[k]);
-      if (changed)
-        await db
-          .updateTable('identities')
-          .set({ ...profile, updated_at: now })
-          .where('id', '=', row.id)
-          .execute();
+      if (changed) changedProfiles.push({ id: row.id, ...profile, handleChanged: profile.handle !== row.handle });
       continue;
     }
     const contactId = newId(now);
@@ -75,6 +74,7 @@ export async function upsertIdentities(
     });
     resolved.set(externalId, { identityId, contactId });
   }
+  await updateProfiles(db, changedProfiles, now);
   for (let i = 0; i < newContacts.length; i += CHUNK) {
     await db
       .insertInto('contacts')
@@ -86,6 +86,49 @@ export async function upsertIdentities(
       .execute();
   }
   return resolved;
+}
+
+interface ChangedProfile {
+  id: string;
+  handle: string;
+  name: string;
+  avatar_url: string | null;
+  description: string | null;
+  followers_count: number | null;
+  verified: number;
+  handleChanged: boolean;
+}
+
+/**
+ * Profiles the network reports changed (followers move all the time), in a few multi-row UPDATEs
+ * (`with v(…) as (values …) update … from v`, the same on SQLite and PostgreSQL) instead of one per
+ * identity. `handle` is only written where it changed: it is what the inbox search indexes.
+ */
+async function updateProfiles(db: DbOrTx, profiles: ChangedProfile[], now: number): Promise<void> {
+  const text = (value: string | null) => sql`cast(${value} as text)`;
+  const int = (value: number | null) => sql`cast(${value} as bigint)`;
+  for (const handleChanged of [false, true]) {
+    const group = profiles.filter((p) => p.handleChanged === handleChanged);
+    for (let i = 0; i < group.length; i += UPDATE_CHUNK) {
+      const rows = group.slice(i, i + UPDATE_CHUNK).map(
+        (p) =>
+          sql`(${sql.join([
+            text(p.id),
+            text(p.handle),
+            text(p.name),
+            text(p.avatar_url),
+            text(p.description),
+            int(p.followers_count),
+            int(p.verified),
+          ])})`,
+      );
+      await sql`with v(id, handle, name, avatar_url, description, followers_count, verified) as (values ${sql.join(rows)})
+        update identities set ${sql.raw(handleChanged ? 'handle = v.handle, ' : '')}name = v.name,
+          avatar_url = v.avatar_url, description = v.description, followers_count = v.followers_count,
+          verified = v.verified, updated_at = ${int(now)}
+        from v where identities.id = v.id`.execute(db);
+    }
+  }
 }
 
 function selectIdentities(db: DbOrTx, workspaceId: string, network: string, externalIds: string[]) {

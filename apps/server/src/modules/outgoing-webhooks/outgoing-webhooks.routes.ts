@@ -4,6 +4,7 @@ import {
   outgoingWebhookDeliveryListSchema,
   outgoingWebhookListSchema,
   outgoingWebhookSchema,
+  outgoingWebhookTestSchema,
   outgoingWebhookUpdateSchema,
   outgoingWebhookWithSecretSchema,
 } from '@guichet/contracts';
@@ -134,7 +135,7 @@ export function registerOutgoingWebhookRoutes(app: HttpApp, deps: WebhookCommand
         tags: ['outgoing-webhooks'],
         summary: 'Send a `webhook.test` delivery now; its result appears in the delivery log (admins)',
         params,
-        response: { 202: z.object({ deliveryId: z.string() }), ...errors },
+        response: { 202: outgoingWebhookTestSchema, ...errors },
       },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { audit, type AuditContext } from '../audit/audit.context.ts';
 import { recordEvents, type EventRecord } from '../events/events.repository.ts';
 import { assertNoLoop } from './rules.engine.ts';
 import type { Rule, RuleInput } from './rules.models.ts';
@@ -37,7 +38,7 @@ function ruleEvent(
 
 export async function createRule(
   deps: { db: Db; clock: Clock },
-  input: { workspaceId: string; agentId: string; rule: RuleInput },
+  input: { workspaceId: string; agentId: string; rule: RuleInput; audit?: AuditContext | undefined },
 ): Promise<Rule> {
   const now = deps.clock.now().getTime();
   return deps.db.transaction().execute(async (tx) => {
@@ -59,13 +60,14 @@ export async function createRule(
       })
       .execute();
     await recordEvents(tx, [ruleEvent('rule.created', input, id, now, { name: input.rule.name })]);
+    await audit(tx, input.audit, 'rule.created', now, { subject: { type: 'rule', id }, after: input.rule });
     return { ...input.rule, id, position, failing: null };
   });
 }
 
 export async function updateRule(
   deps: { db: Db; clock: Clock },
-  input: { workspaceId: string; agentId: string; ruleId: string; rule: RuleInput },
+  input: { workspaceId: string; agentId: string; ruleId: string; rule: RuleInput; audit?: AuditContext | undefined },
 ): Promise<Rule> {
   const now = deps.clock.now().getTime();
   return deps.db.transaction().execute(async (tx) => {
@@ -81,15 +83,22 @@ export async function updateRule(
       .where('id', '=', input.ruleId)
       .execute();
     await recordEvents(tx, [ruleEvent('rule.updated', input, input.ruleId, now, { name: input.rule.name })]);
+    const { id: _id, position: _position, failing: _failing, ...before } = current;
+    await audit(tx, input.audit, 'rule.updated', now, {
+      subject: { type: 'rule', id: input.ruleId },
+      before,
+      after: input.rule,
+    });
     return { ...input.rule, id: input.ruleId, position: current.position, failing: null };
   });
 }
 
 export async function deleteRule(
   db: Db,
-  input: { workspaceId: string; agentId: string; ruleId: string; now: number },
+  input: { workspaceId: string; agentId: string; ruleId: string; now: number; audit?: AuditContext | undefined },
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    const before = (await listRules(tx, input.workspaceId)).find((r) => r.id === input.ruleId);
     const result = await tx
       .deleteFrom('rules')
       .where('workspace_id', '=', input.workspaceId)
@@ -97,13 +106,14 @@ export async function deleteRule(
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw new AppError('rule.not_found', 'not_found', 'No such rule.');
     await recordEvents(tx, [ruleEvent('rule.deleted', input, input.ruleId, input.now, {})]);
+    await audit(tx, input.audit, 'rule.deleted', input.now, { subject: { type: 'rule', id: input.ruleId }, before });
   });
 }
 
 /** The new order, every rule id once. */
 export async function reorderRules(
   db: Db,
-  input: { workspaceId: string; agentId: string; ids: string[]; now: number },
+  input: { workspaceId: string; agentId: string; ids: string[]; now: number; audit?: AuditContext | undefined },
 ): Promise<void> {
   const { workspaceId, ids, now } = input;
   await db.transaction().execute(async (tx) => {
@@ -128,5 +138,10 @@ export async function reorderRules(
         occurredAt: now,
       },
     ]);
+    const byPosition = [...existing].sort((a, b) => a.position - b.position);
+    await audit(tx, input.audit, 'rules.reordered', now, {
+      before: { order: byPosition.map((r) => r.name) },
+      after: { order: ids.map((id) => existing.find((r) => r.id === id)!.name) },
+    });
   });
 }

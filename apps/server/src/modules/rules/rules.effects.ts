@@ -27,6 +27,45 @@ const EVENT_OF: Record<Exclude<RuleEffect['kind'], 'linkIncident'>, string> = {
   markSpam: 'case.marked_spam',
 };
 
+/** The case columns the rules set on one case (the last effect per column wins). */
+export interface RuleColumns {
+  assignee?: string;
+  team?: string;
+  priority?: { value: number; reason: string };
+  sla?: number;
+  spam?: boolean;
+}
+
+/** Winner per case and column, in the plan's order: the last effect that sets a column is the one written. */
+function winners(effects: RuleEffect[]): Map<string, RuleEffect> {
+  const winner = new Map<string, RuleEffect>();
+  for (const e of effects) {
+    const column = COLUMN_OF[e.kind];
+    if (column) winner.set(`${e.caseId}\u0000${column}`, e);
+  }
+  return winner;
+}
+
+/**
+ * The rules' case columns per case, for the store stage to write with the case itself (one write per case
+ * instead of one for the message and one per rule: each rewrites a dozen queue indexes).
+ */
+export function ruleColumnsByCase(effects: RuleEffect[]): Map<string, RuleColumns> {
+  const byCase = new Map<string, RuleColumns>();
+  for (const e of winners(effects).values()) {
+    const columns = byCase.get(e.caseId) ?? {};
+    if (e.kind === 'assignAgent') columns.assignee = String(e.value.agentId);
+    else if (e.kind === 'assignTeam') columns.team = String(e.value.teamId);
+    else if (e.kind === 'setPriority') columns.priority = { value: Number(e.value.priority), reason: ruleReason(e.ruleName) };
+    else if (e.kind === 'applySla') columns.sla = Number(e.value.priority);
+    else if (e.kind === 'markSpam') columns.spam = true;
+    byCase.set(e.caseId, columns);
+  }
+  return byCase;
+}
+
+const ruleReason = (name: string) => `rule "${name}"`;
+
 export interface AppliedRules {
   /** The events of the effects written, to record with the page's own. */
   events: EventRecord[];
@@ -43,7 +82,7 @@ function caseSet(effect: RuleEffect, ruleName: string, now: number): RowUpdate<'
     case 'assignTeam':
       return { team_id: String(effect.value.teamId), updated_at: now };
     case 'setPriority':
-      return { priority: Number(effect.value.priority), priority_reason: `rule "${ruleName}"`, updated_at: now };
+      return { priority: Number(effect.value.priority), priority_reason: ruleReason(ruleName), updated_at: now };
     case 'applySla':
       // The SLA sweep reads the event and brings the case's running clocks to that policy's targets.
       return { sla_priority: Number(effect.value.priority), updated_at: now };
@@ -120,7 +159,7 @@ async function applyRule(
   input: { workspaceId: string; ruleId: string; effects: RuleEffect[]; winners: RuleEffect[]; now: number },
 ): Promise<EventRecord[]> {
   const { workspaceId, effects, now } = input;
-  await writeColumns(tx, input.winners, now);
+  if (input.winners.length > 0) await writeColumns(tx, input.winners, now);
   const ofKind = (kind: RuleEffect['kind']) => effects.filter((e) => e.kind === kind);
   if (ofKind('tag').length > 0) await writeTags(tx, workspaceId, ofKind('tag'), now);
   if (ofKind('suggestTemplate').length > 0) await writeSuggestions(tx, input.ruleId, ofKind('suggestTemplate'), now);
@@ -147,23 +186,21 @@ async function applyRule(
 }
 
 /**
- * Writes the planned effects inside the page's transaction, rule by rule, each under its own SAVEPOINT:
- * a rule whose writes fail (a constraint, a row deleted meanwhile) has them rolled back and is reported,
- * while the other rules' effects and the page itself commit. Within a rule, writes are batched by kind.
+ * Writes the planned effects inside the page's transaction, batched by kind. With `isolate`, rule by rule,
+ * each under its own SAVEPOINT: a rule whose writes fail (a constraint, a row deleted meanwhile) has them
+ * rolled back and is reported, while the other rules' effects and the page itself commit. Without, in one
+ * go (the caller holds a savepoint and comes back with `isolate` should anything fail).
  * Where several effects set the same column of a case, the last in the plan's order wins (as when rules
- * ran one message at a time), and only its rule writes that column.
+ * ran one message at a time), and only its rule writes that column — unless `columnsWritten`: the store
+ * stage already wrote the columns with the cases (see ruleColumnsByCase).
  */
 export async function applyRuleEffects(
   tx: DbOrTx,
-  input: { workspaceId: string; effects: RuleEffect[]; now: number },
+  input: { workspaceId: string; effects: RuleEffect[]; now: number; columnsWritten: boolean; isolate: boolean },
 ): Promise<AppliedRules> {
   const applied: AppliedRules = { events: [], failures: new Map(), caseIds: new Set() };
   if (input.effects.length === 0) return applied;
-  const winner = new Map<string, RuleEffect>();
-  for (const e of input.effects) {
-    const column = COLUMN_OF[e.kind];
-    if (column) winner.set(`${e.caseId}\u0000${column}`, e);
-  }
+  const winner = input.columnsWritten ? new Map<string, RuleEffect>() : winners(input.effects);
   const byRule = new Map<string, { effects: RuleEffect[]; winners: RuleEffect[] }>();
   const of = (ruleId: string) => {
     let entry = byRule.get(ruleId);
@@ -172,12 +209,20 @@ export async function applyRuleEffects(
   };
   for (const e of input.effects) of(e.ruleId).effects.push(e);
   for (const e of winner.values()) of(e.ruleId).winners.push(e);
+  const { workspaceId, now } = input;
+  if (!input.isolate) {
+    for (const [ruleId, { effects, winners: own }] of byRule) {
+      applied.events.push(...(await applyRule(tx, { workspaceId, ruleId, effects, winners: own, now })));
+      for (const e of effects) applied.caseIds.add(e.caseId);
+    }
+    return applied;
+  }
   let index = 0;
-  for (const [ruleId, { effects, winners }] of byRule) {
+  for (const [ruleId, { effects, winners: own }] of byRule) {
     const savepoint = sql.raw(`rule_effects_${index++}`);
     await sql`savepoint ${savepoint}`.execute(tx);
     try {
-      const events = await applyRule(tx, { workspaceId: input.workspaceId, ruleId, effects, winners, now: input.now });
+      const events = await applyRule(tx, { workspaceId, ruleId, effects, winners: own, now });
       await sql`release savepoint ${savepoint}`.execute(tx);
       applied.events.push(...events);
       for (const e of effects) applied.caseIds.add(e.caseId);

@@ -23,10 +23,21 @@ export interface RuleContext {
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+/** `HH:mm` in a zone; built once per zone (building one costs far more than formatting with it). */
+function clockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+    clockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** An IANA time zone this runtime knows (`Europe/Paris`, `UTC`): `Intl` refuses anything else. */
 export function isTimeZone(value: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: value });
+    clockFormat(value);
     return true;
   } catch {
     return false;
@@ -38,17 +49,6 @@ const timeZone = z
   .refine(isTimeZone, {
     error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Europe/Paris or UTC)`,
   });
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-/** `HH:mm` in a zone; built once per zone (building one costs far more than formatting with it). */
-function clockFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
-    clockFormats.set(timeZone, format);
-  }
-  return format;
-}
 
 /** If: the condition registry. Each entry has its own value schema and a pure test. */
 export const CONDITIONS = {

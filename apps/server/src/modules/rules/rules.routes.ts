@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import type { Classifier } from '../triage/classifier.ts';
@@ -43,6 +44,7 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
         workspaceId: session.workspaceId,
         agentId: session.agentId,
         rule: request.body,
+        audit: await auditContextOf(deps.db, request),
       });
       return reply.code(201).send(rule);
     },
@@ -65,6 +67,7 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
         agentId: session.agentId,
         ruleId: request.params.ruleId,
         rule: request.body,
+        audit: await auditContextOf(deps.db, request),
       });
     },
   );
@@ -79,6 +82,7 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
         agentId: session.agentId,
         ruleId: request.params.ruleId,
         now: deps.clock.now().getTime(),
+        audit: await auditContextOf(deps.db, request),
       });
       return reply.code(204).send();
     },
@@ -100,6 +104,7 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
         agentId: session.agentId,
         ids: request.body.ids,
         now: deps.clock.now().getTime(),
+        audit: await auditContextOf(deps.db, request),
       });
       return { rules: await listRules(deps.db, session.workspaceId) };
     },
@@ -179,7 +184,13 @@ export function registerRuleRoutes(app: HttpApp, deps: { db: Db; clock: Clock; c
     async (request) => {
       const session = requireRole(request, [...LEADS]);
       const now = deps.clock.now().getTime();
+      const context = await auditContextOf(deps.db, request);
       await deps.db.transaction().execute(async (tx) => {
+        await audit(tx, context, 'triage.priority_policy_changed', now, {
+          subject: { type: 'workspace', id: session.workspaceId },
+          before: await getPriorityPolicy(tx, session.workspaceId),
+          after: request.body,
+        });
         await savePriorityPolicy(tx, {
           workspaceId: session.workspaceId,
           policy: request.body,

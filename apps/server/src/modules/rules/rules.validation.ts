@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ACTIONS, ruleInputSchema, type Rule, type RuleAction, type RuleInput } from './rules.models.ts';
@@ -27,23 +28,22 @@ export function referenceOf(action: RuleAction): Reference | null {
   }
 }
 
-/** Of these ids, those that exist in the workspace, per table: one read per table named. */
+/** Of these ids, those that exist in the workspace, per table: one read for all the tables named. */
 async function existingIds(
   db: DbOrTx,
   workspaceId: string,
   references: Reference[],
 ): Promise<Map<ReferenceTable, Set<string>>> {
   const found = new Map<ReferenceTable, Set<string>>();
-  for (const table of new Set(references.map((r) => r.table))) {
+  const reads = [...new Set(references.map((r) => r.table))].map((table) => {
+    found.set(table, new Set());
     const ids = [...new Set(references.filter((r) => r.table === table).map((r) => r.id))];
-    const rows = await db
-      .selectFrom(table)
-      .select('id')
-      .where('id', 'in', ids)
-      .where('workspace_id', '=', workspaceId)
-      .execute();
-    found.set(table, new Set(rows.map((r) => r.id)));
-  }
+    return sql`select ${sql.lit(table)} as source, id from ${sql.table(table)}
+      where workspace_id = ${workspaceId} and id in (${sql.join(ids)})`;
+  });
+  if (reads.length === 0) return found;
+  const rows = await sql<{ source: ReferenceTable; id: string }>`${sql.join(reads, sql` union all `)}`.execute(db);
+  for (const row of rows.rows) found.get(row.source)?.add(row.id);
   return found;
 }
 

@@ -8,7 +8,7 @@ import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { useNow } from '../../components/useNow.ts';
-import { apiTokensQueryKey, useApiTokensApi } from './apiTokensApi.ts';
+import { apiTokensQueryKey, scopeKey, useApiTokensApi } from './apiTokensApi.ts';
 import { CreateApiTokenModal } from './CreateApiTokenModal.tsx';
 
 type TokenState = 'active' | 'revoked' | 'expired';
@@ -98,7 +98,7 @@ function TokenRow({ token, state, onRevoke }: { token: ApiToken; state: TokenSta
         <Group gap={4}>
           {token.scopes.map((scope) => (
             <Badge key={scope} variant="light" size="sm" tt="none">
-              {t(`apiTokens.scopes.${scope}.label`)}
+              {t(`apiTokens.scopes.${scopeKey(scope)}.label`)}
             </Badge>
           ))}
         </Group>

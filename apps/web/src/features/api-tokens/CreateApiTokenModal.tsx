@@ -1,24 +1,10 @@
 import { apiTokenScopes, type ApiTokenCreated, type ApiTokenScope } from '@guichet/contracts';
-import {
-  ActionIcon,
-  Alert,
-  Button,
-  Checkbox,
-  Code,
-  CopyButton,
-  Group,
-  Modal,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Tooltip,
-} from '@mantine/core';
+import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessageKey } from '../../api/errorMessages.ts';
-import { apiTokensQueryKey, useApiTokensApi } from './apiTokensApi.ts';
+import { apiTokensQueryKey, scopeKey, useApiTokensApi } from './apiTokensApi.ts';
 
 const expiryChoices = ['never', '30', '90', '365'] as const;
 
@@ -53,25 +39,19 @@ export function CreateApiTokenModal({ onClose }: { onClose: () => void }) {
             </Code>
             <CopyButton value={created.secret}>
               {({ copied, copy }) => (
-                <Tooltip label={copied ? t('apiTokens.created.copied') : t('apiTokens.created.copy')} withArrow>
-                  <ActionIcon
-                    variant="light"
-                    size="lg"
-                    color={copied ? 'teal' : 'blue'}
-                    onClick={copy}
-                    aria-label={t('apiTokens.created.copy')}
-                    data-testid="api-token-copy"
-                  >
-                    {copied ? '✓' : '⧉'}
-                  </ActionIcon>
-                </Tooltip>
+                <Button variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} data-testid="api-token-copy">
+                  {copied ? t('apiTokens.created.copied') : t('apiTokens.created.copy')}
+                </Button>
               )}
             </CopyButton>
           </Group>
           <Text size="sm" c="dimmed">
             {t('apiTokens.created.usage')}
           </Text>
-          <Code block>{`curl -H "Authorization: Bearer ${created.secret}" ${window.location.origin}/api/cases`}</Code>
+          <Code
+            block
+            style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+          >{`curl -H "Authorization: Bearer ${created.secret}" ${window.location.origin}/api/cases`}</Code>
           <Group justify="flex-end">
             <Button onClick={onClose} data-testid="api-token-done">
               {t('apiTokens.created.done')}
@@ -107,8 +87,8 @@ export function CreateApiTokenModal({ onClose }: { onClose: () => void }) {
                   <Checkbox
                     key={scope}
                     value={scope}
-                    label={t(`apiTokens.scopes.${scope}.label`)}
-                    description={t(`apiTokens.scopes.${scope}.description`)}
+                    label={t(`apiTokens.scopes.${scopeKey(scope)}.label`)}
+                    description={t(`apiTokens.scopes.${scopeKey(scope)}.description`)}
                     data-testid={`api-token-scope-${scope}`}
                   />
                 ))}

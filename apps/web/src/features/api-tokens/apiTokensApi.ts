@@ -6,6 +6,7 @@ import {
   type ApiTokenCreate,
   type ApiTokenCreated,
   type ApiTokenList,
+  type ApiTokenScope,
 } from '@guichet/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -14,6 +15,13 @@ import { endSession } from '../auth/session.ts';
 
 /** The admin area's token list; only admins reach the screen that reads it. */
 export const apiTokensQueryKey = ['admin', 'api-tokens'] as const;
+
+/** A scope's key in the catalogues: i18next reads `:` as a namespace separator, so `cases:read` is `cases_read`. */
+export function scopeKey(scope: ApiTokenScope): ScopeKey<ApiTokenScope> {
+  return scope.replace(':', '_') as ScopeKey<ApiTokenScope>;
+}
+
+type ScopeKey<S extends string> = S extends `${infer Area}:${infer Access}` ? `${Area}_${Access}` : never;
 
 /** The admin's API tokens (F29): list, create (the token is in that one answer), revoke. */
 export function createApiTokensApi(http: HttpClient) {

@@ -29,6 +29,7 @@ import { Timestamp } from '../../components/Timestamp.tsx';
 import { currentLanguage } from '../../i18n/index.ts';
 import { useSession } from '../auth/session.ts';
 import { channelsQueryKey, formatUsd, useChannels, useChannelsApi } from './channelsApi.ts';
+import { AccountChecklistPanel } from './AccountChecklist.tsx';
 import { ConnectPanel } from './ConnectPanel.tsx';
 
 const STATUS_COLOR = { active: 'green', paused: 'gray', failing: 'red' } as const;
@@ -182,6 +183,8 @@ function ChannelCard({
         <SpendSection channel={channel} prices={prices} canEdit={canEdit} />
         <SearchesSection channel={channel} canEdit={canEdit} />
         <MuteWordsSection channel={channel} canEdit={canEdit} />
+        {/* Each look reads the profile from X (a billed user read): for those who act on the advice. */}
+        {canEdit && channel.network === 'x' && <AccountChecklistPanel channelId={channel.id} />}
       </Stack>
     </Paper>
   );

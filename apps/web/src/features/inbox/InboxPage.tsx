@@ -16,6 +16,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue, useDocumentTitle, useHotkeys } from '@mantine/hooks';
 import {
+  caseSearchMinLength,
   caseStatusSchema,
   caseViewSchema,
   messageTypeSchema,
@@ -94,7 +95,10 @@ export function InboxPage() {
   const priorities = (searchParams.get('priority') ?? '').split(',').filter((value) => /^[1-4]$/.test(value));
   const language = filterLanguages.find((code) => code === searchParams.get('language'));
   const [search, setSearch] = useState(searchParams.get('q') ?? '');
-  const [q] = useDebouncedValue(search.trim(), 300);
+  const [typed] = useDebouncedValue(search.trim(), 300);
+  // Shorter searches are refused by the server (no index serves them): say so instead of asking.
+  const q = [...typed].length >= caseSearchMinLength ? typed : '';
+  const searchTooShort = typed !== '' && q === '';
 
   const setParam = (key: string, value: string | null | undefined) => {
     const next = new URLSearchParams(searchParams);
@@ -193,6 +197,7 @@ export function InboxPage() {
           placeholder={t('inbox.searchPlaceholder')}
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
+          description={searchTooShort ? t('inboxSearch.tooShort') : undefined}
           rightSection={
             search ? <CloseButton aria-label={t('inbox.clearSearch')} onClick={() => setSearch('')} /> : null
           }

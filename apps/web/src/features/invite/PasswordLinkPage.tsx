@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
-import { startSession } from '../auth/session.ts';
+import { endSession, startSession } from '../auth/session.ts';
 import { teamErrorKey, useTeamApi } from '../team/teamApi.ts';
 
 const MIN_LENGTH = 10;
@@ -36,6 +36,8 @@ export function PasswordLinkPage({ kind }: { kind: 'invite' | 'reset' }) {
     mutationFn: () => api.acceptLink(token, password),
     onSuccess: (session) => {
       queryClient.removeQueries({ queryKey: ['password-link'] });
+      // Whoever was signed in on this browser before is not any more: none of their data stays.
+      endSession(queryClient);
       startSession(queryClient, session);
       void navigate('/', { replace: true });
     },

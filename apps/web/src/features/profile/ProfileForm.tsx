@@ -75,7 +75,10 @@ export function ProfileForm({ profile }: { profile: Profile }) {
           />
           <TextInput
             label={t('profile.fields.initials')}
-            description={t('profile.fields.initialsHelp', { example: initialsSignature(draft.name) || '^JD' })}
+            description={t('profile.fields.initialsHelp', {
+              variable: '{{agent.initials}}',
+              example: initialsSignature(draft.name) || '^JD',
+            })}
             placeholder={initialsSignature(draft.name)}
             maxLength={8}
             value={draft.initials ?? ''}

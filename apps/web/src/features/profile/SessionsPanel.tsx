@@ -8,30 +8,7 @@ import { ErrorState } from '../../components/ErrorState.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { endSession } from '../auth/session.ts';
 import { teamErrorKey, teamQueryKeys, useTeamApi } from '../team/teamApi.ts';
-
-/** "Firefox on Linux" from a user agent: enough to recognise one's own devices, no library needed. */
-export function describeDevice(userAgent: string | null): { browser: string | null; system: string | null } {
-  if (!userAgent) return { browser: null, system: null };
-  const browsers: [RegExp, string][] = [
-    [/Edg\//, 'Edge'],
-    [/OPR\//, 'Opera'],
-    [/Firefox\//, 'Firefox'],
-    [/Chrom(e|ium)\//, 'Chrome'],
-    [/Safari\//, 'Safari'],
-  ];
-  const systems: [RegExp, string][] = [
-    [/iPhone|iPad/, 'iOS'],
-    [/Android/, 'Android'],
-    [/Windows/, 'Windows'],
-    [/Mac OS X|Macintosh/, 'macOS'],
-    [/CrOS/, 'ChromeOS'],
-    [/Linux/, 'Linux'],
-  ];
-  return {
-    browser: browsers.find(([pattern]) => pattern.test(userAgent))?.[1] ?? null,
-    system: systems.find(([pattern]) => pattern.test(userAgent))?.[1] ?? null,
-  };
-}
+import { describeDevice } from './device.ts';
 
 /** Where the agent is signed in; any one of those sessions, or all but this one, can be signed out. */
 export function SessionsPanel() {

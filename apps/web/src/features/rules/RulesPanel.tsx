@@ -137,7 +137,13 @@ function RuleRow(props: {
               {t('rules.stopsHere')}
             </Badge>
           )}
+          {rule.failing && (
+            <Badge size="xs" color="red" data-testid="rule-failing">
+              {t('rules.failing')}
+            </Badge>
+          )}
         </Group>
+        {rule.failing && props.canEdit && <FailingDetail failing={rule.failing} />}
       </Table.Td>
       <Table.Td>
         <Text size="sm">{t(`rules.event.${rule.event}`)}</Text>
@@ -182,5 +188,18 @@ function RuleRow(props: {
         )}
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** Why the rule is set aside at run time (the server keeps ingesting without it), for the leads who fix it. */
+function FailingDetail({ failing }: { failing: NonNullable<RuleDto['failing']> }) {
+  const { t, i18n } = useTranslation();
+  const since = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(failing.since),
+  );
+  return (
+    <Text size="xs" c="red" maw={360} data-testid="rule-failing-error">
+      {t('rules.failingDetail', { since, count: failing.count, error: failing.error })}
+    </Text>
   );
 }

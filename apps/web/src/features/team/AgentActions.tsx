@@ -26,12 +26,17 @@ export function AgentActions({
   const api = useTeamApi();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<Confirmable | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: teamQueryKeys.agents });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: teamQueryKeys.agents });
+    void queryClient.invalidateQueries({ queryKey: ['directory'] });
+  };
   const reset = useMutation({ mutationFn: () => api.passwordReset(agent.id), onSuccess: onLink });
   const reactivate = useMutation({ mutationFn: () => api.reactivate(agent.id), onSettled: refresh });
   const confirmed = useMutation({
-    mutationFn: (action: Confirmable) =>
-      action === 'deactivate' ? api.deactivate(agent.id) : api.signOutAgent(agent.id),
+    mutationFn: async (action: Confirmable): Promise<void> => {
+      if (action === 'deactivate') await api.deactivate(agent.id);
+      else await api.signOutAgent(agent.id);
+    },
     onSuccess: () => setConfirming(null),
     onSettled: refresh,
   });
@@ -42,7 +47,12 @@ export function AgentActions({
     <>
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
-          <Button size="xs" variant="default" data-testid="agent-actions" aria-label={t('team.actions.label', { name: agent.name })}>
+          <Button
+            size="xs"
+            variant="default"
+            data-testid="agent-actions"
+            aria-label={t('team.actions.label', { name: agent.name })}
+          >
             {t('team.actions.open')}
           </Button>
         </Menu.Target>
@@ -78,7 +88,11 @@ export function AgentActions({
         </Text>
       )}
       {confirming && (
-        <Modal opened onClose={() => setConfirming(null)} title={t(`team.confirm.${confirming}.title`, { name: agent.name })}>
+        <Modal
+          opened
+          onClose={() => setConfirming(null)}
+          title={t(`team.confirm.${confirming}.title`, { name: agent.name })}
+        >
           <Stack gap="md">
             <Text size="sm">{t(`team.confirm.${confirming}.body${isSelf ? 'Self' : ''}`, { name: agent.name })}</Text>
             {confirmed.isError && (

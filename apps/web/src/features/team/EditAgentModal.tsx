@@ -3,6 +3,7 @@ import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { queryKeys } from '../../api/queryKeys.ts';
 import { RoleAndTeamsFields } from './AgentFormFields.tsx';
 import { teamErrorKey, teamQueryKeys, useTeamApi } from './teamApi.ts';
 
@@ -17,6 +18,10 @@ export function EditAgentModal({ agent, teams, onClose }: { agent: TeamAgent; te
     mutationFn: () => api.update(agent.id, { role, teamIds }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: teamQueryKeys.agents });
+      // Team sizes, and the people a case can be assigned to.
+      void queryClient.invalidateQueries({ queryKey: ['directory'] });
+      // An admin may have changed their own role: the screens they see follow it.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.session });
       onClose();
     },
   });

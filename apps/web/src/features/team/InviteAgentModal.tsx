@@ -27,6 +27,8 @@ export function InviteAgentModal({
     mutationFn: () => api.invite({ email: email.trim(), name: name.trim(), role, teamIds }),
     onSuccess: (result) => {
       void queryClient.invalidateQueries({ queryKey: teamQueryKeys.agents });
+      // Team sizes, and the people a case can be assigned to.
+      void queryClient.invalidateQueries({ queryKey: ['directory'] });
       onInvited(result);
     },
   });

@@ -25,13 +25,13 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { isApiError } from '../../api/errors.ts';
-import { errorMessageKey } from '../../api/errorMessages.ts';
+import { errorMessageKey, type ErrorMessageKey } from '../../api/errorMessages.ts';
 import { HttpClient } from '../../api/http.ts';
 import { endSession } from '../auth/session.ts';
 
+/** Under `cases` so that sign-out forgets them with the rest of the signed-in agent's data. */
 export const teamQueryKeys = {
-  agents: ['admin', 'agents'] as const,
-  /** Under `cases` so that sign-out forgets them with the rest of the agent's data. */
+  agents: ['cases', 'team-agents'] as const,
   profile: ['cases', 'profile'] as const,
   sessions: ['cases', 'sessions'] as const,
 };
@@ -66,8 +66,7 @@ export function createTeamApi(http: HttpClient) {
       http.json('GET', '/api/auth/sessions', sessionListSchema, { signal }),
     endSession: (sessionId: string): Promise<void> =>
       http.empty('DELETE', `/api/auth/sessions/${encodeURIComponent(sessionId)}`),
-    signOutOthers: (): Promise<SignedOut> =>
-      http.json('POST', '/api/auth/sessions/sign-out-others', signedOutSchema),
+    signOutOthers: (): Promise<SignedOut> => http.json('POST', '/api/auth/sessions/sign-out-others', signedOutSchema),
 
     link: (token: string, signal?: AbortSignal): Promise<InvitationInfo> =>
       http.json('GET', linkPath(token), invitationInfoSchema, { signal, allowUnauthorized: true }),
@@ -86,7 +85,18 @@ export function useTeamApi(): TeamApi {
   return useMemo(() => createTeamApi(new HttpClient({ onUnauthorized: () => endSession(queryClient) })), [queryClient]);
 }
 
-const byCode: Record<string, string> = {
+type TeamErrorKey =
+  | 'team.errors.lastAdmin'
+  | 'team.errors.emailTaken'
+  | 'team.errors.unknownTeam'
+  | 'team.errors.deactivated'
+  | 'profile.errors.weakPassword'
+  | 'profile.errors.wrongPassword'
+  | 'profile.errors.timeZone'
+  | 'profile.errors.initials'
+  | 'invite.errors.invalid';
+
+const byCode: Record<string, TeamErrorKey> = {
   'agent.last_admin': 'team.errors.lastAdmin',
   'agent.email_taken': 'team.errors.emailTaken',
   'agent.unknown_team': 'team.errors.unknownTeam',
@@ -99,9 +109,9 @@ const byCode: Record<string, string> = {
 };
 
 /** The translation key for an error of these screens: their own codes first, then the app's general ones. */
-export function teamErrorKey(error: unknown): string {
-  if (isApiError(error) && byCode[error.code]) return byCode[error.code]!;
-  return errorMessageKey(error);
+export function teamErrorKey(error: unknown): TeamErrorKey | ErrorMessageKey {
+  const own = isApiError(error) ? byCode[error.code] : undefined;
+  return own ?? errorMessageKey(error);
 }
 
 /** The link to hand over: the server's full URL when GUICHET_PUBLIC_URL is set, else this page's origin. */

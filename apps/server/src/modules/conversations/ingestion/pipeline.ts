@@ -53,7 +53,8 @@ export interface IngestDeps {
   timings?: StageTimings | undefined;
 }
 
-function newContext(tx: DbOrTx, page: InboundPage, now: number, classifier: Classifier): PageContext {
+/** A page's context before the first stage (the test kit builds one the same way). */
+export function newPageContext(tx: DbOrTx, page: InboundPage, now: number, classifier: Classifier): PageContext {
   return {
     tx,
     page,
@@ -98,9 +99,14 @@ export async function ingestPage(deps: IngestDeps, page: InboundPage): Promise<I
     // One page at a time per channel: a webhook delivery, a poll and a stream can bring one customer's post
     // and DM at the same moment, and two transactions that both see "no open case" would open two. Writing
     // the channel row takes its lock on PostgreSQL (SQLite already runs one writer at a time).
-    await tx.updateTable('channels').set({ id: channel.id }).where('id', '=', channel.id).execute();
+    // (Not `set id = id`: SQLite would check every table referencing the channel for rows left behind.)
+    await tx
+      .updateTable('channels')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', channel.id)
+      .execute();
     add(timings, 'begin', started);
-    const context = newContext(tx, page, now, classifier);
+    const context = newPageContext(tx, page, now, classifier);
     for (const stage of STAGES) {
       if (stage.needsItems && context.items.length === 0) continue;
       started = performance.now();

@@ -1,112 +1,171 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../../../platform/db/database.ts';
 import type { NewRow } from '../../../../platform/db/schema.ts';
+import type { RuleColumns } from '../../../rules/rules.effects.ts';
 import { insertChunked, type CaseDraft } from '../page.ts';
 
-/** Cases per multi-row UPDATE: 9 values each, far below both databases' bound-parameter limits. */
+/** Cases per multi-row UPDATE: at most 13 values each, far below both databases' bound-parameter limits. */
 const UPDATE_CHUNK = 200;
 
-export function newCaseRow(workspaceId: string, channelId: string, d: CaseDraft, now: number): NewRow<'cases'> {
+type Rules = Map<string, RuleColumns>;
+
+export function newCaseRow(
+  workspaceId: string,
+  channelId: string,
+  d: CaseDraft,
+  rules: RuleColumns | undefined,
+  now: number,
+): NewRow<'cases'> {
   return {
     id: d.id,
     workspace_id: workspaceId,
     channel_id: channelId,
     contact_id: d.contactId,
-    status: d.status,
-    priority: d.triage?.priority ?? null,
+    status: rules?.spam ? 'resolved' : d.status,
+    priority: rules?.priority?.value ?? d.triage?.priority ?? null,
     type: d.triage?.type ?? null,
-    priority_reason: d.triage?.reason ?? null,
+    priority_reason: rules?.priority?.reason ?? d.triage?.reason ?? null,
+    sla_priority: rules?.sla ?? null,
     lang: d.lang ?? null,
-    assignee_agent_id: null,
-    team_id: null,
+    assignee_agent_id: rules?.assignee ?? null,
+    team_id: rules?.team ?? null,
     preview: d.preview,
     message_count: d.added,
     opened_at: d.openedAt,
     last_message_at: d.lastMessageAt,
     last_inbound_at: d.lastInboundAt,
     first_response_at: null,
-    resolved_at: null,
+    resolved_at: rules?.spam ? now : null,
     updated_at: now,
   };
 }
 
 export async function insertCases(
   tx: DbOrTx,
-  workspaceId: string,
-  channelId: string,
-  drafts: CaseDraft[],
-  now: number,
+  input: { workspaceId: string; channelId: string; drafts: CaseDraft[]; rules: Rules; now: number },
 ): Promise<void> {
+  const { workspaceId, channelId, rules, now } = input;
   await insertChunked(
     tx,
     'cases',
-    drafts.map((d) => newCaseRow(workspaceId, channelId, d, now)),
+    input.drafts.map((d) => newCaseRow(workspaceId, channelId, d, rules.get(d.id), now)),
   );
 }
 
-/** Triage only ever raises a case's priority; a lower one is for an agent or a rule to set. */
-function raisesPriority(d: CaseDraft): boolean {
-  return d.triage !== null && (d.priority === null || d.triage.priority < d.priority);
-}
+const text = (value: string | null | undefined) => sql`cast(${value ?? null} as text)`;
+const int = (value: number | null | undefined) => sql`cast(${value ?? null} as bigint)`;
 
 /**
- * What an update of this case writes besides the message counters. Cases are updated in groups of the same
- * shape, so a column is only named where it changes: naming `status` or `priority` rewrites every index
- * that holds them (a dozen queue indexes), which most updates never need.
+ * A column an update may write: whether this case needs it, the values it carries in `v`, and the SET
+ * clauses. Cases are updated in groups that write the same columns, so a column is only named where it
+ * changes: naming `status` or `priority` rewrites every index that holds them (a dozen queue indexes) and
+ * fires the inbox counters' triggers, which most updates never need.
  */
-function shapeOf(d: CaseDraft) {
-  return {
-    reopened: d.status !== d.originalStatus,
-    raised: raisesPriority(d),
-    lang: d.storedLang === null && d.lang !== undefined,
-  };
+interface Part {
+  wanted(d: CaseDraft, rules: RuleColumns | undefined): boolean;
+  columns: string[];
+  values(d: CaseDraft, rules: RuleColumns | undefined): RawBuilder<unknown>[];
+  sets(now: number): RawBuilder<unknown>[];
 }
-type Shape = ReturnType<typeof shapeOf>;
 
-const text = (value: string | null) => sql`cast(${value} as text)`;
-const int = (value: number | null) => sql`cast(${value} as bigint)`;
+/** Triage only ever raises a case's priority; a lower one is for an agent or a rule to set. */
+const raises = (d: CaseDraft) => d.triage !== null && (d.priority === null || d.triage.priority < d.priority);
 
-function updateStatement(shape: Shape, drafts: CaseDraft[], now: number): RawBuilder<unknown> {
-  const columns = ['id', 'added', 'preview', 'last_message_at', 'last_inbound_at'];
-  if (shape.raised) columns.push('priority', 'type', 'priority_reason');
-  if (shape.lang) columns.push('lang');
-  const rows = drafts.map((d) => {
-    const values = [text(d.id), int(d.added), text(d.preview || null), int(d.lastMessageAt), int(d.lastInboundAt)];
-    if (shape.raised) values.push(int(d.triage!.priority), text(d.triage!.type), text(d.triage!.reason));
-    if (shape.lang) values.push(text(d.lang ?? null));
-    return sql`(${sql.join(values)})`;
-  });
-  const sets = [
-    sql`message_count = cases.message_count + v.added`,
-    sql`preview = coalesce(v.preview, cases.preview)`,
-    // Posts can arrive out of order: the latest activity stays the latest.
-    sql`last_message_at = case when cases.last_message_at > v.last_message_at then cases.last_message_at else v.last_message_at end`,
-    sql`last_inbound_at = case when cases.last_inbound_at > v.last_inbound_at then cases.last_inbound_at else v.last_inbound_at end`,
-    sql`updated_at = ${int(now)}`,
-  ];
-  if (shape.reopened) sets.push(sql`status = 'open'`, sql`resolved_at = null`);
-  if (shape.raised) sets.push(sql`priority = v.priority`, sql`type = v.type`, sql`priority_reason = v.priority_reason`);
-  if (shape.lang) sets.push(sql`lang = v.lang`);
+const PARTS: Part[] = [
+  {
+    wanted: () => true,
+    columns: ['id', 'added', 'preview', 'last_message_at', 'last_inbound_at'],
+    values: (d) => [text(d.id), int(d.added), text(d.preview || null), int(d.lastMessageAt), int(d.lastInboundAt)],
+    sets: () => [
+      sql`message_count = cases.message_count + v.added`,
+      sql`preview = coalesce(v.preview, cases.preview)`,
+      // Posts can arrive out of order: the latest activity stays the latest.
+      sql`last_message_at = case when cases.last_message_at > v.last_message_at then cases.last_message_at else v.last_message_at end`,
+      sql`last_inbound_at = case when cases.last_inbound_at > v.last_inbound_at then cases.last_inbound_at else v.last_inbound_at end`,
+    ],
+  },
+  {
+    // Reopened by the message, unless a rule marks it spam (which resolves it).
+    wanted: (d, r) => d.status !== d.originalStatus && !r?.spam,
+    columns: [],
+    values: () => [],
+    sets: () => [sql`status = 'open'`, sql`resolved_at = null`],
+  },
+  {
+    wanted: (d, r) => r?.spam === true,
+    columns: [],
+    values: () => [],
+    sets: (now) => [sql`status = 'resolved'`, sql`resolved_at = ${int(now)}`],
+  },
+  {
+    wanted: (d, r) => raises(d) || r?.priority !== undefined,
+    columns: ['priority', 'priority_reason'],
+    values: (d, r) => [
+      int(r?.priority?.value ?? (raises(d) ? d.triage!.priority : null)),
+      text(r?.priority?.reason ?? (raises(d) ? d.triage!.reason : null)),
+    ],
+    sets: () => [sql`priority = coalesce(v.priority, cases.priority)`, sql`priority_reason = coalesce(v.priority_reason, cases.priority_reason)`],
+  },
+  {
+    wanted: (d) => raises(d),
+    columns: ['type'],
+    values: (d) => [text(d.triage!.type)],
+    sets: () => [sql`type = v.type`],
+  },
+  {
+    wanted: (d) => d.storedLang === null && d.lang !== undefined,
+    columns: ['lang'],
+    values: (d) => [text(d.lang)],
+    sets: () => [sql`lang = v.lang`],
+  },
+  {
+    wanted: (d, r) => r?.assignee !== undefined,
+    columns: ['assignee_agent_id'],
+    values: (d, r) => [text(r!.assignee)],
+    sets: () => [sql`assignee_agent_id = v.assignee_agent_id`],
+  },
+  {
+    wanted: (d, r) => r?.team !== undefined,
+    columns: ['team_id'],
+    values: (d, r) => [text(r!.team)],
+    sets: () => [sql`team_id = v.team_id`],
+  },
+  {
+    wanted: (d, r) => r?.sla !== undefined,
+    columns: ['sla_priority'],
+    values: (d, r) => [int(r!.sla)],
+    sets: () => [sql`sla_priority = v.sla_priority`],
+  },
+];
+
+function updateStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
+  const columns = parts.flatMap((p) => p.columns);
+  const rows = drafts.map((d) => sql`(${sql.join(parts.flatMap((p) => p.values(d, rules.get(d.id))))})`);
+  const sets = [sql`updated_at = ${int(now)}`, ...parts.flatMap((p) => p.sets(now))];
   return sql`with v(${sql.raw(columns.join(', '))}) as (values ${sql.join(rows)})
     update cases set ${sql.join(sets)} from v where cases.id = v.id`;
 }
 
 /**
  * Touched cases written back in a few multi-row UPDATEs (`with v(…) as (values …) update … from v`, the same
- * statement on SQLite and PostgreSQL) rather than one statement per case.
+ * statement on SQLite and PostgreSQL) rather than one statement per case, with the rules' columns.
  */
-export async function updateCases(tx: DbOrTx, drafts: CaseDraft[], now: number): Promise<void> {
-  const groups = new Map<string, { shape: Shape; drafts: CaseDraft[] }>();
-  for (const d of drafts) {
-    const shape = shapeOf(d);
-    const key = `${+shape.reopened}${+shape.raised}${+shape.lang}`;
-    const group = groups.get(key) ?? { shape, drafts: [] };
+export async function updateCases(
+  tx: DbOrTx,
+  input: { drafts: CaseDraft[]; rules: Rules; now: number },
+): Promise<void> {
+  const groups = new Map<string, { parts: Part[]; drafts: CaseDraft[] }>();
+  for (const d of input.drafts) {
+    const rules = input.rules.get(d.id);
+    const parts = PARTS.filter((p) => p.wanted(d, rules));
+    const key = parts.map((p) => PARTS.indexOf(p)).join(',');
+    const group = groups.get(key) ?? { parts, drafts: [] };
     group.drafts.push(d);
     groups.set(key, group);
   }
-  for (const { shape, drafts: group } of groups.values()) {
-    for (let i = 0; i < group.length; i += UPDATE_CHUNK) {
-      await updateStatement(shape, group.slice(i, i + UPDATE_CHUNK), now).execute(tx);
+  for (const { parts, drafts } of groups.values()) {
+    for (let i = 0; i < drafts.length; i += UPDATE_CHUNK) {
+      await updateStatement(parts, drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
     }
   }
 }

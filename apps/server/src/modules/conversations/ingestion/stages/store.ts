@@ -1,5 +1,11 @@
+import { sql } from 'kysely';
 import type { NewRow } from '../../../../platform/db/schema.ts';
-import { applyRuleEffects } from '../../../rules/rules.effects.ts';
+import {
+  applyRuleEffects,
+  ruleColumnsByCase,
+  type AppliedRules,
+  type RuleColumns,
+} from '../../../rules/rules.effects.ts';
 import { insertChunked, type MessageEntry, type PageContext } from '../page.ts';
 import { insertCases, updateCases } from './case-writes.ts';
 import { messageLang } from './triage.ts';
@@ -37,39 +43,48 @@ function messageRow(ctx: PageContext, entry: MessageEntry): NewRow<'messages'> {
   };
 }
 
-/**
- * Stage 9 — store: new conversations, new cases whole, touched cases in a few multi-row updates, the
- * case–conversation links, the messages, then the rules' effects (each rule under its own savepoint: one
- * whose writes fail is rolled back alone and reported).
- */
-export async function store(ctx: PageContext): Promise<void> {
+/** New cases whole and touched cases in a few multi-row updates (with the rules' columns given), links, messages. */
+async function writePage(ctx: PageContext, rules: Map<string, RuleColumns>): Promise<void> {
   const { tx, channel, now } = ctx;
   await insertChunked(tx, 'conversations', ctx.newConversations);
   const touched = [...ctx.drafts.values()].filter((d) => d.added > 0 || d.status !== d.originalStatus);
-  await insertCases(
-    tx,
-    channel.workspace_id,
-    channel.id,
-    touched.filter((d) => d.isNew),
-    now,
-  );
-  await updateCases(
-    tx,
-    touched.filter((d) => !d.isNew),
-    now,
-  );
+  const fresh = touched.filter((d) => d.isNew);
+  await insertCases(tx, { workspaceId: channel.workspace_id, channelId: channel.id, drafts: fresh, rules, now });
+  await updateCases(tx, { drafts: touched.filter((d) => !d.isNew), rules, now });
   await insertChunked(tx, 'case_conversations', ctx.newLinks);
   await insertChunked(
     tx,
     'messages',
     ctx.entries.map((entry) => messageRow(ctx, entry)),
   );
-  const failed = new Set(ctx.ruleFailures.keys());
-  const applied = await applyRuleEffects(tx, {
-    workspaceId: channel.workspace_id,
-    effects: ctx.ruleEffects.filter((e) => !failed.has(e.ruleId)),
-    now,
-  });
+}
+
+/**
+ * Stage 9 — store: new conversations, the cases, the case–conversation links, the messages, and the rules'
+ * effects. The columns the rules set (assignee, team, priority, SLA policy, spam) go into the case writes
+ * themselves — one write per case, not one for the message and one per rule, each rewriting a dozen queue
+ * indexes — and the other effects (tags, suggested replies, incident links) follow, batched by kind, all
+ * under one savepoint. Should anything there fail (a rule naming an agent deleted a moment ago), it is
+ * rolled back and done again the careful way: the page without the rules' columns, then each rule under
+ * its own savepoint, so the rule at fault is rolled back alone and reported while the page commits.
+ */
+export async function store(ctx: PageContext): Promise<void> {
+  const { tx, channel, now } = ctx;
+  const effects = ctx.ruleEffects.filter((e) => !ctx.ruleFailures.has(e.ruleId));
+  const workspaceId = channel.workspace_id;
+  if (effects.length === 0) return writePage(ctx, new Map());
+  let applied: AppliedRules;
+  await sql`savepoint page_store`.execute(tx);
+  try {
+    await writePage(ctx, ruleColumnsByCase(effects));
+    applied = await applyRuleEffects(tx, { workspaceId, effects, now, columnsWritten: true, isolate: false });
+    await sql`release savepoint page_store`.execute(tx);
+  } catch {
+    await sql`rollback to savepoint page_store`.execute(tx);
+    await sql`release savepoint page_store`.execute(tx);
+    await writePage(ctx, new Map());
+    applied = await applyRuleEffects(tx, { workspaceId, effects, now, columnsWritten: false, isolate: true });
+  }
   ctx.events.push(...applied.events);
   for (const [ruleId, error] of applied.failures) ctx.ruleFailures.set(ruleId, error);
   ctx.rulesRecovered = ctx.rulesRecovered.filter((id) => !ctx.ruleFailures.has(id));

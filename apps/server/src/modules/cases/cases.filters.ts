@@ -1,0 +1,207 @@
+import { splitListParam, type CaseSort, type CaseStatus, type CaseView } from '@guichet/contracts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import type { Database, Row } from '../../platform/db/schema.ts';
+import { slaViewBounds } from '../sla/sla.queries.ts';
+import {
+  caseSearchCondition,
+  hasRow,
+  isDenseSearch,
+  planCaseSearch,
+  type CaseSearch,
+  type SearchDialect,
+} from './cases.search.ts';
+
+/**
+ * The queue's filters as conditions on `cases`, and for the ones that can be read two ways (SLA views, a
+ * tag, a search), the choice of way: start from the few matching cases, or walk the queue's index in order
+ * testing each case, which finds a page at once when matches are common.
+ */
+
+/** Statuses a view shows when the agent did not pick one. */
+export const viewStatuses: Record<CaseView, CaseStatus[]> = {
+  mine: ['open', 'pending'],
+  unassigned: ['open', 'pending'],
+  all: ['open', 'pending', 'snoozed'],
+  breaching_soon: ['open', 'pending'],
+  breached: ['open', 'pending'],
+  snoozed: ['snoozed'],
+  resolved: ['resolved'],
+};
+
+/** Unassigned priority sorts after every set priority (1 is the most urgent). */
+export const priorityRank = sql<number>`coalesce(cases.priority, 9)`;
+
+export interface CaseListOptions {
+  view?: CaseView | undefined;
+  status?: CaseStatus | undefined;
+  assigneeId?: string | undefined;
+  tagId?: string | undefined;
+  channelId?: string | undefined;
+  teamId?: string | undefined;
+  /** Comma-separated lists (`complaint,question`, `1,2`, `fr,en`), as the query string carries them. */
+  type?: string | undefined;
+  priority?: string | undefined;
+  language?: string | undefined;
+  q?: string | undefined;
+  sort?: CaseSort | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  /** The agent asking: what "mine" means. */
+  agentId?: string | undefined;
+  /** What "breaching soon" and "breached" are measured against (the desk's clock). */
+  now?: number | undefined;
+  /** Which indexes serve the search (cases.search.ts). */
+  dialect?: SearchDialect | undefined;
+}
+
+/** Only the case's own columns: the page is chosen on `cases` alone, then its rows are read in full. */
+export function casePageQuery(db: DbOrTx, workspaceId: string) {
+  return db
+    .selectFrom('cases')
+    .select([
+      'cases.id as id',
+      'cases.priority as priority',
+      'cases.opened_at as openedAt',
+      'cases.last_message_at as lastMessageAt',
+    ])
+    .where('cases.workspace_id', '=', workspaceId);
+}
+
+export type CasePageQuery = ReturnType<typeof casePageQuery>;
+
+interface SlaFilter {
+  bounds: ReturnType<typeof slaViewBounds>;
+  /** Few live clocks fall in the bounds. */
+  sparse: boolean;
+}
+
+interface TagFilter {
+  tagId: string;
+  /** Read the page from the tag's cases (few of them, or a search too costly to test case by case). */
+  drives: boolean;
+}
+
+export interface FilterPlan {
+  search: CaseSearch | null;
+  sla: SlaFilter | null;
+  tag: TagFilter | null;
+}
+
+/** Up to this many clocks due in a view's bounds, its page is read from the clocks. */
+const SPARSE_CLOCKS = 2000;
+/**
+ * Up to this many tagged cases, the page is read from the tag's cases (a few thousand index entries, then
+ * sorted); more, and walking the queue in order meets a page of them within a few thousand cases.
+ */
+const SPARSE_TAGGED = 2000;
+/**
+ * With a search that must be tested case by case, walking the queue tests every case until a page is found
+ * (all of them when none match): up to this many tagged cases, testing only those is the bounded cost.
+ */
+const TAGGED_DRIVE_SEARCH = 50_000;
+
+async function planSlaFilter(
+  db: DbOrTx,
+  workspaceId: string,
+  view: 'breaching_soon' | 'breached',
+  now: number,
+): Promise<SlaFilter> {
+  const bounds = slaViewBounds(view, now);
+  let clocks = db
+    .selectFrom('sla_clocks')
+    .select('sla_clocks.id')
+    .where('sla_clocks.workspace_id', '=', workspaceId)
+    .where('sla_clocks.stopped_at', 'is', null)
+    .where('sla_clocks.due_at', '<=', bounds.atMost);
+  if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
+  const row = await db
+    .selectFrom(clocks.limit(SPARSE_CLOCKS + 1).as('due'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return { bounds, sparse: Number(row?.n ?? 0) <= SPARSE_CLOCKS };
+}
+
+/** Counts the tag's cases, no further than the cap, from the (tag, case) index alone. */
+async function planTagFilter(db: DbOrTx, tagId: string, search: CaseSearch | null): Promise<TagFilter> {
+  const cap = search && isDenseSearch(search) ? TAGGED_DRIVE_SEARCH : SPARSE_TAGGED;
+  const tagged = db.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId);
+  const row = await db
+    .selectFrom(tagged.limit(cap + 1).as('tagged'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return { tagId, drives: Number(row?.n ?? 0) <= cap };
+}
+
+/** Each way of reading the page that depends on the data, decided with a few capped index counts. */
+export async function planCaseFilters(db: DbOrTx, workspaceId: string, options: CaseListOptions): Promise<FilterPlan> {
+  const words = options.q?.trim();
+  const search = words ? await planCaseSearch(db, options.dialect ?? 'sqlite', words) : null;
+  const sla =
+    options.view === 'breaching_soon' || options.view === 'breached'
+      ? await planSlaFilter(db, workspaceId, options.view, options.now ?? Date.now())
+      : null;
+  const tag = options.tagId ? await planTagFilter(db, options.tagId, search) : null;
+  return { search, sla, tag };
+}
+
+function applySlaFilter(query: CasePageQuery, workspaceId: string, sla: SlaFilter): CasePageQuery {
+  // Few cases due in the window (breaching soon): read them from the clocks' index. Many (a backlog of
+  // breached cases): walk the queue in order and test each case's clocks, a page is found at once.
+  const { bounds, sparse } = sla;
+  const live = (eb: ExpressionBuilder<Database, 'cases'>) => {
+    let clocks = eb
+      .selectFrom('sla_clocks')
+      .select('sla_clocks.case_id')
+      .where('sla_clocks.stopped_at', 'is', null)
+      .where('sla_clocks.due_at', '<=', bounds.atMost);
+    if (bounds.above !== null) clocks = clocks.where('sla_clocks.due_at', '>', bounds.above);
+    return clocks;
+  };
+  return sparse
+    ? query.where('cases.id', 'in', (eb) => live(eb).where('sla_clocks.workspace_id', '=', workspaceId))
+    : query.where((eb) => hasRow(live(eb).whereRef('sla_clocks.case_id', '=', 'cases.id')));
+}
+
+function applyTagFilter(query: CasePageQuery, { tagId, drives }: TagFilter): CasePageQuery {
+  const tagged = (eb: ExpressionBuilder<Database, 'cases'>) =>
+    eb.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId);
+  // `in (…)` lets the database start from the tag's index; the per-case test (a primary-key probe) keeps
+  // the queue's order, so a common tag's page is read from the first few thousand cases.
+  return drives
+    ? query.where('cases.id', 'in', tagged)
+    : query.where((eb) => hasRow(tagged(eb).whereRef('case_tags.case_id', '=', 'cases.id')));
+}
+
+/**
+ * Every filter is a condition on `cases` (joined tables only inside `in (…)` / `exists`), so the database
+ * can either walk the queue's index in order or start from a selective filter's index, whichever is cheaper.
+ * The search comes last: it is the costliest test, made only of cases every other filter kept.
+ */
+export function applyFilters(
+  q: CasePageQuery,
+  workspaceId: string,
+  options: Omit<CaseListOptions, 'limit' | 'cursor' | 'sort'>,
+  plan: FilterPlan,
+): CasePageQuery {
+  let query = q;
+  if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
+  if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
+  if (plan.sla) query = applySlaFilter(query, workspaceId, plan.sla);
+  if (options.status) query = query.where('cases.status', '=', options.status);
+  else if (options.view) query = query.where('cases.status', 'in', viewStatuses[options.view]);
+  if (options.assigneeId) query = query.where('cases.assignee_agent_id', '=', options.assigneeId);
+  if (options.channelId) query = query.where('cases.channel_id', '=', options.channelId);
+  if (options.teamId) query = query.where('cases.team_id', '=', options.teamId);
+  const types = splitListParam(options.type) as NonNullable<Row<'cases'>['type']>[];
+  if (types.length > 0) query = query.where('cases.type', 'in', types);
+  // Written as the queue index's own expression, so a priority filter reads that index in order.
+  const priorities = splitListParam(options.priority).map(Number);
+  if (priorities.length > 0) query = query.where(priorityRank, 'in', priorities);
+  const languages = splitListParam(options.language);
+  if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
+  if (plan.tag) query = applyTagFilter(query, plan.tag);
+  const search = plan.search;
+  if (search) query = query.where((eb) => caseSearchCondition(eb, search));
+  return query;
+}
