@@ -13,7 +13,10 @@ export async function configureRules(f: StorageFixture): Promise<number> {
   const now = f.clock.now().getTime();
   const agentId = (await db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
   const teamId = newId(now);
-  await db.insertInto('teams').values({ id: teamId, workspace_id: f.workspaceId, name: 'Francophone', created_at: now }).execute();
+  await db
+    .insertInto('teams')
+    .values({ id: teamId, workspace_id: f.workspaceId, name: 'Francophone', created_at: now })
+    .execute();
   const templateId = newId(now);
   await db
     .insertInto('templates')
@@ -46,7 +49,10 @@ export async function configureRules(f: StorageFixture): Promise<number> {
       name: 'Refunds get the refund reply',
       event: 'message.received',
       conditions: [{ kind: 'words', value: { any: ['remboursement', 'refund'] } }],
-      actions: [{ kind: 'suggestTemplate', value: { templateId } }, { kind: 'setPriority', value: { priority: 2 } }],
+      actions: [
+        { kind: 'suggestTemplate', value: { templateId } },
+        { kind: 'setPriority', value: { priority: 2 } },
+      ],
     },
     {
       name: 'Big accounts on the P1 clock',

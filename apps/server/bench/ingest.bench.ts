@@ -136,7 +136,9 @@ async function benchDialect(dialect: TestDialect) {
       `${medianRun.ruleEffects} rule effects · load ${loadAverage().join(' ')}`,
   );
   for (const s of stages) {
-    console.log(`  ${s.stage.padEnd(22)} ${String(s.usPerPost).padStart(7)} µs/post  ${(s.share * 100).toFixed(1).padStart(5)} %`);
+    console.log(
+      `  ${s.stage.padEnd(22)} ${String(s.usPerPost).padStart(7)} µs/post  ${(s.share * 100).toFixed(1).padStart(5)} %`,
+    );
   }
   return { postsPerSecond, rawRowsPerSecond, ratio, ruleEffects: medianRun.ruleEffects, stages };
 }

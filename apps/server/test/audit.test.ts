@@ -103,7 +103,10 @@ describe.each(TEST_DIALECTS)('audit trail (%s)', (dialect) => {
     };
     const channelId = (await api<{ channels: { id: string }[] }>('GET', '/api/channels')).body.channels[0]!.id;
     await ok('PATCH', `/api/channels/${channelId}`, { muteWords: ['concours'], monthlyBudgetUsd: 50 });
-    const search = await ok('POST', `/api/channels/${channelId}/searches`, { name: 'Marque', query: 'acme -from:acme_sav' });
+    const search = await ok('POST', `/api/channels/${channelId}/searches`, {
+      name: 'Marque',
+      query: 'acme -from:acme_sav',
+    });
     await ok('DELETE', `/api/channels/${channelId}/searches/${search.id}`);
     const keys = sandbox().createUser({ username: 'acme_help', name: 'Acme Help' }).oauth1;
     const keyBody = {
@@ -216,13 +219,18 @@ describe.each(TEST_DIALECTS)('audit trail (%s)', (dialect) => {
     const csv = await app.http.inject({
       method: 'GET',
       url: '/api/audit.csv?action=template',
-      headers: { cookie: (await app.signIn()) },
+      headers: { cookie: await app.signIn() },
     });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toMatch(/attachment; filename="guichet-audit-2026-06-01\.csv"/);
-    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('occurred_at,action,actor_type,actor,actor_id,subject_type,subject_id,ip,before,after,details');
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'occurred_at,action,actor_type,actor,actor_id,subject_type,subject_id,ip,before,after,details',
+    );
     expect(lines).toHaveLength(6);
     // The formula someone typed as a name reaches the spreadsheet as text.
     const hostile = lines.find((line) => line.includes('HYPERLINK'))!;
@@ -250,7 +258,11 @@ describe.each(TEST_DIALECTS)('audit trail (%s)', (dialect) => {
         occurred_at: clock.now().getTime(),
       })
       .execute();
-    const csv = await app.http.inject({ method: 'GET', url: '/api/audit.csv', headers: { cookie: await app.signIn() } });
+    const csv = await app.http.inject({
+      method: 'GET',
+      url: '/api/audit.csv',
+      headers: { cookie: await app.signIn() },
+    });
     expect(csv.body).toContain(`,"'=cmd|""/c calc""!A1",`);
   });
 

@@ -104,7 +104,10 @@ describe.each(TEST_DIALECTS)('channels: connecting X accounts from the desk (%s)
     const row = (await rawChannels()).find((c) => c.id === channel.id)!;
     expect(row.credentials).not.toContain(keys.accessSecret);
     expect(row.credentials).not.toContain(keys.accessToken);
-    expect(openCredentials(row.id, row.credentials!)).toMatchObject({ kind: 'oauth1', accessSecret: keys.accessSecret });
+    expect(openCredentials(row.id, row.credentials!)).toMatchObject({
+      kind: 'oauth1',
+      accessSecret: keys.accessSecret,
+    });
     const body = (await app.http.inject({ url: '/api/channels', headers: { cookie } })).body;
     for (const secret of Object.values(keys)) expect(body).not.toContain(secret);
 

@@ -7,13 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/migrations/registry.ts';
 import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { replyToCase } from '../src/modules/cases/cases.commands.ts';
+import { createRule } from '../src/modules/rules/rules.commands.ts';
+import { ruleInputSchema } from '../src/modules/rules/rules.models.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
 import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
-import { sleep, startDeskProcess, waitUntil } from './worker-process.ts';
+import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
 
 const KILLS = 50;
+/** "Most kills landed while work was in flight": at least this share of them. */
+const IN_FLIGHT_SHARE = 0.6;
+/** New mentions per round: more than one poll's worth of X pages takes a while to store. */
+const MENTIONS_PER_ROUND = 120;
+
 // A deterministic sequence of kill delays; the process timing around them is what varies run to run.
 function seededRandom(seed: number) {
   let state = seed;
@@ -24,8 +31,11 @@ function seededRandom(seed: number) {
 }
 
 /**
- * Real desk processes are SIGKILLed at random moments while they ingest mentions and while they deliver
- * replies; afterwards each sandbox post is in the desk exactly once and each reply is on X exactly once.
+ * Real desk processes are SIGKILLed at random moments while they ingest mentions (with rules configured) and
+ * while they deliver replies; afterwards each sandbox post is in the desk exactly once with its rules'
+ * effects exactly once, and each reply is on X exactly once. The kills are aimed at work in flight: each
+ * desk is killed a random moment after its worker claimed a job (or, for replies, the instant X applied
+ * one), and the test checks afterwards that a job was indeed still running when the process died.
  */
 describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
   let sandbox: XSandbox;
@@ -33,6 +43,7 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
   let dataDir: string;
   let database: DatabaseHandle;
   let brandToken: string;
+  let brandId: string;
   let customers: string[];
   const random = seededRandom(20261122);
 
@@ -46,7 +57,9 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
       },
     });
     sandboxUrl = (await sandbox.listen()).url;
-    brandToken = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' }).token;
+    const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
+    brandToken = brand.token;
+    brandId = brand.user.id;
     customers = Array.from(
       { length: 20 },
       (_, i) => sandbox.ensureUser({ username: `client_${i}`, name: `Client ${i}` }).user.id,
@@ -84,58 +97,128 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
     }
   }
 
-  const countRows = async (table: 'messages', where?: { direction: 'inbound' | 'outbound' }) => {
-    let q = database.db.selectFrom(table).select(sql<number>`count(*)`.as('n'));
-    if (where) q = q.where('direction', '=', where.direction);
-    return Number((await q.executeTakeFirstOrThrow()).n);
-  };
-
-  it('ingests every mention exactly once across 50 kills', { timeout: 300_000 }, async () => {
-    postMentions(200);
-    let killedWhileWorking = 0;
-    for (let kill = 0; kill < KILLS; kill += 1) {
-      const before = await countRows('messages');
-      const desk = startDeskProcess(deskEnv());
-      // Start-up takes ~0.6 s; the kill lands anywhere from start-up to well into polling.
-      await sleep(400 + random() * 900);
-      await desk.kill();
-      if ((await countRows('messages')) > before) killedWhileWorking += 1;
-      postMentions(8);
-    }
-    const desk = startDeskProcess(deskEnv());
-    try {
-      await waitUntil(async () => (await countRows('messages')) >= posted, 60_000, 'every mention ingested');
-      await sleep(500);
-    } finally {
-      await desk.stop();
-    }
-
-    const mentionIds = sandbox
-      .listTweets()
-      .filter((t) => t.authorId !== sandbox.findUser('acme_sav')!.id)
-      .map((t) => t.id)
-      .sort();
-    const stored = (
-      await database.db.selectFrom('messages').select('external_id').where('direction', '=', 'inbound').execute()
-    )
-      .map((m) => m.external_id!)
-      .sort();
-    expect(stored).toEqual(mentionIds);
-    expect(new Set(stored).size).toBe(stored.length);
-    // Each conversation belongs to one case; no case was opened twice for the same thread.
-    const duplicateLinks = await database.db
-      .selectFrom('case_conversations')
-      .select(['conversation_id', sql<number>`count(*)`.as('n')])
-      .groupBy('conversation_id')
-      .having(sql`count(*)`, '>', 1)
-      .execute();
-    expect(duplicateLinks).toEqual([]);
-    console.log(
-      `ingestion crash test: ${KILLS} kills, ${killedWhileWorking} after progress, ${posted} posts ingested once each`,
+  const count = async (query: Promise<{ n: number | string }>) => Number((await query).n);
+  const inboundCount = () =>
+    count(
+      database.db
+        .selectFrom('messages')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('direction', '=', 'inbound')
+        .executeTakeFirstOrThrow(),
     );
-  });
 
-  it('puts every queued reply on X exactly once across 50 kills', { timeout: 300_000 }, async () => {
+  /** A job of this kind held by a worker (claimed, lease running): what a kill interrupts. */
+  const leased = (name: string) =>
+    count(
+      database.db
+        .selectFrom('jobs')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('name', '=', name)
+        .where('locked_by', 'is not', null)
+        .where('locked_until', '>', Date.now())
+        .executeTakeFirstOrThrow(),
+    );
+
+  /** Kills the desk a random moment (up to `withinMs`) after its worker claimed a job of this kind. */
+  async function killDuringJob(desk: WorkerProcess, name: string, withinMs: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await leased(name)) === 0) await sleep(5);
+    await sleep(random() * withinMs);
+    await desk.kill();
+  }
+
+  it(
+    'ingests every mention exactly once, with its rules’ effects exactly once, across 50 kills',
+    { timeout: 420_000 },
+    async () => {
+      const agent = await database.db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
+      for (const rule of [
+        { name: 'Every post is seen', event: 'message.received', actions: [{ kind: 'tag', value: { name: 'seen' } }] },
+        {
+          name: 'New cases are urgent',
+          event: 'case.opened',
+          actions: [{ kind: 'setPriority', value: { priority: 1 } }],
+        },
+      ]) {
+        await createRule(
+          { db: database.db, clock: systemClock },
+          {
+            workspaceId: agent.workspace_id,
+            agentId: agent.id,
+            rule: ruleInputSchema.parse({ ...rule, conditions: [] }),
+          },
+        );
+      }
+      postMentions(200);
+      let inFlight = 0;
+      for (let kill = 0; kill < KILLS; kill += 1) {
+        postMentions(MENTIONS_PER_ROUND);
+        const desk = startDeskProcess(deskEnv());
+        await killDuringJob(desk, 'poll-channel', 150);
+        if ((await leased('poll-channel')) > 0) inFlight += 1;
+      }
+      const desk = startDeskProcess(deskEnv());
+      try {
+        await waitUntil(async () => (await inboundCount()) >= posted, 120_000, 'every mention ingested');
+        await waitUntil(async () => (await leased('poll-channel')) === 0, 30_000, 'the last poll done');
+      } finally {
+        await desk.stop();
+      }
+
+      const mentionIds = sandbox
+        .listTweets()
+        .filter((t) => t.authorId !== brandId)
+        .map((t) => t.id)
+        .sort();
+      const inbound = await database.db
+        .selectFrom('messages')
+        .select(['id', 'external_id'])
+        .where('direction', '=', 'inbound')
+        .execute();
+      const stored = inbound.map((m) => m.external_id!).sort();
+      expect(stored).toEqual(mentionIds);
+      expect(new Set(stored).size).toBe(stored.length);
+      // Each conversation belongs to one case; no case was opened twice for the same thread.
+      const duplicateLinks = await database.db
+        .selectFrom('case_conversations')
+        .select(['conversation_id', sql<number>`count(*)`.as('n')])
+        .groupBy('conversation_id')
+        .having(sql`count(*)`, '>', 1)
+        .execute();
+      expect(duplicateLinks).toEqual([]);
+
+      // The rules' effects, exactly once: one tag event per message, one priority event per case opened.
+      const events = async (type: string) =>
+        (await database.db.selectFrom('events').select(['case_id', 'payload']).where('type', '=', type).execute()).map(
+          (e) => ({ caseId: e.case_id, messageId: (JSON.parse(e.payload) as { messageId?: string }).messageId }),
+        );
+      const tagged = await events('case.tagged');
+      expect(tagged.map((e) => e.messageId).sort()).toEqual(inbound.map((m) => m.id).sort());
+      const cases = await database.db.selectFrom('cases').select(['id', 'priority', 'priority_reason']).execute();
+      const opened = await events('case.opened');
+      expect(opened.map((e) => e.caseId).sort()).toEqual(cases.map((c) => c.id).sort());
+      const prioritised = await events('case.priority_changed');
+      expect(prioritised.map((e) => e.caseId).sort()).toEqual(cases.map((c) => c.id).sort());
+      for (const c of cases) expect(c).toMatchObject({ priority: 1, priority_reason: 'rule "New cases are urgent"' });
+      const seen = await database.db
+        .selectFrom('case_tags')
+        .innerJoin('tags', 'tags.id', 'case_tags.tag_id')
+        .select('case_tags.case_id')
+        .where('tags.name', '=', 'seen')
+        .execute();
+      expect(seen.map((t) => t.case_id).sort()).toEqual(cases.map((c) => c.id).sort());
+      expect(
+        await database.db.selectFrom('rules').select('id').where('failing_since', 'is not', null).execute(),
+      ).toEqual([]);
+      console.log(
+        `ingestion crash test (rules on): ${KILLS} kills, ${inFlight} while a poll was storing, ` +
+          `${posted} posts ingested once each, ${tagged.length} tag events, ${prioritised.length} priority events`,
+      );
+      expect(inFlight).toBeGreaterThanOrEqual(Math.ceil(KILLS * IN_FLIGHT_SHARE));
+    },
+  );
+
+  it('puts every queued reply on X exactly once across 50 kills', { timeout: 420_000 }, async () => {
     const jobs = new DatabaseJobQueue(database, systemClock);
     const deps = { db: database.db, clock: systemClock, jobs, realtime: new InProcessRealtimeBus() };
     const agent = await database.db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
@@ -156,20 +239,33 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
       }
     };
 
+    // Every other kill lands the instant X applies a reply, before the desk hears back: the worst moment.
+    let killOnApply: WorkerProcess | undefined;
+    const unsubscribe = sandbox.onEvent((event) => {
+      if (killOnApply && event.type === 'tweet.create' && event.tweet.authorId === brandId) {
+        killOnApply.child.kill('SIGKILL');
+        killOnApply = undefined;
+      }
+    });
     await queueReplies(100);
-    let killedWhileWorking = 0;
-    for (let kill = 0; kill < KILLS; kill += 1) {
-      const before = (
-        await database.db.selectFrom('messages').select('id').where('delivery_status', '=', 'sent').execute()
-      ).length;
-      const desk = startDeskProcess(deskEnv(), 'worker');
-      await sleep(400 + random() * 900);
-      await desk.kill();
-      const after = (
-        await database.db.selectFrom('messages').select('id').where('delivery_status', '=', 'sent').execute()
-      ).length;
-      if (after > before) killedWhileWorking += 1;
-      await queueReplies(2);
+    let inFlight = 0;
+    try {
+      for (let kill = 0; kill < KILLS; kill += 1) {
+        const desk = startDeskProcess(deskEnv(), 'worker');
+        if (kill % 2 === 0) {
+          killOnApply = desk;
+          const deadline = Date.now() + 30_000;
+          while (killOnApply && Date.now() < deadline) await sleep(5);
+          killOnApply = undefined;
+          await desk.kill();
+        } else {
+          await killDuringJob(desk, 'deliver-message', 40);
+        }
+        if ((await leased('deliver-message')) > 0) inFlight += 1;
+        await queueReplies(2);
+      }
+    } finally {
+      unsubscribe();
     }
     const desk = startDeskProcess(deskEnv(), 'worker');
     try {
@@ -183,7 +279,7 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
               .where('delivery_status', 'in', ['queued', 'sending'])
               .execute()
           ).length === 0,
-        60_000,
+        120_000,
         'every reply delivered',
       );
     } finally {
@@ -197,7 +293,6 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
       .execute();
     expect(outbound).toHaveLength(queued);
     expect(outbound.filter((m) => m.delivery_status !== 'sent')).toEqual([]);
-    const brandId = sandbox.findUser('acme_sav')!.id;
     const onX = sandbox.listTweets({ authorId: brandId });
     // X prefixes the customer's @handle; the desk's text is the rest.
     for (const message of outbound) {
@@ -215,8 +310,10 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
       .where('payload', 'like', '%"adopted":true%')
       .execute();
     console.log(
-      `delivery crash test: ${KILLS} kills, ${killedWhileWorking} after progress, ${queued} replies posted once each, ` +
-        `${adopted.length} found already on X after a crash and adopted instead of re-posted`,
+      `delivery crash test: ${KILLS} kills, ${inFlight} while a delivery was running, ${queued} replies posted ` +
+        `once each, ${adopted.length} found already on X after a crash and adopted instead of re-posted`,
     );
+    expect(inFlight).toBeGreaterThanOrEqual(Math.ceil(KILLS * IN_FLIGHT_SHARE));
+    expect(adopted.length).toBeGreaterThanOrEqual(1);
   });
 });

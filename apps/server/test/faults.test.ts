@@ -1,5 +1,6 @@
 import type { CaseDetail, CaseList, Message } from '@guichet/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STREAM_CHANNEL } from '../src/modules/channels/channel-stream.job.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
 
@@ -216,33 +217,46 @@ describe('timeouts', () => {
 });
 
 describe('a dropped stream', () => {
-  it('reconnects, and polling catches what the stream missed while it was down', async () => {
+  it('reconnects by itself: a post after the drop comes through the stream, with polling off', async () => {
     const app = await createTestApp({ env: { GUICHET_STREAMING: 'true', GUICHET_POLL_INTERVAL: '3600' } });
     try {
       const sandbox = app.deps.sandbox!.instance;
       const { user } = sandbox.ensureUser({ username: 'camille_durand', name: 'Camille Durand' });
+      const channel = await app.deps.db.selectFrom('channels').select('id').executeTakeFirstOrThrow();
+      const texts = async () =>
+        (await app.deps.db.selectFrom('messages').select('text').orderBy('created_at').execute()).map((m) => m.text);
+      const status = async () =>
+        (await app.deps.db.selectFrom('channels').select('status').executeTakeFirstOrThrow()).status;
+      // The first connection is cut after the first post it delivers.
       sandbox.setFaults({ dropStream: { afterItems: 1, count: 1 } });
-      await app.scheduler.tick();
+      // Only the stream job: no scheduler round, so no poll ever runs (the safety net is off).
+      await app.deps.jobs.enqueue({
+        name: STREAM_CHANNEL,
+        payload: { channelId: channel.id },
+        dedupeKey: `stream:${channel.id}`,
+      });
       app.worker.start();
-      await expect
-        .poll(async () => (await app.deps.db.selectFrom('jobs').select('name').execute()).length, { timeout: 5000 })
-        .toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      sandbox.post(user.id, { text: '@acme_sav one' }); // delivered, then the connection is cut
-      sandbox.post(user.id, { text: '@acme_sav two' }); // may be missed while reconnecting
-      await expect
-        .poll(async () => (await app.deps.db.selectFrom('messages').select('id').execute()).length, { timeout: 5000 })
-        .toBeGreaterThanOrEqual(1);
-      await app.scheduler.tick(); // the safety-net poll
-      await expect
-        .poll(
-          async () =>
-            (await app.deps.db.selectFrom('messages').select('text').orderBy('created_at').execute()).map(
-              (m) => m.text,
-            ),
-          { timeout: 10_000 },
-        )
-        .toEqual(['@acme_sav one', '@acme_sav two']);
+      // Nothing polls: a post made while no connection is up is never seen. Post until one arrives.
+      let posted = 0;
+      const postUntilStored = async (label: string) => {
+        await expect
+          .poll(
+            async () => {
+              const arrived = (await texts()).filter((t) => t.includes(label));
+              if (arrived.length === 0) sandbox.post(user.id, { text: `@acme_sav ${label} ${++posted}` });
+              return arrived.length;
+            },
+            { timeout: 15_000, interval: 200 },
+          )
+          .toBeGreaterThanOrEqual(1);
+      };
+      await postUntilStored('before the drop');
+      // The sandbox cut that connection right after sending this post: what comes next needs a new one.
+      await postUntilStored('after the drop');
+      expect(await status()).toBe('active');
+      // Proof that it came through the stream: no feed was ever polled.
+      expect(await app.deps.db.selectFrom('cursors').select('feed').execute()).toEqual([]);
+      expect(await app.deps.db.selectFrom('jobs').select('name').execute()).toEqual([{ name: STREAM_CHANNEL }]);
     } finally {
       await app.worker.stop();
       await app.close();

@@ -150,7 +150,7 @@ describe.each(TEST_DIALECTS)('inbox counters migration (%s)', (dialect) => {
     expect(await countSlaViewCases(db, 'w1', NOW + slaBreachingSoonMs)).toMatchObject({ breached: 2 });
 
     for (const [i, name] of people.entries()) {
-      const byName = await planCaseSearch(db, dialect, name.split(' ')[1]!);
+      const byName = await planCaseSearch(db, dialect, name.split(' ')[0]!);
       expect(byName.candidates.contacts, name).toContain(`ct${i}`);
       const byHandle = await planCaseSearch(db, dialect, `${name.split(' ')[0]!.toLowerCase()}_${i}`);
       expect(byHandle.candidates.identities, name).toContain(`id${i}`);

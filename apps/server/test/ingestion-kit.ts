@@ -37,7 +37,12 @@ export function pageContext(
   page: Partial<InboundPage> = {},
   classifier: Classifier = countingClassifier(),
 ): PageContext {
-  return newPageContext(tx, { channel: f.channel, feed: 'mentions', items, ...page }, f.clock.now().getTime(), classifier);
+  return newPageContext(
+    tx,
+    { channel: f.channel, feed: 'mentions', items, ...page },
+    f.clock.now().getTime(),
+    classifier,
+  );
 }
 
 /** Runs the stages in pipeline order from `first` (default: the first) up to and including `last`. */

@@ -60,7 +60,9 @@ describe.each(TEST_DIALECTS)('outgoing webhooks (%s)', (dialect) => {
       expect(verifySignature('whsec_wrong', delivery).valid).toBe(false);
       expect(delivery.headers['content-type']).toBe('application/json');
     }
-    const message = JSON.parse(receiver.received.find((r) => r.headers['x-guichet-event'] === 'message.received')!.body);
+    const message = JSON.parse(
+      receiver.received.find((r) => r.headers['x-guichet-event'] === 'message.received')!.body,
+    );
     expect(message).toMatchObject({
       type: 'message.received',
       workspaceId: expect.any(String),
@@ -69,7 +71,9 @@ describe.each(TEST_DIALECTS)('outgoing webhooks (%s)', (dialect) => {
         message: { text: '@acme_sav ma commande #4411 n’est jamais arrivée', direction: 'inbound' },
       },
     });
-    expect(message.id).toBe(receiver.received.find((r) => r.body === JSON.stringify(message))!.headers['x-guichet-delivery']);
+    expect(message.id).toBe(
+      receiver.received.find((r) => r.body === JSON.stringify(message))!.headers['x-guichet-delivery'],
+    );
 
     // Later rounds (a restarted scheduler reads the same window again) send nothing twice.
     clock.advanceBy(60_000);
@@ -235,9 +239,13 @@ describe.each(TEST_DIALECTS)('outgoing webhooks (%s)', (dialect) => {
       allowPrivate: true,
     });
     expect(local.status).toBe(201);
-    const withdrawn = await api<{ error: { code: string } }>('PATCH', `/api/outgoing-webhooks/${local.body.webhook.id}`, {
-      allowPrivate: false,
-    });
+    const withdrawn = await api<{ error: { code: string } }>(
+      'PATCH',
+      `/api/outgoing-webhooks/${local.body.webhook.id}`,
+      {
+        allowPrivate: false,
+      },
+    );
     expect([withdrawn.status, withdrawn.body.error.code]).toEqual([400, 'outgoing_webhook.url_not_https']);
   });
 

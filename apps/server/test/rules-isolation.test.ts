@@ -30,7 +30,11 @@ describe.each(TEST_DIALECTS)('rule isolation (%s)', (dialect) => {
 
   it('refuses a rule with an unknown time zone on save, with a message that says which', async () => {
     ({ app, clock } = await desk.start({ dialect, at: '2026-03-02T09:00:00Z' }));
-    const refused = await api<{ error: { code: string; message: string } }>('POST', '/api/rules', nightShift('Not/AZone'));
+    const refused = await api<{ error: { code: string; message: string } }>(
+      'POST',
+      '/api/rules',
+      nightShift('Not/AZone'),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('unknown time zone "Not/AZone"');
     const saved = await api<RuleDto>('POST', '/api/rules', nightShift('Europe/Paris'));
@@ -46,12 +50,18 @@ describe.each(TEST_DIALECTS)('rule isolation (%s)', (dialect) => {
     const workspaceId = (await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
     const now = clock.now().getTime();
     const teamId = newId(now);
-    await db.insertInto('teams').values({ id: teamId, workspace_id: workspaceId, name: 'Gone soon', created_at: now }).execute();
+    await db
+      .insertInto('teams')
+      .values({ id: teamId, workspace_id: workspaceId, name: 'Gone soon', created_at: now })
+      .execute();
     const good = await api<RuleDto>('POST', '/api/rules', {
       name: 'Tag every post',
       event: 'message.received',
       conditions: [],
-      actions: [{ kind: 'tag', value: { name: 'seen' } }, { kind: 'setPriority', value: { priority: 2 } }],
+      actions: [
+        { kind: 'tag', value: { name: 'seen' } },
+        { kind: 'setPriority', value: { priority: 2 } },
+      ],
     });
     const team = await api<RuleDto>('POST', '/api/rules', {
       name: 'To the team',
@@ -65,8 +75,18 @@ describe.each(TEST_DIALECTS)('rule isolation (%s)', (dialect) => {
     const broken = {
       zone: nightShift('Not/AZone'),
       value: { ...nightShift('UTC'), name: 'Empty words', conditions: [{ kind: 'words', value: { any: [] } }] },
-      template: { ...nightShift('UTC'), name: 'Deleted template', conditions: [], actions: [{ kind: 'suggestTemplate', value: { templateId: 'gone' } }] },
-      agent: { ...nightShift('UTC'), name: 'Unknown agent', conditions: [], actions: [{ kind: 'assignAgent', value: { agentId: 'gone' } }] },
+      template: {
+        ...nightShift('UTC'),
+        name: 'Deleted template',
+        conditions: [],
+        actions: [{ kind: 'suggestTemplate', value: { templateId: 'gone' } }],
+      },
+      agent: {
+        ...nightShift('UTC'),
+        name: 'Unknown agent',
+        conditions: [],
+        actions: [{ kind: 'assignAgent', value: { agentId: 'gone' } }],
+      },
     };
     const ids: Record<string, string> = {};
     let position = 10;
@@ -138,7 +158,11 @@ describe.each(TEST_DIALECTS)('rule isolation (%s)', (dialect) => {
       conditions: [],
       actions: [{ kind: 'suggestTemplate', value: { templateId: template.body.id } }],
     });
-    const row = await app.deps.db.selectFrom('templates').selectAll().where('id', '=', template.body.id).executeTakeFirstOrThrow();
+    const row = await app.deps.db
+      .selectFrom('templates')
+      .selectAll()
+      .where('id', '=', template.body.id)
+      .executeTakeFirstOrThrow();
     await app.deps.db.deleteFrom('templates').where('id', '=', row.id).execute();
     desk.mention('dan', '@acme_sav first');
     await app.pollAndWork();
@@ -152,7 +176,7 @@ describe.each(TEST_DIALECTS)('rule isolation (%s)', (dialect) => {
     expect((await listed()).failing).toBeNull();
   });
 
-  it('rolls back the writes of a rule that fails while writing, and keeps the other rules\' effects', async () => {
+  it("rolls back the writes of a rule that fails while writing, and keeps the other rules' effects", async () => {
     ({ app, clock } = await desk.start({ dialect, at: '2026-03-02T09:00:00Z' }));
     desk.mention('fay', '@acme_sav broken again');
     await app.pollAndWork();
@@ -186,6 +210,8 @@ describe.each(TEST_DIALECTS)('rule isolation (%s)', (dialect) => {
       .select('tags.name')
       .execute();
     expect(tags.map((t) => t.name)).toEqual(['kept']);
-    expect((await db.selectFrom('cases').select('assignee_agent_id').executeTakeFirstOrThrow()).assignee_agent_id).toBeNull();
+    expect(
+      (await db.selectFrom('cases').select('assignee_agent_id').executeTakeFirstOrThrow()).assignee_agent_id,
+    ).toBeNull();
   });
 });

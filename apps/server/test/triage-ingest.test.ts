@@ -59,7 +59,7 @@ describe.each(TEST_DIALECTS)('triage and rules at ingestion (%s)', (dialect) => 
     expect(again.map((c) => c.priority)).toEqual([1, 3]);
   });
 
-  it('runs the rules in the page\'s own transaction and records what they did', async () => {
+  it("runs the rules in the page's own transaction and records what they did", async () => {
     f = await createStorageFixture(dialect);
     const deps = { db: f.database.db, clock: f.clock };
     await createRule(deps, {

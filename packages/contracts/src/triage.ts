@@ -132,10 +132,7 @@ export const ruleDtoSchema = z.object({
   stop: z.boolean(),
   position: z.number().int(),
   /** Set while the rule is set aside at run time (a stored value that no longer holds, a deleted reference). */
-  failing: z
-    .object({ since: z.string(), error: z.string(), count: z.number().int() })
-    .nullable()
-    .optional(),
+  failing: z.object({ since: z.string(), error: z.string(), count: z.number().int() }).nullable().optional(),
 });
 export type RuleDto = z.infer<typeof ruleDtoSchema>;
 export type RuleDraft = Omit<RuleDto, 'id' | 'position' | 'failing'>;

@@ -37,7 +37,9 @@ describe('contract: users', () => {
     const bare = await client(brand.token).v2.get('users/me', fields);
     expect(bare.data).toMatchObject({ url: '' });
     expect(bare.data.pinned_tweet_id).toBeUndefined();
-    const pinned = sb.post(brand.user.id, { text: 'Nous répondons 7j/7 de 8h à 20h, en DM ou sur https://aide.acme.example' });
+    const pinned = sb.post(brand.user.id, {
+      text: 'Nous répondons 7j/7 de 8h à 20h, en DM ou sur https://aide.acme.example',
+    });
     sb.updateProfile(brand.user.id, {
       url: 'https://aide.acme.example',
       description: 'Service client Acme. Aide : https://aide.acme.fr/faq',

@@ -49,8 +49,19 @@ describe.each(TEST_DIALECTS)('security: sign-in throttle (%s)', (dialect) => {
     expect(new Set(await auditIps('auth.sign_in_failed'))).toEqual(new Set(['203.0.113.7']));
 
     clock.advanceBy(60_001);
-    expect((await signIn(TEST_ADMIN.password)).statusCode).toBe(200);
+    const signedIn = await signIn(TEST_ADMIN.password);
+    expect(signedIn.statusCode).toBe(200);
     expect(await auditIps('auth.signed_in')).toEqual(['203.0.113.7']);
+    const session = signedIn.cookies.find((c) => c.name === 'guichet_session')!;
+    const signOut = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/sign-out',
+      remoteAddress: '203.0.113.8',
+      headers: { cookie: `guichet_session=${session.value}`, 'content-type': 'application/json' },
+    });
+    expect(signOut.statusCode).toBe(204);
+    const out = await app.deps.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.signed_out').execute();
+    expect(out).toMatchObject([{ actor_type: 'agent', actor_label: TEST_ADMIN.email, ip: '203.0.113.8' }]);
   });
 
   it('counts concurrent guesses one by one: a burst of 25 gets five password checks', async () => {

@@ -38,13 +38,6 @@ export function currentLanguage(): Locale {
   return isSupportedLanguage(resolved) ? resolved : 'en';
 }
 
-export async function switchLanguage(language: Locale): Promise<void> {
-  try {
-    localStorage.setItem(languageStorageKey, language);
-  } catch {
-    // Storage can be unavailable (private mode, quota); the switch still applies to this tab.
-  }
-  await i18n.changeLanguage(language);
-}
+export { switchLanguage } from './switchLanguage.ts';
 
 export { i18n };

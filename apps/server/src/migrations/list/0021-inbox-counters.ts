@@ -60,6 +60,13 @@ export const migration0021InboxCounters: Migration = {
       .columns(['workspace_id', 'sla_due_at', 'status'])
       .where(sql.ref('sla_due_at'), 'is not', null)
       .execute();
+    // The cases due within a window (Breaching soon) from the index alone.
+    await s
+      .createIndex('sla_clocks_live_due_idx')
+      .on('sla_clocks')
+      .columns(['workspace_id', 'due_at', 'case_id'])
+      .where(sql.ref('stopped_at'), 'is', null)
+      .execute();
     // A tag's cases from the index alone; the team filter in the newest-first order.
     await s.createIndex('case_tags_tag_case_idx').on('case_tags').columns(['tag_id', 'case_id']).execute();
     await s.dropIndex('case_tags_tag_idx').execute();

@@ -45,7 +45,12 @@ export function systemAuditContext(workspaceId: string): AuditContext {
   return { workspaceId, actor: { type: 'system', label: 'guichet' }, ip: null };
 }
 
-export function auditEntry(context: AuditContext, action: string, occurredAt: number, change: AuditChange = {}): AuditEntry {
+export function auditEntry(
+  context: AuditContext,
+  action: string,
+  occurredAt: number,
+  change: AuditChange = {},
+): AuditEntry {
   return {
     workspaceId: context.workspaceId,
     action,

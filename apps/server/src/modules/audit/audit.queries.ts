@@ -75,10 +75,7 @@ export async function listAudit(
   if (page.cursor) {
     const after = decodeCursor(page.cursor);
     query = query.where((eb) =>
-      eb.or([
-        eb('occurred_at', '<', after.at),
-        eb.and([eb('occurred_at', '=', after.at), eb('id', '<', after.id)]),
-      ]),
+      eb.or([eb('occurred_at', '<', after.at), eb.and([eb('occurred_at', '=', after.at), eb('id', '<', after.id)])]),
     );
   }
   const rows = await query
@@ -124,7 +121,19 @@ export async function exportAuditCsv(db: DbOrTx, workspaceId: string, filter: Au
     cursor = page.nextCursor;
   }
   return toCsv(
-    ['occurred_at', 'action', 'actor_type', 'actor', 'actor_id', 'subject_type', 'subject_id', 'ip', 'before', 'after', 'details'],
+    [
+      'occurred_at',
+      'action',
+      'actor_type',
+      'actor',
+      'actor_id',
+      'subject_type',
+      'subject_id',
+      'ip',
+      'before',
+      'after',
+      'details',
+    ],
     rows.slice(0, AUDIT_EXPORT_LIMIT),
   );
 }

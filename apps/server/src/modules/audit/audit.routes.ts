@@ -45,7 +45,11 @@ export function registerAuditRoutes(app: HttpApp, deps: { db: Db; clock: Clock }
         summary: 'The filtered audit lines as a CSV file (admins)',
         querystring: exportQuerySchema,
         // text/csv, not JSON: Fastify sends a string with its own content type as it is.
-        response: { 200: z.string().describe('CSV, UTF-8 with a byte-order mark'), 400: apiErrorSchema, 403: apiErrorSchema },
+        response: {
+          200: z.string().describe('CSV, UTF-8 with a byte-order mark'),
+          400: apiErrorSchema,
+          403: apiErrorSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -88,8 +88,11 @@ export interface FilterPlan {
   tag: TagFilter | null;
 }
 
-/** Up to this many clocks due in a view's bounds, its page is read from the clocks. */
-const SPARSE_CLOCKS = 2000;
+/**
+ * Up to this many clocks due in a view's bounds, its page is read from the clocks (through the live clocks'
+ * due-time index, 0021); more (a backlog of breached cases), and walking the queue finds a page at once.
+ */
+const SPARSE_CLOCKS = 5000;
 /**
  * Up to this many tagged cases, the page is read from the tag's cases (a few thousand index entries, then
  * sorted); more, and walking the queue in order meets a page of them within a few thousand cases.
@@ -195,9 +198,13 @@ export function applyFilters(
   if (options.teamId) query = query.where('cases.team_id', '=', options.teamId);
   const types = splitListParam(options.type) as NonNullable<Row<'cases'>['type']>[];
   if (types.length > 0) query = query.where('cases.type', 'in', types);
-  // Written as the queue index's own expression, so a priority filter reads that index in order.
+  // Written as the queue index's own expression, so a priority filter reads that index in order; with
+  // several values, also as a range, which PostgreSQL reads in order where `in` made it sort every match.
   const priorities = splitListParam(options.priority).map(Number);
   if (priorities.length > 0) query = query.where(priorityRank, 'in', priorities);
+  if (priorities.length > 1) {
+    query = query.where(priorityRank, '>=', Math.min(...priorities)).where(priorityRank, '<=', Math.max(...priorities));
+  }
   const languages = splitListParam(options.language);
   if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
   if (plan.tag) query = applyTagFilter(query, plan.tag);

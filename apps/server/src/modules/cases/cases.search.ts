@@ -8,8 +8,9 @@ import { AppError } from '../../platform/errors.ts';
  * The inbox search (F6): a case matches when one of its messages, its contact's name or its handle contains
  * the agent's words, case-insensitively (`lower(x) like '%words%'`, `%` and `_` literal). The one place that
  * knows how each dialect indexes it (migration 0009): SQLite's FTS5 trigram table, PostgreSQL's pg_trgm
- * GIN indexes. The indexes only find candidates fast; the `like` test always decides, so both dialects and
- * both plans return exactly the same cases. Searches are at least three characters long (a trigram).
+ * GIN indexes. The indexes only propose rows fast; the `like` test always decides (on the proposed rows, or
+ * case by case), so both dialects and every plan return exactly the same cases. Searches are at least three
+ * characters long (a trigram).
  */
 
 export type SearchDialect = DatabaseHandle['dialect'];
@@ -53,49 +54,65 @@ type Source = 'message' | 'contact' | 'identity';
 
 type Matches = { [S in Source]: string[] | null };
 
-/** The ids per source, or null for a source with more than SPARSE_MATCHES of them. */
-function bySource(rows: readonly { source: Source; id: string }[], dense: readonly Source[]): Matches {
-  const of = (source: Source) => {
-    const ids = rows.filter((row) => row.source === source).map((row) => row.id);
-    return dense.includes(source) || ids.length > SPARSE_MATCHES ? null : ids;
-  };
+interface Found {
+  source: Source;
+  id: string;
+  /** 1 when the row contains the words (the index proposed it; the `like` test decides). */
+  hit: number | boolean | null;
+}
+
+/**
+ * The matching ids per source; null for a source whose index proposed more than SPARSE_MATCHES rows (too
+ * many to list: tested case by case instead).
+ */
+function bySource(rows: readonly Found[], dense: readonly Source[]): Matches {
+  const of = (source: Source) =>
+    dense.includes(source)
+      ? null
+      : rows.filter((row) => row.source === source && Number(row.hit) === 1).map((row) => row.id);
   return { message: of('message'), contact: of('contact'), identity: of('identity') };
 }
 
 /**
- * The rows that contain the words, per source, at most SPARSE_MATCHES + 1 of each, each one pass over an
- * index. SQLite: the trigram FTS table, where messages have keys from 0 up and contacts' names and
- * identities' handles negative ones (migration 0021), so each side is a rowid range of the same index.
- * PostgreSQL: the pg_trgm index of each source.
+ * The rows that contain the words, per source, from at most SPARSE_MATCHES + 1 rows each index proposes,
+ * each one pass over an index. SQLite: the trigram FTS table, where messages have keys from 0 up and
+ * contacts' names and identities' handles negative ones (migration 0021), so each side is a rowid range of
+ * the same index. PostgreSQL: the pg_trgm index of each source, the three side by side.
  */
 async function findMatches(db: DbOrTx, dialect: SearchDialect, words: string, pattern: string): Promise<Matches> {
   const cap = SPARSE_MATCHES + 1;
   if (dialect === 'sqlite') {
-    const side = async (range: RawBuilder<unknown>) =>
-      (
-        await sql<{ source: Source; id: string }>`select k.source as source, k.source_id as id
-          from text_search_keys k where k.rowid in (
-            select rowid from text_search where text_search match ${ftsPhrase(words)} and ${range} limit ${cap})`.execute(
-          db,
-        )
-      ).rows;
-    const messages = await side(sql`rowid >= 0`);
-    const people = await side(sql`rowid < 0`);
+    const proposed = (range: RawBuilder<unknown>) =>
+      sql`select rowid from text_search where text_search match ${ftsPhrase(words)} and ${range} limit ${cap}`;
+    const messages = await sql<Found>`select 'message' as source, m.id as id, ${like(sql`m.text`, pattern)} as hit
+      from text_search_keys k join messages m on m.id = k.source_id
+      where k.source = 'message' and k.rowid in (${proposed(sql`rowid >= 0`)})`.execute(db);
+    const people = await sql<Found>`select k.source as source, k.source_id as id,
+        case k.source
+          when 'contact' then (select ${like(sql`c.name`, pattern)} from contacts c where c.id = k.source_id)
+          else (select ${like(sql`i.handle`, pattern)} from identities i where i.id = k.source_id)
+        end as hit
+      from text_search_keys k where k.rowid in (${proposed(sql`rowid < 0`)})`.execute(db);
     return bySource(
-      [...messages, ...people],
+      [...messages.rows, ...people.rows],
       [
-        ...(messages.length > SPARSE_MATCHES ? ['message' as const] : []),
-        ...(people.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
+        ...(messages.rows.length > SPARSE_MATCHES ? ['message' as const] : []),
+        ...(people.rows.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
       ],
     );
   }
-  const rows = await sql<{ source: Source; id: string }>`
-    (select 'message' as source, m.id as id from messages m where ${like(sql`m.text`, pattern)} limit ${cap})
-    union all (select 'contact', ct.id from contacts ct where ${like(sql`ct.name`, pattern)} limit ${cap})
-    union all (select 'identity', i.id from identities i where ${like(sql`i.handle`, pattern)} limit ${cap})`.execute(
-    db,
-  );
-  return bySource(rows.rows, []);
+  const side = async (source: Source, table: string, column: string) => {
+    const rows = await sql<Found>`select ${source} as source, x.id as id, 1 as hit from ${sql.table(table)} x
+      where ${like(sql.ref(`x.${column}`), pattern)} limit ${cap}`.execute(db);
+    return rows.rows;
+  };
+  const found = await Promise.all([
+    side('message', 'messages', 'text'),
+    side('contact', 'contacts', 'name'),
+    side('identity', 'identities', 'handle'),
+  ]);
+  const dense = found.filter((rows) => rows.length > SPARSE_MATCHES).map((rows) => rows[0]!.source);
+  return bySource(found.flat(), dense);
 }
 
 /**
@@ -129,37 +146,40 @@ export function hasRow(query: { limit(n: number): Expression<unknown> }): Expres
 }
 
 /**
- * The condition on `cases` for a planned search. Each source's `like` test decides; a source whose matches
- * were listed is tested only on their cases (none listed: that source cannot match). When every source was
- * listed, `cases.id in (…)` lets the database start from the few matching cases.
+ * The condition on `cases` for a planned search. A source whose matching rows were listed is a list of
+ * cases (none listed: that source cannot match); a source with too many matches is tested case by case.
+ * When every source was listed, `cases.id in (…)` lets the database start from the few matching cases.
  */
 export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, search: CaseSearch): Expression<SqlBool> {
   const { pattern } = search;
   const tests = {
-    messages: hasRow(
-      eb
-        .selectFrom('case_conversations as cc')
-        .innerJoin('messages as sm', 'sm.conversation_id', 'cc.conversation_id')
-        .select(sql`1`.as('one'))
-        .whereRef('cc.case_id', '=', 'cases.id')
-        .where(like(sql.ref('sm.text'), pattern)),
-    ),
-    contacts: hasRow(
-      eb
-        .selectFrom('contacts as sc')
-        .select(sql`1`.as('one'))
-        .whereRef('sc.id', '=', 'cases.contact_id')
-        .where(like(sql.ref('sc.name'), pattern)),
-    ),
-    identities: hasRow(
-      eb
-        .selectFrom('identities as si')
-        .innerJoin('channels as sch', 'sch.network', 'si.network')
-        .select(sql`1`.as('one'))
-        .whereRef('sch.id', '=', 'cases.channel_id')
-        .whereRef('si.contact_id', '=', 'cases.contact_id')
-        .where(like(sql.ref('si.handle'), pattern)),
-    ),
+    messages: () =>
+      hasRow(
+        eb
+          .selectFrom('case_conversations as cc')
+          .innerJoin('messages as sm', 'sm.conversation_id', 'cc.conversation_id')
+          .select(sql`1`.as('one'))
+          .whereRef('cc.case_id', '=', 'cases.id')
+          .where(like(sql.ref('sm.text'), pattern)),
+      ),
+    contacts: () =>
+      hasRow(
+        eb
+          .selectFrom('contacts as sc')
+          .select(sql`1`.as('one'))
+          .whereRef('sc.id', '=', 'cases.contact_id')
+          .where(like(sql.ref('sc.name'), pattern)),
+      ),
+    identities: () =>
+      hasRow(
+        eb
+          .selectFrom('identities as si')
+          .innerJoin('channels as sch', 'sch.network', 'si.network')
+          .select(sql`1`.as('one'))
+          .whereRef('sch.id', '=', 'cases.channel_id')
+          .whereRef('si.contact_id', '=', 'cases.contact_id')
+          .where(like(sql.ref('si.handle'), pattern)),
+      ),
   };
   const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`));
   const casesOf = {
@@ -172,25 +192,13 @@ export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, se
       where i3.id in (${list(ids)})`,
   };
   const sources = ['contacts', 'identities', 'messages'] as const;
-  const listed = sources.filter((source) => (search.candidates[source]?.length ?? 1) > 0);
-  if (listed.length === 0) return sql<SqlBool>`1 = 0`;
-  if (!isDenseSearch(search)) {
-    const candidates = sql.join(
-      listed.map((source) => casesOf[source](search.candidates[source]!)),
-      sql` union `,
-    );
-    return eb.and([sql<SqlBool>`cases.id in (${candidates})`, eb.or(listed.map((source) => tests[source]))]);
-  }
-  // Listed sources first: their `in` test is a cheap probe, the costly per-case tests come last.
-  const dense = (source: (typeof sources)[number]) => Number(search.candidates[source] === null);
-  return eb.or(
-    [...listed]
-      .sort((a, b) => dense(a) - dense(b))
-      .map((source) => {
-        const ids = search.candidates[source];
-        return ids === null
-          ? tests[source]
-          : eb.and([sql<SqlBool>`cases.id in (${casesOf[source](ids)})`, tests[source]]);
-      }),
-  );
+  const listed = sources.flatMap((source) => {
+    const ids = search.candidates[source];
+    return ids && ids.length > 0 ? [casesOf[source](ids)] : [];
+  });
+  const tested = sources.filter((source) => search.candidates[source] === null).map((source) => tests[source]());
+  const inListed = sql<SqlBool>`cases.id in (${sql.join(listed, sql` union `)})`;
+  if (tested.length === 0) return listed.length === 0 ? sql<SqlBool>`1 = 0` : inListed;
+  // The listed cases first: a cheap probe before the costly per-case tests.
+  return eb.or(listed.length === 0 ? tested : [inListed, ...tested]);
 }

@@ -21,7 +21,13 @@ export function registerAccountChecklistRoutes(app: HttpApp, deps: { db: Db; con
         tags: ['channels'],
         summary: "The account's set-up checklist, from its profile as X returns it (leads and admins)",
         params,
-        response: { 200: accountChecklistSchema, 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 503: apiErrorSchema },
+        response: {
+          200: accountChecklistSchema,
+          400: apiErrorSchema,
+          403: apiErrorSchema,
+          404: apiErrorSchema,
+          503: apiErrorSchema,
+        },
       },
     },
     async (request) => {
@@ -69,7 +75,9 @@ export function registerAccountChecklistRoutes(app: HttpApp, deps: { db: Db; con
           helpCenterUrl: replies.helpCenterUrl,
           supportEmail: replies.supportEmail,
           supportPhone: replies.supportPhone,
-          week: hours.workspace ? hours.workspace.week.map((day) => day.map(({ start, end }) => ({ start, end }))) : null,
+          week: hours.workspace
+            ? hours.workspace.week.map((day) => day.map(({ start, end }) => ({ start, end })))
+            : null,
         },
       };
     },

@@ -27,7 +27,17 @@ const profile = (overrides: Partial<AccountProfile> = {}): AccountProfile => ({
 
 describe('account set-up checklist', () => {
   it('recognises a dedicated support handle in French and English, not words that only look like it', () => {
-    for (const handle of ['acme_sav', 'AcmeSupport', 'AskAcme', 'acmehelp', 'Acme_Care', 'HelpAcme', 'acme_cs', 'SAV_Acme', 'AcmeService_FR']) {
+    for (const handle of [
+      'acme_sav',
+      'AcmeSupport',
+      'AskAcme',
+      'acmehelp',
+      'Acme_Care',
+      'HelpAcme',
+      'acme_cs',
+      'SAV_Acme',
+      'AcmeService_FR',
+    ]) {
       expect([handle, supportWordIn(handle)]).not.toEqual([handle, null]);
     }
     for (const handle of ['acme', 'AcmeCareers', 'savingsbank', 'acme_fr', 'caremark', 'Ask']) {
@@ -105,7 +115,14 @@ describe('account set-up checklist', () => {
 
   it('lists six items in a fixed order, DMs always to check by hand', () => {
     const items = accountChecklist(profile(), null);
-    expect(items.map((i) => i.id)).toEqual(['supportHandle', 'bio', 'helpLink', 'dmsOpen', 'pinnedPost', 'profilePicture']);
+    expect(items.map((i) => i.id)).toEqual([
+      'supportHandle',
+      'bio',
+      'helpLink',
+      'dmsOpen',
+      'pinnedPost',
+      'profilePicture',
+    ]);
     expect(items.find((i) => i.id === 'dmsOpen')).toMatchObject({ state: 'unknown' });
   });
 });

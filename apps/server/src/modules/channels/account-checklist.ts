@@ -7,7 +7,22 @@ import type { ChecklistItem } from '@guichet/contracts';
  */
 
 /** Words that say "support" in a handle, in French and English (@acme_sav, @AcmeHelp, @AskAcme). */
-const SUPPORT_WORDS = ['support', 'help', 'helpdesk', 'care', 'service', 'sav', 'aide', 'assist', 'assistance', 'hotline', 'cs', 'client', 'clients', 'conseil'];
+const SUPPORT_WORDS = [
+  'support',
+  'help',
+  'helpdesk',
+  'care',
+  'service',
+  'sav',
+  'aide',
+  'assist',
+  'assistance',
+  'hotline',
+  'cs',
+  'client',
+  'clients',
+  'conseil',
+];
 /** Also recognised as the start or end of a handle written without separators (`acmesupport`). */
 const SUPPORT_AFFIXES = ['support', 'help', 'service', 'sav', 'care', 'aide', 'assist', 'hotline'];
 /** Starts that mean the same (`AskAcme`, `HelpAcme`), while `careers` or `savings` do not. */

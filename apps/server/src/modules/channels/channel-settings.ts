@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 
 /** Non-secret settings stored in channels.settings. */
@@ -69,6 +70,28 @@ export function openChannelCredentials(
 /** The consumer secret X signs this channel's webhook CRC answers and deliveries with, if it has one. */
 export function webhookSecretOf(credentials: ChannelCredentials): string | undefined {
   return credentials.kind === 'oauth1' ? credentials.appSecret : credentials.consumerSecret;
+}
+
+/** X webhooks need the app's consumer secret (it checks their signatures) and the account's id. */
+export function assertWebhooksPossible(
+  secrets: SecretBox,
+  channel: { id: string; credentials: string | null; external_account_id: string | null },
+): void {
+  let secret: string | undefined;
+  try {
+    secret = channel.credentials
+      ? webhookSecretOf(openChannelCredentials(secrets, { id: channel.id, credentials: channel.credentials }))
+      : undefined;
+  } catch {
+    secret = undefined;
+  }
+  if (!secret || !channel.external_account_id) {
+    throw new AppError(
+      'channel.webhooks_need_secret',
+      'invalid',
+      'X webhooks need the app’s consumer secret: connect this channel with OAuth 1.0a keys, or add the consumer secret.',
+    );
+  }
 }
 
 export function parseChannelSettings(text: string): ChannelSettings {

@@ -20,12 +20,11 @@ import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { deskOrigin } from '../../platform/http/request-guards.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { audit, auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
 import { recordEvents } from '../events/events.repository.ts';
-import { openChannelCredentials, parseChannelSettings, webhookSecretOf } from './channel-settings.ts';
+import { assertWebhooksPossible, parseChannelSettings } from './channel-settings.ts';
 import { connectWithKeys, connectWithOAuth2 } from './channels.commands.ts';
 import { channelSummary } from './channels.queries.ts';
 import { authorizeRedirect, exchangeCode, OAuth2Clients, pkcePair } from './x-oauth2.ts';
@@ -82,30 +81,6 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
   const commandDeps = { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger };
   const summary = (channel: Parameters<typeof channelSummary>[1], now: number) =>
     channelSummary(deps.db, channel, now, deps.secrets);
-
-  /**
-   * Turning X's webhooks on makes the desk answer CRC challenges with the channel's consumer secret: an
-   * admin's decision (credentials are theirs), for a channel that has that secret.
-   */
-  const webhooksAllowed = (request: FastifyRequest, channel: Row<'channels'>): true => {
-    requireRole(request, ['admin']);
-    let secret: string | undefined;
-    try {
-      secret = channel.credentials
-        ? webhookSecretOf(openChannelCredentials(deps.secrets, { id: channel.id, credentials: channel.credentials }))
-        : undefined;
-    } catch {
-      secret = undefined;
-    }
-    if (!secret || !channel.external_account_id) {
-      throw new AppError(
-        'channel.webhooks_need_secret',
-        'invalid',
-        'X webhooks need the app’s consumer secret: connect this channel with OAuth 1.0a keys, or add the consumer secret.',
-      );
-    }
-    return true;
-  };
 
   const findOwnChannel = async (workspaceId: string, channelId: string) => {
     const channel = await deps.db
@@ -165,7 +140,12 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
       const now = deps.clock.now().getTime();
       const settings = parseChannelSettings(channel.settings);
       if (request.body.webhooks !== undefined) {
-        settings.webhooks = request.body.webhooks && webhooksAllowed(request, channel);
+        // Turning them on makes the desk answer X's CRC with the consumer secret: an admin's decision.
+        if (request.body.webhooks) {
+          requireRole(request, ['admin']);
+          assertWebhooksPossible(deps.secrets, channel);
+        }
+        settings.webhooks = request.body.webhooks;
       }
       if (request.body.monthlyBudgetUsd !== undefined) settings.monthlyBudgetUsd = request.body.monthlyBudgetUsd;
       if (request.body.muteWords !== undefined) settings.muteWords = request.body.muteWords;

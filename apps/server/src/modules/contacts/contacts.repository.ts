@@ -110,18 +110,20 @@ async function updateProfiles(db: DbOrTx, profiles: ChangedProfile[], now: numbe
   for (const handleChanged of [false, true]) {
     const group = profiles.filter((p) => p.handleChanged === handleChanged);
     for (let i = 0; i < group.length; i += UPDATE_CHUNK) {
-      const rows = group.slice(i, i + UPDATE_CHUNK).map(
-        (p) =>
-          sql`(${sql.join([
-            text(p.id),
-            text(p.handle),
-            text(p.name),
-            text(p.avatar_url),
-            text(p.description),
-            int(p.followers_count),
-            int(p.verified),
-          ])})`,
-      );
+      const rows = group
+        .slice(i, i + UPDATE_CHUNK)
+        .map(
+          (p) =>
+            sql`(${sql.join([
+              text(p.id),
+              text(p.handle),
+              text(p.name),
+              text(p.avatar_url),
+              text(p.description),
+              int(p.followers_count),
+              int(p.verified),
+            ])})`,
+        );
       await sql`with v(id, handle, name, avatar_url, description, followers_count, verified) as (values ${sql.join(rows)})
         update identities set ${sql.raw(handleChanged ? 'handle = v.handle, ' : '')}name = v.name,
           avatar_url = v.avatar_url, description = v.description, followers_count = v.followers_count,

@@ -12,10 +12,7 @@ export interface RuleLink {
 
 const CHUNK = 200;
 
-function bestIncident(
-  open: { id: string; keywords: string; declared_at: number }[],
-  link: RuleLink,
-): string | null {
+function bestIncident(open: { id: string; keywords: string; declared_at: number }[], link: RuleLink): string | null {
   if (link.incidentId) return open.some((i) => i.id === link.incidentId) ? link.incidentId : null;
   let target: string | null = null;
   let best = 0;

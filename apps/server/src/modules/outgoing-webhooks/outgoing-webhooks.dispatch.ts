@@ -107,16 +107,24 @@ export async function dispatchOutgoingWebhooks(deps: DispatchDeps): Promise<numb
   for (;;) {
     const events = await deps.db
       .selectFrom('events')
-      .select(['id', 'workspace_id', 'type', 'case_id', 'subject_id', 'actor_type', 'actor_id', 'payload', 'occurred_at'])
+      .select([
+        'id',
+        'workspace_id',
+        'type',
+        'case_id',
+        'subject_id',
+        'actor_type',
+        'actor_id',
+        'payload',
+        'occurred_at',
+      ])
       .where('type', 'in', Object.keys(SOURCE_EVENTS))
       .where('workspace_id', 'in', workspaces)
       .where('occurred_at', '>=', from)
       .where('occurred_at', '<=', now)
       .where(({ not, exists, selectFrom }) =>
         not(
-          exists(
-            selectFrom('outgoing_webhook_dispatched').select('event_id').whereRef('event_id', '=', 'events.id'),
-          ),
+          exists(selectFrom('outgoing_webhook_dispatched').select('event_id').whereRef('event_id', '=', 'events.id')),
         ),
       )
       .orderBy('occurred_at')

@@ -26,7 +26,8 @@ export interface WebhookBody {
   data: Record<string, unknown>;
 }
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
 
 async function caseData(db: DbOrTx, caseId: string | null) {
   if (!caseId) return null;

@@ -52,10 +52,16 @@ describe('webhook address checks', () => {
     await expect(
       checkWebhookUrl('https://metadata.example.com/x', { allowPrivate: false }, resolvesTo('169.254.169.254')),
     ).rejects.toMatchObject({ code: 'outgoing_webhook.address_refused' });
-    const url = await checkWebhookUrl('https://hooks.example.com/x#frag', { allowPrivate: false }, resolvesTo('93.184.215.14'));
+    const url = await checkWebhookUrl(
+      'https://hooks.example.com/x#frag',
+      { allowPrivate: false },
+      resolvesTo('93.184.215.14'),
+    );
     expect(url.toString()).toBe('https://hooks.example.com/x');
     await expect(
-      checkWebhookUrl('https://nowhere.example/x', { allowPrivate: false }, () => Promise.reject(new Error('ENOTFOUND'))),
+      checkWebhookUrl('https://nowhere.example/x', { allowPrivate: false }, () =>
+        Promise.reject(new Error('ENOTFOUND')),
+      ),
     ).rejects.toMatchObject({ code: 'outgoing_webhook.host_unresolved' });
   });
 });
@@ -117,7 +123,10 @@ describe('sending a webhook', () => {
     });
     const ok = await sendWebhook(request(`http://localhost:${port}/ok`, true));
     expect(ok).toMatchObject({ ok: true, status: 200, error: null });
-    expect(seen[0]).toEqual({ signature: signatureHeader('whsec_test', '{"id":"d1"}', 1_780_000_000), body: '{"id":"d1"}' });
+    expect(seen[0]).toEqual({
+      signature: signatureHeader('whsec_test', '{"id":"d1"}', 1_780_000_000),
+      body: '{"id":"d1"}',
+    });
     expect(seen[0]!.signature).toMatch(/^t=1780000000,v1=[0-9a-f]{64}$/);
     const moved = await sendWebhook(request(`http://127.0.0.1:${port}/moved`, true));
     expect(moved).toMatchObject({ ok: false, status: 302, error: 'redirects are not followed' });

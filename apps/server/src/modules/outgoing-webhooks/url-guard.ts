@@ -96,7 +96,10 @@ export function parseWebhookUrl(raw: string, policy: UrlPolicy): URL {
     );
   }
   if (url.username || url.password) {
-    throw invalid('url_has_credentials', 'Put no user name or password in the URL: the signature authenticates the desk.');
+    throw invalid(
+      'url_has_credentials',
+      'Put no user name or password in the URL: the signature authenticates the desk.',
+    );
   }
   if (!url.hostname) throw invalid('url_invalid', 'This URL has no host.');
   url.hash = '';
@@ -140,7 +143,11 @@ export async function checkWebhookUrl(raw: string, policy: UrlPolicy, lookup: Lo
   return url;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for node:http that checks the addresses of the connection itself, so a DNS answer that changes
@@ -152,7 +159,11 @@ export function guardedLookup(policy: UrlPolicy, lookup: Lookup = systemLookup) 
       .then((found) => {
         const usable = options.family ? found.filter((a) => a.family === options.family) : found;
         if (usable.length === 0) throw invalid('host_unresolved', `${hostname} does not resolve.`);
-        assertAddressesAllowed(hostname, usable.map((a) => a.address), policy);
+        assertAddressesAllowed(
+          hostname,
+          usable.map((a) => a.address),
+          policy,
+        );
         if (options.all) callback(null, usable);
         else callback(null, usable[0]!.address, usable[0]!.family);
       })

@@ -56,7 +56,8 @@ export function ruleColumnsByCase(effects: RuleEffect[]): Map<string, RuleColumn
     const columns = byCase.get(e.caseId) ?? {};
     if (e.kind === 'assignAgent') columns.assignee = String(e.value.agentId);
     else if (e.kind === 'assignTeam') columns.team = String(e.value.teamId);
-    else if (e.kind === 'setPriority') columns.priority = { value: Number(e.value.priority), reason: ruleReason(e.ruleName) };
+    else if (e.kind === 'setPriority')
+      columns.priority = { value: Number(e.value.priority), reason: ruleReason(e.ruleName) };
     else if (e.kind === 'applySla') columns.sla = Number(e.value.priority);
     else if (e.kind === 'markSpam') columns.spam = true;
     byCase.set(e.caseId, columns);

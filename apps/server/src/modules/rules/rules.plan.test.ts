@@ -82,7 +82,12 @@ describe('planning a page of rules in memory', () => {
   });
 
   it('ends the list at a stop rule and never runs a disabled one', () => {
-    const stop = rule('stop', 0, { ...tagOutages, name: 'Stop', stop: true, actions: [{ kind: 'markSpam', value: {} }] });
+    const stop = rule('stop', 0, {
+      ...tagOutages,
+      name: 'Stop',
+      stop: true,
+      actions: [{ kind: 'markSpam', value: {} }],
+    });
     const disabled = rule('off', 5, { ...tagOutages, name: 'Off', enabled: false });
     const plan = planPageRules([tagOutages, stop, disabled], [message('m1', 'c1', false)], now);
     expect(plan.effects.map((e) => e.ruleId)).toEqual(['stop']);

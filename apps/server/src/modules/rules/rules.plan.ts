@@ -1,12 +1,5 @@
 import { ZodError } from 'zod';
-import {
-  ACTIONS,
-  CONDITIONS,
-  type ActionKind,
-  type Rule,
-  type RuleContext,
-  type RuleEvent,
-} from './rules.models.ts';
+import { ACTIONS, CONDITIONS, type ActionKind, type Rule, type RuleContext, type RuleEvent } from './rules.models.ts';
 
 /** One stored inbound message, as the rules see it. */
 export interface RuleMessage {

@@ -22,7 +22,9 @@ export function referenceOf(action: RuleAction): Reference | null {
     case 'suggestTemplate':
       return { table: 'templates', id: String(value.templateId), noun: 'template' };
     case 'linkIncident':
-      return typeof value.incidentId === 'string' ? { table: 'incidents', id: value.incidentId, noun: 'incident' } : null;
+      return typeof value.incidentId === 'string'
+        ? { table: 'incidents', id: value.incidentId, noun: 'incident' }
+        : null;
     default:
       return null;
   }

@@ -29,13 +29,11 @@ export async function receiveDelivery(
     ...(payload.follow_events ?? [])
       .filter((f) => f.type === 'follow' && v1Account(f.target, selfId).externalId === selfId)
       .map((f): PageSignal => ({ kind: 'followed', account: v1Account(f.source, 'unknown') })),
-    ...(payload.favorite_events ?? []).map(
-      (like): PageSignal => ({
-        kind: 'liked',
-        by: like.user?.screen_name ?? null,
-        postId: like.favorited_status?.id_str ?? null,
-      }),
-    ),
+    ...(payload.favorite_events ?? []).map((like): PageSignal => ({
+      kind: 'liked',
+      by: like.user?.screen_name ?? null,
+      postId: like.favorited_status?.id_str ?? null,
+    })),
   ];
   await ingestPage(deps, { channel, feed: WEBHOOK_FEED, items, signals, threadByParent: true });
 }

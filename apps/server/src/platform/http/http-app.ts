@@ -133,12 +133,33 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   );
   app.addHook('onRequest', guardStateChangingRequest(options.publicUrl));
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await registerOpenApi(app, options.version);
+
+  app.addHook('onResponse', async (request, reply) => {
+    options.metrics.httpRequests
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500) {
+      request.log.error({ method: request.method, url: request.url, status: reply.statusCode }, 'request failed');
+    } else {
+      request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request');
+    }
+  });
+
+  handleErrors(app);
+  await serveWebApp(app, options.webDistDir);
+
+  return app;
+}
+
+/** The OpenAPI document at /api/openapi.json: both ways to authenticate, and how changes are sent. */
+async function registerOpenApi(app: HttpApp, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Guichet API',
-        version: options.version,
+        version: version,
         description:
           'Social customer-care desk for X. Authenticate with the session cookie (sign in first) or with an API ' +
           'token created by an admin: `Authorization: Bearer gch_…`. A token works on the routes its scopes ' +
@@ -155,18 +176,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     transform: jsonSchemaTransform,
   });
+}
 
-  app.addHook('onResponse', async (request, reply) => {
-    options.metrics.httpRequests
-      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) {
-      request.log.error({ method: request.method, url: request.url, status: reply.statusCode }, 'request failed');
-    } else {
-      request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request');
-    }
-  });
-
+/** Domain errors and validation failures as JSON with a stable code; anything else is a logged 500. */
+function handleErrors(app: HttpApp): void {
   app.setErrorHandler((error: Error, request, reply) => {
     if (error instanceof AppError) {
       return reply
@@ -194,10 +207,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
   });
+}
 
-  const indexFile = options.webDistDir ? path.join(options.webDistDir, 'index.html') : undefined;
-  if (options.webDistDir && indexFile && fs.existsSync(indexFile)) {
-    await app.register(fastifyStatic, { root: options.webDistDir, wildcard: false, index: false });
+/** The built web app, with index.html for client-side routes; unknown API paths get a JSON 404. */
+async function serveWebApp(app: HttpApp, webDistDir: string | undefined): Promise<void> {
+  const indexFile = webDistDir ? path.join(webDistDir, 'index.html') : undefined;
+  if (webDistDir && indexFile && fs.existsSync(indexFile)) {
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: false });
   }
 
   app.setNotFoundHandler((request, reply) => {
@@ -220,6 +236,4 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
     });
   });
-
-  return app;
 }

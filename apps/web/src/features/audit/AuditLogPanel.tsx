@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@guichet/contracts';
 import { ActionIcon, Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -40,7 +41,9 @@ export function AuditLogPanel() {
   const { t } = useTranslation();
   const api = useAuditApi();
   const [form, setForm] = useState<FilterForm>(emptyForm);
-  const filters = toFilters(form);
+  // Typing an email asks the server once the typing pauses, not at every key.
+  const [actor] = useDebouncedValue(form.actor, 300);
+  const filters = toFilters({ ...form, actor });
   const pages = useInfiniteQuery({
     queryKey: auditQueryKey(filters),
     queryFn: ({ pageParam, signal }) => api.page(filters, pageParam, signal),
@@ -54,7 +57,12 @@ export function AuditLogPanel() {
       <Text size="sm" c="dimmed" maw={760}>
         {t('audit.intro')}
       </Text>
-      <AuditFiltersBar form={form} onChange={update} onReset={() => setForm(emptyForm)} csvPath={auditCsvPath(filters)} />
+      <AuditFiltersBar
+        form={form}
+        onChange={update}
+        onReset={() => setForm(emptyForm)}
+        csvPath={auditCsvPath(filters)}
+      />
       {pages.isPending ? (
         <CenteredLoader />
       ) : pages.isError ? (

@@ -6,7 +6,11 @@ describe('audit diff', () => {
     expect(
       auditDiff(
         { timeZone: 'Europe/Paris', helpCenterUrl: null, week: [[{ start: '09:00', end: '18:00' }], []] },
-        { timeZone: 'Europe/Paris', helpCenterUrl: 'https://aide.acme.fr', week: [[{ start: '08:00', end: '18:00' }], []] },
+        {
+          timeZone: 'Europe/Paris',
+          helpCenterUrl: 'https://aide.acme.fr',
+          week: [[{ start: '08:00', end: '18:00' }], []],
+        },
       ),
     ).toEqual([
       { path: 'helpCenterUrl', before: null, after: 'https://aide.acme.fr', kind: 'added' },
@@ -22,7 +26,9 @@ describe('audit diff', () => {
       { path: 'name', before: null, after: 'Retard', kind: 'added' },
       { path: 'enabled', before: null, after: 'true', kind: 'added' },
     ]);
-    expect(auditDiff({ body: 'Bonjour' }, null)).toEqual([{ path: 'body', before: 'Bonjour', after: null, kind: 'removed' }]);
+    expect(auditDiff({ body: 'Bonjour' }, null)).toEqual([
+      { path: 'body', before: 'Bonjour', after: null, kind: 'removed' },
+    ]);
     expect(auditDiff({ a: 1 }, { a: 1 })).toEqual([]);
   });
 });

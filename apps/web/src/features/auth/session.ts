@@ -2,7 +2,7 @@ import type { SessionInfo } from '@guichet/contracts';
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiContext.tsx';
 import { queryKeys } from '../../api/queryKeys.ts';
-import { switchLanguage } from '../../i18n/index.ts';
+import { switchLanguage } from '../../i18n/switchLanguage.ts';
 
 /** The signed-in agent and workspace; `data` is null when nobody is signed in. */
 export function useSession() {

@@ -95,7 +95,14 @@ function ChecklistRow({ item }: { item: ChecklistItem }) {
   const { t } = useTranslation();
   const advice = adviceKeys(item);
   return (
-    <Group gap="sm" align="flex-start" wrap="nowrap" data-testid="account-checklist-item" data-item={item.id} data-state={item.state}>
+    <Group
+      gap="sm"
+      align="flex-start"
+      wrap="nowrap"
+      data-testid="account-checklist-item"
+      data-item={item.id}
+      data-state={item.state}
+    >
       <ThemeIcon color={STATE_COLOR[item.state]} variant="light" radius="xl" size="md" aria-hidden>
         {STATE_MARK[item.state]}
       </ThemeIcon>

@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { publicLength } from '../composer/xLength.ts';
 import { BIO_LIMIT, brandOf, clockText, hoursText, writeBio } from './bioWriter.ts';
 
-const weekdays = (start: string, end: string) => [
-  ...Array.from({ length: 5 }, () => [{ start, end }]),
-  [],
-  [],
-];
+const weekdays = (start: string, end: string) => [...Array.from({ length: 5 }, () => [{ start, end }]), [], []];
 
 describe('bio writer', () => {
   it('says the hours the way people read them, in French and English', () => {
@@ -22,8 +18,24 @@ describe('bio writer', () => {
     const everyDay = Array.from({ length: 7 }, () => [{ start: '08:00', end: '20:00' }]);
     expect(hoursText(everyDay, 'fr')).toBe('7j/7 8h–20h');
     expect(hoursText(everyDay, 'en')).toBe('every day 8am–8pm');
-    expect(hoursText(Array.from({ length: 7 }, () => [{ start: '00:00', end: '24:00' }]), 'en')).toBe('24/7');
-    const split = [[{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }], [], [], [], [], [], []];
+    expect(
+      hoursText(
+        Array.from({ length: 7 }, () => [{ start: '00:00', end: '24:00' }]),
+        'en',
+      ),
+    ).toBe('24/7');
+    const split = [
+      [
+        { start: '09:00', end: '12:00' },
+        { start: '14:00', end: '18:00' },
+      ],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
     expect(hoursText(split, 'en')).toBe('Mon 9am–12pm, 2pm–6pm');
     expect(hoursText(null, 'fr')).toBeNull();
   });
@@ -52,9 +64,9 @@ describe('bio writer', () => {
     });
     expect(publicLength(long)).toBeLessThanOrEqual(BIO_LIMIT);
     expect(long).toContain('8h–20h');
-    expect(writeBio({ brand: 'Acme', facts: { ...facts, week: null, helpCenterUrl: null, supportEmail: null }, lang: 'en' })).toBe(
-      'Acme customer care: ask us anything. DM us.',
-    );
+    expect(
+      writeBio({ brand: 'Acme', facts: { ...facts, week: null, helpCenterUrl: null, supportEmail: null }, lang: 'en' }),
+    ).toBe('Acme customer care: ask us anything. DM us.');
   });
 
   it('takes the brand from the account name', () => {

@@ -33,11 +33,12 @@ export function hoursText(week: Facts['week'], lang: 'fr' | 'en'): string | null
   const key = (day: Day) => JSON.stringify(day);
   if (week.every((day) => key(day) === key(week[0]!))) {
     const first = week[0]!;
-    if (first.length === 1 && first[0]!.start === '00:00' && first[0]!.end === '24:00') return lang === 'fr' ? '24h/24, 7j/7' : '24/7';
+    if (first.length === 1 && first[0]!.start === '00:00' && first[0]!.end === '24:00')
+      return lang === 'fr' ? '24h/24, 7j/7' : '24/7';
     return `${lang === 'fr' ? '7j/7' : 'every day'} ${dayText(first, lang)}`;
   }
   const parts: string[] = [];
-  for (let i = 0; i < 7; ) {
+  for (let i = 0; i < 7;) {
     let j = i;
     while (j + 1 < 7 && key(week[j + 1]!) === key(week[i]!)) j++;
     if (week[i]!.length > 0) {

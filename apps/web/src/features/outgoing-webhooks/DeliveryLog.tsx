@@ -24,7 +24,9 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   });
   if (log.isPending) return <CenteredLoader />;
   if (log.isError) {
-    return <ErrorState title={t('outgoingWebhooks.log.loadError')} error={log.error} onRetry={() => void log.refetch()} />;
+    return (
+      <ErrorState title={t('outgoingWebhooks.log.loadError')} error={log.error} onRetry={() => void log.refetch()} />
+    );
   }
   if (log.data.deliveries.length === 0) {
     return (

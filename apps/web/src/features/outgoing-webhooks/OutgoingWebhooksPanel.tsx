@@ -8,11 +8,7 @@ import { ErrorState } from '../../components/ErrorState.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { CreateWebhookModal } from './CreateWebhookModal.tsx';
 import { deliveryColor, DeliveryLog } from './DeliveryLog.tsx';
-import {
-  deliveriesQueryKey,
-  outgoingWebhooksQueryKey,
-  useOutgoingWebhooksApi,
-} from './outgoingWebhooksApi.ts';
+import { deliveriesQueryKey, outgoingWebhooksQueryKey, useOutgoingWebhooksApi } from './outgoingWebhooksApi.ts';
 import { SecretOnce } from './SecretOnce.tsx';
 import { useWebhookErrorText } from './webhookErrors.ts';
 
@@ -142,7 +138,13 @@ function WebhookCard({ webhook, maxFailures }: { webhook: OutgoingWebhook; maxFa
         </Group>
         {failed && <Alert color="red">{errorText(failed)}</Alert>}
         <Group gap="xs">
-          <Button size="xs" variant="light" onClick={() => test.mutate()} loading={test.isPending} data-testid="webhook-test">
+          <Button
+            size="xs"
+            variant="light"
+            onClick={() => test.mutate()}
+            loading={test.isPending}
+            data-testid="webhook-test"
+          >
             {t('outgoingWebhooks.test')}
           </Button>
           <Button size="xs" variant="subtle" onClick={() => setShowLog((v) => !v)} data-testid="webhook-log-toggle">

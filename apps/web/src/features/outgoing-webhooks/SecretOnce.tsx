@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 /** A signing secret, shown once, with how a receiver checks the signature. */
@@ -15,17 +15,9 @@ export function SecretOnce({ secret, onDone }: { secret: string; onDone: () => v
         </Code>
         <CopyButton value={secret}>
           {({ copied, copy }) => (
-            <Tooltip label={copied ? t('outgoingWebhooks.secret.copied') : t('outgoingWebhooks.secret.copy')} withArrow>
-              <ActionIcon
-                variant="light"
-                size="lg"
-                color={copied ? 'teal' : 'blue'}
-                onClick={copy}
-                aria-label={t('outgoingWebhooks.secret.copy')}
-              >
-                {copied ? '✓' : '⧉'}
-              </ActionIcon>
-            </Tooltip>
+            <Button variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} data-testid="webhook-secret-copy">
+              {copied ? t('outgoingWebhooks.secret.copied') : t('outgoingWebhooks.secret.copy')}
+            </Button>
           )}
         </CopyButton>
       </Group>

@@ -18,7 +18,8 @@ import { HttpClient } from '../../api/http.ts';
 import { endSession } from '../auth/session.ts';
 
 export const outgoingWebhooksQueryKey = ['admin', 'outgoing-webhooks'] as const;
-export const deliveriesQueryKey = (webhookId: string) => ['admin', 'outgoing-webhooks', webhookId, 'deliveries'] as const;
+export const deliveriesQueryKey = (webhookId: string) =>
+  ['admin', 'outgoing-webhooks', webhookId, 'deliveries'] as const;
 
 const path = (webhookId: string) => `/api/outgoing-webhooks/${encodeURIComponent(webhookId)}`;
 

@@ -14,8 +14,7 @@ export const INSERT_CHUNK = 400;
 
 /** Something the network told us with the page that is not a post: a new follower, a like. */
 export type PageSignal =
-  | { kind: 'followed'; account: NetworkAccount }
-  | { kind: 'liked'; by: string | null; postId: string | null };
+  { kind: 'followed'; account: NetworkAccount } | { kind: 'liked'; by: string | null; postId: string | null };
 
 /** One page of inbound items from any path (poll, stream, webhook), as handed to `ingestPage`. */
 export interface InboundPage {

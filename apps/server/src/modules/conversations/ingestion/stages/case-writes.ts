@@ -104,7 +104,10 @@ const PARTS: Part[] = [
       int(r?.priority?.value ?? (raises(d) ? d.triage!.priority : null)),
       text(r?.priority?.reason ?? (raises(d) ? d.triage!.reason : null)),
     ],
-    sets: () => [sql`priority = coalesce(v.priority, cases.priority)`, sql`priority_reason = coalesce(v.priority_reason, cases.priority_reason)`],
+    sets: () => [
+      sql`priority = coalesce(v.priority, cases.priority)`,
+      sql`priority_reason = coalesce(v.priority_reason, cases.priority_reason)`,
+    ],
   },
   {
     wanted: (d) => raises(d),

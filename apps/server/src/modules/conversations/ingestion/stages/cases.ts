@@ -1,3 +1,4 @@
+import type { InboundItem } from '@guichet/connectors';
 import { newId } from '../../../../platform/ids.ts';
 import type { DbOrTx } from '../../../../platform/db/database.ts';
 import type { EventRecord } from '../../../events/events.repository.ts';
@@ -85,6 +86,56 @@ async function casesAwaitingSurveyAnswer(tx: DbOrTx, caseIds: string[], now: num
   return new Set(rows.map((r) => r.case_id));
 }
 
+interface CaseLookup {
+  byConversation: Map<string, CaseDraft>;
+  openByContact: Map<string, CaseDraft>;
+  afterResolved: 'reopen' | 'new_case';
+  awaitingSurvey: Set<string>;
+}
+
+type Emit = (e: Omit<EventRecord, 'workspaceId' | 'occurredAt' | 'actor'>) => void;
+
+/** The case this item joins (found, or opened), and whether it is the answer to that case's survey. */
+function caseFor(
+  ctx: PageContext,
+  lookup: CaseLookup,
+  item: InboundItem,
+  conversationId: string,
+  emit: Emit,
+): { draft: CaseDraft; surveyAnswer: boolean } {
+  const contactId = ctx.identities.get(item.author.externalId)!.contactId;
+  let draft = lookup.byConversation.get(conversationId);
+  const surveyAnswer =
+    draft?.status === 'resolved' &&
+    item.visibility === 'direct' &&
+    lookup.awaitingSurvey.has(draft.id) &&
+    parseSurveyAnswer(item.text) !== null;
+  if (draft?.status === 'resolved' && lookup.afterResolved === 'new_case' && !surveyAnswer) draft = undefined;
+  if (!draft) {
+    draft = lookup.openByContact.get(contactId);
+    if (draft?.status === 'resolved') draft = undefined;
+    if (!draft) {
+      draft = newDraft(ctx.now, contactId);
+      ctx.drafts.set(draft.id, draft);
+      emit({ type: 'case.opened', caseId: draft.id, payload: { contactId } });
+    } else {
+      emit({ type: 'case.conversation_linked', caseId: draft.id, subjectId: conversationId });
+    }
+    ctx.newLinks.push({ case_id: draft.id, conversation_id: conversationId, linked_at: ctx.now });
+    lookup.byConversation.set(conversationId, draft);
+    lookup.openByContact.set(contactId, draft);
+  }
+  if (draft.status !== 'open' && !surveyAnswer) {
+    emit({
+      type: draft.status === 'resolved' ? 'case.reopened' : 'case.status_changed',
+      caseId: draft.id,
+      payload: { from: draft.status, to: 'open', reason: 'inbound_message' },
+    });
+    draft.status = 'open';
+  }
+  return { draft: draft!, surveyAnswer };
+}
+
 /**
  * Stage 6 — cases: each item joins the case already holding its conversation (a third party in the thread
  * stays in that case, attributed to themselves), else its author's open case on this channel (so their DM
@@ -96,48 +147,24 @@ export async function attachToCases(ctx: PageContext): Promise<void> {
   const { channel, now } = ctx;
   const { linked, open } = await loadCases(ctx);
   // Ascending order above, so the last write wins: the newest case per conversation / per contact.
-  const caseByConversation = new Map<string, CaseDraft>();
-  for (const row of linked) caseByConversation.set(row.conversationId, draftOf(ctx, row));
-  const openCaseByContact = new Map<string, CaseDraft>();
-  for (const row of open) openCaseByContact.set(row.contactId, draftOf(ctx, row));
-  const afterResolved = (await readCaseSettings(ctx.tx, channel.workspace_id)).afterResolved;
+  const byConversation = new Map<string, CaseDraft>();
+  for (const row of linked) byConversation.set(row.conversationId, draftOf(ctx, row));
+  const openByContact = new Map<string, CaseDraft>();
+  for (const row of open) openByContact.set(row.contactId, draftOf(ctx, row));
   const resolved = [...ctx.drafts.values()].filter((d) => d.status === 'resolved').map((d) => d.id);
-  const awaitingSurvey = await casesAwaitingSurveyAnswer(ctx.tx, resolved, now);
+  const lookup: CaseLookup = {
+    byConversation,
+    openByContact,
+    afterResolved: (await readCaseSettings(ctx.tx, channel.workspace_id)).afterResolved,
+    awaitingSurvey: await casesAwaitingSurveyAnswer(ctx.tx, resolved, now),
+  };
   const base = { workspaceId: channel.workspace_id, occurredAt: now, actor: { type: 'system' as const } };
-  const event = (e: Omit<EventRecord, 'workspaceId' | 'occurredAt' | 'actor'>) => ctx.events.push({ ...base, ...e });
+  const emit: Emit = (e) => ctx.events.push({ ...base, ...e });
 
   for (const item of ctx.items) {
     const author = ctx.identities.get(item.author.externalId)!;
     const conversationId = ctx.conversations.get(conversationKey(item.visibility, item.conversationExternalId))!;
-    let draft = caseByConversation.get(conversationId);
-    const surveyAnswer =
-      draft?.status === 'resolved' &&
-      item.visibility === 'direct' &&
-      awaitingSurvey.has(draft.id) &&
-      parseSurveyAnswer(item.text) !== null;
-    if (draft?.status === 'resolved' && afterResolved === 'new_case' && !surveyAnswer) draft = undefined;
-    if (!draft) {
-      draft = openCaseByContact.get(author.contactId);
-      if (draft?.status === 'resolved') draft = undefined;
-      if (!draft) {
-        draft = newDraft(now, author.contactId);
-        ctx.drafts.set(draft.id, draft);
-        event({ type: 'case.opened', caseId: draft.id, payload: { contactId: author.contactId } });
-      } else {
-        event({ type: 'case.conversation_linked', caseId: draft.id, subjectId: conversationId });
-      }
-      ctx.newLinks.push({ case_id: draft.id, conversation_id: conversationId, linked_at: now });
-      caseByConversation.set(conversationId, draft);
-      openCaseByContact.set(author.contactId, draft);
-    }
-    if (draft.status !== 'open' && !surveyAnswer) {
-      event({
-        type: draft.status === 'resolved' ? 'case.reopened' : 'case.status_changed',
-        caseId: draft.id,
-        payload: { from: draft.status, to: 'open', reason: 'inbound_message' },
-      });
-      draft.status = 'open';
-    }
+    const { draft, surveyAnswer } = caseFor(ctx, lookup, item, conversationId, emit);
     const messageId = newId(now);
     ctx.messageIdByExternal.set(item.externalId, messageId);
     ctx.entries.push({

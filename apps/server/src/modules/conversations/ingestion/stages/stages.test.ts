@@ -1,7 +1,13 @@
 import type { InboundItem } from '@guichet/connectors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../../../test/databases.ts';
-import { BRAND, CUSTOMER, createStorageFixture, inboundPost, type StorageFixture } from '../../../../../test/factories.ts';
+import {
+  BRAND,
+  CUSTOMER,
+  createStorageFixture,
+  inboundPost,
+  type StorageFixture,
+} from '../../../../../test/factories.ts';
 import { countingClassifier, pageContext, runStagesThrough } from '../../../../../test/ingestion-kit.ts';
 import type { DbOrTx } from '../../../../platform/db/database.ts';
 import { newId } from '../../../../platform/ids.ts';
@@ -32,13 +38,16 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     return f.database.db.transaction().execute((tx) => body(pageContext(f, tx, items, page), tx));
   }
   const ingest = (items: InboundItem[]) =>
-    ingestPage({ db: f.database.db, clock: f.clock, classifier: countingClassifier() }, {
-      channel: f.channel,
-      feed: 'mentions',
-      items,
-    });
+    ingestPage(
+      { db: f.database.db, clock: f.clock, classifier: countingClassifier() },
+      {
+        channel: f.channel,
+        feed: 'mentions',
+        items,
+      },
+    );
 
-  it('normalise: oldest first (ties by network id), v1.1 replies joined to their stored parent\'s thread', async () => {
+  it("normalise: oldest first (ties by network id), v1.1 replies joined to their stored parent's thread", async () => {
     const parent = inboundPost({ createdAt: at('2026-03-02T08:00:00Z') });
     await ingest([parent]);
     const late = inboundPost({ externalId: '30', createdAt: at('2026-03-02T08:05:00Z') });
@@ -58,7 +67,7 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     expect(ordered[2]!.conversationExternalId).toBe(parent.conversationExternalId);
   });
 
-  it('echoes and duplicates: drops the brand\'s own posts, repeats within the page and posts already stored', async () => {
+  it("echoes and duplicates: drops the brand's own posts, repeats within the page and posts already stored", async () => {
     const stored = inboundPost();
     await ingest([stored]);
     const fresh = inboundPost();
@@ -91,10 +100,18 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
       });
       expect(ctx.filtered.map((x) => x.reason)).toEqual(['repost', 'muted_word']);
     }
-    const events = await f.database.db.selectFrom('events').select('type').where('type', 'not like', 'case.%').execute();
+    const events = await f.database.db
+      .selectFrom('events')
+      .select('type')
+      .where('type', 'not like', 'case.%')
+      .execute();
     const types = events.map((e) => e.type).filter((t) => t !== 'message.received' && t !== 'agent.added');
     expect(types.sort()).toEqual(['contact.followed', 'inbound.filtered', 'signal.liked', 'signal.reposted']);
-    const follower = await f.database.db.selectFrom('identities').select('handle').where('handle', '=', 'other_1').execute();
+    const follower = await f.database.db
+      .selectFrom('identities')
+      .select('handle')
+      .where('handle', '=', 'other_1')
+      .execute();
     expect(follower).toHaveLength(1);
   });
 
@@ -102,8 +119,9 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     await ingest([inboundPost(), inboundPost({ author: other(1) })]);
     const renamed = { ...CUSTOMER, handle: 'jane_renamed', followersCount: 9000 };
     const moved = { ...other(1), followersCount: 42 };
-    await inPage([inboundPost({ author: renamed }), inboundPost({ author: moved }), inboundPost({ author: other(2) })], (ctx) =>
-      runStagesThrough(ctx, 'contacts'),
+    await inPage(
+      [inboundPost({ author: renamed }), inboundPost({ author: moved }), inboundPost({ author: other(2) })],
+      (ctx) => runStagesThrough(ctx, 'contacts'),
     );
     const identities = await f.database.db
       .selectFrom('identities')
@@ -129,7 +147,7 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     expect(ctx.messageIdByExternal.has(root.externalId)).toBe(true);
   });
 
-  it('cases: the thread\'s case, else the author\'s open case, else a new one; a resolved case reopens', async () => {
+  it("cases: the thread's case, else the author's open case, else a new one; a resolved case reopens", async () => {
     const root = inboundPost();
     await ingest([root]);
     const caseId = (await f.database.db.selectFrom('cases').select('id').executeTakeFirstOrThrow()).id;
@@ -161,7 +179,11 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
       const c = pageContext(
         f,
         tx,
-        [inboundPost({ text: 'any update?' }), inboundPost({ text: 'panne totale' }), inboundPost({ text: 'any update?' })],
+        [
+          inboundPost({ text: 'any update?' }),
+          inboundPost({ text: 'panne totale' }),
+          inboundPost({ text: 'any update?' }),
+        ],
         {},
         classifier,
       );
@@ -203,7 +225,7 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     expect(ctx.ruleFailures.get(suggest.id)).toMatch(/template it names no longer exists/);
   });
 
-  it('store: new and touched cases in batched writes, with the rules\' columns, messages linked to parents', async () => {
+  it("store: new and touched cases in batched writes, with the rules' columns, messages linked to parents", async () => {
     const root = inboundPost({ text: 'question', createdAt: at('2026-03-02T08:00:00Z') });
     await ingest([root]);
     const before = await f.database.db.selectFrom('cases').selectAll().executeTakeFirstOrThrow();
@@ -214,7 +236,11 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
       inReplyToExternalId: root.externalId,
       createdAt: at('2026-03-02T08:10:00Z'),
     });
-    const older = inboundPost({ text: 'old', conversationExternalId: root.externalId, createdAt: at('2026-03-02T07:00:00Z') });
+    const older = inboundPost({
+      text: 'old',
+      conversationExternalId: root.externalId,
+      createdAt: at('2026-03-02T07:00:00Z'),
+    });
     await inPage([reply, older], async (ctx) => {
       await runStagesThrough(ctx, 'triage');
       ctx.ruleEffects = [
@@ -250,11 +276,16 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     expect(stored.in_reply_to_message_id).not.toBeNull();
   });
 
-  it('store: when a rule\'s column cannot be written, the page is written again and only that rule is set aside', async () => {
+  it("store: when a rule's column cannot be written, the page is written again and only that rule is set aside", async () => {
     const post = inboundPost({ text: 'panne' });
     const ctx = await inPage([post], async (c) => {
       await runStagesThrough(c, 'rules');
-      const base = { caseId: c.entries[0]!.draft.id, messageId: c.entries[0]!.messageId, text: post.text, createdAt: 0 };
+      const base = {
+        caseId: c.entries[0]!.draft.id,
+        messageId: c.entries[0]!.messageId,
+        text: post.text,
+        createdAt: 0,
+      };
       c.ruleEffects = [
         { ...base, ruleId: 'good', ruleName: 'Good', kind: 'setPriority', value: { priority: 1 } },
         { ...base, ruleId: 'good', ruleName: 'Good', kind: 'tag', value: { name: 'ok' } },
@@ -271,7 +302,7 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     expect(await f.database.db.selectFrom('case_tags').select('case_id').execute()).toHaveLength(1);
   });
 
-  it('events and cursor: the page\'s events and its cursor in its transaction; no cursor given, none moved', async () => {
+  it("events and cursor: the page's events and its cursor in its transaction; no cursor given, none moved", async () => {
     const post = inboundPost();
     await inPage([post], (ctx) => runStagesThrough(ctx, 'events and cursor'), { nextCursor: post.externalId });
     await inPage([inboundPost()], (ctx) => runStagesThrough(ctx, 'events and cursor'));
