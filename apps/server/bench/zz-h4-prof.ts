@@ -31,7 +31,8 @@ if (dialect === 'sqlite') {
   if (process.env.STMT) { const cache = new Map<string, any>(); database = { close: () => s.close(), prepare(q: string) { let st = cache.get(q); if (st && !st.busy) { cache.delete(q); cache.set(q, st); return st; } st = s.prepare(q); cache.set(q, st); if (cache.size > 200) cache.delete(cache.keys().next().value); return st; } }; }
   db = new Kysely({ dialect: new SqliteDialect({ database }), ...(process.env.NOLOG ? {} : { log }) });
 } else {
-  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: (tdb.config as any).url }) }), log });
+  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: (tdb.config as any).url }) }), ...(process.env.NOLOG ? {} : { log }) });
+  if (process.env.NOTRIG) { const { sql } = await import('kysely'); for (const i of ['messages_text_trgm_idx', 'contacts_name_trgm_idx', 'identities_handle_trgm_idx']) await sql.raw(`drop index if exists ${i}`).execute(db); }
 }
 if (!process.env.NORULES) await configureRules({ database: handle, clock, workspaceId, channel, close: async () => {} } as any);
 const items = generateInbound(POSTS);

@@ -46,6 +46,44 @@ export interface AccountProfile {
 
 export type InboundKind = 'mention' | 'reply' | 'quote' | 'direct_message' | 'post';
 
+export type InboundMediaType = 'photo' | 'animated_gif' | 'video';
+
+/** A photo, animated GIF or video attached to a post or a DM, as the network describes it. */
+export interface InboundMedia {
+  type: InboundMediaType;
+  /** The network's own key for it (X: `media_key`, e.g. `3_1850000000000000001`). */
+  mediaKey?: string | undefined;
+  /** The image itself (photos). */
+  url?: string | undefined;
+  /** A still frame (GIFs and videos). */
+  previewUrl?: string | undefined;
+  /** The best playable file (GIFs and videos: the highest-bitrate mp4), when the network gives one. */
+  videoUrl?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  altText?: string | undefined;
+  durationMs?: number | undefined;
+  /**
+   * True when fetching it needs the account's credentials (X: media in direct messages, on ton.twitter.com):
+   * a browser cannot load it directly.
+   */
+  private?: boolean | undefined;
+}
+
+/** A link in the text: the short form the text holds and what it stands for. */
+export interface InboundLink {
+  /** As written in the text (X: the t.co link). */
+  url: string;
+  expandedUrl?: string | undefined;
+  /** How the network shows it (X: `display_url`, shortened with an ellipsis). */
+  displayUrl?: string | undefined;
+  /** The landing page's title and description, where the network gives them. */
+  title?: string | undefined;
+  description?: string | undefined;
+  /** The address after every redirect, where the network gives it. */
+  unwoundUrl?: string | undefined;
+}
+
 /** One post or DM that reached the connected account, normalised. */
 export interface InboundItem {
   kind: InboundKind;
@@ -64,6 +102,10 @@ export interface InboundItem {
   url?: string | undefined;
   /** False when the network's rules forbid a public reply (X self-serve: posts that do not mention us). */
   repliable?: boolean | undefined;
+  /** Photos, GIFs and videos attached, in the order the author attached them. */
+  media?: InboundMedia[] | undefined;
+  /** Links in the text, in order (not the links that only point at the attached media). */
+  links?: InboundLink[] | undefined;
   /** The network's own payload, kept for audit and later re-processing. */
   raw: unknown;
 }

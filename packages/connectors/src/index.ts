@@ -5,6 +5,7 @@ export {
   XApiError,
   xTime,
   X_EXPANSIONS,
+  X_MEDIA_FIELDS,
   X_PROFILE_FIELDS,
   X_TWEET_FIELDS,
   X_USER_FIELDS,
@@ -29,3 +30,15 @@ export {
 export { meteredXClient, X_PAY_PER_USE_PRICES, type XBillingCategory, type XUsage } from './x/x-usage.ts';
 export { createXDirectMessages, xConversationUrl } from './x/x-dms.ts';
 export type { XDmEvent, XDmPage, XStreamEvents, XStreamHandle } from './x/x-client.ts';
+export {
+  httpUrl,
+  mapV1Links,
+  mapV1MediaList,
+  mapXLinks,
+  mapXMedia,
+  mediaByKeys,
+  type V1Media,
+  type V1Url,
+  type XMedia,
+  type XUrlEntity,
+} from './x/x-media.ts';

@@ -16,6 +16,7 @@ import {
   tagSchema,
   teamRefSchema,
 } from './console.ts';
+import { messageAttachmentsSchema } from './attachments.ts';
 import { caseSlaSchema } from './sla.ts';
 import { messageTypeSchema } from './triage.ts';
 import { engagementSchema, messageApprovalSchema } from './approvals.ts';
@@ -140,6 +141,8 @@ export const messageSchema = z.object({
   approval: messageApprovalSchema.nullable().default(null),
   /** Likes and reposts of this (inbound, public) post from the desk (F16). */
   engagements: z.array(engagementSchema).default([]),
+  /** Photos, GIFs, videos and links the message carries (issue 12). */
+  attachments: messageAttachmentsSchema.default({ media: [], links: [] }),
 });
 export type Message = z.infer<typeof messageSchema>;
 

@@ -1,6 +1,7 @@
 export * from './enums.ts';
 export * from './auth.ts';
 export * from './cases.ts';
+export * from './attachments.ts';
 export * from './realtime.ts';
 export * from './errors.ts';
 export * from './console.ts';

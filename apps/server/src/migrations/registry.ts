@@ -20,6 +20,7 @@ import { migration0018TeamAdministration } from './list/0018-team-administration
 import { migration0019OutgoingWebhooks } from './list/0019-outgoing-webhooks.ts';
 import { migration0020IngestionPipeline } from './list/0020-ingestion-pipeline.ts';
 import { migration0021InboxCounters } from './list/0021-inbox-counters.ts';
+import { migration0022MessageAttachments } from './list/0022-message-attachments.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -50,6 +51,7 @@ export const migrations: Migration[] = [
   migration0019OutgoingWebhooks,
   migration0020IngestionPipeline,
   migration0021InboxCounters,
+  migration0022MessageAttachments,
 ];
 
 export interface MigrationReport {

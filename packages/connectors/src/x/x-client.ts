@@ -9,6 +9,9 @@ import {
   type ITwitterApiClientPlugin,
   type TweetV2PaginableTimelineResult,
 } from 'twitter-api-v2';
+import type { XMedia, XUrlEntity } from './x-media.ts';
+
+export type { XMedia, XUrlEntity } from './x-media.ts';
 
 /**
  * The narrow slice of X API v2 the desk uses. We own this interface so the connector can be tested with
@@ -32,13 +35,6 @@ export interface XUser {
   pinned_tweet_id?: string;
 }
 
-export interface XUrlEntity {
-  start: number;
-  end: number;
-  url: string;
-  expanded_url?: string;
-  display_url?: string;
-}
 
 export interface XTweet {
   id: string;
@@ -48,7 +44,11 @@ export interface XTweet {
   conversation_id?: string;
   in_reply_to_user_id?: string;
   referenced_tweets?: { type: 'replied_to' | 'quoted' | 'retweeted'; id: string }[];
-  entities?: { mentions?: { start: number; end: number; username: string; id?: string }[] };
+  entities?: { mentions?: { start: number; end: number; username: string; id?: string }[]; urls?: XUrlEntity[] };
+  /** With `expansions=attachments.media_keys`, the media objects are in the page's `includes.media`. */
+  attachments?: { media_keys?: string[] };
+  /** A long post: `text` is cut, the whole text and its entities are here. */
+  note_tweet?: { text?: string; entities?: { urls?: XUrlEntity[] } };
   lang?: string;
   /** Code-point range of the author's own text, after auto-populated reply @mentions. */
   display_text_range?: [number, number];
@@ -57,7 +57,7 @@ export interface XTweet {
 
 export interface XPage {
   data: XTweet[];
-  includes: { users: XUser[]; tweets: XTweet[] };
+  includes: { users: XUser[]; tweets: XTweet[]; media?: XMedia[] };
   meta: { resultCount: number; newestId?: string; oldestId?: string; nextToken?: string };
 }
 
@@ -79,11 +79,15 @@ export interface XDmEvent {
   dm_conversation_id?: string;
   created_at?: string;
   participant_ids?: string[];
+  attachments?: { media_keys?: string[] };
+  /** The spec lists a DM's links at the top level; `entities.urls` is read too. */
+  urls?: XUrlEntity[];
+  entities?: { urls?: XUrlEntity[] };
 }
 
 export interface XDmPage {
   data: XDmEvent[];
-  includes: { users: XUser[] };
+  includes: { users: XUser[]; media?: XMedia[] };
   meta: { resultCount: number; nextToken?: string };
 }
 
@@ -186,6 +190,8 @@ export const X_TWEET_FIELDS = [
   'lang',
   'display_text_range',
   'public_metrics',
+  'attachments',
+  'note_tweet',
 ];
 export const X_USER_FIELDS = [
   'name',
@@ -212,6 +218,19 @@ export const X_EXPANSIONS = [
   'in_reply_to_user_id',
   'referenced_tweets.id',
   'referenced_tweets.id.author_id',
+  'attachments.media_keys',
+];
+/** What the desk shows of a photo, GIF or video (contract §1.1, Tweet `attachments`). */
+export const X_MEDIA_FIELDS = [
+  'media_key',
+  'type',
+  'url',
+  'preview_image_url',
+  'alt_text',
+  'duration_ms',
+  'width',
+  'height',
+  'variants',
 ];
 
 const X_ORIGIN = 'https://api.x.com';
@@ -274,6 +293,7 @@ function toPage(result: Partial<TweetV2PaginableTimelineResult> & { data?: unkno
     includes: {
       users: (result.includes?.users ?? []) as XUser[],
       tweets: (result.includes?.tweets ?? []) as XTweet[],
+      media: (result.includes?.media ?? []) as XMedia[],
     },
     meta: {
       resultCount: meta.result_count ?? data.length,
@@ -292,6 +312,8 @@ export const X_DM_EVENT_FIELDS = [
   'sender_id',
   'dm_conversation_id',
   'participant_ids',
+  'attachments',
+  'entities',
 ];
 
 function dmQuery(o: XDmListOptions): Record<string, string | number> {
@@ -299,19 +321,24 @@ function dmQuery(o: XDmListOptions): Record<string, string | number> {
     max_results: o.maxResults,
     event_types: 'MessageCreate',
     'dm_event.fields': X_DM_EVENT_FIELDS.join(','),
-    expansions: 'sender_id',
+    expansions: 'sender_id,attachments.media_keys',
     'user.fields': X_USER_FIELDS.join(','),
+    'media.fields': X_MEDIA_FIELDS.join(','),
   };
   if (o.paginationToken) q.pagination_token = o.paginationToken;
   return q;
 }
 
-function toDmPage(result: { data?: unknown; includes?: { users?: unknown }; meta?: unknown }): XDmPage {
+function toDmPage(result: { data?: unknown; includes?: { users?: unknown; media?: unknown }; meta?: unknown }): XDmPage {
   const meta = (result.meta ?? {}) as { result_count?: number; next_token?: string };
   const data = Array.isArray(result.data) ? (result.data as XDmEvent[]) : [];
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
   return {
     data,
-    includes: { users: (Array.isArray(result.includes?.users) ? result.includes.users : []) as XUser[] },
+    includes: {
+      users: list(result.includes?.users) as XUser[],
+      media: list(result.includes?.media) as XMedia[],
+    },
     meta: { resultCount: meta.result_count ?? data.length, ...(meta.next_token ? { nextToken: meta.next_token } : {}) },
   };
 }
@@ -322,6 +349,7 @@ function timelineQuery(o: XTimelineOptions): Record<string, string | number> {
     'tweet.fields': X_TWEET_FIELDS.join(','),
     'user.fields': X_USER_FIELDS.join(','),
     expansions: X_EXPANSIONS.join(','),
+    'media.fields': X_MEDIA_FIELDS.join(','),
   };
   if (o.sinceId) q.since_id = o.sinceId;
   if (o.untilId) q.until_id = o.untilId;
@@ -356,6 +384,7 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
     'tweet.fields': X_TWEET_FIELDS.join(','),
     'user.fields': X_USER_FIELDS.join(','),
     expansions: X_EXPANSIONS.join(','),
+    'media.fields': X_MEDIA_FIELDS.join(','),
   };
 
   const appApi = credentials.appBearerToken ? new TwitterApi(credentials.appBearerToken, settings) : undefined;
@@ -374,7 +403,7 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
         stream.autoReconnectRetries = Infinity;
         stream.on(
           ETwitterStreamEvent.Data,
-          (payload: { data?: XTweet; includes?: { users?: XUser[]; tweets?: XTweet[] } }) => {
+          (payload: { data?: XTweet; includes?: { users?: XUser[]; tweets?: XTweet[]; media?: XMedia[] } }) => {
             if (payload.data) events.onTweet(toPage({ data: [payload.data], includes: payload.includes } as never));
           },
         );

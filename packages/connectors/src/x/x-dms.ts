@@ -7,6 +7,8 @@ import type {
   SendDirectMessageRequest,
 } from '../connector.ts';
 import type { XClient, XDmEvent, XUser } from './x-client.ts';
+import type { XMedia } from './x-media.ts';
+import { mapXLinks, mediaByKeys } from './x-media.ts';
 import { mapXUser, sameText, snowflakeDate } from './x-mappers.ts';
 
 const DM_PAGE_SIZE = 100;
@@ -17,7 +19,7 @@ export function xConversationUrl(dmConversationId: string): string {
 
 const newerThan = (id: string, than: string) => BigInt(id) > BigInt(than);
 
-function mapDmEvent(event: XDmEvent, users: XUser[]): InboundItem {
+function mapDmEvent(event: XDmEvent, users: XUser[], included: XMedia[] | undefined): InboundItem {
   const sender = users.find((u) => u.id === event.sender_id);
   const author: NetworkAccount = sender
     ? mapXUser(sender)
@@ -27,6 +29,10 @@ function mapDmEvent(event: XDmEvent, users: XUser[]): InboundItem {
         name: event.sender_id ?? 'unknown',
       };
   const conversation = event.dm_conversation_id ?? event.sender_id ?? event.id;
+  const keys = event.attachments?.media_keys ?? [];
+  // DM media sit behind the account's credentials (ton.twitter.com): marked private for the desk.
+  const media = mediaByKeys(keys, included, { private: true });
+  const links = mapXLinks(event.urls ?? event.entities?.urls);
   return {
     kind: 'direct_message',
     visibility: 'direct',
@@ -36,7 +42,13 @@ function mapDmEvent(event: XDmEvent, users: XUser[]): InboundItem {
     text: event.text ?? '',
     createdAt: event.created_at ? new Date(event.created_at) : snowflakeDate(event.id),
     url: xConversationUrl(conversation),
-    raw: { event, sender: sender ?? null },
+    ...(media.length ? { media } : {}),
+    ...(links.length ? { links } : {}),
+    raw: {
+      event,
+      sender: sender ?? null,
+      ...(keys.length ? { media: (included ?? []).filter((m) => m.media_key && keys.includes(m.media_key)) } : {}),
+    },
   };
 }
 
@@ -68,7 +80,7 @@ export function createXDirectMessages(deps: {
           if (!request.cursor && request.backfillSince && createdAt < request.backfillSince) break pages;
           // Our own messages (sent from the desk or the X app) are not inbound work.
           if (event.event_type !== 'MessageCreate' || event.sender_id === me.externalId) continue;
-          items.push(mapDmEvent(event, res.includes.users));
+          items.push(mapDmEvent(event, res.includes.users, res.includes.media));
         }
         token = res.meta.nextToken;
         if (!token) break;

@@ -1,5 +1,6 @@
 import type { AccountProfile, InboundItem, InboundKind, NetworkAccount } from '../connector.ts';
 import type { XPage, XTweet, XUrlEntity, XUser } from './x-client.ts';
+import { mapXLinks, mediaByKeys } from './x-media.ts';
 
 export function xPostUrl(handle: string, id: string): string {
   return `https://x.com/${handle}/status/${id}`;
@@ -65,6 +66,10 @@ export function mapXTweet(tweet: XTweet, includes: XPage['includes'], selfId: st
     ? mapXUser(authorUser)
     : { externalId: tweet.author_id ?? 'unknown', handle: tweet.author_id ?? 'i', name: tweet.author_id ?? 'unknown' };
   const refs = tweet.referenced_tweets ?? [];
+  const keys = tweet.attachments?.media_keys ?? [];
+  const media = mediaByKeys(keys, includes.media, { private: false });
+  // A long post's `text` is cut at 280 characters; its whole text and links are in note_tweet.
+  const links = mapXLinks(tweet.note_tweet?.entities?.urls ?? tweet.entities?.urls);
   return {
     kind: kindOf(tweet, selfId),
     visibility: 'public',
@@ -73,15 +78,18 @@ export function mapXTweet(tweet: XTweet, includes: XPage['includes'], selfId: st
     inReplyToExternalId: refs.find((r) => r.type === 'replied_to')?.id,
     quotedExternalId: refs.find((r) => r.type === 'quoted')?.id,
     author,
-    text: tweet.text,
+    text: tweet.note_tweet?.text || tweet.text,
     createdAt: tweet.created_at ? new Date(tweet.created_at) : snowflakeDate(tweet.id),
     lang: tweet.lang,
     // x.com/i/status/<id> resolves without a handle when the author was not expanded.
     url: authorUser ? xPostUrl(authorUser.username, tweet.id) : `https://x.com/i/status/${tweet.id}`,
+    ...(media.length ? { media } : {}),
+    ...(links.length ? { links } : {}),
     raw: {
       tweet,
       users: includes.users.filter((u) => u.id === tweet.author_id || u.id === tweet.in_reply_to_user_id),
       tweets: includes.tweets.filter((t) => refs.some((r) => r.id === t.id)),
+      ...(keys.length ? { media: (includes.media ?? []).filter((m) => m.media_key && keys.includes(m.media_key)) } : {}),
     },
   };
 }

@@ -198,11 +198,12 @@ export function applyFilters(
   if (options.teamId) query = query.where('cases.team_id', '=', options.teamId);
   const types = splitListParam(options.type) as NonNullable<Row<'cases'>['type']>[];
   if (types.length > 0) query = query.where('cases.type', 'in', types);
-  // Written as the queue index's own expression, so a priority filter reads that index in order; with
-  // several values, also as a range, which PostgreSQL reads in order where `in` made it sort every match.
+  // Written as the queue index's own expression, so a priority filter reads that index in order (SQLite
+  // merges the values' ranges in order). PostgreSQL sorts every match of `in (…)` instead: a range of the
+  // index, read in order, serves it there.
   const priorities = splitListParam(options.priority).map(Number);
   if (priorities.length > 0) query = query.where(priorityRank, 'in', priorities);
-  if (priorities.length > 1) {
+  if (priorities.length > 1 && options.dialect === 'postgres') {
     query = query.where(priorityRank, '>=', Math.min(...priorities)).where(priorityRank, '<=', Math.max(...priorities));
   }
   const languages = splitListParam(options.language);

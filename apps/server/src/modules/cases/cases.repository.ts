@@ -5,6 +5,7 @@ import { slaOfCases } from '../sla/sla.queries.ts';
 import { approvalsOfMessages } from '../approvals/approvals.repository.ts';
 import { engagementsOfMessages } from '../conversations/engagement/engagement.repository.ts';
 import { applyFilters, casePageQuery, planCaseFilters, priorityRank, type CaseListOptions } from './cases.filters.ts';
+import { parseAttachments } from '../conversations/attachments.ts';
 
 export { viewStatuses, type CaseListOptions } from './cases.filters.ts';
 
@@ -210,6 +211,7 @@ function messageQuery(db: DbOrTx) {
       'messages.in_reply_to_message_id as inReplyToMessageId',
       'messages.delivery_status as deliveryStatus',
       'messages.delivery_error as deliveryError',
+      'messages.attachments as attachments',
       'identities.contact_id as authorContactId',
       'identities.name as authorName',
       'identities.handle as authorHandle',
@@ -246,6 +248,7 @@ function toMessage(row: MessageRow, caseContactId: string): Message {
     deliveryError: row.deliveryError,
     approval: null,
     engagements: [],
+    attachments: parseAttachments(row.attachments),
   };
 }
 

@@ -72,8 +72,6 @@ export interface AppliedRules {
   events: EventRecord[];
   /** Rules whose writes failed and were rolled back, and why. */
   failures: Map<string, string>;
-  /** Cases a rule changed. */
-  caseIds: Set<string>;
 }
 
 function caseSet(effect: RuleEffect, ruleName: string, now: number): RowUpdate<'cases'> {
@@ -199,7 +197,7 @@ export async function applyRuleEffects(
   tx: DbOrTx,
   input: { workspaceId: string; effects: RuleEffect[]; now: number; columnsWritten: boolean; isolate: boolean },
 ): Promise<AppliedRules> {
-  const applied: AppliedRules = { events: [], failures: new Map(), caseIds: new Set() };
+  const applied: AppliedRules = { events: [], failures: new Map() };
   if (input.effects.length === 0) return applied;
   const winner = input.columnsWritten ? new Map<string, RuleEffect>() : winners(input.effects);
   const byRule = new Map<string, { effects: RuleEffect[]; winners: RuleEffect[] }>();
@@ -214,7 +212,6 @@ export async function applyRuleEffects(
   if (!input.isolate) {
     for (const [ruleId, { effects, winners: own }] of byRule) {
       applied.events.push(...(await applyRule(tx, { workspaceId, ruleId, effects, winners: own, now })));
-      for (const e of effects) applied.caseIds.add(e.caseId);
     }
     return applied;
   }
@@ -226,7 +223,6 @@ export async function applyRuleEffects(
       const events = await applyRule(tx, { workspaceId, ruleId, effects, winners: own, now });
       await sql`release savepoint ${savepoint}`.execute(tx);
       applied.events.push(...events);
-      for (const e of effects) applied.caseIds.add(e.caseId);
     } catch (error) {
       await sql`rollback to savepoint ${savepoint}`.execute(tx);
       await sql`release savepoint ${savepoint}`.execute(tx);

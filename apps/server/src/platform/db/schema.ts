@@ -159,6 +159,8 @@ export interface MessagesTable {
   /** Urgency cue ids, comma-separated. */
   urgency: string | null;
   priority: number | null;
+  /** Media and links as JSON text `{media, links}` (0022-message-attachments); null when none. */
+  attachments: string | null;
 }
 
 export interface CasesTable {
