@@ -93,6 +93,13 @@ for (const lang of ['en', 'fr'] as const) {
       const html = await page.content();
       expect(html).not.toContain(keys.accessSecret!);
 
+      // X webhooks stay off until the admin turns them on; then the address to register with X is shown.
+      const webhooks = keysCard.getByTestId('channel-webhooks');
+      await expect(webhooks.getByTestId('channel-webhooks-toggle')).not.toBeChecked();
+      await webhooks.getByTestId('channel-webhooks-toggle').click();
+      await expect(webhooks).toContainText('/webhooks/x/');
+      await webhooks.screenshot({ path: `${shots}/channels-webhooks-${lang}.png` });
+
       // Sign in with X: the sandbox's consent page stands in for x.com.
       await sandboxKeys(request, `acme_oauth_${lang}`);
       await page.getByTestId('connect-tab-oauth2').click();

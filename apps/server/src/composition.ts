@@ -18,10 +18,12 @@ import type { Config } from './platform/config.ts';
 import { StartupError } from './platform/errors.ts';
 import { restrictDirectory } from './platform/files.ts';
 import { openDatabase, type DatabaseHandle, type Db } from './platform/db/database.ts';
+import { acquireStartupLock } from './platform/db/process-locks.ts';
 import { DatabaseJobQueue } from './platform/jobs/db-job-queue.ts';
 import { createLogger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { InProcessRealtimeBus, type RealtimeBus } from './platform/realtime.ts';
+import { RedisRealtimeBus } from './platform/realtime-redis.ts';
 import { loadSecretKey, SecretBox } from './platform/secrets.ts';
 
 export const VERSION = '0.1.0';
@@ -57,7 +59,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const database = await openDatabase(config.database);
   restrictDirectory(config.dataDir);
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
+  let releaseStartup: (() => Promise<void>) | undefined;
   try {
+    releaseStartup = await acquireStartupLock(config.database);
     const migration = await migrateToLatest(database.db, () => clock.now().getTime());
     if (migration.applied.length > 0) logger.info({ applied: migration.applied }, 'database migrated');
     const bootstrap = await bootstrapWorkspace({ db: database.db, clock }, config.admin);
@@ -127,6 +131,17 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       });
     }
 
+    // Several processes share realtime events (and presence) through Redis; one process keeps them in memory.
+    const realtime: RealtimeBus = config.redis
+      ? await RedisRealtimeBus.connect(config.redis.url, config.redis.prefix, logger)
+      : new InProcessRealtimeBus();
+    cleanup.push(async () => realtime.close?.());
+    if (config.redis && !sandbox && !config.x && !config.xApiBaseUrl) {
+      logger.warn(
+        'no X account and no sandbox: with REDIS_URL the built-in sandbox runs on its own (`guichet sandbox`); point X_API_BASE_URL and X_ACCESS_TOKEN at it',
+      );
+    }
+
     return {
       config,
       database,
@@ -135,7 +150,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       logger,
       metrics: createMetrics(),
       jobs: new DatabaseJobQueue(database, clock, config.jobLeaseSeconds * 1000),
-      realtime: new InProcessRealtimeBus(),
+      realtime,
       secrets,
       throttle: new SignInThrottle(clock),
       connectors,
@@ -146,6 +161,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   } catch (error) {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
     throw error;
+  } finally {
+    await releaseStartup?.();
   }
 }
 
@@ -179,5 +196,6 @@ function startSandboxReplay(instance: XSandbox, config: Config, logger: Logger) 
 
 export async function dispose(deps: AppDeps): Promise<void> {
   await deps.sandbox?.stop();
+  await deps.realtime.close?.();
   await deps.database.close();
 }

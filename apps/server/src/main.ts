@@ -1,6 +1,7 @@
 import type { AppDeps } from './composition.ts';
 import { compose, dispose } from './composition.ts';
 import { loadConfig, type Config } from './platform/config.ts';
+import { claimDeskPresence } from './platform/db/process-locks.ts';
 import { StartupError } from './platform/errors.ts';
 import type { HttpApp } from './platform/http/http-app.ts';
 import type { JobWorker } from './platform/jobs/job-queue.ts';
@@ -17,7 +18,15 @@ export interface RunningDesk {
 
 /** Parse config → compose → start the roles this process plays. */
 export async function startDesk(config: Config): Promise<RunningDesk> {
-  const deps = await compose(config);
+  // On PostgreSQL, a process without Redis must be the only one: stop here, before anything starts.
+  const presence = await claimDeskPresence(config.database, config.redis !== undefined);
+  let deps: AppDeps;
+  try {
+    deps = await compose(config);
+  } catch (error) {
+    await presence.release();
+    throw error;
+  }
   const { logger } = deps;
   let http: HttpApp | undefined;
   let worker: JobWorker | undefined;
@@ -60,6 +69,7 @@ export async function startDesk(config: Config): Promise<RunningDesk> {
     await http?.close().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await dispose(deps).catch(() => undefined);
+    await presence.release();
     throw error;
   }
 
@@ -85,10 +95,11 @@ export async function startDesk(config: Config): Promise<RunningDesk> {
     http,
     url,
     async stop() {
-      scheduler?.stop();
+      await scheduler?.stop();
       await http?.close();
       await worker?.stop();
       await dispose(deps);
+      await presence.release();
     },
   };
 }

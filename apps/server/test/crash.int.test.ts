@@ -18,8 +18,12 @@ import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker
 const KILLS = 50;
 /** "Most kills landed while work was in flight": at least this share of them. */
 const IN_FLIGHT_SHARE = 0.6;
-/** New mentions per round: more than one poll's worth of X pages takes a while to store. */
-const MENTIONS_PER_ROUND = 120;
+/**
+ * Mentions waiting on X at the start of each round: more than one poll reads (5 pages of 100), so storing
+ * them takes two pages and a kill can land before, inside or between them; under the 800 most recent
+ * mentions X's timeline serves.
+ */
+const BACKLOG = 700;
 
 // A deterministic sequence of kill delays; the process timing around them is what varies run to run.
 function seededRandom(seed: number) {
@@ -149,13 +153,15 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
           },
         );
       }
-      postMentions(200);
       let inFlight = 0;
+      let progressed = 0;
       for (let kill = 0; kill < KILLS; kill += 1) {
-        postMentions(MENTIONS_PER_ROUND);
+        const storedBefore = await inboundCount();
+        postMentions(Math.max(0, BACKLOG - (posted - storedBefore)));
         const desk = startDeskProcess(deskEnv());
-        await killDuringJob(desk, 'poll-channel', 150);
+        await killDuringJob(desk, 'poll-channel', 1500);
         if ((await leased('poll-channel')) > 0) inFlight += 1;
+        if ((await inboundCount()) > storedBefore) progressed += 1;
       }
       const desk = startDeskProcess(deskEnv());
       try {
@@ -211,7 +217,8 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
         await database.db.selectFrom('rules').select('id').where('failing_since', 'is not', null).execute(),
       ).toEqual([]);
       console.log(
-        `ingestion crash test (rules on): ${KILLS} kills, ${inFlight} while a poll was storing, ` +
+        `ingestion crash test (rules on): ${KILLS} kills, ${inFlight} while a poll was running, ` +
+          `${progressed} after storing a page, ` +
           `${posted} posts ingested once each, ${tagged.length} tag events, ${prioritised.length} priority events`,
       );
       expect(inFlight).toBeGreaterThanOrEqual(Math.ceil(KILLS * IN_FLIGHT_SHARE));

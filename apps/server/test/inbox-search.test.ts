@@ -96,6 +96,7 @@ describe.each(TEST_DIALECTS)('inbox search (%s)', (dialect) => {
       const planned = await planCaseSearch(app.deps.db, dialect, q);
       expect(isDenseSearch(planned), q).toBe(false);
       const walking = await casesWith({
+        dialect,
         pattern: planned.pattern,
         candidates: { messages: null, contacts: null, identities: null },
       });

@@ -42,6 +42,8 @@ export const approveRequestSchema = z.object({
   text: z.string().trim().min(1).max(10_000).optional(),
   /** Approve even though another agent has answered the same message since. */
   confirm: z.boolean().optional(),
+  /** Approve a public reply that contains the customer's personal data (an audited override). */
+  confirmPersonalData: z.boolean().optional(),
 });
 export type ApproveRequest = z.infer<typeof approveRequestSchema>;
 

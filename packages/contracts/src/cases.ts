@@ -155,6 +155,11 @@ export const caseDetailSchema = z.object({
   history: z.array(caseEventSchema),
   /** Whether a reply can go out as a direct message in this case. */
   directReplyAvailable: z.boolean(),
+  /**
+   * Why "reply by DM" is not possible here, when it is not: the channel's X plan has no DMs, the customer
+   * refused a DM before (X said they do not accept them), or there is no DM from this customer to answer.
+   */
+  directReplyBlocked: z.enum(['plan', 'not_accepted', 'no_history']).nullable().optional(),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
@@ -166,6 +171,11 @@ export const replyRequestSchema = z.object({
   idempotencyKey: z.string().min(8).max(100).optional(),
   /** Send even though another agent answered (or is answering) the same message a moment ago. */
   confirm: z.boolean().optional(),
+  /**
+   * Publish although the public reply contains the customer's personal data (refused 422 reply.personal_data
+   * otherwise): an audited override, never open to trainees.
+   */
+  confirmPersonalData: z.boolean().optional(),
   /**
    * A long public reply sent as a numbered thread (F13): the composer's preview of `text`, each part within
    * X's limit. Part k+1 goes out as a reply to part k once part k is on X.

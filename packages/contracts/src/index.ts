@@ -22,3 +22,4 @@ export * from './outgoing-webhooks.ts';
 export * from './account-checklist.ts';
 export * from './csv.ts';
 export * from './api-tokens.ts';
+export * from './personal-data.ts';

@@ -6,5 +6,7 @@ export const caseSettingsSchema = z.object({
    * history stays in one place) or open a `new_case` (each issue measured on its own).
    */
   afterResolved: z.enum(['reopen', 'new_case']).default('reopen'),
+  /** Replying to an unassigned case assigns it to the replier, so reports credit them (issue 13). */
+  assignOnReply: z.boolean().default(true),
 });
 export type CaseSettings = z.infer<typeof caseSettingsSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { compareIds, SnowflakeMinter } from './ids.ts';
 import { codePointLength, extractEntities, guessLang, MAX_WEIGHTED_LENGTH, weightedLength } from './text.ts';
 import { parseQuery, QuerySyntaxError, type MatchSubject } from './search-query.ts';
+import { mediaShortLink, mintMedia, type MediaInput, type SandboxMedia } from './media.ts';
 import {
   DUPLICATE_DETAIL,
   forbidden,
@@ -70,10 +71,13 @@ export interface SandboxTweet {
   lang: string;
   entities: {
     mentions: SandboxMention[];
-    urls: { start: number; end: number; url: string }[];
+    /** `mediaKey` marks the link X appends to the text for the post's media. */
+    urls: { start: number; end: number; url: string; mediaKey?: string | undefined }[];
     hashtags: { start: number; end: number; tag: string }[];
     cashtags: { start: number; end: number; tag: string }[];
   };
+  /** Photos (up to 4), or one GIF, or one video; absent on posts without media. */
+  media?: SandboxMedia[] | undefined;
   deleted?: boolean | undefined;
 }
 
@@ -109,6 +113,8 @@ export interface SandboxDmEvent {
   recipientId: string;
   text: string;
   createdAt: string;
+  /** One attached photo, GIF or video. */
+  media?: SandboxMedia | undefined;
 }
 
 export interface SandboxFollow {
@@ -207,6 +213,8 @@ export interface PostInput {
   inReplyToTweetId?: string | undefined;
   quoteTweetId?: string | undefined;
   excludeReplyUserIds?: string[] | undefined;
+  /** Attached by a person (admin API, simulated customers); the API's media upload is not modelled yet. */
+  media?: MediaInput[] | undefined;
 }
 
 /**
@@ -254,6 +262,9 @@ export class SandboxEngine {
   private tweetsById = new Map<string, SandboxTweet>();
   private usersById = new Map<string, SandboxUser>();
   private usersByName = new Map<string, SandboxUser>();
+  private mediaByKey = new Map<string, { media: SandboxMedia; tweet?: SandboxTweet; dm?: SandboxDmEvent }>();
+  /** Where this sandbox is reachable (set when it listens): media URLs in answers are absolute, as X's are. */
+  mediaBaseUrl = 'http://127.0.0.1';
 
   constructor(
     state: SandboxState,
@@ -303,6 +314,19 @@ export class SandboxEngine {
     this.tweetsById = new Map(this.state.tweets.map((t) => [t.id, t]));
     this.usersById = new Map(this.state.users.map((u) => [u.id, u]));
     this.usersByName = new Map(this.state.users.map((u) => [u.username.toLowerCase(), u]));
+    this.mediaByKey = new Map();
+    for (const tweet of this.state.tweets) for (const media of tweet.media ?? []) this.indexMedia(media, { tweet });
+    for (const dm of this.state.dmEvents) if (dm.media) this.indexMedia(dm.media, { dm });
+  }
+
+  private indexMedia(media: SandboxMedia, owner: { tweet?: SandboxTweet; dm?: SandboxDmEvent }): void {
+    this.mediaByKey.set(media.mediaKey, { media, ...owner });
+  }
+
+  /** A media item by key, with the post or DM it belongs to (deleted posts' media are gone). */
+  findMedia(mediaKey: string): { media: SandboxMedia; tweet?: SandboxTweet; dm?: SandboxDmEvent } | undefined {
+    const found = this.mediaByKey.get(mediaKey);
+    return found && !found.tweet?.deleted ? found : undefined;
   }
 
   // ---- users and credentials ------------------------------------------------------------------
@@ -473,7 +497,9 @@ export class SandboxEngine {
     const author = this.usersById.get(authorId);
     if (!author) throw invalidBody(`No user with id ${authorId}`);
     if (typeof input.text !== 'string' || input.text.length === 0) {
-      if (input.quoteTweetId === undefined) throw invalidBody('$.text: must be a non-empty string');
+      if (input.quoteTweetId === undefined && !input.media?.length) {
+        throw invalidBody('$.text: must be a non-empty string');
+      }
     }
     const typed = (input.text ?? '').normalize('NFC');
     if (weightedLength(typed) > MAX_WEIGHTED_LENGTH) throw forbidden(TOO_LONG_DETAIL);
@@ -506,12 +532,17 @@ export class SandboxEngine {
     );
     if (duplicate) throw forbidden(DUPLICATE_DETAIL);
 
-    const entities = extractEntities(text);
+    // Media are uploaded before the post is created: their ids come first.
+    const media = mintMedia(input.media, () => this.minter.mint(now));
     const id = this.minter.mint(now);
+    // X appends one short link for the attached media to the text (outside the 280-character count).
+    const mediaLink = media[0] ? mediaShortLink(media[0]) : undefined;
+    const fullText = mediaLink ? (text ? `${text} ${mediaLink}` : mediaLink) : text;
+    const entities = extractEntities(fullText);
     const tweet: SandboxTweet = {
       id,
       authorId,
-      text,
+      text: fullText,
       createdAt: now.toISOString(),
       conversationId: parent ? parent.conversationId : id,
       inReplyToTweetId: parent?.id,
@@ -522,10 +553,13 @@ export class SandboxEngine {
       entities: {
         ...entities,
         mentions: entities.mentions.map((m) => ({ ...m, id: this.findUserByUsername(m.username)?.id })),
+        urls: entities.urls.map((u) => (u.url === mediaLink ? { ...u, mediaKey: media[0]!.mediaKey } : u)),
       },
+      ...(media.length ? { media } : {}),
     };
     this.state.tweets.push(tweet);
     this.tweetsById.set(id, tweet);
+    for (const m of media) this.indexMedia(m, { tweet });
     this.onChange();
     this.emit({ type: 'tweet.create', tweet });
     return tweet;
@@ -733,6 +767,7 @@ export class SandboxEngine {
       hashtags: t.entities.hashtags.map((h) => h.tag.toLowerCase()),
       cashtags: t.entities.cashtags.map((c) => c.tag.toLowerCase()),
       urls: t.entities.urls.map((u) => u.url),
+      mediaTypes: (t.media ?? []).map((m) => m.type),
     };
   }
 
@@ -746,9 +781,9 @@ export class SandboxEngine {
    * Sends a one-to-one DM. The recipient must accept DMs from the sender: 'everyone', or the recipient
    * follows the sender, or the recipient already wrote in this conversation (X lets you answer).
    */
-  sendDm(senderId: string, recipientId: string, text: unknown): SandboxDmEvent {
+  sendDm(senderId: string, recipientId: string, text: unknown, attach?: MediaInput[]): SandboxDmEvent {
     this.requireUser(senderId, 'sender');
-    if (typeof text !== 'string' || text.length === 0) {
+    if (typeof text !== 'string' || (text.length === 0 && !attach?.length)) {
       throw invalidBody('$.text: is missing but it is required (or attachments)');
     }
     if ([...text].length > MAX_DM_LENGTH) {
@@ -764,6 +799,8 @@ export class SandboxEngine {
       this.state.dmEvents.some((e) => e.conversationId === conversationId && e.senderId === recipientId);
     if (!open) throw forbidden(DM_NOT_ALLOWED_DETAIL);
     const now = this.clock();
+    // One attachment per DM (X's rule).
+    const [media] = mintMedia(attach, () => this.minter.mint(now), 1);
     const event: SandboxDmEvent = {
       id: this.minter.mint(now),
       eventType: 'MessageCreate',
@@ -772,8 +809,10 @@ export class SandboxEngine {
       recipientId,
       text: text.normalize('NFC'),
       createdAt: now.toISOString(),
+      ...(media ? { media } : {}),
     };
     this.state.dmEvents.push(event);
+    if (media) this.indexMedia(media, { dm: event });
     this.onChange();
     this.emit({ type: 'dm.create', event });
     return event;

@@ -1,5 +1,6 @@
 import type { SandboxDmEvent, SandboxEngine, SandboxTweet, SandboxUser } from './engine.ts';
 import { invalidParam, resourceNotFound, type ProblemBody } from './errors.ts';
+import { dmMediaPath, mediaPageUrl, mediaPath, type SandboxMedia } from './media.ts';
 import { extractEntities } from './text.ts';
 
 // Accepted values per [SPEC]; fields the sandbox has no data for are accepted and simply omitted, as X
@@ -81,11 +82,28 @@ const TWEET_EXPANSIONS = [
   'referenced_tweets.id.author_id',
 ];
 const USER_EXPANSIONS = ['affiliation.user_id', 'most_recent_tweet_id', 'pinned_tweet_id'];
+const MEDIA_FIELDS = [
+  'alt_text',
+  'duration_ms',
+  'height',
+  'media_key',
+  'non_public_metrics',
+  'organic_metrics',
+  'preview_image_url',
+  'promoted_metrics',
+  'public_metrics',
+  'type',
+  'url',
+  'variants',
+  'width',
+];
 
 export interface FieldSelection {
   tweetFields: Set<string>;
   userFields: Set<string>;
   expansions: Set<string>;
+  /** `media.fields`; absent where the endpoint renders no media. */
+  mediaFields?: Set<string>;
 }
 
 function parseList(query: URLSearchParams, names: string[], allowed: string[]): Set<string> {
@@ -113,7 +131,25 @@ export function parseSelection(query: URLSearchParams, subject: 'tweet' | 'user'
     tweetFields: parseList(query, ['tweet.fields', 'post.fields'], TWEET_FIELDS),
     userFields: parseList(query, ['user.fields'], USER_FIELDS),
     expansions: parseList(query, ['expansions'], subject === 'tweet' ? TWEET_EXPANSIONS : USER_EXPANSIONS),
+    mediaFields: parseList(query, ['media.fields'], MEDIA_FIELDS),
   };
+}
+
+/**
+ * A Media object (schemas Photo, AnimatedGif, Video). `media_key` and `type` always come, as X sends them by
+ * default; the picture's address is absolute. No `variants`: the sandbox has no video files.
+ */
+export function renderMedia(engine: SandboxEngine, m: SandboxMedia, fields: Set<string>, path: string): Json {
+  const out: Json = { media_key: m.mediaKey, type: m.type };
+  const href = `${engine.mediaBaseUrl}${path}`;
+  if (fields.has('url') && m.type === 'photo') out.url = href;
+  if (fields.has('preview_image_url') && m.type !== 'photo') out.preview_image_url = href;
+  if (fields.has('width')) out.width = m.width;
+  if (fields.has('height')) out.height = m.height;
+  if (fields.has('alt_text') && m.altText) out.alt_text = m.altText;
+  if (fields.has('duration_ms') && m.durationMs !== undefined) out.duration_ms = m.durationMs;
+  if (fields.has('public_metrics') && m.type === 'video') out.public_metrics = { view_count: 0 };
+  return out;
 }
 
 type Json = Record<string, unknown>;
@@ -164,6 +200,21 @@ function userEntities(u: SandboxUser): Json | undefined {
   return Object.keys(entities).length ? entities : undefined;
 }
 
+/** A link of a post; the one X appended for the media expands to the media's page and names its key. */
+function urlEntityOf(engine: SandboxEngine, t: SandboxTweet, u: SandboxTweet['entities']['urls'][number]): Json {
+  const media = u.mediaKey ? t.media?.find((m) => m.mediaKey === u.mediaKey) : undefined;
+  if (!media) return urlEntity(u.url, u.start, u.end);
+  const author = engine.findUserById(t.authorId)?.username ?? 'i';
+  return {
+    start: u.start,
+    end: u.end,
+    url: u.url,
+    expanded_url: mediaPageUrl(author, t.id, media),
+    display_url: `pic.x.com/${u.url.slice(u.url.lastIndexOf('/') + 1)}`,
+    media_key: media.mediaKey,
+  };
+}
+
 type RefType = 'replied_to' | 'quoted' | 'retweeted';
 
 function referenced(t: SandboxTweet): { type: RefType; id: string }[] {
@@ -192,18 +243,13 @@ export function renderTweet(engine: SandboxEngine, t: SandboxTweet, fields: Set<
       .filter((m) => m.id)
       .map((m) => ({ start: m.start, end: m.end, username: m.username, id: m.id }));
     if (mentions.length) entities.mentions = mentions;
-    if (e.urls.length) {
-      entities.urls = e.urls.map((u) => ({
-        start: u.start,
-        end: u.end,
-        url: u.url,
-        expanded_url: u.url,
-        display_url: u.url.replace(/^https?:\/\//, '').slice(0, 26),
-      }));
-    }
+    if (e.urls.length) entities.urls = e.urls.map((u) => urlEntityOf(engine, t, u));
     if (e.hashtags.length) entities.hashtags = e.hashtags;
     if (e.cashtags.length) entities.cashtags = e.cashtags;
     if (Object.keys(entities).length) out.entities = entities;
+  }
+  if (fields.has('attachments') && t.media?.length) {
+    out.attachments = { media_keys: t.media.map((m) => m.mediaKey) };
   }
   if (fields.has('lang')) out.lang = t.lang;
   if (fields.has('possibly_sensitive')) out.possibly_sensitive = false;
@@ -232,6 +278,8 @@ export function renderTweet(engine: SandboxEngine, t: SandboxTweet, fields: Set<
 class Includes {
   users = new Map<string, SandboxUser>();
   tweets = new Map<string, SandboxTweet>();
+  /** Media with the path they are served at (a DM's differs from a post's). */
+  media = new Map<string, { media: SandboxMedia; path: string }>();
   errors: ProblemBody[] = [];
 
   constructor(private readonly engine: SandboxEngine) {}
@@ -257,6 +305,10 @@ class Includes {
     if (this.users.size) out.users = [...this.users.values()].map((u) => renderUser(this.engine, u, sel.userFields));
     if (this.tweets.size)
       out.tweets = [...this.tweets.values()].map((t) => renderTweet(this.engine, t, sel.tweetFields));
+    if (this.media.size) {
+      const fields = sel.mediaFields ?? new Set<string>();
+      out.media = [...this.media.values()].map((m) => renderMedia(this.engine, m.media, fields, m.path));
+    }
     return Object.keys(out).length ? out : undefined;
   }
 }
@@ -272,6 +324,9 @@ export function expandTweets(
     if (x.has('author_id')) inc.user(t.authorId);
     if (x.has('in_reply_to_user_id')) inc.user(t.inReplyToUserId);
     if (x.has('entities.mentions.username')) for (const m of t.entities.mentions) inc.user(m.id);
+    if (x.has('attachments.media_keys')) {
+      for (const m of t.media ?? []) inc.media.set(m.mediaKey, { media: m, path: mediaPath(m) });
+    }
     if (x.has('referenced_tweets.id') || x.has('referenced_tweets.id.author_id')) {
       for (const ref of referenced(t)) {
         const r = inc.tweet(ref.id, 'referenced_tweets.id');
@@ -325,6 +380,7 @@ export interface DmSelection {
   userFields: Set<string>;
   tweetFields: Set<string>;
   expansions: Set<string>;
+  mediaFields: Set<string>;
 }
 
 export function parseDmSelection(query: URLSearchParams): DmSelection {
@@ -333,6 +389,7 @@ export function parseDmSelection(query: URLSearchParams): DmSelection {
     userFields: parseList(query, ['user.fields'], USER_FIELDS),
     tweetFields: parseList(query, ['tweet.fields', 'post.fields'], TWEET_FIELDS),
     expansions: parseList(query, ['expansions'], DM_EXPANSIONS),
+    mediaFields: parseList(query, ['media.fields'], MEDIA_FIELDS),
   };
 }
 
@@ -342,6 +399,12 @@ export function renderDmEvent(e: SandboxDmEvent, fields: Set<string>): Json {
   if (fields.has('created_at')) out.created_at = e.createdAt;
   if (fields.has('dm_conversation_id')) out.dm_conversation_id = e.conversationId;
   if (fields.has('sender_id')) out.sender_id = e.senderId;
+  if (fields.has('attachments') && e.media) out.attachments = { media_keys: [e.media.mediaKey] };
+  // The DmEvent schema carries a DM's entities at its top level (urls, mentions, hashtags, cashtags).
+  if (fields.has('entities') || fields.has('urls')) {
+    const urls = extractEntities(e.text).urls;
+    if (urls.length) out.urls = urls.map((u) => urlEntity(u.url, u.start, u.end));
+  }
   return out;
 }
 
@@ -349,8 +412,16 @@ export function expandDmEvents(engine: SandboxEngine, events: SandboxDmEvent[], 
   const inc = new Includes(engine);
   for (const e of events) {
     if (sel.expansions.has('sender_id')) inc.user(e.senderId);
+    if (sel.expansions.has('attachments.media_keys') && e.media) {
+      inc.media.set(e.media.mediaKey, { media: e.media, path: dmMediaPath(e.id, e.media) });
+    }
     // participant_ids is only set on join/leave events, which one-to-one sandbox conversations never have.
   }
-  const includes = inc.toJson({ tweetFields: sel.tweetFields, userFields: sel.userFields, expansions: sel.expansions });
+  const includes = inc.toJson({
+    tweetFields: sel.tweetFields,
+    userFields: sel.userFields,
+    expansions: sel.expansions,
+    mediaFields: sel.mediaFields,
+  });
   return includes ? { includes } : {};
 }

@@ -1,6 +1,7 @@
 import type { SandboxEngine } from './engine.ts';
 import { invalidBody } from './errors.ts';
 import type { SandboxFaults } from './faults.ts';
+import { parseMediaInput } from './media.ts';
 import type { Reply, ServerDeps } from './routing.ts';
 
 /** Admin routes beyond users/tweets (server.ts): social actions, DMs, costs, faults, OAuth 2.0, webhooks. */
@@ -89,7 +90,9 @@ export async function adminExtras(
     return { status: 201, body: { data: structuredClone(engine.repost(m[1]!, str(body, 'tweetId')).tweet) } };
   }
   if (method === 'POST' && (m = /^\/users\/([0-9]+)\/dms$/.exec(path))) {
-    return { status: 201, body: { data: structuredClone(engine.sendDm(m[1]!, str(body, 'toUserId'), body.text)) } };
+    const media = parseMediaInput(body.media);
+    const sent = engine.sendDm(m[1]!, str(body, 'toUserId'), body.text ?? (media ? '' : undefined), media);
+    return { status: 201, body: { data: structuredClone(sent) } };
   }
   if (method === 'GET' && path === '/dm-events') {
     const filter = {

@@ -21,6 +21,8 @@ import { FaultSwitches, type SandboxFaults } from './faults.ts';
 import { DebouncedSaver, loadState } from './persistence.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { authorizeOAuth2, type AuthorizeInput } from './routes-admin.ts';
+import type { MediaInput } from './media.ts';
+import { handleMediaRequest } from './routes-media.ts';
 import { createRequestHandler } from './server.ts';
 import { StreamHub } from './stream.ts';
 import { WebhookDispatcher, type WebhookDelivery } from './webhooks.ts';
@@ -76,14 +78,20 @@ export interface XSandbox {
   updateProfile(userId: string, update: ProfileUpdate): SandboxUser;
   listUsers(): SandboxUser[];
   issueAppBearer(): string;
-  /** Posts as a person on X (not through an app): content rules apply, the self-serve API policy does not. */
-  post(asUserId: string, input: { text: string; inReplyToTweetId?: string; quoteTweetId?: string }): SandboxTweet;
+  /**
+   * Posts as a person on X (not through an app): content rules apply, the self-serve API policy does not.
+   * `media`: up to four photos, or one GIF or video, drawn by the sandbox.
+   */
+  post(
+    asUserId: string,
+    input: { text: string; inReplyToTweetId?: string; quoteTweetId?: string; media?: MediaInput[] },
+  ): SandboxTweet;
   deleteTweet(asUserId: string, tweetId: string): boolean;
   getTweet(id: string): SandboxTweet | undefined;
   /** Live posts, newest first. */
   listTweets(filter?: { authorId?: string; inReplyToTweetId?: string }): SandboxTweet[];
   /** Sends a one-to-one DM as a person; refused (403) when the recipient does not accept DMs from the sender. */
-  sendDm(fromUserId: string, toUserId: string, text: string): DmEvent;
+  sendDm(fromUserId: string, toUserId: string, text: string, media?: MediaInput[]): DmEvent;
   /** DM events, newest first; `userId` keeps those the user sent or received. */
   listDmEvents(filter?: { userId?: string; conversationId?: string }): DmEvent[];
   /** Returns false when already following. */
@@ -170,6 +178,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       const s = createServer((req, res) => {
         if (handleConsentPage(req, res, facade, pageOptions)) return;
         if (handleSandboxPage(req, res, facade, pageOptions)) return;
+        if (handleMediaRequest(req, res, engine)) return;
         handler(req, res);
       });
       // A request cut mid-body must never take the process down.
@@ -182,6 +191,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       const addr = s.address() as AddressInfo;
       const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       url = `http://${shownHost}:${addr.port}`;
+      engine.mediaBaseUrl = url;
       return { url };
     },
     async close() {
@@ -228,7 +238,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       return t ? clone(t) : undefined;
     },
     listTweets: (filter = {}) => clone(engine.listTweets(filter)),
-    sendDm: (fromUserId, toUserId, text) => clone(engine.sendDm(fromUserId, toUserId, text)),
+    sendDm: (fromUserId, toUserId, text, media) => clone(engine.sendDm(fromUserId, toUserId, text, media)),
     listDmEvents: (filter = {}) => clone(engine.listDmEvents(filter)),
     follow: (followerId, targetId) => engine.follow(followerId, targetId),
     unfollow: (followerId, targetId) => engine.unfollow(followerId, targetId),

@@ -120,6 +120,8 @@ describe('startScenario', () => {
       'complaint',
       'urgent',
       'praise',
+      'photo',
+      'link',
       'follow-up',
       'third-party',
       'dm',

@@ -1,5 +1,6 @@
 import type { SandboxTweet, SandboxUser } from './engine.ts';
 import { SandboxError } from './errors.ts';
+import type { MediaInput } from './media.ts';
 import type { XSandbox } from './sandbox.ts';
 import {
   ASKS_FOR_DM,
@@ -15,20 +16,23 @@ import {
   type OpeningKind,
   type SimulatedCustomer,
 } from './scenario-lines.ts';
+import { LINK_ONLY_LINES, mediaFor, PHOTO_LINES } from './scenario-media.ts';
 import { realTimeouts, seededRandom, type TimeoutScheduler } from './scenario-timers.ts';
 
 /** What one simulated action was. Opening kinds start a thread that mentions the brand. */
 export type ScenarioEventKind =
-  OpeningKind | 'follow-up' | 'dm-notice' | 'third-party' | 'dm' | 'dm-order' | 'follow' | 'like';
+  OpeningKind | 'photo' | 'link' | 'follow-up' | 'dm-notice' | 'third-party' | 'dm' | 'dm-order' | 'follow' | 'like';
 
 /** Actions drawn at random when no brand answer is waiting for a follow-up. */
-export type ScenarioAction = OpeningKind | 'third-party' | 'dm' | 'follow' | 'like';
+export type ScenarioAction = OpeningKind | 'photo' | 'link' | 'third-party' | 'dm' | 'follow' | 'like';
 
 export const DEFAULT_SCENARIO_WEIGHTS: Readonly<Record<ScenarioAction, number>> = {
   question: 26,
   complaint: 20,
   urgent: 10,
   praise: 10,
+  photo: 6,
+  link: 3,
   'third-party': 8,
   dm: 6,
   follow: 6,
@@ -164,7 +168,7 @@ export function startScenario(sandbox: XSandbox, options: ScenarioOptions): Scen
   function postLine(
     who: Participant,
     lines: readonly string[],
-    shape: (text: string) => { text: string; inReplyToTweetId?: string },
+    shape: (text: string) => { text: string; inReplyToTweetId?: string; media?: MediaInput[] },
   ): SandboxTweet | undefined {
     for (let attempt = 0; attempt < 6; attempt++) {
       try {
@@ -229,6 +233,24 @@ export function startScenario(sandbox: XSandbox, options: ScenarioOptions): Scen
       text: chance(0.75) ? `@${brand.username} ${body}` : `${body} @${brand.username}`,
     }));
     return tweet ? [event(kind, who, { tweet })] : [];
+  }
+
+  /** A photo (or GIF, or video) of the problem, with a few words or none; or a link alone. */
+  function show(brand: SandboxUser, kind: 'photo' | 'link'): ScenarioEvent[] {
+    const who = pick(participants);
+    const lang = who.profile.lang;
+    if (kind === 'link') {
+      const tweet = postLine(who, LINK_ONLY_LINES[lang], (body) => ({ text: `@${brand.username} ${body}` }));
+      return tweet ? [event('link', who, { tweet })] : [];
+    }
+    const line = pick(PHOTO_LINES);
+    const media = mediaFor(line, lang, random());
+    const caption = line.caption[lang];
+    const tweet = postLine(who, [caption], (body) => ({
+      text: body ? `@${brand.username} ${body}` : `@${brand.username}`,
+      media,
+    }));
+    return tweet ? [event('photo', who, { tweet })] : [];
   }
 
   /** Someone else answers a recent customer post that mentions the brand. */
@@ -312,6 +334,7 @@ export function startScenario(sandbox: XSandbox, options: ScenarioOptions): Scen
       else if (action === 'dm') events = dmOpener(brand);
       else if (action === 'follow') events = follow(brand);
       else if (action === 'like') events = like(brand, all);
+      else if (action === 'photo' || action === 'link') events = show(brand, action);
       else events = open(brand, action);
       // Nothing to do for that action yet (no thread, everyone follows already…): open a thread instead.
       events ??= open(brand, chance(0.5) ? 'question' : 'complaint');

@@ -31,6 +31,8 @@ export interface MatchSubject {
   mentions: string[];
   hashtags: string[];
   cashtags: string[];
+  /** Types of the attached media (photo, animated_gif, video). */
+  mediaTypes?: string[] | undefined;
   urls: string[];
 }
 
@@ -347,7 +349,9 @@ function matchOperator(name: string, value: string, s: MatchSubject): boolean {
       if (value === 'mentions') return s.mentions.length > 0;
       if (value === 'hashtags') return s.hashtags.length > 0;
       if (value === 'cashtags') return s.cashtags.length > 0;
-      return false; // media, images, geo, video_link: the sandbox has no media or places
+      if (value === 'media') return (s.mediaTypes ?? []).length > 0;
+      if (value === 'images') return (s.mediaTypes ?? []).includes('photo');
+      return false; // geo, video_link: the sandbox has no places or video links
     default:
       return false;
   }

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, isUser, type Identity } from './auth.ts';
 import type { CostItem } from './costs.ts';
-import type { CreateUserInput, SandboxEngine, SandboxTweet } from './engine.ts';
+import type { CreateUserInput, PostInput, SandboxEngine, SandboxTweet } from './engine.ts';
+import { parseMediaInput } from './media.ts';
 import {
   invalidBody,
   invalidParam,
@@ -577,14 +578,14 @@ function parseCreateTweet(body: unknown): {
   return out;
 }
 
-function adminPostInput(body: Record<string, unknown>): {
-  text: string;
-  inReplyToTweetId?: string;
-  quoteTweetId?: string;
-} {
-  if (typeof body.text !== 'string') throw invalidBody('text must be a string');
-  const out: { text: string; inReplyToTweetId?: string; quoteTweetId?: string } = { text: body.text };
+function adminPostInput(body: Record<string, unknown>): PostInput {
+  const media = parseMediaInput(body.media);
+  if (typeof body.text !== 'string' && !(media?.length && body.text === undefined)) {
+    throw invalidBody('text must be a string');
+  }
+  const out: PostInput = { text: typeof body.text === 'string' ? body.text : '' };
   if (typeof body.inReplyToTweetId === 'string') out.inReplyToTweetId = body.inReplyToTweetId;
   if (typeof body.quoteTweetId === 'string') out.quoteTweetId = body.quoteTweetId;
+  if (media) out.media = media;
   return out;
 }

@@ -1,6 +1,7 @@
 import { SandboxError } from './errors.ts';
 import type { XSandbox } from './sandbox.ts';
-import type { SandboxTweet } from './engine.ts';
+import type { PostInput, SandboxTweet } from './engine.ts';
+import { LINK_ONLY_LINES, mediaFor, PHOTO_LINES } from './scenario-media.ts';
 
 /**
  * Lines a customer might send a brand's care account. Placeholders: {order} (an order number),
@@ -167,6 +168,10 @@ export interface CustomerSimulationOptions {
   customer?: { username: string; name: string; description?: string; followersCount?: number };
   /** Chance (0–1) of answering the brand's latest reply instead of starting a new thread; default 0.5. */
   followUpRate?: number;
+  /** Chance (0–1) that a new thread is a photo of the problem (or a GIF, or a video); default 0.15. */
+  photoRate?: number;
+  /** Chance (0–1) that a new thread is a link alone after the brand's handle; default 0.07. */
+  linkRate?: number;
   onPost?: (tweet: SandboxTweet) => void;
   onError?: (error: unknown) => void;
 }
@@ -222,14 +227,26 @@ export function startCustomerSimulation(sandbox: XSandbox, options: CustomerSimu
       : latest;
   }
 
-  function compose(
-    brandUsername: string,
-    replyTo: SandboxTweet | undefined,
-  ): { text: string; inReplyToTweetId?: string } {
+  function compose(brandUsername: string, replyTo: SandboxTweet | undefined): PostInput {
     if (replyTo) {
       const line = pick(FOLLOW_UP_LINES);
       // The reply is auto-prefixed with @brand by the sandbox, so it lands in the brand's mentions.
       return { text: fill(line.text, line.lang), inReplyToTweetId: replyTo.id };
+    }
+    // Now and then the customer shows the problem instead: a photo (few words or none), or a link alone.
+    const shows = random();
+    if (shows < (options.photoRate ?? 0.15)) {
+      const photo = pick(PHOTO_LINES);
+      const lang = random() < 0.5 ? 'fr' : 'en';
+      const caption = fill(photo.caption[lang], lang);
+      return {
+        text: caption ? `@${brandUsername} ${caption}` : `@${brandUsername}`,
+        media: mediaFor(photo, lang, random()),
+      };
+    }
+    if (shows < (options.photoRate ?? 0.15) + (options.linkRate ?? 0.07)) {
+      const lang = random() < 0.5 ? 'fr' : 'en';
+      return { text: `@${brandUsername} ${fill(pick(LINK_ONLY_LINES[lang]), lang)}` };
     }
     const line = pick(CUSTOMER_LINES);
     const body = fill(line.text, line.lang);

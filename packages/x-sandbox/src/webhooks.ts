@@ -8,6 +8,9 @@ import type {
   SandboxWebhook,
 } from './engine.ts';
 import { invalidRequest, type SandboxError } from './errors.ts';
+import { extractEntities } from './text.ts';
+import { rawId, serialize } from './v1-json.ts';
+import { v1DmAttachment, v1TweetMedia } from './v1-media.ts';
 
 /** Account Activity API webhooks (contract §13): CRC on registration, signed v1.1-format deliveries. */
 
@@ -41,15 +44,6 @@ function webhookProblem(reason: string, url?: string): SandboxError {
 
 // ---- v1.1 payload objects (contract §13.5) ----------------------------------------------------------------
 
-/**
- * v1.1 payloads carry numeric ids above 2^53 next to their *_str twins; JSON.stringify cannot emit such
- * numbers, so they travel as a marker string that `serialize` turns back into a bare number.
- */
-const RAW = '\u0000raw:';
-const rawId = (id: string): string => `${RAW}${id}`;
-function serialize(payload: unknown): string {
-  return JSON.stringify(payload).replace(/"\\u0000raw:([0-9]+)"/g, '$1');
-}
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -82,12 +76,8 @@ function v1User(engine: SandboxEngine, u: SandboxUser): Record<string, unknown> 
 function v1Entities(engine: SandboxEngine, t: SandboxTweet): Record<string, unknown> {
   return {
     hashtags: t.entities.hashtags.map((h) => ({ text: h.tag, indices: [h.start, h.end] })),
-    urls: t.entities.urls.map((u) => ({
-      url: u.url,
-      expanded_url: u.url,
-      display_url: u.url.replace(/^https?:\/\//, ''),
-      indices: [u.start, u.end],
-    })),
+    // The media's own short link is in `media`, not in `urls`.
+    urls: t.entities.urls.filter((u) => u.mediaKey === undefined).map(v1Url),
     user_mentions: t.entities.mentions
       .filter((m) => m.id)
       .map((m) => ({
@@ -99,6 +89,10 @@ function v1Entities(engine: SandboxEngine, t: SandboxTweet): Record<string, unkn
       })),
     symbols: t.entities.cashtags.map((c) => ({ text: c.tag, indices: [c.start, c.end] })),
   };
+}
+
+function v1Url(u: { url: string; start: number; end: number }): Record<string, unknown> {
+  return { url: u.url, expanded_url: u.url, display_url: u.url.replace(/^https?:\/\//, ''), indices: [u.start, u.end] };
 }
 
 function v1Tweet(engine: SandboxEngine, t: SandboxTweet, depth = 0): Record<string, unknown> {
@@ -124,11 +118,15 @@ function v1Tweet(engine: SandboxEngine, t: SandboxTweet, depth = 0): Record<stri
     lang: t.lang,
     timestamp_ms: String(Date.parse(t.createdAt)),
   };
+  const media = v1TweetMedia(engine, t);
+  if (media.first) (out.entities as Record<string, unknown>).media = [media.first];
+  if (media.extended) out.extended_entities = media.extended;
   if (long) {
     out.extended_tweet = {
       full_text: t.text,
       display_text_range: [t.displayStart, chars.length],
-      entities: v1Entities(engine, t),
+      entities: { ...v1Entities(engine, t), ...(media.first ? { media: [media.first] } : {}) },
+      ...(media.extended ? { extended_entities: media.extended } : {}),
     };
   }
   if (depth === 0 && t.quoteTweetId) {
@@ -144,7 +142,8 @@ function v1Tweet(engine: SandboxEngine, t: SandboxTweet, depth = 0): Record<stri
   return out;
 }
 
-function v1DmEvent(e: SandboxDmEvent): Record<string, unknown> {
+function v1DmEvent(engine: SandboxEngine, e: SandboxDmEvent): Record<string, unknown> {
+  const attachment = v1DmAttachment(engine, e);
   return {
     type: 'message_create',
     id: e.id,
@@ -152,7 +151,11 @@ function v1DmEvent(e: SandboxDmEvent): Record<string, unknown> {
     message_create: {
       target: { recipient_id: e.recipientId },
       sender_id: e.senderId,
-      message_data: { text: e.text, entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } },
+      message_data: {
+        text: e.text,
+        entities: { hashtags: [], symbols: [], user_mentions: [], urls: extractEntities(e.text).urls.map(v1Url) },
+        ...(attachment ? { attachment } : {}),
+      },
     },
   };
 }
@@ -295,7 +298,7 @@ export class WebhookDispatcher {
         }
         targets(
           [e.event.senderId, e.event.recipientId],
-          () => ({ direct_message_events: [v1DmEvent(e.event)], users }),
+          () => ({ direct_message_events: [v1DmEvent(this.engine, e.event)], users }),
           'direct_message_events',
         );
         break;

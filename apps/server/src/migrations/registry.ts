@@ -21,6 +21,7 @@ import { migration0019OutgoingWebhooks } from './list/0019-outgoing-webhooks.ts'
 import { migration0020IngestionPipeline } from './list/0020-ingestion-pipeline.ts';
 import { migration0021InboxCounters } from './list/0021-inbox-counters.ts';
 import { migration0022MessageAttachments } from './list/0022-message-attachments.ts';
+import { migration0024Leases } from './list/0024-leases.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -52,6 +53,7 @@ export const migrations: Migration[] = [
   migration0020IngestionPipeline,
   migration0021InboxCounters,
   migration0022MessageAttachments,
+  migration0024Leases,
 ];
 
 export interface MigrationReport {

@@ -62,6 +62,10 @@ export interface Config {
   xTimeoutSeconds: number;
   /** How long a worker owns a claimed job without renewing it; a killed worker's jobs return after it. */
   jobLeaseSeconds: number;
+  /** Redis shared by every process of a scale-out desk (realtime events, presence); none: one process. */
+  redis: { url: string; prefix: string } | undefined;
+  /** The scheduler leader's lease: another scheduler process takes over this long after the leader died. */
+  leaderLeaseSeconds: number;
   webDistDir: string;
 }
 
@@ -148,6 +152,16 @@ const envSchema = z.object({
   GUICHET_DM_POLL_INTERVAL: positiveSeconds.default(65),
   GUICHET_STREAMING: booleanString.default(true),
   X_TIMEOUT_SECONDS: positiveSeconds.default(20),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/./, 'must be a Redis URL such as redis://127.0.0.1:6379')
+    .refine((value) => URL.canParse(value), 'must be a Redis URL such as redis://127.0.0.1:6379')
+    .optional(),
+  GUICHET_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1 to 64 letters, digits or : _ . -')
+    .default('guichet:'),
+  GUICHET_LEADER_LEASE_SECONDS: positiveSeconds.default(15),
 });
 
 function parseDatabase(url: string | undefined, dataDir: string): DatabaseConfig {
@@ -232,7 +246,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       : { kind: 'oauth2-user', accessToken: e.X_ACCESS_TOKEN };
     if (e.X_BEARER_TOKEN) x.appBearerToken = e.X_BEARER_TOKEN;
   }
-  const sandboxEnabled = e.GUICHET_SANDBOX === 'on' || (e.GUICHET_SANDBOX === 'auto' && !x);
+  // Several processes (REDIS_URL) would each start their own sandbox, with its own accounts and tokens: the
+  // sandbox then runs once, standalone (`guichet sandbox`), and every process reaches it at X_API_BASE_URL.
+  if (e.REDIS_URL && e.GUICHET_SANDBOX === 'on') {
+    throw new StartupError(
+      'GUICHET_SANDBOX=on cannot be used with REDIS_URL: several processes need one sandbox, so run `guichet sandbox` on its own and point every process at it with X_API_BASE_URL and X_ACCESS_TOKEN.',
+    );
+  }
+  const sandboxEnabled = !e.REDIS_URL && (e.GUICHET_SANDBOX === 'on' || (e.GUICHET_SANDBOX === 'auto' && !x));
 
   return {
     port: e.PORT,
@@ -267,6 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     // The sandbox costs nothing, so poll it often (within its 300 requests per 15 min); a real account defaults to a thrifty minute.
     pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 5 : 60),
     jobLeaseSeconds: e.GUICHET_JOB_LEASE_SECONDS,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.GUICHET_REDIS_PREFIX } : undefined,
+    leaderLeaseSeconds: e.GUICHET_LEADER_LEASE_SECONDS,
     dmPollIntervalSeconds: e.GUICHET_DM_POLL_INTERVAL,
     streaming: e.GUICHET_STREAMING,
     xTimeoutSeconds: e.X_TIMEOUT_SECONDS,

@@ -3,7 +3,15 @@
  * codes in one place, so commands never think in HTTP.
  */
 export type AppErrorKind =
-  'not_found' | 'invalid' | 'conflict' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'unavailable';
+  | 'not_found'
+  | 'invalid'
+  // Well-formed but refused as it stands (422): the same request with an explicit confirmation may pass.
+  | 'unprocessable'
+  | 'conflict'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable';
 
 export class AppError extends Error {
   readonly code: string;
@@ -22,6 +30,7 @@ export class AppError extends Error {
 export const httpStatusByKind: Record<AppErrorKind, number> = {
   not_found: 404,
   invalid: 400,
+  unprocessable: 422,
   conflict: 409,
   unauthenticated: 401,
   forbidden: 403,

@@ -15,12 +15,17 @@ export type RealtimeControl = {
 };
 export type RealtimeControlListener = (message: RealtimeControl) => void;
 
-/** Says what changed to whoever watches a workspace. The Redis driver (scale-out) will share this shape. */
+/**
+ * Says what changed to whoever watches a workspace: in this process (InProcessRealtimeBus), or in every
+ * process of the desk through Redis (RedisRealtimeBus, chosen when REDIS_URL is set).
+ */
 export interface RealtimeBus {
   publish(workspaceId: string, event: RealtimeEvent): void;
   subscribe(workspaceId: string, listener: RealtimeListener): () => void;
   publishControl(message: RealtimeControl): void;
   subscribeControl(listener: RealtimeControlListener): () => void;
+  /** Drivers holding connections release them when the desk stops. */
+  close?(): Promise<void>;
 }
 
 // Workspace ids are ULID-like strings: this key can never be one.

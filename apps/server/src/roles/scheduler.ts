@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { AppDeps } from '../composition.ts';
 import { runAbsenceRound } from '../modules/absence/absence.jobs.ts';
 import { foldCaseCountDeltas } from '../modules/cases/cases.counters.ts';
@@ -12,18 +13,56 @@ import { enqueueDueScheduledPosts } from '../modules/scheduled-posts/scheduled-p
 import { dispatchOutgoingWebhooks } from '../modules/outgoing-webhooks/outgoing-webhooks.dispatch.ts';
 import { runSlaSweep } from '../modules/sla/sla.sweep.ts';
 import { runSurveyRound } from '../modules/surveys/surveys.jobs.ts';
+import { newId } from '../platform/ids.ts';
+import { LeaderElection } from '../platform/leases.ts';
 
 export interface Scheduler {
   /** One round: enqueue what is due now. Exposed so tests can drive rounds with a manual clock. */
   tick(): Promise<void>;
+  /** Runs rounds while this process leads the schedulers (a lease row: one leader among all processes). */
   start(): void;
-  stop(): void;
+  /** Stops the rounds and hands leadership over at once. */
+  stop(): Promise<void>;
+  isLeader(): boolean;
 }
+
+/** The lease row naming the one scheduler process whose rounds run. */
+export const SCHEDULER_LEASE = 'scheduler';
 
 /** The scheduler role: decides when work is due and enqueues it; the workers do it. */
 export function buildScheduler(deps: AppDeps): Scheduler {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  // SQLite is a one-machine desk whose rounds were always safe to run twice (dedupe keys, compare-and-sets):
+  // no election there, so a restarted process does not wait for its own dead lease.
+  const elected = deps.database.dialect === 'postgres';
+  const election = new LeaderElection({
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    name: SCHEDULER_LEASE,
+    holder: `${hostname()}:${process.pid}:${newId()}`,
+    leaseMs: deps.config.leaderLeaseSeconds * 1000,
+    // A new leader runs a round at once instead of waiting for the next poll interval.
+    onChange: (leader) => {
+      if (leader && running) {
+        clearTimeout(timer);
+        run();
+      }
+    },
+  });
+  const isLeader = () => !elected || election.isLeader();
+  const run = () => {
+    const round = isLeader() ? tick() : Promise.resolve();
+    round
+      .catch((error) => deps.logger.error({ err: error }, 'scheduler round failed'))
+      .finally(() => {
+        if (running) {
+          clearTimeout(timer);
+          timer = setTimeout(run, deps.config.pollIntervalSeconds * 1000);
+        }
+      });
+  };
   const tick = async () => {
     const channels = await listPollableChannels(deps.db);
     for (const channel of channels) {
@@ -64,21 +103,17 @@ export function buildScheduler(deps: AppDeps): Scheduler {
   };
   return {
     tick,
+    isLeader,
     start() {
       running = true;
-      const run = () => {
-        tick()
-          .catch((error) => deps.logger.error({ err: error }, 'scheduler round failed'))
-          .finally(() => {
-            if (running) timer = setTimeout(run, deps.config.pollIntervalSeconds * 1000);
-          });
-      };
-      run();
+      if (elected) election.start();
+      else run();
     },
-    stop() {
+    async stop() {
       running = false;
       clearTimeout(timer);
       timer = undefined;
+      await election.stop();
     },
   };
 }

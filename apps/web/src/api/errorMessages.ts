@@ -12,7 +12,8 @@ export type ErrorMessageKey =
   | 'errors.forbidden'
   | 'errors.conflict'
   | 'errors.generic'
-  | 'inboxSearch.tooShort';
+  | 'inboxSearch.tooShort'
+  | 'channels.webhooks.needSecret';
 
 const byCode: Record<string, ErrorMessageKey> = {
   [clientErrorCodes.unreachable]: 'errors.unreachable',
@@ -22,6 +23,7 @@ const byCode: Record<string, ErrorMessageKey> = {
   'auth.unauthenticated': 'errors.sessionExpired',
   'case.not_found': 'errors.caseNotFound',
   'search.too_short': 'inboxSearch.tooShort',
+  'channel.webhooks_need_secret': 'channels.webhooks.needSecret',
   'request.invalid': 'errors.validation',
   'validation.failed': 'errors.validation',
   'template.forbidden': 'errors.forbidden',

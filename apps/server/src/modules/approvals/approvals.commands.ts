@@ -5,7 +5,9 @@ import { AppError } from '../../platform/errors.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import type { AuditContext } from '../audit/audit.context.ts';
 import { PUBLIC_LIMIT, publicLength } from '../cases/cases.commands.ts';
+import { assignOnReply, checkPersonalData, recordPersonalDataOverride } from '../cases/cases.reply-guard.ts';
 import { findMessage } from '../cases/cases.repository.ts';
 import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
 import { recordEvents } from '../events/events.repository.ts';
@@ -85,6 +87,15 @@ async function refuseIfAnsweredSince(
   }
 }
 
+/** A pending reply's text with its thread's later parts, as it would be published. */
+async function threadText(db: Db, messageId: string, firstText: string): Promise<string> {
+  const later = await db.transaction().execute((tx) => laterThreadParts(tx, messageId));
+  if (later.length === 0) return firstText;
+  const rows = await db.selectFrom('messages').select(['id', 'text']).where('id', 'in', later).execute();
+  const byId = new Map(rows.map((row) => [row.id, row.text]));
+  return [firstText, ...later.map((id) => byId.get(id) ?? '')].join('\n');
+}
+
 /** The later parts of a trainee's thread (F13), in order: each answers the part before it. */
 async function laterThreadParts(tx: Tx, messageId: string): Promise<string[]> {
   const ids: string[] = [];
@@ -107,12 +118,15 @@ async function laterThreadParts(tx: Tx, messageId: string): Promise<string[]> {
  * Approves a trainee's reply, with the reviewer's edits if any: the message becomes `queued` and its
  * delivery job is enqueued in the same transaction (the outbox), exactly as an agent's own reply.
  * Refused (409 reply.already_answered) when someone else answered the same message since, unless confirmed.
+ * A public reply with the customer's personal data needs the reviewer's own confirmation (audited), as an
+ * agent's reply does; the case, if unassigned, goes to the trainee who wrote the reply.
  */
 export async function approveReply(
   deps: ApprovalDeps,
   session: AuthenticatedSession,
   messageId: string,
   request: ApproveRequest,
+  auditContext?: AuditContext,
 ): Promise<Message> {
   requireReviewer(session);
   const pending = await pendingOf(deps, session, messageId);
@@ -125,6 +139,16 @@ export async function approveReply(
       { length: publicLength(edited), limit: PUBLIC_LIMIT },
     );
   }
+  // The whole thread is what goes out: its later parts are checked with the first.
+  const personalData =
+    pending.visibility === 'public'
+      ? await checkPersonalData(
+          deps.db,
+          session,
+          await threadText(deps.db, messageId, edited ?? pending.text),
+          request.confirmPersonalData === true,
+        )
+      : [];
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
     // The case row first: its lock serialises this approval with any reply to the case, so the check
@@ -166,6 +190,21 @@ export async function approveReply(
         .execute();
     }
     await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
+    if (personalData.length > 0) {
+      await recordPersonalDataOverride(
+        tx,
+        auditContext,
+        { workspaceId: session.workspaceId, agentId: session.agentId, caseId: pending.caseId, messageId, kinds: personalData },
+        now,
+      );
+    }
+    if (pending.authorAgentId) {
+      await assignOnReply(
+        tx,
+        { workspaceId: session.workspaceId, caseId: pending.caseId, agentId: pending.authorAgentId, actorId: session.agentId },
+        now,
+      );
+    }
     await recordEvents(tx, [
       {
         workspaceId: session.workspaceId,

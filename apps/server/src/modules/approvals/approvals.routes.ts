@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
 import { approveReply, rejectReply, type ApprovalDeps } from './approvals.commands.ts';
 import { canReview, listPendingApprovals } from './approvals.repository.ts';
@@ -41,13 +42,18 @@ export function registerApprovalRoutes(app: HttpApp, deps: ApprovalDeps): void {
       schema: {
         tags: ['approvals'],
         summary:
-          'Approve a reply, optionally edited: it goes to the outbox (409 reply.already_answered unless confirm)',
+          'Approve a reply, optionally edited: it goes to the outbox (409 reply.already_answered unless confirm; ' +
+          '422 reply.personal_data unless confirmPersonalData)',
         params: messageParams,
         body: approveRequestSchema,
-        response: { 200: messageSchema, ...errors },
+        response: { 200: messageSchema, 422: apiErrorSchema, ...errors },
       },
     },
-    async (request) => approveReply(deps, requireAuth(request), request.params.messageId, request.body),
+    async (request) => {
+      const session = requireAuth(request);
+      const context = request.body.confirmPersonalData ? await auditContextOf(deps.db, request) : undefined;
+      return approveReply(deps, session, request.params.messageId, request.body, context);
+    },
   );
 
   app.post(

@@ -9,8 +9,10 @@ import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
 import { needsApproval, requestApproval } from '../approvals/approvals.repository.ts';
+import type { AuditContext } from '../audit/audit.context.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
+import { assignOnReply, checkPersonalData, recordPersonalDataOverride } from './cases.reply-guard.ts';
 
 /** Another agent's reply to the same message this recently makes a second reply need confirming. */
 export const COLLISION_WINDOW_MS = 5 * 60_000;
@@ -27,13 +29,15 @@ export interface ReplyDeps {
  * together (the outbox); the worker sends it after commit. A thread (`parts`) is stored as one message per
  * part, chained, and goes out in order. The clash guard runs inside the same transaction, after the case
  * row is locked, so two simultaneous replies never both pass it. The same idempotency key returns the same
- * message (the first part of a thread).
+ * message (the first part of a thread). A public reply with the customer's personal data is refused unless
+ * confirmed (audited through `auditContext`); a reply to an unassigned case assigns it to the replier.
  */
 export async function replyToCase(
   deps: ReplyDeps,
   session: AuthenticatedSession,
   caseId: string,
   request: ReplyRequest,
+  auditContext?: AuditContext,
 ): Promise<Message> {
   const caseRow = await findCaseRow(deps.db, session.workspaceId, caseId);
   if (!caseRow) throw new AppError('case.not_found', 'not_found', 'This case does not exist.');
@@ -78,6 +82,11 @@ export async function replyToCase(
   } else if (parts.length > 1) {
     throw new AppError('reply.thread_not_public', 'invalid', 'Only a public reply can be sent as a thread.');
   }
+  // A DM is where personal data belongs; only what everyone on X would see is checked.
+  const personalData =
+    answered.visibility === 'public'
+      ? await checkPersonalData(deps.db, session, text, request.confirmPersonalData === true)
+      : [];
 
   const now = deps.clock.now().getTime();
   const awaitsApproval = needsApproval(session);
@@ -105,6 +114,14 @@ export async function replyToCase(
         if (earlier) throw new ExistingReply(earlier.id);
       }
       if (!request.confirm) await refuseIfAnswered(tx, session, answered.id, now);
+      // A trainee's reply assigns the case when a lead approves it, as it goes out (approvals).
+      if (!awaitsApproval) {
+        await assignOnReply(
+          tx,
+          { workspaceId: session.workspaceId, caseId: caseRow.id, agentId: session.agentId, actorId: session.agentId },
+          now,
+        );
+      }
       await tx
         .insertInto('messages')
         .values(
@@ -136,6 +153,20 @@ export async function replyToCase(
           })),
         )
         .execute();
+      if (personalData.length > 0) {
+        await recordPersonalDataOverride(
+          tx,
+          auditContext,
+          {
+            workspaceId: session.workspaceId,
+            agentId: session.agentId,
+            caseId: caseRow.id,
+            messageId: firstId,
+            kinds: personalData,
+          },
+          now,
+        );
+      }
       if (awaitsApproval) {
         // No delivery job until a lead approves: the worker never sees this message before then. A thread
         // is approved as a whole, through its first part.

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Database, Row } from '../../platform/db/schema.ts';
 import { slaViewBounds } from '../sla/sla.queries.ts';
 import {
+  caseIdAmong,
   caseSearchCondition,
   hasRow,
   isDenseSearch,
@@ -148,7 +149,12 @@ export async function planCaseFilters(db: DbOrTx, workspaceId: string, options: 
   return { search, sla, tag };
 }
 
-function applySlaFilter(query: CasePageQuery, workspaceId: string, sla: SlaFilter): CasePageQuery {
+function applySlaFilter(
+  query: CasePageQuery,
+  workspaceId: string,
+  sla: SlaFilter,
+  dialect: SearchDialect,
+): CasePageQuery {
   // Few cases due in the window (breaching soon): read them from the clocks' index. Many (a backlog of
   // breached cases): walk the queue in order and test each case's clocks, a page is found at once.
   const { bounds, sparse } = sla;
@@ -162,17 +168,17 @@ function applySlaFilter(query: CasePageQuery, workspaceId: string, sla: SlaFilte
     return clocks;
   };
   return sparse
-    ? query.where('cases.id', 'in', (eb) => live(eb).where('sla_clocks.workspace_id', '=', workspaceId))
+    ? query.where((eb) => caseIdAmong(dialect, live(eb).where('sla_clocks.workspace_id', '=', workspaceId)))
     : query.where((eb) => hasRow(live(eb).whereRef('sla_clocks.case_id', '=', 'cases.id')));
 }
 
-function applyTagFilter(query: CasePageQuery, { tagId, drives }: TagFilter): CasePageQuery {
+function applyTagFilter(query: CasePageQuery, { tagId, drives }: TagFilter, dialect: SearchDialect): CasePageQuery {
   const tagged = (eb: ExpressionBuilder<Database, 'cases'>) =>
     eb.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId);
   // `in (…)` lets the database start from the tag's index; the per-case test (a primary-key probe) keeps
   // the queue's order, so a common tag's page is read from the first few thousand cases.
   return drives
-    ? query.where('cases.id', 'in', tagged)
+    ? query.where((eb) => caseIdAmong(dialect, tagged(eb)))
     : query.where((eb) => hasRow(tagged(eb).whereRef('case_tags.case_id', '=', 'cases.id')));
 }
 
@@ -190,7 +196,8 @@ export function applyFilters(
   let query = q;
   if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
   if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
-  if (plan.sla) query = applySlaFilter(query, workspaceId, plan.sla);
+  const dialect = options.dialect ?? 'sqlite';
+  if (plan.sla) query = applySlaFilter(query, workspaceId, plan.sla, dialect);
   if (options.status) query = query.where('cases.status', '=', options.status);
   else if (options.view) query = query.where('cases.status', 'in', viewStatuses[options.view]);
   if (options.assigneeId) query = query.where('cases.assignee_agent_id', '=', options.assigneeId);
@@ -208,7 +215,7 @@ export function applyFilters(
   }
   const languages = splitListParam(options.language);
   if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
-  if (plan.tag) query = applyTagFilter(query, plan.tag);
+  if (plan.tag) query = applyTagFilter(query, plan.tag, dialect);
   const search = plan.search;
   if (search) query = query.where((eb) => caseSearchCondition(eb, search));
   return query;

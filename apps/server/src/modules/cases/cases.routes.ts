@@ -20,7 +20,9 @@ import type { DatabaseHandle, Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ChannelConnectors } from '../channels/channel-connectors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
+import { auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
+import { directReplyBlocked } from './cases.reply-guard.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
 import { countSlaViewCases, countViews } from './cases.counters.ts';
 import {
@@ -52,6 +54,17 @@ async function canSendDirect(
   } catch {
     return false;
   }
+}
+
+async function directReplyState(
+  deps: { db: Db; connectors?: ChannelConnectors | undefined },
+  caseRow: { id: string; channel_id: string; contact_id: string },
+) {
+  const directReplyAvailable = await canSendDirect(deps, caseRow.channel_id);
+  return {
+    directReplyAvailable,
+    directReplyBlocked: directReplyAvailable ? await directReplyBlocked(deps.db, caseRow) : ('plan' as const),
+  };
 }
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
@@ -155,8 +168,8 @@ export function registerCaseRoutes(
         messages: await listCaseMessages(deps.db, caseRow),
         notes: await listNotes(deps.db, { caseId: caseRow.id }),
         history: await listCaseHistory(deps.db, caseRow.id),
-        // Whether the channel can send this customer a DM (the composer's "reply by DM" needs it).
-        directReplyAvailable: await canSendDirect(deps, caseRow.channel_id),
+        // Whether the channel can send this customer a DM (the composer's "reply by DM" needs it), and why not.
+        ...(await directReplyState(deps, caseRow)),
       };
     },
   );
@@ -166,14 +179,26 @@ export function registerCaseRoutes(
     {
       schema: {
         tags: ['cases'],
-        summary: 'Queue a reply to the case; 409 reply.already_answered unless confirm is true',
+        summary:
+          'Queue a reply to the case; 409 reply.already_answered unless confirm is true; 422 reply.personal_data ' +
+          'unless confirmPersonalData is true (403 for trainees)',
         params: caseParams,
         body: replyRequestSchema,
-        response: { 202: messageSchema, 400: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema },
+        response: {
+          202: messageSchema,
+          400: apiErrorSchema,
+          403: apiErrorSchema,
+          404: apiErrorSchema,
+          409: apiErrorSchema,
+          422: apiErrorSchema,
+        },
       },
     },
     async (request, reply) => {
-      const message = await replyToCase(deps, requireAuth(request), request.params.caseId, request.body);
+      const session = requireAuth(request);
+      // The override is audited: who confirmed it, from where.
+      const context = request.body.confirmPersonalData ? await auditContextOf(deps.db, request) : undefined;
+      const message = await replyToCase(deps, session, request.params.caseId, request.body, context);
       return reply.status(202).send(message);
     },
   );

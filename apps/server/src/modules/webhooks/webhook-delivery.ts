@@ -29,11 +29,14 @@ export async function receiveDelivery(
     ...(payload.follow_events ?? [])
       .filter((f) => f.type === 'follow' && v1Account(f.target, selfId).externalId === selfId)
       .map((f): PageSignal => ({ kind: 'followed', account: v1Account(f.source, 'unknown') })),
-    ...(payload.favorite_events ?? []).map((like): PageSignal => ({
-      kind: 'liked',
-      by: like.user?.screen_name ?? null,
-      postId: like.favorited_status?.id_str ?? null,
-    })),
+    // The brand's own likes (of a customer's post, from the X app) are not praise from anyone.
+    ...(payload.favorite_events ?? [])
+      .filter((like) => v1Account(like.user, 'unknown').externalId !== selfId)
+      .map((like): PageSignal => ({
+        kind: 'liked',
+        by: like.user?.screen_name ?? null,
+        postId: like.favorited_status?.id_str ?? null,
+      })),
   ];
   await ingestPage(deps, { channel, feed: WEBHOOK_FEED, items, signals, threadByParent: true });
 }

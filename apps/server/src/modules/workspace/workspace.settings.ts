@@ -1,4 +1,5 @@
 import { caseSettingsSchema, type CaseSettings } from '@guichet/contracts';
+import type { z } from 'zod';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/database.ts';
 
@@ -10,14 +11,19 @@ export async function readCaseSettings(db: DbOrTx, workspaceId: string): Promise
   return parsed.success ? parsed.data : caseSettingsSchema.parse({});
 }
 
-export async function writeCaseSettings(db: DbOrTx, workspaceId: string, settings: CaseSettings): Promise<void> {
+/** Fields left out keep their defaults (a caller written before a setting existed still writes a whole object). */
+export async function writeCaseSettings(
+  db: DbOrTx,
+  workspaceId: string,
+  settings: z.input<typeof caseSettingsSchema>,
+): Promise<void> {
   const row = await db
     .selectFrom('workspaces')
     .select('settings')
     .where('id', '=', workspaceId)
     .executeTakeFirstOrThrow();
   const all = parseJson<Record<string, unknown>>(row.settings, {});
-  all.cases = settings;
+  all.cases = caseSettingsSchema.parse(settings) satisfies CaseSettings;
   await db
     .updateTable('workspaces')
     .set({ settings: JSON.stringify(all) })

@@ -801,6 +801,15 @@ export interface Database {
   outgoing_webhook_deliveries: OutgoingWebhookDeliveriesTable;
   outgoing_webhook_state: OutgoingWebhookStateTable;
   outgoing_webhook_dispatched: OutgoingWebhookDispatchedTable;
+  leases: LeasesTable;
+}
+
+/** One row per lease held by a single process (0024): `scheduler` is the scheduler's leadership. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  acquired_at: number;
+  expires_at: number;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -25,7 +25,7 @@ import { NotesPanel } from './NotesPanel.tsx';
 import { TriageCorrection } from '../triage/TriageCorrection.tsx';
 import { CaseIncidentBanner } from '../incidents/CaseIncidentBanner.tsx';
 import { ReplyBox } from './ReplyBox.tsx';
-import { defaultReplyTarget } from './replyTarget.ts';
+import { defaultReplyTarget, recentCustomerMessages } from './replyTarget.ts';
 
 const deliveryPollMs = 5_000;
 
@@ -184,7 +184,11 @@ function CaseView({ detail }: { detail: CaseDetail }) {
             target={target}
             customer={{ name: contact.name, handle: contact.handle }}
             directReplyAvailable={detail.directReplyAvailable}
+            directReplyBlocked={detail.directReplyBlocked ?? null}
             onMoveToDm={latestDirect ? () => setChosenTargetId(latestDirect.id) : undefined}
+            candidates={recentCustomerMessages(messages)}
+            targetPinned={chosenTargetId !== null && target?.id === chosenTargetId}
+            onChooseTarget={setChosenTargetId}
             inputRef={replyInputRef}
           />
         </Stack>

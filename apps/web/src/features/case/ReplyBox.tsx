@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Paper, Stack, Text, Textarea, UnstyledButton } from '@mantine/core';
-import type { CaseDetail, Message, ReplyRequest } from '@guichet/contracts';
+import type { CaseDetail, Message, PersonalDataKind, ReplyRequest } from '@guichet/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,9 @@ import { Timestamp } from '../../components/Timestamp.tsx';
 import { currentLanguage } from '../../i18n/index.ts';
 import { useAnnouncePresence } from '../../realtime/RealtimeProvider.tsx';
 import { useSession } from '../auth/session.ts';
+import { PersonalDataWarning } from '../composer/PersonalDataWarning.tsx';
 import { personalDataKinds } from '../composer/personalData.ts';
+import { ReplyTargetMenu } from '../composer/ReplyTargetMenu.tsx';
 import { renderTemplate } from '../composer/templateRender.ts';
 import { replyLength, replyLimit, splitIntoThread } from '../composer/xLength.ts';
 import { newIdempotencyKey } from './idempotencyKey.ts';
@@ -23,8 +25,16 @@ interface ReplyBoxProps {
   target: Message | null;
   customer: { name: string; handle: string | null };
   directReplyAvailable: boolean;
+  /** Why a DM is not possible here (the server says), or null. */
+  directReplyBlocked?: CaseDetail['directReplyBlocked'];
   /** Switches the reply to the customer's direct messages; absent when the case has none. */
   onMoveToDm?: (() => void) | undefined;
+  /** The customer's recent messages, newest first, offered as other targets. */
+  candidates?: readonly Message[];
+  /** Whether the target is fixed (chosen, or fixed when the agent started writing). */
+  targetPinned?: boolean;
+  /** Fixes the target (an id) or lets it follow the default again (null). */
+  onChooseTarget?: (messageId: string | null) => void;
   inputRef?: RefObject<HTMLTextAreaElement | null>;
 }
 
@@ -36,7 +46,11 @@ export function ReplyBox({
   target,
   customer,
   directReplyAvailable,
+  directReplyBlocked = null,
   onMoveToDm,
+  candidates = [],
+  targetPinned = false,
+  onChooseTarget,
   inputRef: externalRef,
 }: ReplyBoxProps) {
   const { t } = useTranslation();
@@ -44,6 +58,7 @@ export function ReplyBox({
   const queryClient = useQueryClient();
   const session = useSession().data;
   const [draft, setDraft] = useState('');
+  const [personalDataConfirmed, setPersonalDataConfirmed] = useState(false);
   // One key per draft text: resubmitting it (double click, retry after a network error) creates a
   // single reply, while an edited draft is a new reply that must not be matched to the old one.
   const idempotency = useRef<{ key: string; text: string } | null>(null);
@@ -63,7 +78,10 @@ export function ReplyBox({
     mutationFn: (request: ReplyRequest) => api.sendReply(caseId, request),
     onSuccess: (message) => {
       setDraft('');
+      setPersonalDataConfirmed(false);
       idempotency.current = null;
+      // The next reply follows the customer's latest message again until its writing starts.
+      onChooseTarget?.(null);
       // Show the queued reply at once; the refetch and realtime then follow its delivery.
       queryClient.setQueryData<CaseDetail>(queryKeys.caseDetail(caseId), (detail) =>
         detail && !detail.messages.some((existing) => existing.id === message.id)
@@ -90,10 +108,18 @@ export function ReplyBox({
   const overLimit = length - limit;
   const thread = visibility === 'public' && overLimit > 0 ? splitIntoThread(text) : [];
   const unfilled = [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? '');
-  const personalData = visibility === 'public' ? personalDataKinds(text) : [];
+  // The server runs the same detector with the same brand contacts, and refuses what this warns about.
+  const refusedKinds =
+    send.isError && isApiError(send.error) && send.error.code.startsWith('reply.personal_data')
+      ? ((send.error.details as { kinds?: PersonalDataKind[] } | undefined)?.kinds ?? [])
+      : [];
+  const found = visibility === 'public' ? personalDataKinds(text, settings.data) : [];
+  const personalData = found.length > 0 ? found : refusedKinds;
+  const trainee = session?.agent.role === 'trainee';
+  const personalDataBlocks = personalData.length > 0 && (trainee || !personalDataConfirmed);
   // A public reply over the limit goes out as the thread previewed below (F13); a DM over its limit cannot.
   const fitsOrThreads = overLimit <= 0 || thread.length > 1;
-  const canSend = text.length > 0 && fitsOrThreads && unfilled.length === 0 && !send.isPending;
+  const canSend = text.length > 0 && fitsOrThreads && unfilled.length === 0 && !personalDataBlocks && !send.isPending;
 
   const slash = slashQuery.exec(draft);
   const search = slash?.[2]?.toLowerCase() ?? '';
@@ -112,7 +138,7 @@ export function ReplyBox({
       language: language ?? currentLanguage(),
       now: new Date(),
     });
-    setDraft(draft.slice(0, slash.index + (slash[1]?.length ?? 0)) + rendered.text);
+    changeDraft(draft.slice(0, slash.index + (slash[1]?.length ?? 0)) + rendered.text);
     requestAnimationFrame(() => inputRef.current?.focus());
   };
 
@@ -124,6 +150,7 @@ export function ReplyBox({
       idempotencyKey: idempotency.current.key,
       ...(target ? { inReplyToMessageId: target.id } : {}),
       ...(confirm ? { confirm: true } : {}),
+      ...(personalData.length > 0 && personalDataConfirmed ? { confirmPersonalData: true } : {}),
       // What the preview shows is what goes out: the server checks the parts are this text, split.
       ...(thread.length > 1 ? { parts: thread } : {}),
     });
@@ -156,7 +183,12 @@ export function ReplyBox({
       ? `@${target.author.handle}`
       : (target?.author.name ?? '');
   // A trainee's replies wait for a lead's approval (F17): say so where they write and on the button.
-  const trainee = session?.agent.role === 'trainee';
+  const dmBlocked = directReplyAvailable ? (directReplyBlocked ?? (onMoveToDm ? null : 'no_history')) : 'plan';
+  // The target is fixed as the agent starts writing: a newer customer message must not move the reply.
+  const changeDraft = (value: string) => {
+    if (!targetPinned && target && value.trim()) onChooseTarget?.(target.id);
+    setDraft(value);
+  };
   const description = !target
     ? t('reply.targetDefault')
     : target.visibility === 'direct'
@@ -191,7 +223,8 @@ export function ReplyBox({
             </Stack>
           </Alert>
         ) : (
-          send.isError && (
+          send.isError &&
+          refusedKinds.length === 0 && (
             <Alert color="red" title={t('reply.errorTitle')} role="alert" data-testid="reply-error">
               {t(errorMessageKey(send.error))}
             </Alert>
@@ -200,7 +233,7 @@ export function ReplyBox({
         <SuggestedTemplates
           caseId={caseId}
           customer={customer}
-          onInsert={(text) => setDraft(draft ? `${draft} ${text}` : text)}
+          onInsert={(text) => changeDraft(draft ? `${draft} ${text}` : text)}
         />
         <Textarea
           ref={inputRef}
@@ -212,7 +245,8 @@ export function ReplyBox({
           minRows={3}
           maxRows={12}
           value={draft}
-          onChange={(event) => setDraft(event.currentTarget.value)}
+          onChange={(event) => changeDraft(event.currentTarget.value)}
+          onFocus={() => draft.trim() && changeDraft(draft)}
           onKeyDown={onKeyDown}
           disabled={send.isPending}
           // Mantine links the description by itself; the counter is added so it is read on focus too.
@@ -266,32 +300,14 @@ export function ReplyBox({
           </Alert>
         )}
         {personalData.length > 0 && (
-          <Alert color="orange" p="xs" title={t('reply.personalDataTitle')} data-testid="reply-personal-data">
-            <Stack gap={6}>
-              <Text size="xs">
-                {t('reply.personalDataBody', {
-                  kinds: personalData.map((kind) => t(`personalData.${kind}`)).join(', '),
-                })}
-              </Text>
-              <Group gap="xs">
-                <Button
-                  size="compact-xs"
-                  variant="light"
-                  color="violet"
-                  disabled={!directReplyAvailable || !onMoveToDm}
-                  onClick={onMoveToDm}
-                  data-testid="reply-move-to-dm"
-                >
-                  {t('reply.moveToDm')}
-                </Button>
-                {(!directReplyAvailable || !onMoveToDm) && (
-                  <Text size="xs" c="dimmed">
-                    {t('reply.dmUnavailable')}
-                  </Text>
-                )}
-              </Group>
-            </Stack>
-          </Alert>
+          <PersonalDataWarning
+            kinds={personalData}
+            trainee={trainee}
+            confirmed={personalDataConfirmed}
+            onConfirmedChange={setPersonalDataConfirmed}
+            dmBlocked={dmBlocked}
+            onMoveToDm={onMoveToDm}
+          />
         )}
         {thread.length > 0 && (
           <Alert color="blue" p="xs" title={t('reply.tooLongTitle')} data-testid="reply-thread-preview">
@@ -330,19 +346,30 @@ export function ReplyBox({
               {t('reply.shortcut')}
             </Text>
           </Group>
-          <Button
-            type="submit"
-            disabled={!canSend}
-            loading={send.isPending}
-            aria-keyshortcuts="Control+Enter Meta+Enter"
-            data-testid="reply-send"
-          >
-            {trainee
-              ? t('approvals.sendForApproval')
-              : thread.length > 1
-                ? t('reply.sendThread', { count: thread.length })
-                : t('reply.send')}
-          </Button>
+          <Group gap="xs" wrap="nowrap" miw={0}>
+            {target && (
+              <ReplyTargetMenu
+                target={target}
+                candidates={candidates}
+                onChoose={(messageId) => onChooseTarget?.(messageId)}
+              />
+            )}
+            <Button
+              type="submit"
+              disabled={!canSend}
+              loading={send.isPending}
+              aria-keyshortcuts="Control+Enter Meta+Enter"
+              data-testid="reply-send"
+            >
+              {trainee
+                ? t('approvals.sendForApproval')
+                : personalData.length > 0
+                  ? t('reply.sendAnyway')
+                  : thread.length > 1
+                    ? t('reply.sendThread', { count: thread.length })
+                    : t('reply.send')}
+            </Button>
+          </Group>
         </Group>
       </Stack>
     </Paper>

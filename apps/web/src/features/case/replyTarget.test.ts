@@ -1,6 +1,6 @@
 import type { Message } from '@guichet/contracts';
 import { describe, expect, it } from 'vitest';
-import { defaultReplyTarget, replyLimitFor } from './replyTarget.ts';
+import { defaultReplyTarget, recentCustomerMessages, replyLimitFor, targetPreview } from './replyTarget.ts';
 
 function message(
   id: string,
@@ -26,18 +26,20 @@ function message(
     deliveryError: null,
     approval: null,
     engagements: [],
+    attachments: { media: [], links: [] },
   };
 }
 
 describe('defaultReplyTarget', () => {
-  it('answers the latest public inbound message, even after a later DM', () => {
+  it('answers the customer’s latest message: a DM after a DM, a public post after a public post', () => {
     const messages = [
       message('p1', 'inbound', 'public'),
       message('p2', 'inbound', 'public'),
       message('d1', 'inbound', 'direct'),
       message('o1', 'outbound', 'public'),
     ];
-    expect(defaultReplyTarget(messages)?.id).toBe('p2');
+    expect(defaultReplyTarget(messages)?.id).toBe('d1');
+    expect(defaultReplyTarget([...messages, message('p3', 'inbound', 'public')])?.id).toBe('p3');
   });
 
   it('answers the latest DM when the case has no public message', () => {
@@ -52,6 +54,27 @@ describe('defaultReplyTarget', () => {
 
   it('has no target without inbound messages', () => {
     expect(defaultReplyTarget([message('o1', 'outbound', 'public')])).toBeNull();
+  });
+});
+
+describe('recentCustomerMessages and targetPreview', () => {
+  it('offers the customer’s messages newest first, never the brand’s or a third party’s', () => {
+    const messages = [
+      message('p1', 'inbound', 'public'),
+      message('t1', 'inbound', 'public', false),
+      message('o1', 'outbound', 'public'),
+      message('d1', 'inbound', 'direct'),
+    ];
+    expect(recentCustomerMessages(messages).map((m) => m.id)).toEqual(['d1', 'p1']);
+    expect(recentCustomerMessages(messages, 1).map((m) => m.id)).toEqual(['d1']);
+  });
+
+  it('previews a message on one short line', () => {
+    const long = { ...message('p1', 'inbound', 'public'), text: 'Bonjour,\n mon   colis '.padEnd(80, 'x') };
+    const preview = targetPreview(long, 20);
+    expect(preview).toHaveLength(20);
+    expect(preview.startsWith('Bonjour, mon colis')).toBe(true);
+    expect(preview.endsWith('…')).toBe(true);
   });
 });
 

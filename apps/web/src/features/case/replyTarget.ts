@@ -4,24 +4,36 @@ import type { Message } from '@guichet/contracts';
 export const publicReplyLimit = 280;
 export const directReplyLimit = 10_000;
 
-function rank(message: Message): number {
-  // The case's customer before third parties in the thread; public before direct, as the server does.
-  const fromCustomer = message.author.kind === 'contact' && message.author.isCaseContact;
-  return (fromCustomer ? 2 : 0) + (message.visibility === 'public' ? 1 : 0);
-}
+const fromCustomer = (message: Message) =>
+  message.direction === 'inbound' && message.author.kind === 'contact' && message.author.isCaseContact;
 
 /**
- * The message a reply answers unless the agent picks another: the customer's latest public message,
- * else their latest direct message, else the latest message from anyone else in the thread.
+ * The message a reply answers unless the agent picks another: the customer's LATEST message, public or
+ * direct (a DM is answered by DM), else the latest inbound message from anyone else in the thread.
  */
 export function defaultReplyTarget(messages: readonly Message[]): Message | null {
-  let best: Message | null = null;
-  for (const message of messages) {
-    if (message.direction !== 'inbound') continue;
-    // Later messages win ties because the list is oldest first.
-    if (!best || rank(message) >= rank(best)) best = message;
+  let latestInbound: Message | null = null;
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const message = messages[i]!;
+    if (fromCustomer(message)) return message;
+    if (!latestInbound && message.direction === 'inbound') latestInbound = message;
   }
-  return best;
+  return latestInbound;
+}
+
+/** The customer's recent messages, newest first: what the "in reply to" menu offers. */
+export function recentCustomerMessages(messages: readonly Message[], limit = 6): Message[] {
+  const recent: Message[] = [];
+  for (let i = messages.length - 1; i >= 0 && recent.length < limit; i -= 1) {
+    if (fromCustomer(messages[i]!)) recent.push(messages[i]!);
+  }
+  return recent;
+}
+
+/** A one-line preview of the message answered, for beside the Send button. */
+export function targetPreview(message: Message, length = 48): string {
+  const text = message.text.replace(/\s+/g, ' ').trim();
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 export function replyLimitFor(target: Message | null): number {

@@ -134,16 +134,44 @@ describe('personal data detection', () => {
     ]) {
       expect(personalDataKinds(`appelez-moi au ${phone} merci`), phone).toEqual(['phone']);
     }
-    expect(personalDataKinds('call +44 20 7946 0958')).toEqual(['phone']);
+    for (const phone of ['+44 20 7946 0958', '(555) 123-4567', '+1 555 123 4567', '555-123-4567', '+49 30 1234567']) {
+      expect(personalDataKinds(`call me on ${phone} please`), phone).toEqual(['phone']);
+    }
     expect(personalDataKinds('il est 10 12 ans')).toEqual([]);
   });
 
-  it('finds order numbers', () => {
-    expect(personalDataKinds('ma commande n° 4411-778 est perdue')).toEqual(['order']);
-    expect(personalDataKinds('Order #A12345 never came')).toEqual(['order']);
-    expect(personalDataKinds('ref: CMD-998877')).toEqual(['order']);
-    expect(personalDataKinds('see #123456')).toEqual(['order']);
-    expect(personalDataKinds('I ordered it yesterday')).toEqual([]);
+  it('does not take order and ticket numbers for personal data', () => {
+    for (const text of [
+      'ma commande 123456789 est perdue',
+      'ma commande n° 4411-778 est perdue',
+      'ticket #A-12345',
+      'Order #A12345 never came',
+      'ref: CMD-998877',
+      'see #123456',
+      'order 4111111111111111 was charged twice',
+      'colis 0612345678 en retard',
+      'I ordered 3 items yesterday',
+      'Livraison prévue le 12/03/2025 entre 8 h et 12 h',
+    ]) {
+      expect(personalDataKinds(text), text).toEqual([]);
+    }
+  });
+
+  it('finds postal addresses in French and English', () => {
+    for (const text of [
+      'livrez au 12 rue de la Paix, Paris',
+      'j’habite 3 bis avenue Foch',
+      '45 bd Haussmann 75009',
+      '7 allée des Tilleuls',
+      'send it to 221B Baker Street',
+      'I live at 1600 Pennsylvania Ave NW',
+      '42 Main St. Springfield',
+      '10 Downing Road',
+    ]) {
+      expect(personalDataKinds(text), text).toEqual(['address']);
+    }
+    expect(personalDataKinds('we have 2 places left')).toEqual([]);
+    expect(personalDataKinds('3 Great Days')).toEqual([]);
   });
 
   it('finds card numbers only when they pass Luhn', () => {
@@ -155,7 +183,24 @@ describe('personal data detection', () => {
     expect(personalDataKinds('4111-1111-1111-1112')).not.toContain('card');
   });
 
+  it('lets the brand’s own e-mail and phone through, in any spelling', () => {
+    const brand = { supportEmail: 'Support@Acme.fr', supportPhone: '+33 1 23 45 67 89' };
+    expect(personalDataKinds('écrivez à support@acme.fr ou au 01 23 45 67 89', brand)).toEqual([]);
+    expect(personalDataKinds('write to support@acme.fr, not jane@exemple.fr', brand)).toEqual(['email']);
+    expect(personalDataKinds('appelez le 06 12 34 56 78', brand)).toEqual(['phone']);
+  });
+
+  it('reports every kind once, in a stable order', () => {
+    expect(personalDataKinds('4111 1111 1111 1111, 12 rue de la Paix, 06 12 34 56 78, a@b.fr')).toEqual([
+      'email',
+      'phone',
+      'address',
+      'card',
+    ]);
+  });
+
   it('reports nothing in an ordinary reply', () => {
     expect(findPersonalData('Bonjour Camille, nous regardons tout de suite. ^JD')).toEqual([]);
+    expect(findPersonalData('Hi Sam, sorry about the 2 day delay on order 88812345, we are on it ^JD')).toEqual([]);
   });
 });

@@ -27,8 +27,18 @@ function isTagsOnly(item: InboundItem): boolean {
 }
 
 /**
- * Repost-only and tag-only posts and the workspace's mute words (F4) are not cases. Reposts of our posts
- * are praise signals; the rest is noise. Direct messages are never filtered: a person wrote to us.
+ * A post addressed to the account (a mention, a reply, a quote) that holds a photo, a GIF, a video or a link
+ * is someone showing their problem: "@brand" and a picture of the broken parcel is work, not a tag storm.
+ */
+function showsSomething(item: InboundItem): boolean {
+  const addressed = item.kind === 'mention' || item.kind === 'reply' || item.kind === 'quote';
+  return addressed && Boolean(item.media?.length || item.links?.length);
+}
+
+/**
+ * Repost-only and tag-only posts and the workspace's mute words (F4) are not cases; a post addressed to us
+ * with media or a link is never taken for a tag-only one. Reposts of our posts are praise signals; the rest
+ * is noise. Direct messages are never filtered: a person wrote to us.
  */
 export function sortOutNoise(items: InboundItem[], muteWords: string[]): NoiseVerdict {
   const muted = muteWords.map((w) => w.trim().toLocaleLowerCase()).filter(Boolean);
@@ -36,7 +46,7 @@ export function sortOutNoise(items: InboundItem[], muteWords: string[]): NoiseVe
   for (const item of items) {
     if (item.visibility === 'direct') verdict.work.push(item);
     else if (isRepost(item)) verdict.filtered.push({ item, reason: 'repost' });
-    else if (isTagsOnly(item)) verdict.filtered.push({ item, reason: 'tags_only' });
+    else if (isTagsOnly(item) && !showsSomething(item)) verdict.filtered.push({ item, reason: 'tags_only' });
     else if (muted.some((w) => item.text.toLocaleLowerCase().includes(w)))
       verdict.filtered.push({ item, reason: 'muted_word' });
     else verdict.work.push(item);

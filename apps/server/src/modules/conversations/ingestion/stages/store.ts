@@ -7,6 +7,7 @@ import {
   type RuleColumns,
 } from '../../../rules/rules.effects.ts';
 import { insertChunked, type MessageEntry, type PageContext } from '../page.ts';
+import { attachmentsColumn } from '../../attachments.ts';
 import { insertCases, updateCases } from './case-writes.ts';
 import { messageLang } from './triage.ts';
 
@@ -40,6 +41,7 @@ function messageRow(ctx: PageContext, entry: MessageEntry): NewRow<'messages'> {
     sentiment: classification!.sentiment,
     urgency: classification!.urgency.join(','),
     priority: decision!.priority,
+    attachments: attachmentsColumn(item),
   };
 }
 

@@ -1,0 +1,127 @@
+import { personalDataKinds, type PersonalDataKind } from '@guichet/contracts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { audit, type AuditContext } from '../audit/audit.context.ts';
+import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import { recordEvents } from '../events/events.repository.ts';
+import { readReplySettings } from '../templates/templates.repository.ts';
+import { readCaseSettings } from '../workspace/workspace.settings.ts';
+
+/**
+ * The personal-data guard (issue 13): a public reply carrying the customer's e-mail, phone, postal address or
+ * card number is refused unless the agent explicitly confirms; a trainee never can. The brand's own e-mail and
+ * phone (reply settings) are allowed. Returns the kinds found, so a confirmed override can be recorded.
+ */
+export async function checkPersonalData(
+  db: DbOrTx,
+  session: Pick<AuthenticatedSession, 'workspaceId' | 'role'>,
+  text: string,
+  confirmed: boolean,
+): Promise<PersonalDataKind[]> {
+  const settings = await readReplySettings(db, session.workspaceId);
+  const kinds = personalDataKinds(text, settings);
+  if (kinds.length === 0) return [];
+  const trainee = session.role === 'trainee';
+  if (confirmed && trainee) {
+    throw new AppError(
+      'reply.personal_data_trainee',
+      'forbidden',
+      'A trainee cannot publish personal data; move the conversation to direct messages.',
+      { kinds },
+    );
+  }
+  if (!confirmed) {
+    throw new AppError(
+      'reply.personal_data',
+      'unprocessable',
+      'This public reply contains personal data; reply by DM, or send again with confirmPersonalData: true.',
+      { kinds, canOverride: !trainee },
+    );
+  }
+  return kinds;
+}
+
+/**
+ * Records a confirmed override in the reply's transaction: an audit line and an event naming who, which case
+ * and which kinds of data, never the data itself.
+ */
+export async function recordPersonalDataOverride(
+  tx: Tx,
+  context: AuditContext | undefined,
+  override: { workspaceId: string; agentId: string; caseId: string; messageId: string; kinds: PersonalDataKind[] },
+  at: number,
+): Promise<void> {
+  await audit(tx, context, 'reply.personal_data_override', at, {
+    subject: { type: 'case', id: override.caseId },
+    details: { kinds: override.kinds, messageId: override.messageId },
+  });
+  await recordEvents(tx, [
+    {
+      workspaceId: override.workspaceId,
+      type: 'reply.personal_data_override',
+      caseId: override.caseId,
+      subjectId: override.messageId,
+      actor: { type: 'agent', id: override.agentId },
+      payload: { kinds: override.kinds },
+      occurredAt: at,
+    },
+  ]);
+}
+
+/**
+ * Replying to an unassigned case makes it the replier's (workspace setting `assignOnReply`, on by default), in
+ * the reply's transaction so reports credit the replier. A compare-and-set on "still unassigned": an
+ * assignment made meanwhile wins.
+ */
+export async function assignOnReply(
+  tx: Tx,
+  reply: { workspaceId: string; caseId: string; agentId: string; actorId: string },
+  at: number,
+): Promise<void> {
+  if (!(await readCaseSettings(tx, reply.workspaceId)).assignOnReply) return;
+  const agent = await tx.selectFrom('agents').select('name').where('id', '=', reply.agentId).executeTakeFirst();
+  if (!agent) return;
+  const updated = await tx
+    .updateTable('cases')
+    .set({ assignee_agent_id: reply.agentId, updated_at: at })
+    .where('id', '=', reply.caseId)
+    .where('assignee_agent_id', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return;
+  await recordEvents(tx, [
+    {
+      workspaceId: reply.workspaceId,
+      type: 'case.assigned',
+      caseId: reply.caseId,
+      subjectId: reply.agentId,
+      actor: { type: 'agent', id: reply.actorId },
+      payload: { agentId: reply.agentId, agentName: agent.name, reason: 'reply' },
+      occurredAt: at,
+    },
+  ]);
+}
+
+/**
+ * Why this case cannot be answered by DM although the channel sends DMs: X refused our last DM to this
+ * customer (they do not accept DMs), or the customer never wrote to us privately in this case (a DM answers
+ * one of theirs). Null when a DM is possible.
+ */
+export async function directReplyBlocked(
+  db: DbOrTx,
+  caseRow: { id: string; contact_id: string },
+): Promise<'not_accepted' | 'no_history' | null> {
+  const latest = await db
+    .selectFrom('messages')
+    .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
+    .select(['messages.direction', 'messages.delivery_error'])
+    .where('case_conversations.case_id', '=', caseRow.id)
+    .where('messages.visibility', '=', 'direct')
+    .where((eb) =>
+      eb.or([eb('messages.direction', '=', 'inbound'), eb('messages.delivery_status', 'in', ['sent', 'failed'])]),
+    )
+    .orderBy('messages.created_at', 'desc')
+    .limit(20)
+    .execute();
+  if (latest.find((m) => m.direction === 'outbound')?.delivery_error === 'x.dm_not_allowed') return 'not_accepted';
+  return latest.some((m) => m.direction === 'inbound') ? null : 'no_history';
+}

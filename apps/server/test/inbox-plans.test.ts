@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaseList, SlaPolicies } from '@guichet/contracts';
+import {
+  applyFilters,
+  casePageQuery,
+  planCaseFilters,
+  priorityRank,
+  type CaseListOptions,
+  type FilterPlan,
+} from '../src/modules/cases/cases.filters.ts';
+import type { ManualClock } from '../src/platform/clock.ts';
+import { TEST_DIALECTS } from './databases.ts';
+import { deskClient } from './api-client.ts';
+import type { TestApp } from './test-app.ts';
+
+const policies: SlaPolicies = {
+  policies: [1, 2, 3, 4].map((priority) => ({
+    priority,
+    firstResponseMinutes: 30 + priority * 15,
+    nextResponseMinutes: 60,
+    resolutionMinutes: null,
+    businessHours: false,
+    pauseWhenPending: true,
+    pauseDuringAbsence: false,
+  })),
+};
+
+/**
+ * Each way of reading a filtered page (cases.filters.ts: start from the tag's, the clocks' or the search's
+ * few cases, or walk the queue testing each case) returns the same cases in the same order, in both sorts;
+ * the plan the data picks is one of them.
+ */
+describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
+  let app: TestApp;
+  let clock: ManualClock;
+  const { start, api, mention } = deskClient(() => app);
+  afterEach(async () => {
+    await app.close();
+  });
+
+  async function pageIds(options: Omit<CaseListOptions, 'limit'>, plan: FilterPlan, workspaceId: string) {
+    let q = applyFilters(casePageQuery(app.deps.db, workspaceId), workspaceId, options, plan);
+    q =
+      options.sort === 'newest'
+        ? q.orderBy('cases.last_message_at', 'desc').orderBy('cases.id', 'desc')
+        : q.orderBy(priorityRank).orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
+    return (await q.execute()).map((row) => row.id);
+  }
+
+  it('reads the same page from a filter’s few cases as by walking the queue', async () => {
+    ({ app, clock } = await start({ dialect, at: '2026-02-02T09:00:00Z' }));
+    expect((await api('PUT', '/api/sla/policies', policies)).status).toBe(200);
+    const names = ['anna', 'bruno', 'chloe', 'david', 'emma', 'farid', 'gina', 'hugo'];
+    // Two waves 50 minutes apart: the first wave's clocks breach, the second's come due soon.
+    for (const [i, name] of names.entries()) {
+      if (i === 4) clock.advanceBy(50 * 60_000);
+      mention(name, `@acme_sav ${i % 2 === 0 ? 'mon colis' : 'ma facture'} numéro ${i}`);
+      clock.advanceBy(60_000);
+      await app.pollAndWork();
+      await app.scheduler.tick();
+    }
+    const listed = (await api<CaseList>('GET', '/api/cases?limit=200')).body.cases;
+    const ids = new Map(listed.map((c) => [c.contact.handle, c.id]));
+    for (const [i, name] of names.entries()) {
+      if (i % 3 !== 0) await api('POST', `/api/cases/${ids.get(name)!}/tags`, { name: 'Urgent' });
+      await app.deps.db
+        .updateTable('cases')
+        .set({ priority: (i % 4) + 1 })
+        .where('id', '=', ids.get(name)!)
+        .execute();
+    }
+    clock.advanceBy(45 * 60_000);
+    await app.scheduler.tick();
+    const workspaceId = (await app.deps.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
+    const agentId = (await app.deps.db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
+    const tagId = (await app.deps.db.selectFrom('tags').select('id').executeTakeFirstOrThrow()).id;
+    const now = clock.now().getTime();
+
+    const cases: Omit<CaseListOptions, 'limit'>[] = [
+      { view: 'all', tagId },
+      { view: 'all', tagId, q: 'colis' },
+      { view: 'breaching_soon' },
+      { view: 'breached' },
+      { view: 'breached', tagId },
+      { view: 'all', q: 'facture', priority: '1,2,3' },
+    ];
+    const nonEmpty = new Set<string>();
+    for (const base of cases) {
+      for (const sort of ['priority', 'newest'] as const) {
+        const options = { ...base, sort, agentId, now, dialect };
+        const chosen = await planCaseFilters(app.deps.db, workspaceId, { ...options, limit: 200 });
+        const expected = await pageIds(options, chosen, workspaceId);
+        const variants: FilterPlan[] = [];
+        if (chosen.tag) {
+          for (const drives of [true, false]) variants.push({ ...chosen, tag: { ...chosen.tag, drives } });
+        }
+        if (chosen.sla) {
+          for (const sparse of [true, false]) variants.push({ ...chosen, sla: { ...chosen.sla, sparse } });
+        }
+        if (chosen.search) {
+          const candidates = { messages: null, contacts: null, identities: null };
+          variants.push({ ...chosen, search: { ...chosen.search, candidates } });
+        }
+        expect(variants.length, JSON.stringify(base)).toBeGreaterThan(0);
+        for (const plan of variants) {
+          expect(await pageIds(options, plan, workspaceId), `${JSON.stringify(base)} ${sort}`).toEqual(expected);
+        }
+        const query = new URLSearchParams({ ...(base as Record<string, string>), sort, limit: '200' });
+        const served = (await api<CaseList>('GET', `/api/cases?${query.toString()}`)).body.cases.map((c) => c.id);
+        expect(served, `${JSON.stringify(base)} ${sort}`).toEqual(expected);
+        if (expected.length > 0) nonEmpty.add(JSON.stringify(base));
+      }
+    }
+    // The data reaches every filter: each combination lists some cases.
+    expect(nonEmpty.size).toBe(cases.length);
+  });
+});
