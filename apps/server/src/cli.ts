@@ -6,6 +6,7 @@ import { addAgentAdminCommands } from './modules/agents/agents.cli.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
+import { acquireStartupLock } from './platform/db/process-locks.ts';
 import { AppError, StartupError } from './platform/errors.ts';
 import { runFromEnvironment } from './main.ts';
 import { VERSION } from './composition.ts';
@@ -52,7 +53,9 @@ program
   .action(() =>
     guarded(() =>
       withDatabase(async ({ db }) => {
-        const report = await migrateToLatest(db);
+        // Under the desk's startup lock: a process starting meanwhile waits instead of racing this migration.
+        const release = await acquireStartupLock(loadConfig().database);
+        const report = await migrateToLatest(db).finally(release);
         process.stdout.write(
           report.applied.length > 0
             ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n`

@@ -29,7 +29,9 @@ describe.each(TEST_DIALECTS)('leases and the scheduler leader (%s)', (dialect) =
 
   it('grants a free lease to one of two racing holders only', async () => {
     const now = clock.now().getTime();
-    const results = await Promise.all(['a', 'b', 'c'].map((holder) => holdLease(handle.db, 'x', holder, now, LEASE_MS)));
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((holder) => holdLease(handle.db, 'x', holder, now, LEASE_MS)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -107,7 +107,12 @@ describe.each(TEST_DIALECTS)('replies: personal-data guard, target, assignment (
     expect(forced.body.error.code).toBe('reply.personal_data_trainee');
 
     // A clean trainee reply, edited by the lead into one with personal data: the lead must confirm.
-    const clean = await api<Message>('POST', `/api/cases/${caseId}/replies`, { text: 'Je regarde. ^TS' }, trainee.cookie);
+    const clean = await api<Message>(
+      'POST',
+      `/api/cases/${caseId}/replies`,
+      { text: 'Je regarde. ^TS' },
+      trainee.cookie,
+    );
     expect(clean.status).toBe(202);
     const pending = (await api<PendingApprovalList>('GET', '/api/approvals', undefined, lead.cookie)).body;
     expect(pending.approvals).toHaveLength(1);

@@ -63,6 +63,8 @@ export interface InboundMedia {
   height?: number | undefined;
   altText?: string | undefined;
   durationMs?: number | undefined;
+  /** The short link the network put in the text for it (X: the media's t.co link); shown as the media. */
+  textUrl?: string | undefined;
   /**
    * True when fetching it needs the account's credentials (X: media in direct messages, on ton.twitter.com):
    * a browser cannot load it directly.

@@ -18,6 +18,8 @@ export const messageMediaSchema = z.object({
   height: z.number().int().nullable(),
   altText: z.string().nullable(),
   durationMs: z.number().int().nullable(),
+  /** The short link standing for it in the text (X: t.co): the display shows the media instead. */
+  textUrl: z.string().nullable(),
   /** Needs the account's credentials to load (X: media in direct messages): not shown inline. */
   private: z.boolean(),
 });

@@ -61,6 +61,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mongodb://u:hunter2@h/db' })).toThrow(/u:\*\*\*@h/);
   });
 
+  it('reads REDIS_URL for several processes, where the built-in sandbox never starts', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', GUICHET_LEADER_LEASE_SECONDS: '3' });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'guichet:' });
+    expect(config.leaderLeaseSeconds).toBe(3);
+    expect(config.sandbox.enabled).toBe(false);
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', GUICHET_SANDBOX: 'on' })).toThrow(
+      /GUICHET_SANDBOX=on cannot be used with REDIS_URL.*guichet sandbox/,
+    );
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must be a Redis URL/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://x', GUICHET_REDIS_PREFIX: 'a b*' })).toThrow(/GUICHET_REDIS_PREFIX/);
+  });
+
   it('switches the sandbox off when a real X token is configured', () => {
     const config = loadConfig({ X_ACCESS_TOKEN: 'token' });
     expect(config.sandbox.enabled).toBe(false);

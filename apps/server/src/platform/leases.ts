@@ -103,8 +103,11 @@ export class LeaderElection {
     this.timer = undefined;
     if (this.expiresAt === 0) return;
     this.expiresAt = 0;
-    await releaseLease(this.options.db, this.options.name, this.options.holder, this.options.clock.now().getTime()).catch(
-      () => undefined,
-    );
+    await releaseLease(
+      this.options.db,
+      this.options.name,
+      this.options.holder,
+      this.options.clock.now().getTime(),
+    ).catch(() => undefined);
   }
 }

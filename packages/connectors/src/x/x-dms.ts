@@ -31,8 +31,9 @@ function mapDmEvent(event: XDmEvent, users: XUser[], included: XMedia[] | undefi
   const conversation = event.dm_conversation_id ?? event.sender_id ?? event.id;
   const keys = event.attachments?.media_keys ?? [];
   // DM media sit behind the account's credentials (ton.twitter.com): marked private for the desk.
-  const media = mediaByKeys(keys, included, { private: true });
-  const links = mapXLinks(event.urls ?? event.entities?.urls);
+  const urls = event.urls ?? event.entities?.urls;
+  const media = mediaByKeys(keys, included, { private: true, urls });
+  const links = mapXLinks(urls);
   return {
     kind: 'direct_message',
     visibility: 'direct',

@@ -67,9 +67,10 @@ export function mapXTweet(tweet: XTweet, includes: XPage['includes'], selfId: st
     : { externalId: tweet.author_id ?? 'unknown', handle: tweet.author_id ?? 'i', name: tweet.author_id ?? 'unknown' };
   const refs = tweet.referenced_tweets ?? [];
   const keys = tweet.attachments?.media_keys ?? [];
-  const media = mediaByKeys(keys, includes.media, { private: false });
   // A long post's `text` is cut at 280 characters; its whole text and links are in note_tweet.
-  const links = mapXLinks(tweet.note_tweet?.entities?.urls ?? tweet.entities?.urls);
+  const urls = tweet.note_tweet?.entities?.urls ?? tweet.entities?.urls;
+  const media = mediaByKeys(keys, includes.media, { private: false, urls });
+  const links = mapXLinks(urls);
   return {
     kind: kindOf(tweet, selfId),
     visibility: 'public',

@@ -42,6 +42,8 @@ export interface V1Media {
   type?: string;
   media_url_https?: string;
   media_url?: string;
+  /** The media's short link in the text (t.co). */
+  url?: string;
   ext_alt_text?: string | null;
   original_info?: { width?: number; height?: number };
   sizes?: { large?: { w?: number; h?: number } };
@@ -99,7 +101,10 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function mapXMedia(media: XMedia, options: { private: boolean }): InboundMedia | null {
+export function mapXMedia(
+  media: XMedia,
+  options: { private: boolean; textUrl?: string | undefined },
+): InboundMedia | null {
   const type = mediaType(media.type);
   if (!type) return null;
   return compact({
@@ -115,20 +120,25 @@ export function mapXMedia(media: XMedia, options: { private: boolean }): Inbound
     height: count(media.height),
     altText: text(media.alt_text),
     durationMs: count(media.duration_ms),
+    textUrl: httpUrl(options.textUrl),
     private: options.private || undefined,
   });
 }
 
-/** The media a post or DM names in `attachments.media_keys`, from the page's `includes.media`, in order. */
+/**
+ * The media a post or DM names in `attachments.media_keys`, from the page's `includes.media`, in order;
+ * `urls` (the text's url entities) tell which short link in the text stands for them.
+ */
 export function mediaByKeys(
   keys: string[] | undefined,
   included: XMedia[] | undefined,
-  options: { private: boolean },
+  options: { private: boolean; urls?: XUrlEntity[] | undefined },
 ): InboundMedia[] {
   const out: InboundMedia[] = [];
   for (const key of keys ?? []) {
     const found = (included ?? []).find((m) => m.media_key === key);
-    const mapped = found ? mapXMedia(found, options) : null;
+    const textUrl = options.urls?.find((u) => u.media_key === key)?.url;
+    const mapped = found ? mapXMedia(found, { private: options.private, textUrl }) : null;
     if (mapped) out.push(mapped);
   }
   return out;
@@ -174,6 +184,8 @@ export function mapV1Media(media: V1Media, options: { private: boolean }): Inbou
     height: count(media.original_info?.height) ?? count(media.sizes?.large?.h),
     altText: text(media.ext_alt_text),
     durationMs: count(media.video_info?.duration_millis),
+    // v1.1 names the media's short link in the text as the media's own `url`.
+    textUrl: httpUrl(media.url),
     private: options.private || undefined,
   });
 }

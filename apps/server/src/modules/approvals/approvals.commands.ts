@@ -194,14 +194,25 @@ export async function approveReply(
       await recordPersonalDataOverride(
         tx,
         auditContext,
-        { workspaceId: session.workspaceId, agentId: session.agentId, caseId: pending.caseId, messageId, kinds: personalData },
+        {
+          workspaceId: session.workspaceId,
+          agentId: session.agentId,
+          caseId: pending.caseId,
+          messageId,
+          kinds: personalData,
+        },
         now,
       );
     }
     if (pending.authorAgentId) {
       await assignOnReply(
         tx,
-        { workspaceId: session.workspaceId, caseId: pending.caseId, agentId: pending.authorAgentId, actorId: session.agentId },
+        {
+          workspaceId: session.workspaceId,
+          caseId: pending.caseId,
+          agentId: pending.authorAgentId,
+          actorId: session.agentId,
+        },
         now,
       );
     }

@@ -112,9 +112,10 @@ async function planSlaFilter(
   now: number,
 ): Promise<SlaFilter> {
   const bounds = slaViewBounds(view, now);
+  // Counted from the live clocks' due-time index alone (it holds the case, not the clock's id).
   let clocks = db
     .selectFrom('sla_clocks')
-    .select('sla_clocks.id')
+    .select('sla_clocks.case_id')
     .where('sla_clocks.workspace_id', '=', workspaceId)
     .where('sla_clocks.stopped_at', 'is', null)
     .where('sla_clocks.due_at', '<=', bounds.atMost);

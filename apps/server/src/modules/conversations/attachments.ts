@@ -32,6 +32,7 @@ function toMedia(raw: Partial<InboundMedia>): MessageMedia | null {
     height: int(raw.height),
     altText: str(raw.altText),
     durationMs: int(raw.durationMs),
+    textUrl: url(raw.textUrl),
     private: raw.private === true,
   };
 }

@@ -1,11 +1,14 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Text, Tooltip } from '@mantine/core';
 import type { Message } from '@guichet/contracts';
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { safeHttpUrl } from '../../components/safeUrl.ts';
 import { ApprovalNotice } from '../approvals/ApprovalNotice.tsx';
 import { personalDataKinds } from '../composer/personalData.ts';
 import { EngagementActions } from '../engagement/EngagementActions.tsx';
+import { MessageAttachments } from './MessageAttachments.tsx';
+import { segmentMessageText } from './messageText.ts';
 
 interface MessageItemProps {
   message: Message;
@@ -80,8 +83,17 @@ export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: Messa
       </Group>
 
       <Text size="sm" className="customer-text message-text">
-        {message.text}
+        {segmentMessageText(message.text, message.attachments).map((segment, index) =>
+          segment.kind === 'text' ? (
+            <Fragment key={index}>{segment.text}</Fragment>
+          ) : (
+            <Anchor key={index} href={segment.href} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+              {segment.label}
+            </Anchor>
+          ),
+        )}
       </Text>
+      <MessageAttachments message={message} />
 
       {caseId && <ApprovalNotice message={message} caseId={caseId} />}
 
