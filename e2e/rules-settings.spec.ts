@@ -137,6 +137,19 @@ test.describe.serial('rules, priority mapping and the triage model (settings scr
     await page.getByTestId('policy-try-run').click();
     await expect(page.getByTestId('policy-try-result')).toContainText('Pourquoi');
     await page.screenshot({ path: `${shots}/rules-priority-fr.png`, fullPage: true });
+    // Case handling: the lead turns "assign on reply" off, and it stays off after a reload; then back on.
+    await page.getByTestId('tab-case-settings').click();
+    const assignOnReply = page.getByTestId('case-settings-assign-on-reply');
+    await expect(assignOnReply).toBeChecked();
+    await assignOnReply.click();
+    await page.getByTestId('case-settings-save').click();
+    await expect(page.getByTestId('case-settings-saved')).toContainText('Enregistré');
+    await page.screenshot({ path: `${shots}/rules-case-settings-fr.png`, fullPage: true });
+    await page.reload();
+    await expect(page.getByTestId('case-settings-assign-on-reply')).not.toBeChecked();
+    await page.getByTestId('case-settings-assign-on-reply').click();
+    await page.getByTestId('case-settings-save').click();
+    await expect(page.getByTestId('case-settings-saved')).toBeVisible();
     await page.getByTestId('tab-model').click();
     await expect(page.getByTestId('model-metrics').first()).toContainText('Candidat');
     await page.screenshot({ path: `${shots}/rules-model-fr.png`, fullPage: true });

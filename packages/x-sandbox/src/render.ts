@@ -187,8 +187,14 @@ export function renderUser(engine: SandboxEngine, u: SandboxUser, fields: Set<st
   return out;
 }
 
+/** How X shows a link: no scheme, cut with an ellipsis past 25 characters (e.g. `example.com/a/very/lo…`). */
+export function displayUrl(url: string): string {
+  const bare = url.replace(/^https?:\/\//, '');
+  return bare.length > 26 ? `${bare.slice(0, 25)}…` : bare;
+}
+
 function urlEntity(url: string, start: number, end: number): Json {
-  return { start, end, url, expanded_url: url, display_url: url.replace(/^https?:\/\//, '').slice(0, 26) };
+  return { start, end, url, expanded_url: url, display_url: displayUrl(url) };
 }
 
 /** Links in the bio and the website, as X describes them (`entities.description.urls`, `entities.url.urls`). */

@@ -8,6 +8,7 @@ import type {
   SandboxWebhook,
 } from './engine.ts';
 import { invalidRequest, type SandboxError } from './errors.ts';
+import { displayUrl } from './render.ts';
 import { extractEntities } from './text.ts';
 import { rawId, serialize } from './v1-json.ts';
 import { v1DmAttachment, v1TweetMedia } from './v1-media.ts';
@@ -92,7 +93,7 @@ function v1Entities(engine: SandboxEngine, t: SandboxTweet): Record<string, unkn
 }
 
 function v1Url(u: { url: string; start: number; end: number }): Record<string, unknown> {
-  return { url: u.url, expanded_url: u.url, display_url: u.url.replace(/^https?:\/\//, ''), indices: [u.start, u.end] };
+  return { url: u.url, expanded_url: u.url, display_url: displayUrl(u.url), indices: [u.start, u.end] };
 }
 
 function v1Tweet(engine: SandboxEngine, t: SandboxTweet, depth = 0): Record<string, unknown> {

@@ -44,6 +44,8 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
     publicUrl: deps.config.publicUrl,
     trustedProxies: deps.config.trustedProxies,
     cookieSecure: deps.config.cookieSecure,
+    // The built-in sandbox serves its customers' photos itself (X: pbs.twimg.com, already allowed).
+    mediaOrigins: deps.sandbox ? [new URL(deps.sandbox.url).origin] : [],
   });
   const authDeps = {
     db: deps.db,

@@ -70,6 +70,8 @@ export interface HttpAppOptions {
   trustedProxies?: string[] | undefined;
   /** Served over https (GUICHET_COOKIE_SECURE): adds HSTS. */
   cookieSecure?: boolean | undefined;
+  /** Origins besides X's CDN that message media load from (the built-in sandbox's own media host). */
+  mediaOrigins?: string[] | undefined;
 }
 
 function normalisedPath(url: string): string {
@@ -129,7 +131,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(cookie);
   await app.register(
     helmet,
-    securityHeaders({ publicUrl: options.publicUrl, cookieSecure: Boolean(options.cookieSecure) }),
+    securityHeaders({
+      publicUrl: options.publicUrl,
+      cookieSecure: Boolean(options.cookieSecure),
+      mediaOrigins: options.mediaOrigins,
+    }),
   );
   app.addHook('onRequest', guardStateChangingRequest(options.publicUrl));
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

@@ -16,7 +16,10 @@ const X_MEDIA_HOSTS = ['https://pbs.twimg.com', 'https://abs.twimg.com', 'https:
 export function securityHeaders(options: {
   publicUrl: string | undefined;
   cookieSecure: boolean;
+  /** Other origins whose pictures and videos the web app shows (the built-in X sandbox's media host). */
+  mediaOrigins?: string[] | undefined;
 }): FastifyHelmetOptions {
+  const media = [...X_MEDIA_HOSTS, ...(options.mediaOrigins ?? [])];
   // 'self' covers the socket on the same host in current browsers; the public URL's ws(s) origin is named too.
   const socketOrigin = options.publicUrl ? options.publicUrl.replace(/^http/, 'ws') : undefined;
   return {
@@ -28,8 +31,8 @@ export function securityHeaders(options: {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:', ...X_MEDIA_HOSTS],
-        'media-src': ["'self'", ...X_MEDIA_HOSTS],
+        'img-src': ["'self'", 'data:', 'blob:', ...media],
+        'media-src': ["'self'", ...media],
         'font-src': ["'self'", 'data:'],
         'connect-src': ["'self'", ...(socketOrigin ? [socketOrigin] : [])],
         'object-src': ["'none'"],

@@ -70,7 +70,9 @@ function PublicMedia({ media, postUrl }: { media: MessageMedia; postUrl: string 
   const [open, setOpen] = useState(false);
   const picture = safeHttpUrl(media.type === 'photo' ? media.url : media.previewUrl);
   const alt = media.altText ?? t(`media.defaultAlt.${media.type}`);
-  const play = safeHttpUrl(media.videoUrl) ?? safeHttpUrl(postUrl);
+  const video = safeHttpUrl(media.videoUrl);
+  // Without a playable file (X did not give one), the post on X plays it.
+  const play = video ?? safeHttpUrl(postUrl);
   if (!picture) {
     // No picture we may show (none given, or not http(s)): say what it was and where to see it.
     return (
@@ -101,7 +103,7 @@ function PublicMedia({ media, postUrl }: { media: MessageMedia; postUrl: string 
         </Box>
         {play && (
           <Anchor href={play} target="_blank" rel="noopener noreferrer" size="xs" data-testid="media-play">
-            {t(media.type === 'video' ? 'media.playVideo' : 'media.playGif')}
+            {video ? t(media.type === 'video' ? 'media.playVideo' : 'media.playGif') : t('media.openOnX')}
           </Anchor>
         )}
         <AltText text={media.altText} />

@@ -5,9 +5,10 @@ import { useSearchParams } from 'react-router';
 import { useSession } from '../auth/session.ts';
 import { ModelPanel } from '../triage/ModelPanel.tsx';
 import { PriorityPolicyPanel } from '../triage/PriorityPolicyPanel.tsx';
+import { CaseSettingsPanel } from './CaseSettingsPanel.tsx';
 import { RulesPanel } from './RulesPanel.tsx';
 
-const TABS = ['rules', 'priority', 'model'] as const;
+const TABS = ['rules', 'priority', 'cases', 'model'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Settings for triage and routing: rules (F11), the priority mapping and the workspace model (F10). */
@@ -39,6 +40,9 @@ export function RulesSettingsPage() {
           <Tabs.Tab value="priority" data-testid="tab-priority">
             {t('rules.tabs.priority')}
           </Tabs.Tab>
+          <Tabs.Tab value="cases" data-testid="tab-case-settings">
+            {t('caseSettings.tab')}
+          </Tabs.Tab>
           {canEdit && (
             <Tabs.Tab value="model" data-testid="tab-model">
               {t('rules.tabs.model')}
@@ -50,6 +54,9 @@ export function RulesSettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="priority">
           <PriorityPolicyPanel canEdit={canEdit} />
+        </Tabs.Panel>
+        <Tabs.Panel value="cases">
+          <CaseSettingsPanel canEdit={canEdit} />
         </Tabs.Panel>
         {canEdit && (
           <Tabs.Panel value="model">

@@ -1,0 +1,78 @@
+import { Alert, Button, Group, Paper, Radio, Stack, Switch, Text } from '@mantine/core';
+import type { CaseSettings } from '@guichet/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessageKey } from '../../api/errorMessages.ts';
+import { CenteredLoader } from '../../components/CenteredLoader.tsx';
+import { caseSettingsQueryKey, useCaseSettingsApi } from './caseSettingsApi.ts';
+
+/** How cases are assigned and reopened; leads and admins edit (the server enforces it), agents read. */
+export function CaseSettingsPanel({ canEdit }: { canEdit: boolean }) {
+  const api = useCaseSettingsApi();
+  const settings = useQuery({ queryKey: caseSettingsQueryKey, queryFn: ({ signal }) => api.get(signal) });
+  if (!settings.data) return <CenteredLoader />;
+  // Keyed on the stored value so a save elsewhere resets the draft.
+  return <CaseSettingsForm key={JSON.stringify(settings.data)} stored={settings.data} canEdit={canEdit} />;
+}
+
+function CaseSettingsForm({ stored, canEdit }: { stored: CaseSettings; canEdit: boolean }) {
+  const { t } = useTranslation();
+  const api = useCaseSettingsApi();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<CaseSettings>(stored);
+  const save = useMutation({
+    mutationFn: () => api.save(draft),
+    onSuccess: (saved) => queryClient.setQueryData(caseSettingsQueryKey, saved),
+  });
+  const changed = JSON.stringify(draft) !== JSON.stringify(stored);
+
+  return (
+    <Paper withBorder p="md" radius="md" maw={760}>
+      <Stack gap="md">
+        <Switch
+          checked={draft.assignOnReply}
+          disabled={!canEdit}
+          onChange={(event) => setDraft({ ...draft, assignOnReply: event.currentTarget.checked })}
+          label={t('caseSettings.assignOnReply')}
+          description={t('caseSettings.assignOnReplyHelp')}
+          data-testid="case-settings-assign-on-reply"
+        />
+        <Radio.Group
+          value={draft.afterResolved}
+          onChange={(value) => setDraft({ ...draft, afterResolved: value as CaseSettings['afterResolved'] })}
+          label={t('caseSettings.afterResolved')}
+          description={t('caseSettings.afterResolvedHelp')}
+        >
+          <Stack gap={6} mt="xs">
+            <Radio value="reopen" disabled={!canEdit} label={t('caseSettings.reopen')} />
+            <Radio
+              value="new_case"
+              disabled={!canEdit}
+              label={t('caseSettings.newCase')}
+              data-testid="case-settings-new-case"
+            />
+          </Stack>
+        </Radio.Group>
+        {save.isError && <Alert color="red">{t(errorMessageKey(save.error))}</Alert>}
+        {canEdit && (
+          <Group gap="sm">
+            <Button
+              onClick={() => save.mutate()}
+              disabled={!changed}
+              loading={save.isPending}
+              data-testid="case-settings-save"
+            >
+              {t('caseSettings.save')}
+            </Button>
+            {save.isSuccess && !changed && (
+              <Text size="sm" c="green" data-testid="case-settings-saved">
+                {t('caseSettings.saved')}
+              </Text>
+            )}
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
