@@ -3,8 +3,9 @@
  * cost the writers: the same writes to `cases` timed with the triggers and without them (dropped), in the
  * shapes ingestion and the workflow use: multi-row inserts of new cases (500 per statement), one status
  * change per statement (a reopen, an assignment), and activity updates that change no counted column.
- * Prints the time per row of each, with and without, and the difference. BENCH_DIALECT=postgres runs it on
- * PostgreSQL; BENCH_ROWS sets the number of cases (default 20,000).
+ * Rounds alternate with and without (BENCH_ROUNDS, default 5, of BENCH_ROWS cases, default 5,000); prints
+ * the median time per row of each kind, with and without, and the difference. BENCH_DIALECT=postgres runs it
+ * on PostgreSQL.
  */
 import os from 'node:os';
 import { sql, type Kysely } from 'kysely';
@@ -12,9 +13,12 @@ import type { Database } from '../src/platform/db/schema.ts';
 import type { TestDialect } from '../test/databases.ts';
 import { createTestApp } from '../test/test-app.ts';
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
+const ROWS = Number(process.env.BENCH_ROWS ?? 5_000);
 const DIALECT: TestDialect = process.env.BENCH_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 const BATCH = 500;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const COUNTER_TRIGGERS =
   DIALECT === 'postgres'
@@ -110,9 +114,6 @@ async function main() {
         )
         .execute();
     }
-    // Warm-up round, then alternate: with, without, with, without (the median of two of each).
-    await writes(db, workspaceId, channelId, agentId, 'w');
-    const withTriggers = [await writes(db, workspaceId, channelId, agentId, 'a')];
     const triggers = await sql<{ name: string; definition: string }>`${
       DIALECT === 'postgres'
         ? sql`select tgname as name, pg_get_triggerdef(oid) as definition from pg_trigger
@@ -120,6 +121,7 @@ async function main() {
         : sql`select name, sql as definition from sqlite_master where type = 'trigger'
             and name in (${sql.join(COUNTER_TRIGGERS)})`
     }`.execute(db);
+    if (triggers.rows.length !== COUNTER_TRIGGERS.length) throw new Error('the counters triggers are not all there');
     const drop = async () => {
       for (const { name } of triggers.rows) {
         await sql.raw(DIALECT === 'postgres' ? `drop trigger ${name} on cases` : `drop trigger ${name}`).execute(db);
@@ -128,18 +130,22 @@ async function main() {
     const restore = async () => {
       for (const { definition } of triggers.rows) await sql.raw(definition).execute(db);
     };
-    await drop();
-    const without = [await writes(db, workspaceId, channelId, agentId, 'b')];
-    await restore();
-    withTriggers.push(await writes(db, workspaceId, channelId, agentId, 'c'));
-    await drop();
-    without.push(await writes(db, workspaceId, channelId, agentId, 'd'));
-    await restore();
+    // A warm-up round, then rounds alternating with and without the triggers, so that a busy machine's
+    // slow spells fall on both sides; the median round of each side is compared.
+    await writes(db, workspaceId, channelId, agentId, 'w');
+    const withTriggers: Awaited<ReturnType<typeof writes>>[] = [];
+    const without: Awaited<ReturnType<typeof writes>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      withTriggers.push(await writes(db, workspaceId, channelId, agentId, `a${round}-`));
+      await drop();
+      without.push(await writes(db, workspaceId, channelId, agentId, `b${round}-`));
+      await restore();
+    }
     const perRow = (ms: number) => Math.round((ms / ROWS) * 1000 * 100) / 100;
     const report: Record<string, { withUs: number; withoutUs: number; triggerUs: number }> = {};
     for (const kind of ['insert', 'activity', 'assign', 'resolve', 'remove'] as const) {
-      const a = Math.min(...withTriggers.map((r) => r[kind]));
-      const b = Math.min(...without.map((r) => r[kind]));
+      const a = median(withTriggers.map((r) => r[kind]));
+      const b = median(without.map((r) => r[kind]));
       report[kind] = { withUs: perRow(a), withoutUs: perRow(b), triggerUs: perRow(a - b) };
       process.stdout.write(
         `${kind.padEnd(9)} with triggers ${String(perRow(a)).padStart(7)} µs/row   without ${String(perRow(b)).padStart(7)} µs/row   trigger cost ${String(perRow(a - b)).padStart(6)} µs/row\n`,

@@ -112,14 +112,17 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
         .executeTakeFirstOrThrow(),
     );
 
-  /** A job of this kind held by a worker (claimed, lease running): what a kill interrupts. */
-  const leased = (name: string) =>
+  /**
+   * Jobs of this kind this desk process holds (claimed, lease running): what a kill interrupts. Workers are
+   * named `host:pid:…`; a lease left by the previous, killed, process does not count.
+   */
+  const leased = (name: string, desk: WorkerProcess) =>
     count(
       database.db
         .selectFrom('jobs')
         .select(sql<number>`count(*)`.as('n'))
         .where('name', '=', name)
-        .where('locked_by', 'is not', null)
+        .where('locked_by', 'like', `%:${desk.child.pid}:%`)
         .where('locked_until', '>', Date.now())
         .executeTakeFirstOrThrow(),
     );
@@ -127,7 +130,7 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
   /** Kills the desk a random moment (up to `withinMs`) after its worker claimed a job of this kind. */
   async function killDuringJob(desk: WorkerProcess, name: string, withinMs: number): Promise<void> {
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (await leased(name)) === 0) await sleep(5);
+    while (Date.now() < deadline && (await leased(name, desk)) === 0) await sleep(5);
     await sleep(random() * withinMs);
     await desk.kill();
   }
@@ -160,16 +163,17 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
         const storedBefore = await inboundCount();
         if (storedBefore === posted) postMentions(BACKLOG);
         const desk = startDeskProcess(deskEnv());
-        await killDuringJob(desk, 'poll-channel', 1000);
+        await killDuringJob(desk, 'poll-channel', 1200);
         // In flight: a poll still running, or pages stored with more of the backlog still to go.
         const storedAfter = await inboundCount();
         if (storedAfter > storedBefore) progressed += 1;
-        if ((await leased('poll-channel')) > 0 || (storedAfter > storedBefore && storedAfter < posted)) inFlight += 1;
+        if ((await leased('poll-channel', desk)) > 0 || (storedAfter > storedBefore && storedAfter < posted))
+          inFlight += 1;
       }
       const desk = startDeskProcess(deskEnv());
       try {
         await waitUntil(async () => (await inboundCount()) >= posted, 120_000, 'every mention ingested');
-        await waitUntil(async () => (await leased('poll-channel')) === 0, 30_000, 'the last poll done');
+        await waitUntil(async () => (await leased('poll-channel', desk)) === 0, 30_000, 'the last poll done');
       } finally {
         await desk.stop();
       }
@@ -271,7 +275,7 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
         } else {
           await killDuringJob(desk, 'deliver-message', 40);
         }
-        if ((await leased('deliver-message')) > 0) inFlight += 1;
+        if ((await leased('deliver-message', desk)) > 0) inFlight += 1;
         await queueReplies(2);
       }
     } finally {

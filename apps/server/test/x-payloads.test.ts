@@ -109,8 +109,12 @@ describe.each(TEST_DIALECTS)('X payloads with media, links and long ids (%s)', (
     // The client asked X for the media and the links.
     const asked = fakeX.requests.find((u) => u.pathname !== '/2/users/me')!.searchParams;
     expect(asked.get('expansions')).toContain('attachments.media_keys');
-    expect(asked.get('media.fields')).toBe('media_key,type,url,preview_image_url,alt_text,duration_ms,width,height,variants');
-    expect(asked.get(feed === 'mentions' ? 'tweet.fields' : 'dm_event.fields')).toMatch(/attachments.*entities|entities.*attachments/);
+    expect(asked.get('media.fields')).toBe(
+      'media_key,type,url,preview_image_url,alt_text,duration_ms,width,height,variants',
+    );
+    expect(asked.get(feed === 'mentions' ? 'tweet.fields' : 'dm_event.fields')).toMatch(
+      /attachments.*entities|entities.*attachments/,
+    );
   }
 
   async function messages(): Promise<Message[]> {
@@ -148,7 +152,11 @@ describe.each(TEST_DIALECTS)('X payloads with media, links and long ids (%s)', (
       ],
       links: [],
     });
-    const filtered = await app.deps.db.selectFrom('events').select('id').where('type', '=', 'inbound.filtered').execute();
+    const filtered = await app.deps.db
+      .selectFrom('events')
+      .select('id')
+      .where('type', '=', 'inbound.filtered')
+      .execute();
     expect(filtered).toEqual([]);
   });
 
@@ -170,21 +178,27 @@ describe.each(TEST_DIALECTS)('X payloads with media, links and long ids (%s)', (
     ]);
   });
 
-  it.each(['v1', 'v2'] as const)('a 280-character post keeps its whole text and its one real link (%s)', async (path) => {
-    await through(path, 'truncated-280');
-    const [message] = await messages();
-    expect([...message!.text]).toHaveLength(280);
-    expect(message!.text.endsWith('is listed here: https://t.co/T1meL1ne42')).toBe(true);
-    // Not the truncated form's link to the post itself (twitter.com/i/web/status/…).
-    expect(message!.attachments.links.map((l) => l.expandedUrl)).toEqual([
-      'https://help.example.org/threads/line-4411-timeline',
-    ]);
-  });
+  it.each(['v1', 'v2'] as const)(
+    'a 280-character post keeps its whole text and its one real link (%s)',
+    async (path) => {
+      await through(path, 'truncated-280');
+      const [message] = await messages();
+      expect([...message!.text]).toHaveLength(280);
+      expect(message!.text.endsWith('is listed here: https://t.co/T1meL1ne42')).toBe(true);
+      // Not the truncated form's link to the post itself (twitter.com/i/web/status/…).
+      expect(message!.attachments.links.map((l) => l.expandedUrl)).toEqual([
+        'https://help.example.org/threads/line-4411-timeline',
+      ]);
+    },
+  );
 
   it.each(['v1', 'v2'] as const)('a DM with a photo keeps it, marked private (%s)', async (path) => {
     await through(path, 'dm-photo', 'dms');
     const [message] = await messages();
-    expect(message).toMatchObject({ visibility: 'direct', text: 'Here is the label on the box https://t.co/DmPh0t0Ab1' });
+    expect(message).toMatchObject({
+      visibility: 'direct',
+      text: 'Here is the label on the box https://t.co/DmPh0t0Ab1',
+    });
     expect(message!.attachments.media).toEqual([
       expect.objectContaining({
         type: 'photo',

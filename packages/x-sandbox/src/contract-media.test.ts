@@ -55,7 +55,10 @@ describe('contract: media and links on posts', () => {
       display_url: expect.stringMatching(/^pic\.x\.com\//),
     });
     expect(byId.get(link.id)!.entities.urls).toEqual([
-      expect.objectContaining({ url: 'https://example.com/suivi/4411', expanded_url: 'https://example.com/suivi/4411' }),
+      expect.objectContaining({
+        url: 'https://example.com/suivi/4411',
+        expanded_url: 'https://example.com/suivi/4411',
+      }),
     ]);
     expect(byId.get(link.id)!.attachments).toBeUndefined();
 
@@ -68,7 +71,10 @@ describe('contract: media and links on posts', () => {
       height: 360,
       alt_text: 'A crushed parcel on a doormat',
     });
-    expect(media.get(gif.media![0]!.mediaKey)).toMatchObject({ type: 'animated_gif', preview_image_url: expect.any(String) });
+    expect(media.get(gif.media![0]!.mediaKey)).toMatchObject({
+      type: 'animated_gif',
+      preview_image_url: expect.any(String),
+    });
     expect(media.get(video.media![0]!.mediaKey)).toMatchObject({ type: 'video', duration_ms: 12_480 });
 
     // The pictures: public, PNG; a GIF or video poster too.

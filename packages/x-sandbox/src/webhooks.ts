@@ -45,7 +45,6 @@ function webhookProblem(reason: string, url?: string): SandboxError {
 
 // ---- v1.1 payload objects (contract §13.5) ----------------------------------------------------------------
 
-
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** "Thu Aug 20 14:03:11 +0000 2026" */

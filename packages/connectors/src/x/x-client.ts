@@ -35,7 +35,6 @@ export interface XUser {
   pinned_tweet_id?: string;
 }
 
-
 export interface XTweet {
   id: string;
   text: string;
@@ -329,7 +328,11 @@ function dmQuery(o: XDmListOptions): Record<string, string | number> {
   return q;
 }
 
-function toDmPage(result: { data?: unknown; includes?: { users?: unknown; media?: unknown }; meta?: unknown }): XDmPage {
+function toDmPage(result: {
+  data?: unknown;
+  includes?: { users?: unknown; media?: unknown };
+  meta?: unknown;
+}): XDmPage {
   const meta = (result.meta ?? {}) as { result_count?: number; next_token?: string };
   const data = Array.isArray(result.data) ? (result.data as XDmEvent[]) : [];
   const list = (value: unknown) => (Array.isArray(value) ? value : []);

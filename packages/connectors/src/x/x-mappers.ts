@@ -90,7 +90,9 @@ export function mapXTweet(tweet: XTweet, includes: XPage['includes'], selfId: st
       tweet,
       users: includes.users.filter((u) => u.id === tweet.author_id || u.id === tweet.in_reply_to_user_id),
       tweets: includes.tweets.filter((t) => refs.some((r) => r.id === t.id)),
-      ...(keys.length ? { media: (includes.media ?? []).filter((m) => m.media_key && keys.includes(m.media_key)) } : {}),
+      ...(keys.length
+        ? { media: (includes.media ?? []).filter((m) => m.media_key && keys.includes(m.media_key)) }
+        : {}),
     },
   };
 }

@@ -19,7 +19,13 @@ describe('X media and links, v2 shapes', () => {
       { private: false, urls: [{ start: 0, end: 23, url: 'https://t.co/m', media_key: '3_2' }] },
     );
     expect(media).toEqual([
-      { type: 'photo', mediaKey: '3_2', url: 'https://pbs.twimg.com/media/two.jpg', altText: 'Two', textUrl: 'https://t.co/m' },
+      {
+        type: 'photo',
+        mediaKey: '3_2',
+        url: 'https://pbs.twimg.com/media/two.jpg',
+        altText: 'Two',
+        textUrl: 'https://t.co/m',
+      },
       { type: 'photo', mediaKey: '3_1', url: 'https://pbs.twimg.com/media/one.jpg', width: 10, height: 20 },
       // A hostile address is dropped, the item stays (the agent still sees a photo was sent).
       { type: 'photo', mediaKey: '3_4' },
@@ -53,7 +59,13 @@ describe('X media and links, v2 shapes', () => {
   it('keeps the links the author wrote, not the media link, nor non-http ones', () => {
     expect(
       mapXLinks([
-        { start: 0, end: 5, url: 'https://t.co/a', expanded_url: 'https://example.com/a', display_url: 'example.com/a' },
+        {
+          start: 0,
+          end: 5,
+          url: 'https://t.co/a',
+          expanded_url: 'https://example.com/a',
+          display_url: 'example.com/a',
+        },
         { start: 6, end: 9, url: 'https://t.co/m', expanded_url: 'https://x.com/j/status/1/photo/1', media_key: '3_1' },
         { start: 6, end: 9, url: 'https://t.co/p', expanded_url: 'https://x.com/j/status/1/video/1' },
         { start: 10, end: 12, url: 'ftp://t.co/b' },
@@ -176,7 +188,10 @@ describe('X connector against the sandbox: media and links', () => {
     sandbox.post(jane.user.id, { text: '@acme_sav https://track.example.com/4411' });
     const dm = sandbox.sendDm(jane.user.id, brand.user.id, 'Label attached', [{ type: 'photo', image: 'receipt' }]);
     const connector = createXConnector({
-      client: createTwitterApiXClient({ credentials: { kind: 'oauth2-user', accessToken: brand.token }, apiBaseUrl: url }),
+      client: createTwitterApiXClient({
+        credentials: { kind: 'oauth2-user', accessToken: brand.token },
+        apiBaseUrl: url,
+      }),
     });
 
     const { items } = await connector.fetchMentions({ cursor: null });

@@ -159,7 +159,8 @@ async function createSqliteTriggers(db: Kysely<unknown>): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
-async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
+/** PostgreSQL: the counters' deltas, from `cases`. */
+function postgresCaseTriggers(): string[] {
   const viewDelta = (rows: string, sign: string) => `
     insert into case_count_deltas (workspace_id, status, assignee_key, n)
       select workspace_id, status, coalesce(assignee_agent_id, ''), ${sign}count(*) from ${rows}
@@ -168,7 +169,7 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
       select workspace_id, sla_due_at / 3600000, ${sign}count(*) from ${rows}
       where status in ('open', 'pending') and sla_due_at is not null
       group by workspace_id, sla_due_at / 3600000;`;
-  const statements = [
+  return [
     // Inserts and deletes come in sets (ingestion's pages, cascades): one delta row per group and statement.
     `create function guichet_cases_counts_insert() returns trigger language plpgsql as $$
       begin ${viewDelta('inserted_cases', '')} return null; end $$`,
@@ -207,6 +208,12 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
         or old.assignee_agent_id is distinct from new.assignee_agent_id
         or old.sla_due_at is distinct from new.sla_due_at)
       execute function guichet_cases_counts_update()`,
+  ];
+}
+
+/** PostgreSQL: each case's earliest running due time, from its clocks. */
+function postgresClockTriggers(): string[] {
+  return [
     `create function guichet_sla_clocks_case_due_insert() returns trigger language plpgsql as $$
       begin
         update cases c set sla_due_at = n.due
@@ -237,7 +244,12 @@ async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
       for each row when (old.stopped_at is null and old.due_at is not null)
       execute function guichet_sla_clocks_case_due_change()`,
   ];
-  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+async function createPostgresTriggers(db: Kysely<unknown>): Promise<void> {
+  for (const statement of [...postgresCaseTriggers(), ...postgresClockTriggers()]) {
+    await sql.raw(statement).execute(db);
+  }
 }
 
 /** The people sources of the search index (0009), their table and searched column. */

@@ -55,11 +55,11 @@ export function MessageAttachments({ message }: { message: Message }) {
   );
 }
 
-function AltText({ text }: { text: string | null }) {
+function AltText({ text, wide = false }: { text: string | null; wide?: boolean }) {
   const { t } = useTranslation();
   if (!text) return null;
   return (
-    <Text size="xs" c="dimmed" maw={THUMB.maw} className="customer-text" data-testid="media-alt">
+    <Text size="xs" c="dimmed" maw={wide ? undefined : THUMB.maw} className="customer-text" data-testid="media-alt">
       {t('media.altText', { text })}
     </Text>
   );
@@ -70,19 +70,19 @@ function PublicMedia({ media, postUrl }: { media: MessageMedia; postUrl: string 
   const [open, setOpen] = useState(false);
   const picture = safeHttpUrl(media.type === 'photo' ? media.url : media.previewUrl);
   const alt = media.altText ?? t(`media.defaultAlt.${media.type}`);
-  const video = safeHttpUrl(media.videoUrl);
-  // Without a playable file (X did not give one), the post on X plays it.
-  const play = video ?? safeHttpUrl(postUrl);
+  // The playable file; without one (X did not give it), the message's own "view on X" link plays it there.
+  const play = safeHttpUrl(media.videoUrl);
   if (!picture) {
     // No picture we may show (none given, or not http(s)): say what it was and where to see it.
+    const elsewhere = play ?? safeHttpUrl(postUrl);
     return (
       <Box data-testid="message-media" data-media-type={media.type}>
         <Text size="xs" c="dimmed">
           {t(`media.kind.${media.type}`)}
-          {play && (
+          {elsewhere && (
             <>
               {' · '}
-              <Anchor href={play} target="_blank" rel="noopener noreferrer" size="xs">
+              <Anchor href={elsewhere} target="_blank" rel="noopener noreferrer" size="xs">
                 {t('media.openOnX')}
               </Anchor>
             </>
@@ -103,7 +103,7 @@ function PublicMedia({ media, postUrl }: { media: MessageMedia; postUrl: string 
         </Box>
         {play && (
           <Anchor href={play} target="_blank" rel="noopener noreferrer" size="xs" data-testid="media-play">
-            {video ? t(media.type === 'video' ? 'media.playVideo' : 'media.playGif') : t('media.openOnX')}
+            {t(media.type === 'video' ? 'media.playVideo' : 'media.playGif')}
           </Anchor>
         )}
         <AltText text={media.altText} />
@@ -119,7 +119,7 @@ function PublicMedia({ media, postUrl }: { media: MessageMedia; postUrl: string 
       <Modal opened={open} onClose={() => setOpen(false)} title={t('media.kind.photo')} size="auto" centered>
         <Stack gap={6}>
           <Image src={picture} alt={alt} maw="85vw" mah="75vh" fit="contain" data-testid="media-full" />
-          <AltText text={media.altText} />
+          <AltText text={media.altText} wide />
           <Anchor href={picture} target="_blank" rel="noopener noreferrer" size="xs">
             {t('media.openOriginal')}
           </Anchor>

@@ -87,7 +87,13 @@ export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: Messa
           segment.kind === 'text' ? (
             <Fragment key={index}>{segment.text}</Fragment>
           ) : (
-            <Anchor key={index} href={segment.href} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+            <Anchor
+              key={index}
+              href={segment.href}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="message-link"
+            >
               {segment.label}
             </Anchor>
           ),

@@ -27,7 +27,10 @@ const none: MessageAttachments = { media: [], links: [] };
 
 describe('segmentMessageText', () => {
   it('shows a shortened link as where it goes, never the t.co link alone', () => {
-    const attachments = { media: [], links: [link('https://t.co/L1', 'https://track.example.com/4411', 'track.example.com/4411')] };
+    const attachments = {
+      media: [],
+      links: [link('https://t.co/L1', 'https://track.example.com/4411', 'track.example.com/4411')],
+    };
     expect(segmentMessageText('Suivi : https://t.co/L1. Merci', attachments)).toEqual([
       { kind: 'text', text: 'Suivi : ' },
       { kind: 'link', href: 'https://track.example.com/4411', label: 'track.example.com/4411' },

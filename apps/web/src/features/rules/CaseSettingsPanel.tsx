@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Paper, Radio, Stack, Switch, Text } from '@mantine/core';
 import type { CaseSettings } from '@guichet/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessageKey } from '../../api/errorMessages.ts';
@@ -10,21 +10,29 @@ import { caseSettingsQueryKey, useCaseSettingsApi } from './caseSettingsApi.ts';
 /** How cases are assigned and reopened; leads and admins edit (the server enforces it), agents read. */
 export function CaseSettingsPanel({ canEdit }: { canEdit: boolean }) {
   const api = useCaseSettingsApi();
-  const settings = useQuery({ queryKey: caseSettingsQueryKey, queryFn: ({ signal }) => api.get(signal) });
-  if (!settings.data) return <CenteredLoader />;
-  // Keyed on the stored value so a save elsewhere resets the draft.
-  return <CaseSettingsForm key={JSON.stringify(settings.data)} stored={settings.data} canEdit={canEdit} />;
-}
-
-function CaseSettingsForm({ stored, canEdit }: { stored: CaseSettings; canEdit: boolean }) {
-  const { t } = useTranslation();
-  const api = useCaseSettingsApi();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<CaseSettings>(stored);
+  const settings = useQuery({ queryKey: caseSettingsQueryKey, queryFn: ({ signal }) => api.get(signal) });
+  // Here, not in the form: the form is re-created from the saved value, and "Saved" must outlive that.
   const save = useMutation({
-    mutationFn: () => api.save(draft),
+    mutationFn: (next: CaseSettings) => api.save(next),
     onSuccess: (saved) => queryClient.setQueryData(caseSettingsQueryKey, saved),
   });
+  if (!settings.data) return <CenteredLoader />;
+  // Keyed on the stored value so a save elsewhere resets the draft.
+  return <CaseSettingsForm key={JSON.stringify(settings.data)} stored={settings.data} canEdit={canEdit} save={save} />;
+}
+
+function CaseSettingsForm({
+  stored,
+  canEdit,
+  save,
+}: {
+  stored: CaseSettings;
+  canEdit: boolean;
+  save: UseMutationResult<CaseSettings, Error, CaseSettings>;
+}) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<CaseSettings>(stored);
   const changed = JSON.stringify(draft) !== JSON.stringify(stored);
 
   return (
@@ -58,7 +66,7 @@ function CaseSettingsForm({ stored, canEdit }: { stored: CaseSettings; canEdit: 
         {canEdit && (
           <Group gap="sm">
             <Button
-              onClick={() => save.mutate()}
+              onClick={() => save.mutate(draft)}
               disabled={!changed}
               loading={save.isPending}
               data-testid="case-settings-save"

@@ -113,6 +113,19 @@ export interface PageContext {
   /** Rules that ran cleanly while stored as failing: cleared with the page. */
   rulesRecovered: string[];
   events: EventRecord[];
+  /** Milliseconds per step, summed over pages, when the caller measures (bench:ingest). */
+  timings?: Map<string, number> | undefined;
+}
+
+/** Runs `step`, adding its time to `ctx.timings` under `name` when the caller measures. */
+export async function timed<T>(ctx: PageContext, name: string, step: () => Promise<T>): Promise<T> {
+  if (!ctx.timings) return step();
+  const started = performance.now();
+  try {
+    return await step();
+  } finally {
+    ctx.timings.set(name, (ctx.timings.get(name) ?? 0) + performance.now() - started);
+  }
 }
 
 export function conversationKey(visibility: string, externalId: string): string {

@@ -107,6 +107,7 @@ export async function ingestPage(deps: IngestDeps, page: InboundPage): Promise<I
       .execute();
     add(timings, 'begin', started);
     const context = newPageContext(tx, page, now, classifier);
+    context.timings = timings;
     for (const stage of STAGES) {
       if (stage.needsItems && context.items.length === 0) continue;
       started = performance.now();

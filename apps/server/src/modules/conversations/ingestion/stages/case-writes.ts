@@ -52,8 +52,8 @@ export async function insertCases(
   );
 }
 
-const text = (value: string | null | undefined) => sql`cast(${value ?? null} as text)`;
-const int = (value: number | null | undefined) => sql`cast(${value ?? null} as bigint)`;
+type Value = string | number | null;
+type Column = [name: string, type: 'text' | 'bigint'];
 
 /**
  * A column an update may write: whether this case needs it, the values it carries in `v`, and the SET
@@ -63,8 +63,8 @@ const int = (value: number | null | undefined) => sql`cast(${value ?? null} as b
  */
 interface Part {
   wanted(d: CaseDraft, rules: RuleColumns | undefined): boolean;
-  columns: string[];
-  values(d: CaseDraft, rules: RuleColumns | undefined): RawBuilder<unknown>[];
+  columns: Column[];
+  values(d: CaseDraft, rules: RuleColumns | undefined): Value[];
   sets(now: number): RawBuilder<unknown>[];
 }
 
@@ -74,8 +74,14 @@ const raises = (d: CaseDraft) => d.triage !== null && (d.priority === null || d.
 const PARTS: Part[] = [
   {
     wanted: () => true,
-    columns: ['id', 'added', 'preview', 'last_message_at', 'last_inbound_at'],
-    values: (d) => [text(d.id), int(d.added), text(d.preview || null), int(d.lastMessageAt), int(d.lastInboundAt)],
+    columns: [
+      ['id', 'text'],
+      ['added', 'bigint'],
+      ['preview', 'text'],
+      ['last_message_at', 'bigint'],
+      ['last_inbound_at', 'bigint'],
+    ],
+    values: (d) => [d.id, d.added, d.preview || null, d.lastMessageAt, d.lastInboundAt],
     sets: () => [
       sql`message_count = cases.message_count + v.added`,
       sql`preview = coalesce(v.preview, cases.preview)`,
@@ -95,14 +101,17 @@ const PARTS: Part[] = [
     wanted: (d, r) => r?.spam === true,
     columns: [],
     values: () => [],
-    sets: (now) => [sql`status = 'resolved'`, sql`resolved_at = ${int(now)}`],
+    sets: (now) => [sql`status = 'resolved'`, sql`resolved_at = ${now}`],
   },
   {
     wanted: (d, r) => raises(d) || r?.priority !== undefined,
-    columns: ['priority', 'priority_reason'],
+    columns: [
+      ['priority', 'bigint'],
+      ['priority_reason', 'text'],
+    ],
     values: (d, r) => [
-      int(r?.priority?.value ?? (raises(d) ? d.triage!.priority : null)),
-      text(r?.priority?.reason ?? (raises(d) ? d.triage!.reason : null)),
+      r?.priority?.value ?? (raises(d) ? d.triage!.priority : null),
+      r?.priority?.reason ?? (raises(d) ? d.triage!.reason : null),
     ],
     sets: () => [
       sql`priority = coalesce(v.priority, cases.priority)`,
@@ -111,41 +120,50 @@ const PARTS: Part[] = [
   },
   {
     wanted: (d) => raises(d),
-    columns: ['type'],
-    values: (d) => [text(d.triage!.type)],
+    columns: [['type', 'text']],
+    values: (d) => [d.triage!.type],
     sets: () => [sql`type = v.type`],
   },
   {
     wanted: (d) => d.storedLang === null && d.lang !== undefined,
-    columns: ['lang'],
-    values: (d) => [text(d.lang)],
+    columns: [['lang', 'text']],
+    values: (d) => [d.lang ?? null],
     sets: () => [sql`lang = v.lang`],
   },
   {
     wanted: (d, r) => r?.assignee !== undefined,
-    columns: ['assignee_agent_id'],
-    values: (d, r) => [text(r!.assignee)],
+    columns: [['assignee_agent_id', 'text']],
+    values: (d, r) => [r!.assignee!],
     sets: () => [sql`assignee_agent_id = v.assignee_agent_id`],
   },
   {
     wanted: (d, r) => r?.team !== undefined,
-    columns: ['team_id'],
-    values: (d, r) => [text(r!.team)],
+    columns: [['team_id', 'text']],
+    values: (d, r) => [r!.team!],
     sets: () => [sql`team_id = v.team_id`],
   },
   {
     wanted: (d, r) => r?.sla !== undefined,
-    columns: ['sla_priority'],
-    values: (d, r) => [int(r!.sla)],
+    columns: [['sla_priority', 'bigint']],
+    values: (d, r) => [r!.sla!],
     sets: () => [sql`sla_priority = v.sla_priority`],
   },
 ];
 
+/**
+ * One multi-row UPDATE. The first row of `values` carries casts: PostgreSQL types a VALUES column from its
+ * rows (untyped parameters would be text) and SQLite takes a CTE column's affinity from its first row; the
+ * other rows are bare parameters, which keeps building the statement cheap.
+ */
 function updateStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
   const columns = parts.flatMap((p) => p.columns);
-  const rows = drafts.map((d) => sql`(${sql.join(parts.flatMap((p) => p.values(d, rules.get(d.id))))})`);
-  const sets = [sql`updated_at = ${int(now)}`, ...parts.flatMap((p) => p.sets(now))];
-  return sql`with v(${sql.raw(columns.join(', '))}) as (values ${sql.join(rows)})
+  const rows = drafts.map((d, index) => {
+    const values = parts.flatMap((p) => p.values(d, rules.get(d.id)));
+    if (index > 0) return sql`(${sql.join(values)})`;
+    return sql`(${sql.join(values.map((v, i) => sql`cast(${v} as ${sql.raw(columns[i]![1])})`))})`;
+  });
+  const sets = [sql`updated_at = ${now}`, ...parts.flatMap((p) => p.sets(now))];
+  return sql`with v(${sql.raw(columns.map((c) => c[0]).join(', '))}) as (values ${sql.join(rows)})
     update cases set ${sql.join(sets)} from v where cases.id = v.id`;
 }
 

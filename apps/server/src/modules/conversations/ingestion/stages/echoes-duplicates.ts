@@ -4,7 +4,8 @@ import { INSERT_CHUNK, type PageContext } from '../page.ts';
 /**
  * Stage 2 — drop echoes and duplicates: the desk's own posts come back in timelines (its replies are
  * already stored as outbound messages); a post can come twice in one page, or again by another path
- * (stream, poll, webhook) after it was stored.
+ * (stream, poll, webhook) after it was stored. The same read finds the stored parents replies point to,
+ * for threading (one query instead of two).
  */
 export async function dropEchoesAndDuplicates(ctx: PageContext): Promise<void> {
   const candidates: InboundItem[] = [];
@@ -19,19 +20,25 @@ export async function dropEchoesAndDuplicates(ctx: PageContext): Promise<void> {
       candidates.push(item);
     }
   }
+  const wanted = [
+    ...new Set([
+      ...candidates.map((c) => c.externalId),
+      ...candidates.map((c) => c.inReplyToExternalId).filter((id): id is string => Boolean(id)),
+    ]),
+  ];
   const known = new Set<string>();
-  for (let i = 0; i < candidates.length; i += INSERT_CHUNK) {
+  for (let i = 0; i < wanted.length; i += INSERT_CHUNK) {
     const rows = await ctx.tx
       .selectFrom('messages')
-      .select('external_id')
+      .select(['id', 'external_id'])
       .where('channel_id', '=', ctx.channel.id)
-      .where(
-        'external_id',
-        'in',
-        candidates.slice(i, i + INSERT_CHUNK).map((c) => c.externalId),
-      )
+      .where('external_id', 'in', wanted.slice(i, i + INSERT_CHUNK))
       .execute();
-    for (const row of rows) if (row.external_id) known.add(row.external_id);
+    for (const row of rows) {
+      if (!row.external_id) continue;
+      known.add(row.external_id);
+      ctx.messageIdByExternal.set(row.external_id, row.id);
+    }
   }
   ctx.items = candidates.filter((item) => !known.has(item.externalId));
   ctx.duplicates += candidates.length - ctx.items.length;

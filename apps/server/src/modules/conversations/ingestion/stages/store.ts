@@ -6,7 +6,7 @@ import {
   type AppliedRules,
   type RuleColumns,
 } from '../../../rules/rules.effects.ts';
-import { insertChunked, type MessageEntry, type PageContext } from '../page.ts';
+import { insertChunked, timed, type MessageEntry, type PageContext } from '../page.ts';
 import { attachmentsColumn } from '../../attachments.ts';
 import { insertCases, updateCases } from './case-writes.ts';
 import { messageLang } from './triage.ts';
@@ -48,16 +48,22 @@ function messageRow(ctx: PageContext, entry: MessageEntry): NewRow<'messages'> {
 /** New cases whole and touched cases in a few multi-row updates (with the rules' columns given), links, messages. */
 async function writePage(ctx: PageContext, rules: Map<string, RuleColumns>): Promise<void> {
   const { tx, channel, now } = ctx;
-  await insertChunked(tx, 'conversations', ctx.newConversations);
   const touched = [...ctx.drafts.values()].filter((d) => d.added > 0 || d.status !== d.originalStatus);
   const fresh = touched.filter((d) => d.isNew);
-  await insertCases(tx, { workspaceId: channel.workspace_id, channelId: channel.id, drafts: fresh, rules, now });
-  await updateCases(tx, { drafts: touched.filter((d) => !d.isNew), rules, now });
-  await insertChunked(tx, 'case_conversations', ctx.newLinks);
-  await insertChunked(
-    tx,
-    'messages',
-    ctx.entries.map((entry) => messageRow(ctx, entry)),
+  await timed(ctx, 'store › conversations and links', () => insertChunked(tx, 'conversations', ctx.newConversations));
+  await timed(ctx, 'store › new cases', () =>
+    insertCases(tx, { workspaceId: channel.workspace_id, channelId: channel.id, drafts: fresh, rules, now }),
+  );
+  await timed(ctx, 'store › touched cases', () =>
+    updateCases(tx, { drafts: touched.filter((d) => !d.isNew), rules, now }),
+  );
+  await timed(ctx, 'store › conversations and links', () => insertChunked(tx, 'case_conversations', ctx.newLinks));
+  await timed(ctx, 'store › messages', () =>
+    insertChunked(
+      tx,
+      'messages',
+      ctx.entries.map((entry) => messageRow(ctx, entry)),
+    ),
   );
 }
 
@@ -79,7 +85,9 @@ export async function store(ctx: PageContext): Promise<void> {
   await sql`savepoint page_store`.execute(tx);
   try {
     await writePage(ctx, ruleColumnsByCase(effects));
-    applied = await applyRuleEffects(tx, { workspaceId, effects, now, columnsWritten: true, isolate: false });
+    applied = await timed(ctx, 'store › rule effects', () =>
+      applyRuleEffects(tx, { workspaceId, effects, now, columnsWritten: true, isolate: false }),
+    );
     await sql`release savepoint page_store`.execute(tx);
   } catch {
     await sql`rollback to savepoint page_store`.execute(tx);

@@ -1,10 +1,7 @@
 import { newId } from '../../../../platform/ids.ts';
 import { conversationKey, type PageContext } from '../page.ts';
 
-/**
- * Stage 5 — threading: each item's conversation (visibility + network thread id), found or new, and the
- * stored parents of replies (parents inside the page are resolved as messages get their ids).
- */
+/** Stage 5 — threading: each item's conversation (visibility + network thread id), found or new. */
 export async function thread(ctx: PageContext): Promise<void> {
   const { tx, channel, now, items } = ctx;
   for (const visibility of ['public', 'direct'] as const) {
@@ -33,13 +30,5 @@ export async function thread(ctx: PageContext): Promise<void> {
       created_at: now,
     });
   }
-  const parentIds = [...new Set(items.map((i) => i.inReplyToExternalId).filter((id): id is string => Boolean(id)))];
-  if (parentIds.length === 0) return;
-  const parents = await tx
-    .selectFrom('messages')
-    .select(['id', 'external_id'])
-    .where('channel_id', '=', channel.id)
-    .where('external_id', 'in', parentIds)
-    .execute();
-  for (const p of parents) if (p.external_id) ctx.messageIdByExternal.set(p.external_id, p.id);
+  // Stored parents were read with the duplicates (stage 2); parents in this page get ids in stage 6.
 }
