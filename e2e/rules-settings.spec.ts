@@ -120,6 +120,43 @@ test.describe.serial('rules, priority mapping and the triage model (settings scr
     await expect(page.getByTestId('model-in-use')).toContainText('Shipped model');
   });
 
+  test('English: a rule whose saved reply was deleted is shown failing with the reason; posts still come in', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(90_000);
+    await signInAs(page, E2E.admin.email, E2E.admin.password);
+    const template = await page.request.post('/api/templates', {
+      data: { name: 'Soon deleted', shortcut: `gone${Date.now() % 1000}`, language: 'en', body: 'Hello ^JD' },
+    });
+    const templateId = ((await template.json()) as { id: string }).id;
+    const rule = await page.request.post('/api/rules', {
+      data: {
+        name: 'Suggest the deleted reply',
+        event: 'message.received',
+        conditions: [],
+        actions: [{ kind: 'suggestTemplate', value: { templateId } }],
+      },
+    });
+    expect(rule.status()).toBe(201);
+    expect((await page.request.delete(`/api/templates/${templateId}`)).ok()).toBe(true);
+    const author = `after_${Date.now() % 100000}`;
+    await customerPosts(request, author, 'Ada After', '@acme_sav is anyone there?');
+    await page.goto('/rules');
+    const failing = page.getByTestId('rule-row').filter({ hasText: 'Suggest the deleted reply' });
+    // The rule fails on the next inbound page: reload until the screen shows it.
+    await expect(async () => {
+      await page.reload();
+      await expect(failing.getByTestId('rule-failing')).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 45_000 });
+    await expect(failing.getByTestId('rule-failing-error')).toContainText('the template it names no longer exists');
+    await page.screenshot({ path: `${shots}/rules-failing-en.png`, fullPage: true });
+    // Ingestion went on: the customer's post is a case.
+    await page.goto('/');
+    await openCaseOf(page, author);
+    expect((await page.request.delete(`/api/rules/${((await rule.json()) as { id: string }).id}`)).status()).toBe(204);
+  });
+
   test('French: the three settings tabs and the case panel', async ({ browser }) => {
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();

@@ -1,4 +1,11 @@
-import type { CaseEvent, CaseSummary, Message, Note, Tag } from '@guichet/contracts';
+import {
+  splitListParam,
+  type CaseEvent,
+  type CaseSummary,
+  type Message,
+  type Note,
+  type Tag,
+} from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import { slaOfCases } from '../sla/sla.queries.ts';
@@ -161,8 +168,11 @@ export async function listCases(
         ]),
       );
     }
-    // Age is how long the case has been open: a chatty customer does not lose their place in line.
-    q = q.orderBy(priorityRank).orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
+    // Age is how long the case has been open: a chatty customer does not lose their place in line. Filtered
+    // on one priority, the rank is the same for every case: SQLite reads the queue index in order only when
+    // the constant is left out of the order (with it, it sorted every case of that priority: 30–45 ms).
+    if (splitListParam(query.priority).length !== 1) q = q.orderBy(priorityRank);
+    q = q.orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
   }
   const page = await q.limit(query.limit + 1).execute();
   const ids = page.slice(0, query.limit).map((row) => row.id);
