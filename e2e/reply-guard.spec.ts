@@ -72,6 +72,8 @@ for (const lang of ['en', 'fr'] as const) {
     });
 
     test(`answers a DM by DM by default (${lang})`, async ({ page, request }) => {
+      // DMs are read about once a minute (X allows 15 reads per 15 minutes).
+      test.setTimeout(240_000);
       const handle = `dmdm_${lang}_${Date.now() % 100000}`;
       await customerPosts(request, handle, 'Léa Martin', '@acme_sav bonjour, une question sur ma facture');
       const customerId = await sandboxUserId(request, handle, 'Léa Martin');
@@ -84,7 +86,7 @@ for (const lang of ['en', 'fr'] as const) {
       await signInAs(page, E2E.admin.email, E2E.admin.password);
       await openCaseOf(page, handle);
       const direct = page.locator('[data-testid="message"][data-visibility="direct"]');
-      await expect(direct).toHaveCount(1, { timeout: 60_000 });
+      await expect(direct).toHaveCount(1, { timeout: 150_000 });
       await expect(page.locator('form[data-reply-visibility="direct"]')).toBeVisible();
       await expect(page.getByTestId('reply-target')).toContainText('4471');
       await page.getByTestId('reply-target').click();
