@@ -8,6 +8,7 @@ import {
   caseSearchCondition,
   hasRow,
   isDenseSearch,
+  narrowToMatches,
   planCaseSearch,
   type CaseSearch,
   type SearchDialect,
@@ -173,14 +174,21 @@ function applySlaFilter(
     : query.where((eb) => hasRow(live(eb).whereRef('sla_clocks.case_id', '=', 'cases.id')));
 }
 
-function applyTagFilter(query: CasePageQuery, { tagId, drives }: TagFilter, dialect: SearchDialect): CasePageQuery {
+function applyTagFilter(
+  query: CasePageQuery,
+  { tagId, drives }: TagFilter,
+  dialect: SearchDialect,
+  search: CaseSearch | null,
+): CasePageQuery {
   const tagged = (eb: ExpressionBuilder<Database, 'cases'>) =>
     eb.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId);
   // `in (…)` lets the database start from the tag's index; the per-case test (a primary-key probe) keeps
   // the queue's order, so a common tag's page is read from the first few thousand cases.
-  return drives
-    ? query.where((eb) => caseIdAmong(dialect, tagged(eb)))
-    : query.where((eb) => hasRow(tagged(eb).whereRef('case_tags.case_id', '=', 'cases.id')));
+  if (!drives) return query.where((eb) => hasRow(tagged(eb).whereRef('case_tags.case_id', '=', 'cases.id')));
+  // With a search that tests messages case by case, only the tagged cases that match are started from.
+  const narrowed =
+    search && narrowToMatches(search, sql`select case_tags.case_id from case_tags where case_tags.tag_id = ${tagId}`);
+  return query.where((eb) => caseIdAmong(dialect, narrowed ?? tagged(eb)));
 }
 
 /**
@@ -216,7 +224,7 @@ export function applyFilters(
   }
   const languages = splitListParam(options.language);
   if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
-  if (plan.tag) query = applyTagFilter(query, plan.tag, dialect);
+  if (plan.tag) query = applyTagFilter(query, plan.tag, dialect, plan.search);
   const search = plan.search;
   if (search) query = query.where((eb) => caseSearchCondition(eb, search));
   return query;

@@ -83,22 +83,39 @@ function bySource(rows: readonly Found[], dense: readonly Source[]): Matches {
 async function findMatches(db: DbOrTx, dialect: SearchDialect, words: string, pattern: string): Promise<Matches> {
   const cap = SPARSE_MATCHES + 1;
   if (dialect === 'sqlite') {
-    const proposed = (range: RawBuilder<unknown>) =>
-      sql`select rowid from text_search where text_search match ${ftsPhrase(words)} and ${range} limit ${cap}`;
-    const messages = await sql<Found>`select 'message' as source, m.id as id, ${like(sql`m.text`, pattern)} as hit
-      from text_search_keys k join messages m on m.id = k.source_id
-      where k.source = 'message' and k.rowid in (${proposed(sql`rowid >= 0`)})`.execute(db);
-    const people = await sql<Found>`select k.source as source, k.source_id as id,
-        case k.source
-          when 'contact' then (select ${like(sql`c.name`, pattern)} from contacts c where c.id = k.source_id)
-          else (select ${like(sql`i.handle`, pattern)} from identities i where i.id = k.source_id)
-        end as hit
-      from text_search_keys k where k.rowid in (${proposed(sql`rowid < 0`)})`.execute(db);
+    // The index's own answer first (rowids only): when it proposes too many, their rows are never read.
+    const proposed = async (range: RawBuilder<unknown>) =>
+      (
+        await sql<{ key: number }>`select rowid as key from text_search
+          where text_search match ${ftsPhrase(words)} and ${range} limit ${cap}`.execute(db)
+      ).rows.map((row) => row.key);
+    const keys = (rowids: number[]) => sql.join(rowids.map((rowid) => sql`${rowid}`));
+    const messageKeys = await proposed(sql`rowid >= 0`);
+    const peopleKeys = await proposed(sql`rowid < 0`);
+    const messages =
+      messageKeys.length === 0 || messageKeys.length > SPARSE_MATCHES
+        ? []
+        : (
+            await sql<Found>`select 'message' as source, m.id as id, ${like(sql`m.text`, pattern)} as hit
+              from text_search_keys k join messages m on m.id = k.source_id
+              where k.rowid in (${keys(messageKeys)})`.execute(db)
+          ).rows;
+    const people =
+      peopleKeys.length === 0 || peopleKeys.length > SPARSE_MATCHES
+        ? []
+        : (
+            await sql<Found>`select k.source as source, k.source_id as id,
+                case k.source
+                  when 'contact' then (select ${like(sql`c.name`, pattern)} from contacts c where c.id = k.source_id)
+                  else (select ${like(sql`i.handle`, pattern)} from identities i where i.id = k.source_id)
+                end as hit
+              from text_search_keys k where k.rowid in (${keys(peopleKeys)})`.execute(db)
+          ).rows;
     return bySource(
-      [...messages.rows, ...people.rows],
+      [...messages, ...people],
       [
-        ...(messages.rows.length > SPARSE_MATCHES ? ['message' as const] : []),
-        ...(people.rows.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
+        ...(messageKeys.length > SPARSE_MATCHES ? ['message' as const] : []),
+        ...(peopleKeys.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
       ],
     );
   }
@@ -160,6 +177,41 @@ export function hasRow(query: { limit(n: number): Expression<unknown> }): Expres
   return sql<SqlBool>`(${query.limit(1)}) is not null`;
 }
 
+const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`));
+
+/** The cases of listed matching rows, per source. */
+const casesOf = {
+  messages: (ids: string[]) => sql`select cc.case_id from case_conversations cc where cc.conversation_id in (
+    select m.conversation_id from messages m where m.id in (${list(ids)}))`,
+  contacts: (ids: string[]) => sql`select c2.id from cases c2 where c2.contact_id in (${list(ids)})`,
+  identities: (ids: string[]) => sql`select c3.id from identities i3
+    join cases c3 on c3.contact_id = i3.contact_id
+    join channels ch3 on ch3.id = c3.channel_id and ch3.network = i3.network
+    where i3.id in (${list(ids)})`,
+};
+
+/**
+ * The cases among `caseIds` (a subquery of `case_id`s: a tag's cases) that match a search whose messages
+ * are too many to list but whose names and handles were listed: one join from those cases to their
+ * messages, instead of a test per case after reading each case's row (twice as fast at 16,000 tagged
+ * cases). Null when names or handles too must be tested case by case.
+ */
+export function narrowToMatches(search: CaseSearch, caseIds: RawBuilder<unknown>): RawBuilder<unknown> | null {
+  const { messages, contacts, identities } = search.candidates;
+  if (messages !== null || contacts === null || identities === null) return null;
+  const byMessage = sql`select t.case_id from (${caseIds}) t
+    join case_conversations cc on cc.case_id = t.case_id
+    join messages m on m.conversation_id = cc.conversation_id
+    where ${like(sql.ref('m.text'), search.pattern)}`;
+  const people = [
+    ...(contacts.length > 0 ? [casesOf.contacts(contacts)] : []),
+    ...(identities.length > 0 ? [casesOf.identities(identities)] : []),
+  ];
+  if (people.length === 0) return byMessage;
+  return sql`${byMessage} union select t.case_id from (${caseIds}) t
+    where t.case_id in (${sql.join(people, sql` union `)})`;
+}
+
 /**
  * The condition on `cases` for a planned search. A source whose matching rows were listed is a list of
  * cases (none listed: that source cannot match); a source with too many matches is tested case by case.
@@ -195,16 +247,6 @@ export function caseSearchCondition(eb: ExpressionBuilder<Database, 'cases'>, se
           .whereRef('si.contact_id', '=', 'cases.contact_id')
           .where(like(sql.ref('si.handle'), pattern)),
       ),
-  };
-  const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`));
-  const casesOf = {
-    messages: (ids: string[]) => sql`select cc.case_id from case_conversations cc where cc.conversation_id in (
-      select m.conversation_id from messages m where m.id in (${list(ids)}))`,
-    contacts: (ids: string[]) => sql`select c2.id from cases c2 where c2.contact_id in (${list(ids)})`,
-    identities: (ids: string[]) => sql`select c3.id from identities i3
-      join cases c3 on c3.contact_id = i3.contact_id
-      join channels ch3 on ch3.id = c3.channel_id and ch3.network = i3.network
-      where i3.id in (${list(ids)})`,
   };
   const sources = ['contacts', 'identities', 'messages'] as const;
   const listed = sources.flatMap((source) => {
