@@ -39,3 +39,33 @@ describe('sortOutNoise', () => {
     expect(sortOutNoise([item('@acme_sav ?')], []).work).toHaveLength(0);
   });
 });
+
+const photo = [{ type: 'photo' as const, url: 'https://pbs.twimg.com/media/a.jpg', textUrl: 'https://t.co/abc' }];
+const link = [{ url: 'https://t.co/xyz', expandedUrl: 'https://track.example.com/4411' }];
+
+describe('sortOutNoise with media and links (issue 12)', () => {
+  it('keeps a post addressed to us that only holds a photo, a video or a link', () => {
+    const photoOnly = item('@acme_sav https://t.co/abc', { media: photo });
+    const videoReply = item('@acme_sav', { kind: 'reply', media: [{ type: 'video', previewUrl: 'https://p/v.jpg' }] });
+    const linkOnly = item('@acme_sav https://t.co/xyz', { links: link });
+    const quoteWithLink = item('#fail https://t.co/xyz', { kind: 'quote', links: link });
+    const verdict = sortOutNoise([photoOnly, videoReply, linkOnly, quoteWithLink], []);
+    expect(verdict.work).toEqual([photoOnly, videoReply, linkOnly, quoteWithLink]);
+    expect(verdict.filtered).toEqual([]);
+  });
+
+  it('still files reposts, muted posts and tag-only posts not addressed to us', () => {
+    const repost = item('RT @acme_sav: look https://t.co/abc', { media: photo });
+    const muted = item('@acme_sav WIN A FREE PHONE https://t.co/abc', { media: photo });
+    const searchHit = item('#acme https://t.co/xyz', { kind: 'post', links: link });
+    const bare = item('@acme_sav #fail');
+    const verdict = sortOutNoise([repost, muted, searchHit, bare], ['free phone']);
+    expect(verdict.work).toEqual([]);
+    expect(verdict.filtered.map((f) => [f.item, f.reason])).toEqual([
+      [repost, 'repost'],
+      [muted, 'muted_word'],
+      [searchHit, 'tags_only'],
+      [bare, 'tags_only'],
+    ]);
+  });
+});
