@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
-import { recordAudit, type AuditActor } from '../audit/audit.repository.ts';
+import { recordAudit, type AuditActor, type AuditEntry } from '../audit/audit.repository.ts';
 import { deleteSessions, type SessionPolicy } from '../auth/sessions.ts';
 import { expireUnusedLinks, hasPendingInvitation, isPendingInvitee, issueLink } from './agent-links.ts';
 import { findAgentByEmail, findAgentById, insertAgent, normaliseEmail } from './agents.repository.ts';
@@ -29,6 +29,22 @@ export async function auditActor(db: DbOrTx, actor: AdminActor): Promise<AuditAc
   if (!actor.agentId) return { type: 'system', label: 'cli' };
   const row = await findAgentById(db, actor.agentId);
   return { type: 'agent', id: actor.agentId, label: row?.email ?? null };
+}
+
+/** One audit line about an agent, in the transaction of the change it describes. */
+async function auditAgent(
+  tx: DbOrTx,
+  actor: AdminActor,
+  agentId: string,
+  entry: Pick<AuditEntry, 'action' | 'before' | 'after' | 'details' | 'occurredAt'>,
+): Promise<void> {
+  await recordAudit(tx, {
+    workspaceId: actor.workspaceId,
+    actor: await auditActor(tx, actor),
+    subject: { type: 'agent', id: agentId },
+    ip: actor.ip,
+    ...entry,
+  });
 }
 
 /**
@@ -140,12 +156,8 @@ export async function inviteAgent(
       now,
       publicUrl: deps.config.publicUrl,
     });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, agentId, {
       action: 'agent.invited',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: agentId },
-      ip: actor.ip,
       after: { email, name, role: input.role, teamIds },
       details: { linkExpiresAt: issued.expiresAt },
       occurredAt: now,
@@ -167,13 +179,10 @@ export async function updateAgent(
   await deps.db.transaction().execute(async (tx) => {
     await lockWorkspace(tx, actor.workspaceId);
     const target = await findTarget(tx, actor.workspaceId, agentId);
-    const who = await auditActor(tx, actor);
-    const base = { workspaceId: actor.workspaceId, actor: who, subject: { type: 'agent', id: agentId }, ip: actor.ip };
     if (input.role !== undefined && input.role !== target.role) {
       if (input.role !== 'admin') await keepAnAdmin(tx, target);
       await tx.updateTable('agents').set({ role: input.role }).where('id', '=', agentId).execute();
-      await recordAudit(tx, {
-        ...base,
+      await auditAgent(tx, actor, agentId, {
         action: 'agent.role_changed',
         before: { role: target.role },
         after: { role: input.role },
@@ -184,8 +193,7 @@ export async function updateAgent(
       const before = await teamIdsOf(tx, agentId);
       if (before.join() !== teamIds.join()) {
         await setTeams(tx, agentId, teamIds);
-        await recordAudit(tx, {
-          ...base,
+        await auditAgent(tx, actor, agentId, {
           action: 'agent.teams_changed',
           before: { teamIds: before },
           after: { teamIds },
@@ -207,12 +215,8 @@ export async function deactivateAgent(deps: AgentAdminDeps, actor: AdminActor, a
     await tx.updateTable('agents').set({ disabled_at: now }).where('id', '=', agentId).execute();
     await expireUnusedLinks(tx, agentId, now);
     const sessions = await deleteSessions(tx, { agentId });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, agentId, {
       action: 'agent.deactivated',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: agentId },
-      ip: actor.ip,
       before: { status: 'active' },
       after: { status: 'deactivated' },
       details: { sessionsEnded: sessions.length },
@@ -230,12 +234,8 @@ export async function reactivateAgent(deps: AgentAdminDeps, actor: AdminActor, a
     const target = await findTarget(tx, actor.workspaceId, agentId);
     if (target.disabled_at === null) return;
     await tx.updateTable('agents').set({ disabled_at: null }).where('id', '=', agentId).execute();
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, agentId, {
       action: 'agent.reactivated',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: agentId },
-      ip: actor.ip,
       before: { status: 'deactivated' },
       after: { status: 'active' },
       occurredAt: now,
@@ -267,12 +267,8 @@ export async function issuePasswordReset(
       now,
       publicUrl: deps.config.publicUrl,
     });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, agentId, {
       action: 'agent.password_reset_issued',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: agentId },
-      ip: actor.ip,
       details: { kind, linkExpiresAt: link.expiresAt },
       occurredAt: now,
     });
@@ -286,12 +282,8 @@ export async function revokeAgentSessions(deps: AgentAdminDeps, actor: AdminActo
   const ended = await deps.db.transaction().execute(async (tx) => {
     await findTarget(tx, actor.workspaceId, agentId);
     const sessions = await deleteSessions(tx, { agentId });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, agentId, {
       action: 'agent.sessions_revoked',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: agentId },
-      ip: actor.ip,
       details: { sessionsEnded: sessions.length, scope: 'all' },
       occurredAt: now,
     });
