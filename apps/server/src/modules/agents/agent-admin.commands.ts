@@ -32,7 +32,7 @@ export async function auditActor(db: DbOrTx, actor: AdminActor): Promise<AuditAc
 }
 
 /** One audit line about an agent, in the transaction of the change it describes. */
-async function auditAgent(
+export async function auditAgent(
   tx: DbOrTx,
   actor: AdminActor,
   agentId: string,

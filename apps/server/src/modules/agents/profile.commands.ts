@@ -7,11 +7,10 @@ import {
 } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
 import { deleteSessions } from '../auth/sessions.ts';
 import { claimSignInAttempt, clearAccountFailures } from '../auth/sign-in-throttle.ts';
 import { isValidTimeZone } from '../business-hours/business-time.ts';
-import { auditActor, type AdminActor, type AgentAdminDeps } from './agent-admin.commands.ts';
+import { auditAgent, type AdminActor, type AgentAdminDeps } from './agent-admin.commands.ts';
 import { expireUnusedLinks } from './agent-links.ts';
 import { findAgentById } from './agents.repository.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -76,12 +75,8 @@ export async function updateProfile(
       notifications,
     });
     if (JSON.stringify(pick(before)) !== JSON.stringify(pick(after))) {
-      await recordAudit(tx, {
-        workspaceId: actor.workspaceId,
+      await auditAgent(tx, actor, actor.agentId, {
         action: 'agent.profile_updated',
-        actor: await auditActor(tx, actor),
-        subject: { type: 'agent', id: actor.agentId },
-        ip: actor.ip,
         before: pick(before),
         after: pick(after),
         occurredAt: now,
@@ -119,12 +114,8 @@ export async function changeOwnPassword(
   const ended = await deps.db.transaction().execute(async (tx) => {
     await tx.updateTable('agents').set({ password_hash: hash }).where('id', '=', actor.agentId).execute();
     const sessions = await deleteSessions(tx, { agentId: actor.agentId, exceptSessionId: actor.sessionId });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, actor.agentId, {
       action: 'agent.password_changed',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: actor.agentId },
-      ip: actor.ip,
       details: { by: 'self', otherSessionsEnded: sessions.length },
       occurredAt: now,
     });
@@ -158,12 +149,8 @@ export async function setAgentPassword(
       .where('used_at', 'is', null)
       .execute();
     const sessions = await deleteSessions(tx, { agentId });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
+    await auditAgent(tx, actor, agentId, {
       action: 'agent.password_changed',
-      actor: await auditActor(tx, actor),
-      subject: { type: 'agent', id: agentId },
-      ip: actor.ip,
       details: { by: actor.agentId ? 'admin' : 'cli', sessionsEnded: sessions.length },
       occurredAt: now,
     });
