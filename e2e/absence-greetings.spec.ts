@@ -50,7 +50,9 @@ test.describe.serial('away periods and greetings in the browser', () => {
       await page.request.post(`/api/absence/${period.id}/end`, { data: {} });
     }
 
-    await page.getByTestId('nav-absence').click();
+    // Away periods live in the Settings area.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-nav').getByTestId('settings-nav-absence').click();
     await expect(page.getByTestId('absence-none')).toBeVisible();
     await page.getByTestId('absence-kind').click();
     await page.getByRole('option', { name: 'Holidays' }).click();

@@ -127,46 +127,6 @@ test('a lead rejects with a comment the trainee reads on the case (en)', async (
 });
 
 for (const lang of ['en', 'fr'] as const) {
-  test.describe(`likes and reposts (${lang})`, () => {
-    test.use({ locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
-
-    test(`reposts praise once and shows X's refusal of likes (${lang})`, async ({ page, request }) => {
-      const handle = `like_${lang}_${Date.now() % 100000}`;
-      await customerPosts(request, handle, 'Hugo Bernard', '@acme_sav merci, réparation parfaite et rapide !');
-      await signInAs(page, E2E.admin.email, E2E.admin.password);
-      await openCaseOf(page, handle);
-      const inbound = page.locator('[data-testid="message"][data-direction="inbound"]').first();
-      await inbound.getByTestId('engage-repost').click();
-      await expect(inbound.getByTestId('engagement-repost')).toHaveAttribute('data-status', 'done', {
-        timeout: 30_000,
-      });
-      await expect(inbound.getByTestId('engagement-repost')).toHaveText(lang === 'en' ? 'Reposted' : 'Republiée');
-      await inbound.getByTestId('engage-like').click();
-      await expect(inbound.getByTestId('engagement-like')).toHaveAttribute('data-status', 'failed', {
-        timeout: 30_000,
-      });
-      await expect(inbound.getByTestId('engagement-like-error')).toContainText(
-        lang === 'en' ? 'does not allow likes' : 'ne permet pas d',
-      );
-      // Asking again for the repost changes nothing: one repost per post.
-      const response = await page.request.get(`/api/cases?view=all&q=${handle}`);
-      const { cases } = (await response.json()) as { cases: { id: string }[] };
-      const detail = (await (await page.request.get(`/api/cases/${cases[0]!.id}`)).json()) as {
-        messages: { id: string; direction: string }[];
-      };
-      const messageId = detail.messages.find((m) => m.direction === 'inbound')!.id;
-      const again = await page.request.post(`/api/messages/${messageId}/engagements`, { data: { kind: 'repost' } });
-      expect(again.status()).toBe(200);
-      await expect(page.getByTestId('case-history')).toContainText(
-        lang === 'en' ? 'Post reposted' : 'Publication republiée',
-      );
-      await inbound.screenshot({ path: `${shots}/engagement-${lang}.png` });
-      await page.screenshot({ path: `${shots}/engagement-case-${lang}.png`, fullPage: true });
-    });
-  });
-}
-
-for (const lang of ['en', 'fr'] as const) {
   const locale = lang === 'en' ? 'en-GB' : 'fr-FR';
   const l = {
     en: { waiting: "Repost waiting for a lead's approval", reposted: 'Reposted', rejected: 'Rejected by Admin' },
@@ -221,5 +181,51 @@ for (const lang of ['en', 'fr'] as const) {
     } finally {
       await close();
     }
+  });
+}
+
+// After the trainee test: once X refused a like on the channel, Like is no longer offered there.
+for (const lang of ['en', 'fr'] as const) {
+  test.describe(`likes and reposts (${lang})`, () => {
+    test.use({ locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
+
+    test(`reposts praise once and shows X's refusal of likes (${lang})`, async ({ page, request }) => {
+      const handle = `like_${lang}_${Date.now() % 100000}`;
+      await customerPosts(request, handle, 'Hugo Bernard', '@acme_sav merci, réparation parfaite et rapide !');
+      await signInAs(page, E2E.admin.email, E2E.admin.password);
+      await openCaseOf(page, handle);
+      const inbound = page.locator('[data-testid="message"][data-direction="inbound"]').first();
+      await inbound.getByTestId('engage-repost').click();
+      await expect(inbound.getByTestId('engagement-repost')).toHaveAttribute('data-status', 'done', {
+        timeout: 30_000,
+      });
+      await expect(inbound.getByTestId('engagement-repost')).toHaveText(lang === 'en' ? 'Reposted' : 'Republiée');
+      // The sandbox's plan refuses likes: the first try says why, then Like is no longer offered on the channel.
+      const like = inbound.getByTestId('engage-like');
+      if ((await like.count()) > 0) {
+        await like.click();
+        await expect(inbound.getByTestId('engagement-like-refused')).toContainText(
+          lang === 'en' ? 'does not allow likes' : 'ne permet pas d',
+          { timeout: 30_000 },
+        );
+      }
+      await page.reload();
+      await expect(inbound.getByTestId('engagement-repost')).toHaveAttribute('data-status', 'done');
+      await expect(inbound.getByTestId('engage-like')).toHaveCount(0);
+      // Asking again for the repost changes nothing: one repost per post.
+      const response = await page.request.get(`/api/cases?view=all&q=${handle}`);
+      const { cases } = (await response.json()) as { cases: { id: string }[] };
+      const detail = (await (await page.request.get(`/api/cases/${cases[0]!.id}`)).json()) as {
+        messages: { id: string; direction: string }[];
+      };
+      const messageId = detail.messages.find((m) => m.direction === 'inbound')!.id;
+      const again = await page.request.post(`/api/messages/${messageId}/engagements`, { data: { kind: 'repost' } });
+      expect(again.status()).toBe(200);
+      await expect(page.getByTestId('case-history')).toContainText(
+        lang === 'en' ? 'Post reposted' : 'Publication republiée',
+      );
+      await inbound.screenshot({ path: `${shots}/engagement-${lang}.png` });
+      await page.screenshot({ path: `${shots}/engagement-case-${lang}.png`, fullPage: true });
+    });
   });
 }

@@ -29,7 +29,9 @@ test.describe.serial('rules, priority mapping and the triage model (settings scr
     });
     expect(template.ok()).toBe(true);
 
-    await page.getByTestId('nav-rules').click();
+    // Rules live in the Settings area.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-nav').getByTestId('settings-nav-rules').click();
     await expect(page).toHaveURL(/\/rules/);
     await expect(page.getByTestId('rules-empty')).toBeVisible();
 

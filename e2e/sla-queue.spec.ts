@@ -66,7 +66,7 @@ test.describe.serial('SLA clocks in the browser', () => {
     await page.goto('/sla');
     await expect(page.getByTestId('sla-alerts')).toBeVisible();
     await expect(page.getByTestId('sla-alerts-unread')).toBeVisible();
-    await expect(page.getByTestId('sla-hours-state')).toHaveText(/set/i);
+    await expect(page.getByTestId('sla-hours-state')).toHaveText(/in force/i);
     await page.getByTestId('sla-holiday-date').fill('2027-05-01');
     await page.getByTestId('sla-holiday-name').fill('Fête du travail');
     await page.getByTestId('sla-holiday-add').click();

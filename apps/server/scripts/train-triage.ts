@@ -7,34 +7,24 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MODEL_DIR } from '../src/modules/triage/classifier.ts';
-import { FastTextRuntime, type TrainOptions } from '../src/modules/triage/fasttext.ts';
+import { FastTextRuntime } from '../src/modules/triage/fasttext.ts';
 import {
   countLabels as count,
   fastTextLines,
+  SENTIMENT_OPTIONS,
+  shippedSentimentExamples,
   shippedTypeExamples,
   TRIAGE_SEED as SEED,
   TYPE_OPTIONS,
 } from '../src/modules/triage/triage.training.ts';
-import { seededRandom, tweetEval, tweetEvalHalf, umsabFrench } from './triage-data.ts';
-
-const SENTIMENT_OPTIONS: TrainOptions = {
-  dim: 16,
-  epoch: 10,
-  lr: 0.2,
-  wordNgrams: 2,
-  bucket: 20_000,
-  minCount: 2,
-  minn: 0,
-  maxn: 0,
-  seed: SEED,
-};
+import { seededRandom } from './triage-data.ts';
 
 const runtime = await FastTextRuntime.create();
 
 // Sentiment: TweetEval (val + the training half of test) and UMSAB French (train + val).
-const tweetEvalTrain = [...tweetEval('val'), ...tweetEval('test').filter((e) => tweetEvalHalf(e.text) === 'train')];
-const frenchTrain = [...umsabFrench('train'), ...umsabFrench('val')];
-const sentimentExamples = [...tweetEvalTrain, ...frenchTrain];
+const sentimentSet = shippedSentimentExamples();
+if (sentimentSet.examples.length === 0) throw new Error('the shipped model needs the data sets in ../shared/data');
+const sentimentExamples = sentimentSet.examples;
 const sentimentBytes = runtime.train(fastTextLines(sentimentExamples, seededRandom(SEED)), SENTIMENT_OPTIONS);
 
 // Type: our labels (IBM openers, authored posts, intent mappings) + neutral statements without a question as "other".
@@ -54,7 +44,7 @@ const summary = {
     bytes: sentimentBytes.length,
     sha256: sha(sentimentBytes),
     options: SENTIMENT_OPTIONS,
-    sources: { tweetEvalValAndTestHalf: tweetEvalTrain.length, umsabFrenchTrainVal: frenchTrain.length },
+    sources: sentimentSet.sources,
     labels: count(sentimentExamples),
   },
   type: {

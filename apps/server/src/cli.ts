@@ -7,11 +7,11 @@ import { systemClock } from './platform/clock.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { acquireStartupLock } from './platform/db/process-locks.ts';
+import { addBackupCommands } from './platform/db/backup.cli.ts';
 import { AppError, StartupError } from './platform/errors.ts';
 import { runFromEnvironment } from './main.ts';
 import { VERSION } from './composition.ts';
-import { loadClassifier } from './modules/triage/classifier.ts';
-import { classifyStream } from './modules/triage/classify.command.ts';
+import { addTriageCommands } from './modules/triage/triage.cli.ts';
 
 /** Runs a command; expected failures print one sentence and exit 1, never a stack trace. */
 async function guarded(action: () => Promise<void>): Promise<void> {
@@ -110,6 +110,8 @@ addAgentAdminCommands(agent, (action) =>
   ),
 );
 
+addBackupCommands(program, guarded);
+
 function positiveNumber(label: string, allowZero = false): (value: string) => number {
   return (value) => {
     const n = Number(value);
@@ -120,15 +122,7 @@ function positiveNumber(label: string, allowZero = false): (value: string) => nu
   };
 }
 
-program
-  .command('classify')
-  .description('triage posts read from standard input, one per line; writes one JSON object per line')
-  .action(() =>
-    guarded(async () => {
-      const classifier = await loadClassifier();
-      await classifyStream(classifier, process.stdin, process.stdout);
-    }),
-  );
+addTriageCommands(program, guarded);
 
 program
   .command('import')

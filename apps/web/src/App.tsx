@@ -1,4 +1,5 @@
 import { MantineProvider, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
@@ -22,6 +23,8 @@ import { SurveySettingsPage } from './features/surveys/SurveySettingsPage.tsx';
 import { StaffingPage } from './features/staffing/StaffingPage.tsx';
 import { RulesSettingsPage } from './features/rules/RulesSettingsPage.tsx';
 import { CalendarPage } from './features/scheduled-posts/CalendarPage.tsx';
+import { SettingsLayout } from './features/settings/SettingsLayout.tsx';
+import { SettingsPage } from './features/settings/SettingsPage.tsx';
 import { SlaSettingsPage } from './features/sla/SlaSettingsPage.tsx';
 import { TemplatesPage } from './features/templates/TemplatesPage.tsx';
 
@@ -41,16 +44,23 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <InboxPage /> },
       { path: 'cases/:caseId', element: <CasePage /> },
-      { path: 'templates', element: <TemplatesPage /> },
       { path: 'approvals', element: <ApprovalsPage /> },
-      { path: 'channels', element: <ChannelsPage /> },
-      { path: 'sla', element: <SlaSettingsPage /> },
-      { path: 'absence', element: <AbsencePage /> },
-      { path: 'greetings', element: <GreetingsSettingsPage /> },
       { path: 'reports', element: <ReportsPage /> },
-      { path: 'surveys', element: <SurveySettingsPage /> },
-      { path: 'staffing', element: <StaffingPage /> },
-      { path: 'rules', element: <RulesSettingsPage /> },
+      {
+        // One settings area; each section keeps its own URL.
+        element: <SettingsLayout />,
+        children: [
+          { path: 'settings', element: <SettingsPage /> },
+          { path: 'channels', element: <ChannelsPage /> },
+          { path: 'sla', element: <SlaSettingsPage /> },
+          { path: 'absence', element: <AbsencePage /> },
+          { path: 'greetings', element: <GreetingsSettingsPage /> },
+          { path: 'surveys', element: <SurveySettingsPage /> },
+          { path: 'rules', element: <RulesSettingsPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
+          { path: 'staffing', element: <StaffingPage /> },
+        ],
+      },
       { path: 'incidents', element: <IncidentsPage /> },
       { path: 'incidents/:incidentId', element: <IncidentPage /> },
       { path: 'calendar', element: <CalendarPage /> },
@@ -65,6 +75,7 @@ const router = createBrowserRouter([
 export function App({ api, queryClient }: { api: GuichetApi; queryClient: QueryClient }) {
   return (
     <MantineProvider theme={theme}>
+      <Notifications position="bottom-right" limit={4} />
       <QueryClientProvider client={queryClient}>
         <ApiProvider api={api}>
           <RouterProvider router={router} />

@@ -133,6 +133,33 @@ export interface SearchRequest extends FetchMentionsRequest {
 export interface PublishReplyRequest {
   text: string;
   inReplyToExternalId: string;
+  /** Pictures already uploaded (uploadMedia), in order; the same ids on every retry of one reply. */
+  mediaIds?: string[] | undefined;
+}
+
+/** The pictures an agent may attach (X: JPEG, PNG, WebP, GIF). */
+export type OutgoingImageType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif';
+
+export interface UploadMediaRequest {
+  data: Buffer;
+  contentType: OutgoingImageType;
+  /** Where it will be sent: X keeps post and DM media apart (media categories tweet_* and dm_*). */
+  visibility: 'public' | 'direct';
+}
+
+export interface UploadedMedia {
+  /** What a post or DM names to carry it. */
+  mediaId: string;
+  mediaKey?: string | undefined;
+  /** After this the network has forgotten it: upload again. */
+  expiresAt?: Date | undefined;
+}
+
+/** A media file read with the account's credentials (X: a DM's picture). */
+export interface PrivateMediaFile {
+  data: Buffer;
+  /** As the network labelled it; the desk checks it against its allow list. */
+  contentType: string;
 }
 
 export interface PublishPostRequest {
@@ -186,6 +213,10 @@ export interface Connector {
   getOwnProfile?(): Promise<AccountProfile>;
   /** Mentions, replies and quotes addressed to the account, oldest first, after the cursor. */
   fetchMentions(request: FetchMentionsRequest): Promise<FetchResult>;
+  /** Uploads a picture for a reply or DM; the id is then passed as `mediaIds`. Throws ConnectorError. */
+  uploadMedia?(request: UploadMediaRequest): Promise<UploadedMedia>;
+  /** Reads a media file that needs the account's credentials (InboundMedia `private`). Throws ConnectorError. */
+  fetchPrivateMedia?(url: string): Promise<PrivateMediaFile>;
   /** Publishes a public reply. Throws ConnectorError. */
   publishReply(request: PublishReplyRequest): Promise<PublishedPost>;
   /**
@@ -245,6 +276,8 @@ export interface SendDirectMessageRequest {
   /** The person written to (their account id on the network). */
   recipientExternalId: string;
   text: string;
+  /** One picture already uploaded (uploadMedia); the same id on every retry. */
+  mediaIds?: string[] | undefined;
 }
 
 /** How a channel's stored settings become a live connector. */

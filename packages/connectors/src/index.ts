@@ -29,6 +29,23 @@ export {
 } from './x/x-connector.ts';
 export { meteredXClient, X_PAY_PER_USE_PRICES, type XBillingCategory, type XUsage } from './x/x-usage.ts';
 export { createXDirectMessages, xConversationUrl } from './x/x-dms.ts';
+export {
+  isXaaEnvelope,
+  mapXaaEvent,
+  xaaAccount,
+  XAA_DESK_SUBSCRIPTIONS,
+  type XaaEnvelope,
+  type XaaEventType,
+  type XaaFilter,
+  type XaaOutcome,
+} from './x/x-activity-events.ts';
+export {
+  createXActivityClient,
+  type XActivityClient,
+  type XActivityClientOptions,
+  type XaaStreamEvents,
+  type XaaSubscription,
+} from './x/x-activity-client.ts';
 export type { XDmEvent, XDmPage, XStreamEvents, XStreamHandle } from './x/x-client.ts';
 export {
   httpUrl,

@@ -52,6 +52,10 @@ export const caseSummarySchema = z.object({
   snooze: snoozeSchema.nullable(),
   /** The case's most urgent live SLA clock; null when none runs. */
   sla: caseSlaSchema.nullable().default(null),
+  /** Where the latest message of the case was written (public post or DM); null: no message yet. */
+  lastVisibility: visibilitySchema.nullable().default(null),
+  /** Whether the brand spoke last: the latest message is the desk's (sent, or on its way). */
+  answered: z.boolean().default(false),
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
@@ -92,6 +96,10 @@ export const caseListQuerySchema = z.object({
    * characters (shorter: 400 `search.too_short`).
    */
   q: z.string().trim().max(200).optional(),
+  /** Latest activity at or after this instant (ISO-8601 with offset): the start of a date range. */
+  from: z.string().datetime({ offset: true }).optional(),
+  /** Latest activity before this instant (exclusive): the end of a date range. */
+  to: z.string().datetime({ offset: true }).optional(),
   sort: caseSortSchema.default('newest'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque cursor from `nextCursor` of the previous page. */
@@ -160,6 +168,17 @@ export const caseDetailSchema = z.object({
    * refused a DM before (X said they do not accept them), or there is no DM from this customer to answer.
    */
   directReplyBlocked: z.enum(['plan', 'not_accepted', 'no_history']).nullable().optional(),
+  /**
+   * Likes or reposts X refused on this channel's plan at the latest attempt: the case screen stops offering
+   * them (a later success, e.g. after an upgrade, offers them again).
+   */
+  engagementRefused: z.array(z.enum(['like', 'repost'])).optional(),
+  /** `messages` holds the latest page; this reads the earlier ones (GET /api/cases/:id/messages?before=). */
+  olderMessagesCursor: z.string().nullable().optional(),
+  /** Set once the case was merged into another one (which holds its messages now). */
+  mergedIntoCaseId: z.string().nullable().optional(),
+  /** The case this one was split from. */
+  splitFromCaseId: z.string().nullable().optional(),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
@@ -181,5 +200,12 @@ export const replyRequestSchema = z.object({
    * X's limit. Part k+1 goes out as a reply to part k once part k is on X.
    */
   parts: z.array(z.string().min(1).max(1_000)).max(25).optional(),
+  /** Pictures uploaded from the composer (POST /api/media/uploads), in order: up to 4 public, 1 by DM. */
+  mediaIds: z.array(z.string().min(1).max(100)).max(4).optional(),
+  /**
+   * The saved reply used, when it is a macro: its effects (tags, status, priority, assignee) are applied
+   * with the reply, once per idempotency key (required with it).
+   */
+  macroId: z.string().max(100).optional(),
 });
 export type ReplyRequest = z.infer<typeof replyRequestSchema>;

@@ -22,6 +22,34 @@ export const channelSpendSchema = z.object({
 });
 export type ChannelSpend = z.infer<typeof channelSpendSchema>;
 
+export const deliveryPathSchema = z.enum(['xaa', 'account_activity', 'polling']);
+export type DeliveryPath = z.infer<typeof deliveryPathSchema>;
+
+/** How X pushes the account's activity, and which path is live now (decision 0012). */
+export const channelDeliverySchema = z.object({
+  /** Chosen: X Activity API, Account Activity API (webhooks, until 1 January 2027) or polling only. */
+  path: deliveryPathSchema,
+  /** With the X Activity API: its persistent stream or the channel's webhook URL. */
+  xaaDelivery: z.enum(['stream', 'webhook']),
+  /** What delivers now: `polling` while the X Activity API is not connected yet or its stream is lost. */
+  live: deliveryPathSchema,
+  liveSince: isoDateTimeSchema.nullable(),
+  lastEventAt: isoDateTimeSchema.nullable(),
+  streamState: z.enum(['off', 'connected', 'lost']),
+  /** X Activity API events billed this month (X charges per delivered event). */
+  monthCostUsd: z.number(),
+  accountActivityEndOfLife: isoDateTimeSchema,
+  /** This channel still uses the Account Activity API and its end of life is near (from December 2026). */
+  endOfLifeWarning: z.boolean(),
+});
+export type ChannelDelivery = z.infer<typeof channelDeliverySchema>;
+
+export const channelDeliveryUpdateSchema = z.object({
+  path: deliveryPathSchema,
+  xaaDelivery: z.enum(['stream', 'webhook']).optional(),
+});
+export type ChannelDeliveryUpdate = z.infer<typeof channelDeliveryUpdateSchema>;
+
 export const channelSummarySchema = z.object({
   id: z.string(),
   network: networkSchema,
@@ -42,6 +70,8 @@ export const channelSummarySchema = z.object({
     silent: z.boolean(),
   }),
   spend: channelSpendSchema,
+  /** Delivery path and its live state; absent for networks without push delivery. */
+  delivery: channelDeliverySchema.optional(),
   searches: z.array(channelSearchSchema),
   /** How the account is connected. Never the secrets themselves: only which kinds are configured. */
   connection: z.object({

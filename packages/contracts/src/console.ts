@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentRoleSchema, caseStatusSchema, localeSchema, networkSchema } from './enums.ts';
+import { macroEffectsSchema } from './macros.ts';
 
 /** The agent console: case workflow, queue views, notes, tags, contacts, templates and presence. */
 
@@ -52,6 +53,8 @@ export const caseViewSchema = z.enum([
   'breached',
   'snoozed',
   'resolved',
+  /** Open and pending cases whose type is complaint (0028): a complaint waits least. */
+  'complaints',
 ]);
 export type CaseView = z.infer<typeof caseViewSchema>;
 
@@ -67,6 +70,7 @@ export const viewCountsSchema = z.object({
   resolved: z.number().int(),
   breaching_soon: z.number().int(),
   breached: z.number().int(),
+  complaints: z.number().int(),
 });
 export type ViewCounts = z.infer<typeof viewCountsSchema>;
 
@@ -189,6 +193,10 @@ export const templateSchema = z.object({
   language: localeSchema.nullable(),
   body: z.string(),
   updatedAt: z.string(),
+  /** The folder it sits in; null: none (0028). */
+  folderId: z.string().nullable().default(null),
+  /** What using it also does to the case; null: nothing (a plain saved reply). */
+  effects: macroEffectsSchema.nullable().default(null),
 });
 export type Template = z.infer<typeof templateSchema>;
 export const templateListSchema = z.object({ templates: z.array(templateSchema) });
@@ -203,6 +211,8 @@ export const saveTemplateRequestSchema = z.object({
     .regex(/^[\p{L}\p{N}_-]+$/u),
   language: localeSchema.nullable().default(null),
   body: z.string().trim().min(1).max(10_000),
+  folderId: z.string().max(100).nullable().optional(),
+  effects: macroEffectsSchema.nullable().optional(),
 });
 export type SaveTemplateRequest = z.input<typeof saveTemplateRequestSchema>;
 

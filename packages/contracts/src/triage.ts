@@ -188,12 +188,14 @@ export const triageLabelSchema = z.object({
   id: z.string(),
   caseId: z.string().nullable(),
   text: z.string(),
-  kind: z.enum(['type', 'priority']),
+  kind: z.enum(['type', 'priority', 'sentiment', 'complaint']),
   label: z.string(),
   previous: z.string().nullable(),
   agentName: z.string().nullable(),
   createdAt: z.string(),
   split: z.enum(['train', 'heldout']),
+  /** A case correction, or an answer in the help-triage queue. */
+  source: z.enum(['correction', 'help']).default('correction'),
 });
 export type TriageLabel = z.infer<typeof triageLabelSchema>;
 
@@ -210,7 +212,15 @@ export const modelMetricsSchema = z.object({
   correctionsPriorityAccuracy: figureSchema,
   /** Airline complaint-vs-rest F1 on the shipped evaluation set; null without the data folder. */
   shippedComplaintF1: figureSchema.nullable(),
+  /** Held-out sentiment labels: accuracy (absent in figures recorded before sentiment learned). */
+  correctionsSentimentAccuracy: figureSchema.optional(),
+  /** Held-out complaint answers (and those type labels imply): complaint-vs-rest F1. */
+  correctionsComplaintF1: figureSchema.optional(),
   verdict: z.enum(['better', 'worse', 'mixed', 'same', 'unknown']),
+  /** For a retrain that started by itself: whether the desk switched to it, and why (or why not). */
+  autoSwitch: z
+    .object({ switched: z.boolean(), reason: z.string(), gain: z.number().nullable(), heldOut: z.number().int() })
+    .optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
 
@@ -218,6 +228,10 @@ export const triageModelSchema = z.object({
   id: z.string(),
   status: z.enum(['training', 'ready', 'failed']),
   active: z.boolean(),
+  /** Who started it: a lead, the nightly round, or the Nth new label. */
+  trigger: z.enum(['lead', 'nightly', 'corrections']).default('lead'),
+  /** A sentiment model was retrained too (the workspace has sentiment labels). */
+  sentimentRetrained: z.boolean().default(false),
   sha256: z.string().nullable(),
   bytes: z.number().nullable(),
   training: z
@@ -252,5 +266,22 @@ export const triageModelsSchema = z.object({
   }),
 });
 export type TriageModels = z.infer<typeof triageModelsSchema>;
+
+// ---- The help-triage queue: the recent posts the model is least sure about, one key per answer ----
+
+export const helpTriageItemSchema = z.object({
+  messageId: z.string(),
+  caseId: z.string().nullable(),
+  text: z.string(),
+  createdAt: z.string(),
+  /** What the model says now, and how sure it is that the post is (or is not) a complaint (0.5 = unsure). */
+  type: messageTypeSchema,
+  complaintProbability: z.number(),
+});
+export type HelpTriageItem = z.infer<typeof helpTriageItemSchema>;
+export const helpTriageQueueSchema = z.object({ items: z.array(helpTriageItemSchema), answered: z.number().int() });
+export type HelpTriageQueue = z.infer<typeof helpTriageQueueSchema>;
+export const helpTriageAnswerSchema = z.object({ messageId: z.string().min(1).max(100), type: messageTypeSchema });
+export type HelpTriageAnswer = z.infer<typeof helpTriageAnswerSchema>;
 
 export const retrainResponseSchema = z.object({ id: z.string() });

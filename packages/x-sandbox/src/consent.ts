@@ -52,6 +52,7 @@ const SCOPE_LABELS: Record<string, { en: string; fr: string }> = {
   'dm.read': { en: 'read direct messages', fr: 'lire les messages privés' },
   'dm.write': { en: 'send direct messages', fr: 'envoyer des messages privés' },
   'like.write': { en: 'like posts', fr: 'aimer des publications' },
+  'media.write': { en: 'upload images', fr: 'envoyer des images' },
   'follows.read': { en: 'see followers', fr: 'voir les abonnés' },
   'offline.access': { en: 'stay connected (refresh token)', fr: 'rester connectée (jeton de rafraîchissement)' },
 };

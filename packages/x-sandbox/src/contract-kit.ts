@@ -79,7 +79,43 @@ export function validationView(spec: Json): Json {
     if (name !== 'Problem' && !mapped.has(name)) retarget(schema);
   }
   (schemas as Record<string, unknown>).ProblemByType = problem;
+  narrowActivityPayload(schemas as Record<string, Json>);
   return copy as unknown as Json;
+}
+
+/**
+ * The activity stream's `payload` is a `oneOf` whose discriminator is the envelope's `event_type`
+ * (`propertyName: "../event_type"`), which JSON Schema cannot follow: several branches match any object.
+ * As for problems, the mapping is applied with if/then on `event_type`. Event types the mapping leaves out
+ * take the shape the contract gives them (§13.6): `post.*` payloads are Post objects; `dm.*` payloads the
+ * Account Activity `direct_message_events` + `users` object.
+ */
+function narrowActivityPayload(schemas: Record<string, Json>): void {
+  const envelope = schemas.ActivityStreamingResponse as { properties: { data: { properties: Json; allOf?: Json[] } } };
+  const payload = schemas.ActivityStreamingResponsePayload as { discriminator?: { mapping?: Record<string, string> } };
+  const mapping: Record<string, string> = {
+    ...payload.discriminator?.mapping,
+    'post.reply.create': '#/components/schemas/Tweet',
+    'post.quote.create': '#/components/schemas/Tweet',
+    'post.repost.create': '#/components/schemas/Tweet',
+  };
+  const dm = {
+    type: 'object',
+    required: ['direct_message_events', 'users'],
+    properties: { direct_message_events: { type: 'array', minItems: 1 }, users: { type: 'object' } },
+  };
+  const data = envelope.properties.data;
+  data.properties.payload = { type: 'object' };
+  data.allOf = [
+    ...Object.entries(mapping).map(([type, ref]) => ({
+      if: { properties: { event_type: { const: type } }, required: ['event_type'] },
+      then: { properties: { payload: { $ref: ref } } },
+    })),
+    ...['dm.received', 'dm.sent'].map((type) => ({
+      if: { properties: { event_type: { const: type } }, required: ['event_type'] },
+      then: { properties: { payload: dm } },
+    })),
+  ];
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -293,7 +329,8 @@ export function specProblems(exchanges: Exchange[], covered?: Map<string, Set<nu
       problems.push(`${label}: content-type ${x.contentType}, the spec documents application/problem+json`);
     }
     if (!oauth && x.status < 300) problems.push(...requestProblems(x, label));
-    const streamed = op.operationId === 'streamPosts' && x.status === 200;
+    // Both persistent streams send one JSON message per line.
+    const streamed = (op.operationId === 'streamPosts' || op.operationId === 'activityStream') && x.status === 200;
     const bodies = streamed ? streamMessages(x.body) : [x.body];
     for (const raw of bodies) {
       let body: unknown = null;

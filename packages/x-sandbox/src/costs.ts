@@ -15,7 +15,13 @@ export type CostKind =
   | 'summoned_reply_create'
   | 'dm_create'
   | 'interaction_create'
-  | 'delete';
+  | 'delete'
+  // X Activity API: per delivered event (dm.* and post.* priced by the contract; likes and follows at the
+  // price of reading a like or a follower, the contract's "…").
+  | 'activity_dm_event'
+  | 'activity_post_event'
+  | 'activity_like_event'
+  | 'activity_follow_event';
 
 /** Prices in $0.001. */
 export const COST_PRICES_MILLS: Record<CostKind, number> = {
@@ -30,6 +36,10 @@ export const COST_PRICES_MILLS: Record<CostKind, number> = {
   dm_create: 15,
   interaction_create: 15,
   delete: 10,
+  activity_dm_event: 10,
+  activity_post_event: 5,
+  activity_like_event: 1,
+  activity_follow_event: 10,
 };
 
 const READ_KINDS = new Set<CostKind>(['post_read', 'user_read', 'dm_event_read', 'follower_read', 'owned_read']);

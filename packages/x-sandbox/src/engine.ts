@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { compareIds, SnowflakeMinter } from './ids.ts';
 import { codePointLength, extractEntities, guessLang, MAX_WEIGHTED_LENGTH, weightedLength } from './text.ts';
 import { parseQuery, QuerySyntaxError, type MatchSubject } from './search-query.ts';
+import { MediaUploads } from './media-upload.ts';
 import { mediaShortLink, mintMedia, type MediaInput, type SandboxMedia } from './media.ts';
 import {
   DUPLICATE_DETAIL,
@@ -213,8 +214,10 @@ export interface PostInput {
   inReplyToTweetId?: string | undefined;
   quoteTweetId?: string | undefined;
   excludeReplyUserIds?: string[] | undefined;
-  /** Attached by a person (admin API, simulated customers); the API's media upload is not modelled yet. */
+  /** Attached by a person (admin API, simulated customers). */
   media?: MediaInput[] | undefined;
+  /** Uploaded through the API (`media.media_ids`), already checked by `uploads.attach`. */
+  uploadedMedia?: SandboxMedia[] | undefined;
 }
 
 /**
@@ -265,6 +268,8 @@ export class SandboxEngine {
   private mediaByKey = new Map<string, { media: SandboxMedia; tweet?: SandboxTweet; dm?: SandboxDmEvent }>();
   /** Where this sandbox is reachable (set when it listens): media URLs in answers are absolute, as X's are. */
   mediaBaseUrl = 'http://127.0.0.1';
+  /** Files uploaded through POST /2/media/upload…, until they expire (memory only, as on X: 24 hours). */
+  readonly uploads: MediaUploads;
 
   constructor(
     state: SandboxState,
@@ -274,6 +279,7 @@ export class SandboxEngine {
   ) {
     this.state = state;
     this.minter = new SnowflakeMinter(BigInt(state.lastId));
+    this.uploads = new MediaUploads(clock, () => this.minter.mint(this.clock()));
     this.reindex();
   }
 
@@ -497,7 +503,7 @@ export class SandboxEngine {
     const author = this.usersById.get(authorId);
     if (!author) throw invalidBody(`No user with id ${authorId}`);
     if (typeof input.text !== 'string' || input.text.length === 0) {
-      if (input.quoteTweetId === undefined && !input.media?.length) {
+      if (input.quoteTweetId === undefined && !input.media?.length && !input.uploadedMedia?.length) {
         throw invalidBody('$.text: must be a non-empty string');
       }
     }
@@ -533,7 +539,7 @@ export class SandboxEngine {
     if (duplicate) throw forbidden(DUPLICATE_DETAIL);
 
     // Media are uploaded before the post is created: their ids come first.
-    const media = mintMedia(input.media, () => this.minter.mint(now));
+    const media = input.uploadedMedia ?? mintMedia(input.media, () => this.minter.mint(now));
     const id = this.minter.mint(now);
     // X appends one short link for the attached media to the text (outside the 280-character count).
     const mediaLink = media[0] ? mediaShortLink(media[0]) : undefined;
@@ -781,9 +787,15 @@ export class SandboxEngine {
    * Sends a one-to-one DM. The recipient must accept DMs from the sender: 'everyone', or the recipient
    * follows the sender, or the recipient already wrote in this conversation (X lets you answer).
    */
-  sendDm(senderId: string, recipientId: string, text: unknown, attach?: MediaInput[]): SandboxDmEvent {
+  sendDm(
+    senderId: string,
+    recipientId: string,
+    text: unknown,
+    attach?: MediaInput[],
+    uploaded?: SandboxMedia,
+  ): SandboxDmEvent {
     this.requireUser(senderId, 'sender');
-    if (typeof text !== 'string' || (text.length === 0 && !attach?.length)) {
+    if (typeof text !== 'string' || (text.length === 0 && !attach?.length && !uploaded)) {
       throw invalidBody('$.text: is missing but it is required (or attachments)');
     }
     if ([...text].length > MAX_DM_LENGTH) {
@@ -800,7 +812,7 @@ export class SandboxEngine {
     if (!open) throw forbidden(DM_NOT_ALLOWED_DETAIL);
     const now = this.clock();
     // One attachment per DM (X's rule).
-    const [media] = mintMedia(attach, () => this.minter.mint(now), 1);
+    const [media] = uploaded ? [uploaded] : mintMedia(attach, () => this.minter.mint(now), 1);
     const event: SandboxDmEvent = {
       id: this.minter.mint(now),
       eventType: 'MessageCreate',
@@ -819,7 +831,12 @@ export class SandboxEngine {
   }
 
   /** Sends in an existing one-to-one conversation the sender belongs to. */
-  sendDmInConversation(senderId: string, conversationId: string, text: unknown): SandboxDmEvent {
+  sendDmInConversation(
+    senderId: string,
+    conversationId: string,
+    text: unknown,
+    uploaded?: SandboxMedia,
+  ): SandboxDmEvent {
     const m = /^([0-9]{1,19})-([0-9]{1,19})$/.exec(conversationId);
     if (!m) {
       // Group conversations (numeric ids) are not modelled by the sandbox.
@@ -827,7 +844,7 @@ export class SandboxEngine {
     }
     const [a, b] = [m[1]!, m[2]!];
     if (senderId !== a && senderId !== b) throw forbidden('You are not a participant in this conversation.');
-    return this.sendDm(senderId, senderId === a ? b : a, text);
+    return this.sendDm(senderId, senderId === a ? b : a, text, undefined, uploaded);
   }
 
   /** DM events visible to `userId` (or all), newest first. */

@@ -17,6 +17,7 @@ export type {
   SandboxUser,
 } from './engine.ts';
 export { SandboxError } from './errors.ts';
+export { sandboxImagePng, SANDBOX_IMAGES, type SandboxImage } from './media-images.ts';
 export { DEFAULT_RATE_LIMITS, WINDOW_MS } from './rate-limit.ts';
 export { SNOWFLAKE_EPOCH_MS, snowflakeTime } from './ids.ts';
 export {

@@ -20,6 +20,8 @@ export interface SandboxMedia {
   height: number;
   altText?: string | undefined;
   durationMs?: number | undefined;
+  /** Uploaded through the API (media-upload.ts): the file is served as sent, with its own type. */
+  uploaded?: { contentType: string } | undefined;
 }
 
 /** What a person attaches (admin API, simulated customers): the kind of media and which picture. */

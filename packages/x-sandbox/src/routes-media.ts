@@ -28,7 +28,7 @@ export function handleMediaRequest(req: IncomingMessage, res: ServerResponse, en
     const found = engine.findMedia(isPublic[1]!);
     // A DM's media key does not open the public host.
     if (!found?.tweet) send(res, 404, 'Not Found');
-    else sendPng(res, found.media, req.method === 'HEAD', 'public, max-age=86400');
+    else sendPng(res, found.media, req.method === 'HEAD', 'public, max-age=86400', engine);
     return true;
   }
   const [, eventId, mediaId] = isDm!;
@@ -39,14 +39,22 @@ export function handleMediaRequest(req: IncomingMessage, res: ServerResponse, en
   }
   const dm = engine.listDmEvents({ userId: identity.userId }).find((e) => e.id === eventId);
   if (!dm?.media || dm.media.mediaKey.split('_')[1] !== mediaId) send(res, 404, 'Not Found');
-  else sendPng(res, dm.media, req.method === 'HEAD', 'private, no-store');
+  else sendPng(res, dm.media, req.method === 'HEAD', 'private, no-store', engine);
   return true;
 }
 
-function sendPng(res: ServerResponse, media: SandboxMedia, headOnly: boolean, cache: string): void {
-  const png = sandboxImagePng(media.image, media.type !== 'photo');
+/** The drawn picture, or the file itself when it was uploaded through the API (with its own type). */
+function sendPng(
+  res: ServerResponse,
+  media: SandboxMedia,
+  headOnly: boolean,
+  cache: string,
+  engine: SandboxEngine,
+): void {
+  const uploaded = media.uploaded ? engine.uploads.file(media.mediaKey) : undefined;
+  const png = uploaded?.data ?? sandboxImagePng(media.image, media.type !== 'photo');
   res.writeHead(200, {
-    'content-type': 'image/png',
+    'content-type': uploaded?.contentType ?? 'image/png',
     'content-length': String(png.length),
     'cache-control': cache,
     'x-content-type-options': 'nosniff',

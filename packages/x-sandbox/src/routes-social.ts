@@ -61,16 +61,31 @@ function tweetIdFromBody(body: unknown): string {
   return b.tweet_id;
 }
 
-function dmText(body: unknown): string {
+/** CreateMessageRequest: `text`, `attachments: [{media_id}]` (one per DM on X), or both. */
+function dmBody(body: unknown): { text: string; mediaIds: string[] } {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalidBody('A JSON body with `text` or `attachments` is required.');
   }
   const b = body as Record<string, unknown>;
-  if (b.attachments !== undefined) throw invalidBody('$.attachments: is not supported by the X sandbox.');
-  if (typeof b.text !== 'string' || b.text.length === 0) {
+  let mediaIds: string[] = [];
+  if (b.attachments !== undefined) {
+    const list = b.attachments;
+    if (!Array.isArray(list) || list.length === 0) throw invalidBody('$.attachments: must be a non-empty array');
+    mediaIds = list.map((a: unknown, i) => {
+      const id = (a as { media_id?: unknown } | null)?.media_id;
+      if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+        throw invalidBody(`$.attachments[${i}].media_id: is missing but it is required`);
+      }
+      return id;
+    });
+  }
+  if (b.text !== undefined && (typeof b.text !== 'string' || b.text.length === 0)) {
+    throw invalidBody('$.text: must be at least 1 characters long');
+  }
+  if (b.text === undefined && mediaIds.length === 0) {
     throw invalidBody('$.text: is missing but it is required (or attachments)');
   }
-  return b.text;
+  return { text: typeof b.text === 'string' ? b.text : '', mediaIds };
 }
 
 export function registerSocialRoutes(route: RouteFn, deps: ServerDeps): void {
@@ -195,7 +210,10 @@ export function registerSocialRoutes(route: RouteFn, deps: ServerDeps): void {
   route('POST', '/2/dm_conversations/with/:participant_id/messages', DM_WRITE, (ctx) => {
     const other = ctx.params.participant_id!;
     checkId('participant_id', other);
-    const e = engine.sendDm(userIdOf(ctx.identity), other, dmText(ctx.body));
+    const me = userIdOf(ctx.identity);
+    const { text, mediaIds } = dmBody(ctx.body);
+    const [media] = mediaIds.length ? engine.uploads.attach(me, mediaIds, 'dm') : [];
+    const e = engine.sendDm(me, other, text, undefined, media);
     return {
       status: 201,
       body: { data: { dm_conversation_id: e.conversationId, dm_event_id: e.id } },
@@ -203,7 +221,10 @@ export function registerSocialRoutes(route: RouteFn, deps: ServerDeps): void {
     };
   });
   route('POST', '/2/dm_conversations/:dm_conversation_id/messages', DM_WRITE, (ctx) => {
-    const e = engine.sendDmInConversation(userIdOf(ctx.identity), ctx.params.dm_conversation_id!, dmText(ctx.body));
+    const me = userIdOf(ctx.identity);
+    const { text, mediaIds } = dmBody(ctx.body);
+    const [media] = mediaIds.length ? engine.uploads.attach(me, mediaIds, 'dm') : [];
+    const e = engine.sendDmInConversation(me, ctx.params.dm_conversation_id!, text, media);
     return {
       status: 201,
       body: { data: { dm_conversation_id: e.conversationId, dm_event_id: e.id } },

@@ -6,6 +6,7 @@ import { forbidden, invalidParam } from './errors.ts';
 import type { FaultSwitches } from './faults.ts';
 import { ID_PATTERN } from './ids.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { ActivityHub } from './activity.ts';
 import type { StreamHub } from './stream.ts';
 import type { WebhookDispatcher } from './webhooks.ts';
 
@@ -68,6 +69,8 @@ export interface ServerDeps {
   faults: FaultSwitches;
   stream: StreamHub;
   webhooks: WebhookDispatcher;
+  /** X Activity API subscriptions and deliveries. */
+  activity: ActivityHub;
   /** Unique subscribed users allowed across the app's webhooks (3 on pay-per-use, contract §13). */
   maxSubscriptions: number;
 }

@@ -24,6 +24,7 @@ import { authorizeOAuth2, type AuthorizeInput } from './routes-admin.ts';
 import type { MediaInput } from './media.ts';
 import { handleMediaRequest } from './routes-media.ts';
 import { createRequestHandler } from './server.ts';
+import { ActivityHub, activityCostKind } from './activity.ts';
 import { StreamHub } from './stream.ts';
 import { WebhookDispatcher, type WebhookDelivery } from './webhooks.ts';
 
@@ -114,6 +115,8 @@ export interface XSandbox {
   webhookDeliveries(): WebhookDelivery[];
   /** Resolves when every queued webhook delivery has succeeded or used up its retries. */
   webhooksIdle(): Promise<void>;
+  /** Drops every open X Activity API stream, as an operational disconnect would (clients reconnect). */
+  disconnectActivityStreams(): void;
   /** Observes posts, DMs, follows and likes as they are stored. Returns an unsubscribe function. */
   onEvent(listener: (event: SandboxEvent) => void): () => void;
   reset(): void;
@@ -156,6 +159,10 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     },
     selfServe ? 1 : 10,
   );
+  // X Activity API deliveries: billed per delivered event (contract §11.3).
+  const activity = new ActivityHub(engine, webhooks, options.streamKeepAliveMs ?? 20_000, (type, uuid) =>
+    costs.charge(engine.app.consumerKey, [{ kind: activityCostKind(type), ids: [uuid] }]),
+  );
   const handler = createRequestHandler({
     engine,
     limiter,
@@ -164,6 +171,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     faults,
     stream,
     webhooks,
+    activity,
     maxSubscriptions: selfServe ? 3 : 5000,
   });
   let server: Server | undefined;
@@ -200,6 +208,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       url = undefined;
       if (saver?.pending) saver.flush();
       stream.close();
+      activity.close();
       webhooks.close();
       if (!s) return;
       await new Promise<void>((resolve) => {
@@ -253,6 +262,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
     clearFaults: () => faults.clear(),
     webhookDeliveries: () => webhooks.deliveries(),
     webhooksIdle: () => webhooks.idle(),
+    disconnectActivityStreams: () => activity.disconnectStreams(),
     onEvent: (listener) => engine.onEvent(listener),
     reset() {
       engine.reset();
@@ -260,6 +270,7 @@ export function createXSandbox(options: XSandboxOptions = {}): XSandbox {
       costs.reset();
       faults.clear();
       stream.disconnect();
+      activity.disconnectStreams();
     },
     flush() {
       saver?.flush();

@@ -34,7 +34,10 @@ import { registerOAuthRoutes } from './routes-oauth.ts';
 import { registerSearchRoutes } from './routes-search.ts';
 import { registerSocialRoutes } from './routes-social.ts';
 import { registerWebhookRoutes } from './routes-webhooks.ts';
+import { registerActivityRoutes } from './routes-activity.ts';
 import { BodyTooLargeError, readCappedBody } from './html-form.ts';
+import { parseMultipart } from './multipart.ts';
+import { registerMediaUploadRoutes } from './routes-media-upload.ts';
 
 export type { ServerDeps } from './routing.ts';
 
@@ -218,7 +221,9 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   registerSocialRoutes(route, deps);
   registerSearchRoutes(route, deps);
   registerWebhookRoutes(route, deps);
+  registerActivityRoutes(route, deps.activity);
   registerOAuthRoutes(route, deps);
+  registerMediaUploadRoutes(route, deps);
   route('GET', '/2/users/:id', ANY, (ctx) => {
     const id = ctx.params.id!;
     checkId('id', id);
@@ -265,16 +270,17 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   });
   route('POST', '/2/tweets', USER_WRITE, (ctx) => {
     const userId = (ctx.identity as Extract<Identity, { userId: string }>).userId;
-    const input = parseCreateTweet(ctx.body);
-    const t = engine.createTweet(userId, input, 'api');
+    const { mediaIds, ...input } = parseCreateTweet(ctx.body);
+    const uploadedMedia = mediaIds ? engine.uploads.attach(userId, mediaIds, 'tweet') : undefined;
+    const t = engine.createTweet(userId, { ...input, uploadedMedia }, 'api');
     // Contract §11.3: a post with a URL costs $0.200, a reply to a post that summoned us $0.010.
     const parent = t.inReplyToTweetId ? engine.getTweet(t.inReplyToTweetId) : undefined;
-    const kind =
-      t.entities.urls.length > 0
-        ? 'post_with_url_create'
-        : parent && parent.authorId !== userId && engine.summoned(parent, userId)
-          ? 'summoned_reply_create'
-          : 'post_create';
+    // The link X appends for the media is not a URL the author wrote.
+    const kind = t.entities.urls.some((u) => !u.mediaKey)
+      ? 'post_with_url_create'
+      : parent && parent.authorId !== userId && engine.summoned(parent, userId)
+        ? 'summoned_reply_create'
+        : 'post_create';
     return {
       status: 201,
       body: { data: { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] } },
@@ -337,6 +343,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
     let raw: Buffer = Buffer.alloc(0);
     if (method === 'POST' || method === 'PUT' || method === 'DELETE') raw = await readCappedBody(req, MAX_BODY_BYTES);
     const isForm = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+    const isMultipart = (req.headers['content-type'] ?? '').includes('multipart/form-data');
     const form: [string, string][] = isForm ? [...new URLSearchParams(raw.toString('utf8'))] : [];
     const identity = authenticate(engine, req, url, form);
 
@@ -376,6 +383,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
       if (method === 'POST' || method === 'PUT') {
         const text = raw.toString('utf8');
         if (isForm) body = Object.fromEntries(form);
+        else if (isMultipart) body = parseMultipart(raw, String(req.headers['content-type']));
         else if (text.trim() !== '') {
           try {
             body = JSON.parse(text);
@@ -526,14 +534,16 @@ const CREATE_TWEET_KEYS = new Set([
   'paid_partnership',
   'direct_message_deep_link',
   'geo',
+  'media',
 ]);
-const UNSUPPORTED_TWEET_KEYS = new Set(['media', 'poll', 'card_uri', 'community_id', 'edit_options']);
+const UNSUPPORTED_TWEET_KEYS = new Set(['poll', 'card_uri', 'community_id', 'edit_options']);
 
 function parseCreateTweet(body: unknown): {
   text: string;
   inReplyToTweetId?: string;
   quoteTweetId?: string;
   excludeReplyUserIds?: string[];
+  mediaIds?: string[];
 } {
   if (body === undefined) throw invalidBody('A JSON body is required.');
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidBody('$: must be an object.');
@@ -545,9 +555,8 @@ function parseCreateTweet(body: unknown): {
   }
   if (b.text !== undefined && typeof b.text !== 'string')
     throw invalidBody('$.text: string found, but expected a string');
-  const out: { text: string; inReplyToTweetId?: string; quoteTweetId?: string; excludeReplyUserIds?: string[] } = {
-    text: typeof b.text === 'string' ? b.text : '',
-  };
+  const out: ReturnType<typeof parseCreateTweet> = { text: typeof b.text === 'string' ? b.text : '' };
+  if (b.media !== undefined) out.mediaIds = parseMediaIds(b.media, b.quote_tweet_id !== undefined);
   if (b.reply !== undefined) {
     const r = b.reply as Record<string, unknown> | null;
     if (
@@ -572,10 +581,24 @@ function parseCreateTweet(body: unknown): {
     }
     out.quoteTweetId = b.quote_tweet_id;
   }
-  if (out.text === '' && out.quoteTweetId === undefined) {
+  if (out.text === '' && out.quoteTweetId === undefined && !out.mediaIds) {
     throw invalidBody('$.text: is missing but it is required (or one of media, poll, card_uri, quote_tweet_id)');
   }
   return out;
+}
+
+/** TweetCreateRequest `media`: `media_ids` (1 to 4), exclusive with `quote_tweet_id`. */
+function parseMediaIds(raw: unknown, quoting: boolean): string[] {
+  const ids = (raw as { media_ids?: unknown } | null)?.media_ids;
+  if (!raw || typeof raw !== 'object' || !Array.isArray(ids)) {
+    throw invalidBody('$.media.media_ids: is missing but it is required');
+  }
+  if (ids.length < 1 || ids.length > 4) throw invalidBody('$.media.media_ids: must have between 1 and 4 items');
+  if (!ids.every((id) => typeof id === 'string' && ID_PATTERN.test(id))) {
+    throw invalidBody('$.media.media_ids: items must match ^[0-9]{1,19}$');
+  }
+  if (quoting) throw invalidBody('$.media: is mutually exclusive with quote_tweet_id');
+  return ids as string[];
 }
 
 function adminPostInput(body: Record<string, unknown>): PostInput {

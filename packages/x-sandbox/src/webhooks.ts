@@ -142,7 +142,7 @@ function v1Tweet(engine: SandboxEngine, t: SandboxTweet, depth = 0): Record<stri
   return out;
 }
 
-function v1DmEvent(engine: SandboxEngine, e: SandboxDmEvent): Record<string, unknown> {
+export function v1DmEvent(engine: SandboxEngine, e: SandboxDmEvent): Record<string, unknown> {
   const attachment = v1DmAttachment(engine, e);
   return {
     type: 'message_create',
@@ -338,7 +338,8 @@ export class WebhookDispatcher {
     }
   }
 
-  private enqueue(hook: SandboxWebhook, forUserId: string, kind: string, body: string): void {
+  /** Queues one signed delivery (also used by the X Activity API's webhook deliveries). */
+  enqueue(hook: SandboxWebhook, forUserId: string, kind: string, body: string): void {
     if (this.closed) return;
     const record: WebhookDelivery = { webhookId: hook.id, forUserId, kind, attempts: 0, status: 'pending' };
     this.log.push(record);

@@ -21,7 +21,12 @@ import { migration0019OutgoingWebhooks } from './list/0019-outgoing-webhooks.ts'
 import { migration0020IngestionPipeline } from './list/0020-ingestion-pipeline.ts';
 import { migration0021InboxCounters } from './list/0021-inbox-counters.ts';
 import { migration0022MessageAttachments } from './list/0022-message-attachments.ts';
+import { migration0023OutgoingMedia } from './list/0023-outgoing-media.ts';
 import { migration0024Leases } from './list/0024-leases.ts';
+import { migration0025ChannelActivity } from './list/0025-channel-activity.ts';
+import { migration0027CaseStructure } from './list/0027-case-structure.ts';
+import { migration0028MacrosInbox } from './list/0028-macros-inbox.ts';
+import { migration0029TriageSelfLearning } from './list/0029-triage-self-learning.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -53,7 +58,12 @@ export const migrations: Migration[] = [
   migration0020IngestionPipeline,
   migration0021InboxCounters,
   migration0022MessageAttachments,
+  migration0023OutgoingMedia,
   migration0024Leases,
+  migration0025ChannelActivity,
+  migration0027CaseStructure,
+  migration0028MacrosInbox,
+  migration0029TriageSelfLearning,
 ];
 
 export interface MigrationReport {

@@ -6,10 +6,13 @@ import { wakeDueSnoozes } from '../modules/cases/cases.workflow.ts';
 import { POLL_CHANNEL } from '../modules/channels/channels.jobs.ts';
 import { parseChannelSettings } from '../modules/channels/channel-settings.ts';
 import { STREAM_CHANNEL } from '../modules/channels/channel-stream.job.ts';
+import { ACTIVITY_STREAM_CHANNEL } from '../modules/channels/channel-activity.job.ts';
+import { deliveryPathOf } from '../modules/channels/channel-delivery.ts';
 import { listPollableChannels } from '../modules/channels/channels.repository.ts';
 import { runGreetingsRound, runWelcomeRound } from '../modules/greetings/greetings.jobs.ts';
 import { enqueueUnansweredIncidents } from '../modules/incidents/incidents.commands.ts';
 import { enqueueDueScheduledPosts } from '../modules/scheduled-posts/scheduled-posts.jobs.ts';
+import { scheduleTriageRetrains } from '../modules/triage/triage.schedule.ts';
 import { dispatchOutgoingWebhooks } from '../modules/outgoing-webhooks/outgoing-webhooks.dispatch.ts';
 import { runSlaSweep } from '../modules/sla/sla.sweep.ts';
 import { runSurveyRound } from '../modules/surveys/surveys.jobs.ts';
@@ -80,6 +83,15 @@ export function buildScheduler(deps: AppDeps): Scheduler {
           dedupeKey: `stream:${channel.id}`,
         });
       }
+      const settings = parseChannelSettings(channel.settings);
+      if (deps.config.streaming && deliveryPathOf(settings) === 'xaa' && settings.xaaDelivery === 'stream') {
+        // The channel's X Activity API stream: one leased connection, like the filtered stream (decision 0012).
+        await deps.jobs.enqueue({
+          name: ACTIVITY_STREAM_CHANNEL,
+          payload: { channelId: channel.id },
+          dedupeKey: `activity:${channel.id}`,
+        });
+      }
     }
     if (channels.length > 0) deps.jobs.notify();
     // Follow-ups that fell due go back to the queue, to their assignee, with the reminder on top.
@@ -100,6 +112,8 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     await runSurveyRound(deps);
     // Case and message events (and breaches recorded by the SLA sweep above) go to outgoing webhooks (F29).
     await dispatchOutgoingWebhooks(deps);
+    // Triage retrains by itself: after every N new labels and nightly (issue 17); the job decides the switch.
+    if ((await scheduleTriageRetrains(deps)) > 0) deps.jobs.notify();
   };
   return {
     tick,

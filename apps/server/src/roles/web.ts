@@ -10,11 +10,14 @@ import { registerApiTokenRoutes } from '../modules/api-tokens/api-tokens.routes.
 import { registerAuthHook, registerAuthRoutes, sessionRole } from '../modules/auth/auth.routes.ts';
 import { registerSessionRoutes } from '../modules/auth/sessions.routes.ts';
 import { registerCaseRoutes } from '../modules/cases/cases.routes.ts';
+import { registerCaseStructureRoutes } from '../modules/cases/cases.structure.routes.ts';
 import { registerAccountChecklistRoutes } from '../modules/channels/account-checklist.routes.ts';
 import { registerChannelRoutes } from '../modules/channels/channels.routes.ts';
+import { registerChannelDeliveryRoutes } from '../modules/channels/channel-delivery.routes.ts';
 import { registerContactRoutes } from '../modules/contacts/contacts.routes.ts';
 import { registerEngagementRoutes } from '../modules/conversations/engagement/engagement.routes.ts';
 import { registerGreetingsRoutes } from '../modules/greetings/greetings.routes.ts';
+import { registerMediaRoutes } from '../modules/media/media.routes.ts';
 import { registerOutgoingWebhookRoutes } from '../modules/outgoing-webhooks/outgoing-webhooks.routes.ts';
 import { registerPresenceRoutes } from '../modules/presence/presence.routes.ts';
 import { registerRealtimeRoutes } from '../modules/realtime/realtime.routes.ts';
@@ -67,8 +70,10 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerAuthRoutes(app, authDeps);
   registerApiTokenRoutes(app, deps);
   registerCaseRoutes(app, deps);
+  registerCaseStructureRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerEngagementRoutes(app, deps);
+  registerMediaRoutes(app, deps);
   registerChannelRoutes(app, deps);
   registerPresenceRoutes(app, deps);
   registerAgentRoutes(app, deps);
@@ -95,6 +100,7 @@ export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean }
   registerAuditRoutes(app, deps);
   registerOutgoingWebhookRoutes(app, deps);
   registerAccountChecklistRoutes(app, deps);
+  registerChannelDeliveryRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../composition.ts';
 import { STREAM_CHANNEL, streamChannelJob } from '../modules/channels/channel-stream.job.ts';
+import { ACTIVITY_STREAM_CHANNEL, activityStreamJob } from '../modules/channels/channel-activity.job.ts';
 import { POLL_CHANNEL, pollChannelJob } from '../modules/channels/channels.jobs.ts';
 import { DELIVER_MESSAGE, deliverMessageJob } from '../modules/conversations/delivery/deliver-message.job.ts';
 import { ENGAGE_POST, engagePostJob } from '../modules/conversations/engagement/engage-post.job.ts';
@@ -18,6 +19,7 @@ export function buildWorker(deps: AppDeps): JobWorker {
     {
       [POLL_CHANNEL]: pollChannelJob(pollDeps),
       [STREAM_CHANNEL]: streamChannelJob(pollDeps),
+      [ACTIVITY_STREAM_CHANNEL]: activityStreamJob(pollDeps),
       [DELIVER_MESSAGE]: deliverMessageJob(deps),
       [ENGAGE_POST]: engagePostJob(deps),
       [SEND_WELCOME_DM]: sendWelcomeDmJob(deps),

@@ -13,7 +13,12 @@ export type ErrorMessageKey =
   | 'errors.conflict'
   | 'errors.generic'
   | 'inboxSearch.tooShort'
-  | 'channels.webhooks.needSecret';
+  | 'channels.webhooks.needSecret'
+  | 'replyImages.errors.type'
+  | 'replyImages.errors.size'
+  | 'replyImages.errors.count'
+  | 'replyImages.errors.gifAlone'
+  | 'replyImages.errors.gone';
 
 const byCode: Record<string, ErrorMessageKey> = {
   [clientErrorCodes.unreachable]: 'errors.unreachable',
@@ -30,6 +35,13 @@ const byCode: Record<string, ErrorMessageKey> = {
   'team.forbidden': 'errors.forbidden',
   'template.shortcut_taken': 'errors.conflict',
   'team.name_taken': 'errors.conflict',
+  'media.unsupported_type': 'replyImages.errors.type',
+  'media.type_mismatch': 'replyImages.errors.type',
+  'media.too_large': 'replyImages.errors.size',
+  'reply.too_many_media': 'replyImages.errors.count',
+  'reply.gif_alone': 'replyImages.errors.gifAlone',
+  'reply.media_not_found': 'replyImages.errors.gone',
+  'reply.media_in_use': 'replyImages.errors.gone',
 };
 
 export function errorMessageKey(error: unknown): ErrorMessageKey {

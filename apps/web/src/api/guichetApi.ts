@@ -1,6 +1,8 @@
 import {
   engagementSchema,
+  outgoingMediaSchema,
   pendingApprovalListSchema,
+  type OutgoingMedia,
   type ApproveRequest,
   type Engagement,
   type EngagementKind,
@@ -64,6 +66,9 @@ export interface CaseListParams {
   priority?: string | undefined;
   language?: string | undefined;
   q?: string | undefined;
+  /** Latest activity in [from, to), ISO-8601 instants. */
+  from?: string | undefined;
+  to?: string | undefined;
   sort?: CaseSort | undefined;
   limit?: number;
   cursor?: string | undefined;
@@ -106,7 +111,7 @@ export function createGuichetApi(http: HttpClient) {
         'priority',
         'language',
       ] as const;
-      for (const key of [...keys, 'q', 'sort'] as const) {
+      for (const key of [...keys, 'q', 'from', 'to', 'sort'] as const) {
         const value = params[key];
         if (value) query.set(key, value);
       }
@@ -118,6 +123,15 @@ export function createGuichetApi(http: HttpClient) {
 
     getCase(caseId: string, signal?: AbortSignal): Promise<CaseDetail> {
       return http.json('GET', `/api/cases/${encodeURIComponent(caseId)}`, caseDetailSchema, { signal });
+    },
+
+    /** A picture for the composer (base64 in JSON); its id then goes in the reply's `mediaIds`. */
+    uploadReplyImage(contentType: string, data: string): Promise<OutgoingMedia> {
+      return http.json('POST', '/api/media/uploads', outgoingMediaSchema, { body: { contentType, data } });
+    },
+
+    discardReplyImage(mediaId: string): Promise<void> {
+      return http.empty('DELETE', `/api/media/uploads/${encodeURIComponent(mediaId)}`);
     },
 
     sendReply(caseId: string, request: ReplyRequest): Promise<Message> {

@@ -6,11 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../api/ApiContext.tsx';
 import { AbsenceBanner } from '../features/absence/AbsenceBanner.tsx';
+import { AlertWatcher } from '../features/alerts/AlertWatcher.tsx';
 import { ApprovalsNavLink } from '../features/approvals/ApprovalsNavLink.tsx';
 import { endSession } from '../features/auth/session.ts';
 import { ChannelHealthBanner } from '../features/channels/ChannelHealthBanner.tsx';
 import { RealtimeProvider } from '../realtime/RealtimeProvider.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { InlineNav, NavDrawer } from './MainNav.tsx';
 import { RealtimeIndicator } from './RealtimeIndicator.tsx';
 import { ShortcutSheet } from './ShortcutSheet.tsx';
 
@@ -30,8 +32,22 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
     },
   });
 
+  const signOutButton = (
+    <Button
+      size="xs"
+      variant="default"
+      onClick={() => signOut.mutate()}
+      loading={signOut.isPending}
+      style={{ flexShrink: 0 }}
+      data-testid="sign-out"
+    >
+      {t('header.signOut')}
+    </Button>
+  );
+
   return (
     <RealtimeProvider>
+      <AlertWatcher selfId={session.agent.id} />
       <AppShell header={{ height: 56 }} padding={0}>
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
@@ -42,56 +58,33 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
                 </Text>
               </Anchor>
               <RealtimeIndicator />
-              <Anchor component={Link} to="/templates" size="sm" data-testid="nav-templates" visibleFrom="sm">
-                {t('header.templates')}
-              </Anchor>
               <ApprovalsNavLink />
-              <Anchor component={Link} to="/channels" size="sm" data-testid="nav-channels" visibleFrom="sm">
-                {t('channels.nav')}
-              </Anchor>
-              <Anchor component={Link} to="/sla" size="sm" data-testid="nav-sla" visibleFrom="sm">
-                {t('sla.nav')}
-              </Anchor>
-              <Anchor component={Link} to="/absence" size="sm" data-testid="nav-absence" visibleFrom="sm">
-                {t('absence.nav')}
-              </Anchor>
-              <Anchor component={Link} to="/incidents" size="sm" data-testid="nav-incidents" visibleFrom="sm">
-                {t('incidents.nav')}
-              </Anchor>
-              <Anchor component={Link} to="/calendar" size="sm" data-testid="nav-calendar" visibleFrom="sm">
-                {t('scheduledPosts.nav')}
-              </Anchor>
-              <Anchor component={Link} to="/reports" size="sm" data-testid="nav-reports" visibleFrom="sm">
-                {t('reports.nav')}
-              </Anchor>
-              <Anchor component={Link} to="/rules" size="sm" data-testid="nav-rules" visibleFrom="sm">
-                {t('rules.nav')}
-              </Anchor>
-              {session.agent.role === 'admin' && (
-                <Anchor component={Link} to="/admin" size="sm" data-testid="nav-admin" visibleFrom="sm">
-                  {t('admin.nav')}
-                </Anchor>
-              )}
+              <InlineNav session={session} />
             </Group>
-            <Group gap="sm" wrap="nowrap" miw={0}>
+            <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
               <Anchor
                 component={Link}
                 to="/profile"
                 size="sm"
                 c="dimmed"
-                truncate="end"
-                visibleFrom="sm"
+                visibleFrom="md"
                 title={t('profile.headerLink', { email: session.agent.email })}
                 data-testid="nav-profile"
+                style={{ whiteSpace: 'nowrap' }}
               >
-                {t('header.signedInAs', { name: session.agent.name })}
+                {/* Just the name where the header is tight; the full "Signed in as" from 1200 px. */}
+                <Text span size="sm" hiddenFrom="lg" truncate="end" maw={140} display="inline-block" lh={1}>
+                  {session.agent.name}
+                </Text>
+                <Text span size="sm" visibleFrom="lg">
+                  {t('header.signedInAs', { name: session.agent.name })}
+                </Text>
               </Anchor>
-              <Box w={110}>
+              <Box w={104} visibleFrom="md">
                 <LanguageSwitch />
               </Box>
-              <Button size="xs" variant="default" onClick={() => signOut.mutate()} loading={signOut.isPending}>
-                {t('header.signOut')}
-              </Button>
+              <Box visibleFrom="md">{signOutButton}</Box>
+              <NavDrawer session={session} signOut={signOutButton} />
             </Group>
           </Group>
         </AppShell.Header>

@@ -23,7 +23,9 @@ describe('translation catalogues', () => {
   const french = flatten(fr);
 
   it('have the same keys in French and English', () => {
-    expect([...french.keys()].sort()).toEqual([...english.keys()].sort());
+    // French has one more plural form than English (`_many`, for 1 000 000 and up); plurals.test.ts checks it.
+    const frenchKeys = [...french.keys()].filter((key) => !key.endsWith('_many'));
+    expect(frenchKeys.sort()).toEqual([...english.keys()].sort());
   });
 
   it('have no empty text and the same placeholders in both languages', () => {

@@ -1,4 +1,4 @@
-import type { PresenceState } from '@guichet/contracts';
+import type { PresenceState, RealtimeEvent } from '@guichet/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
@@ -18,12 +18,15 @@ import { PresenceStore, type PresenceEntry } from './presence.ts';
 
 const RealtimeStatusContext = createContext<RealtimeStatus>('connecting');
 const PresenceContext = createContext<PresenceStore | null>(null);
+type RealtimeListener = (event: RealtimeEvent) => void;
+const EventsContext = createContext<Set<RealtimeListener> | null>(null);
 
 /** Keeps the signed-in screens fresh: every pushed event refetches the queries it concerns. */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<RealtimeStatus>('connecting');
   const [presence] = useState(() => new PresenceStore());
+  const [listeners] = useState(() => new Set<RealtimeListener>());
 
   useEffect(() => {
     const batcher = createInvalidationBatcher(queryClient);
@@ -32,6 +35,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       onEvent: (event) => {
         if (event.type === 'presence') presence.apply(event);
         else batcher.add(queryKeysForEvent(event));
+        for (const listener of listeners) listener(event);
       },
       onStatus: setStatus,
       onReconnected: () => void queryClient.invalidateQueries({ queryKey: queryKeys.cases }),
@@ -48,17 +52,29 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       connection.stop();
       batcher.dispose();
     };
-  }, [queryClient, presence]);
+  }, [queryClient, presence, listeners]);
 
   return (
     <RealtimeStatusContext value={status}>
-      <PresenceContext value={presence}>{children}</PresenceContext>
+      <PresenceContext value={presence}>
+        <EventsContext value={listeners}>{children}</EventsContext>
+      </PresenceContext>
     </RealtimeStatusContext>
   );
 }
 
 export function useRealtimeStatus(): RealtimeStatus {
   return useContext(RealtimeStatusContext);
+}
+
+/** Calls `listener` with every pushed event while mounted (alerts watch them; screens refetch anyway). */
+export function useRealtimeEvents(listener: RealtimeListener): void {
+  const listeners = useContext(EventsContext);
+  useEffect(() => {
+    if (!listeners) return;
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }, [listeners, listener]);
 }
 
 const noOthers: PresenceEntry[] = [];

@@ -10,6 +10,7 @@ import {
   type TweetV2PaginableTimelineResult,
 } from 'twitter-api-v2';
 import type { XMedia, XUrlEntity } from './x-media.ts';
+import { createXMediaClient, type XMediaClient } from './x-upload.ts';
 
 export type { XMedia, XUrlEntity } from './x-media.ts';
 
@@ -104,14 +105,23 @@ export interface XClient {
   dmEvents(options: XDmListOptions): Promise<XDmPage>;
   /** One-to-one conversation with a person, newest first. */
   dmEventsWith(participantId: string, options: XDmListOptions): Promise<XDmPage>;
-  sendDm(participantId: string, text: string): Promise<{ dmConversationId: string; dmEventId: string }>;
+  /** `mediaIds`: one uploaded picture (`attachments: [{media_id}]`, contract §9.3). */
+  sendDm(
+    participantId: string,
+    text: string,
+    mediaIds?: string[],
+  ): Promise<{ dmConversationId: string; dmEventId: string }>;
   /** Makes sure the filtered stream has this rule (by value) and connects; needs `appBearerToken`. */
   openStream(rule: { value: string; tag: string }, events: XStreamEvents): Promise<XStreamHandle>;
   mentions(userId: string, options: XTimelineOptions): Promise<XPage>;
   userTweets(userId: string, options: XTimelineOptions): Promise<XPage>;
   /** Recent search (last 7 days), newest first; `paginationToken` is sent as `next_token`. */
   search(query: string, options: XTimelineOptions): Promise<XPage>;
-  reply(text: string, inReplyToTweetId: string): Promise<{ id: string; text: string }>;
+  /** `mediaIds`: uploaded pictures (`media.media_ids`, 1–4, contract §7.1). */
+  reply(text: string, inReplyToTweetId: string, mediaIds?: string[]): Promise<{ id: string; text: string }>;
+  /** Files in and out (x-upload.ts); optional so that test doubles without media need not have them. */
+  uploadMedia?: XMediaClient['uploadMedia'];
+  downloadPrivateMedia?: XMediaClient['downloadPrivateMedia'];
   /** POST /2/tweets without a reply target: a standalone post on the account's timeline. */
   post(text: string): Promise<{ id: string; text: string }>;
   tweets(ids: string[]): Promise<XPage>;
@@ -391,8 +401,11 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
   };
 
   const appApi = credentials.appBearerToken ? new TwitterApi(credentials.appBearerToken, settings) : undefined;
+  const files = createXMediaClient(api, apiBaseUrl);
 
   return {
+    uploadMedia: (data, options) => call(() => files.uploadMedia(data, options)),
+    downloadPrivateMedia: (url) => call(() => files.downloadPrivateMedia(url)),
     openStream: (rule, events) =>
       call(async () => {
         if (!appApi) throw new XApiError('The filtered stream needs an app bearer token', { status: 403 });
@@ -438,11 +451,11 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
     dmEvents: (o) => call(async () => toDmPage(await v2.get('dm_events', dmQuery(o)))),
     dmEventsWith: (participantId, o) =>
       call(async () => toDmPage(await v2.get(`dm_conversations/with/${participantId}/dm_events`, dmQuery(o)))),
-    sendDm: (participantId, text) =>
+    sendDm: (participantId, text, mediaIds) =>
       call(async () => {
         const res = await v2.post<{ data: { dm_conversation_id: string; dm_event_id: string } }>(
           `dm_conversations/with/${participantId}/messages`,
-          { text },
+          mediaIds?.length ? { text, attachments: mediaIds.map((id) => ({ media_id: id })) } : { text },
         );
         return { dmConversationId: res.data.dm_conversation_id, dmEventId: res.data.dm_event_id };
       }),
@@ -455,9 +468,10 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
           await v2.get('tweets/search/recent', { ...rest, query, ...(token ? { next_token: token } : {}) }),
         );
       }),
-    reply: (text, inReplyToTweetId) =>
+    reply: (text, inReplyToTweetId, mediaIds) =>
       call(async () => {
-        const res = await v2.reply(text, inReplyToTweetId);
+        const media = mediaIds?.length ? { media: { media_ids: mediaIds as [string] } } : {};
+        const res = await v2.reply(text, inReplyToTweetId, media);
         return { id: res.data.id, text: res.data.text };
       }),
     post: (text) =>

@@ -25,6 +25,7 @@ import {
   type XTweet,
 } from './x-client.ts';
 import { createXDirectMessages } from './x-dms.ts';
+import { createXOutgoingMedia, sameMedia, withoutMediaLink } from './x-outgoing-media.ts';
 import { mapXProfile, mapXTweet, mapXUser, sameText, snowflakeDate, xDisplayText, xPostUrl } from './x-mappers.ts';
 
 export const X_SELF_SERVE_CAPABILITIES: ConnectorCapabilities = {
@@ -77,6 +78,8 @@ export function toConnectorError(err: unknown): ConnectorError {
   const rejected = (reason: string) => new ConnectorError('rejected', message, { reason, status, cause: err });
   if (/not been mentioned or otherwise engaged/i.test(detail)) return rejected('x.reply_not_allowed');
   if (/duplicate content/i.test(detail)) return rejected('x.duplicate_content');
+  if (/media ids? (are|is) invalid|media id \d+ is unknown|has expired/i.test(detail))
+    return rejected('x.media_invalid');
   if (/text is too long/i.test(detail)) return rejected('x.text_too_long');
   if (/deleted or not visible/i.test(detail)) return rejected('x.target_unavailable');
   if (/direct message|receive messages|DMs? from/i.test(detail)) return rejected('x.dm_not_allowed');
@@ -144,7 +147,11 @@ function minId(ids: string[]): string | undefined {
 // ---- text matching for findPublishedReply -------------------------------------------------------------
 
 function sameReplyText(tweet: XTweet, wanted: string): boolean {
-  return sameText([xDisplayText(tweet), tweet.text], wanted);
+  const hasMedia = Boolean(tweet.attachments?.media_keys?.length);
+  return sameText(
+    [xDisplayText(tweet), tweet.text].flatMap((t) => [t, withoutMediaLink(t, hasMedia)]),
+    wanted,
+  );
 }
 
 // ---- connector ----------------------------------------------------------------------------------------
@@ -250,7 +257,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
   async function publishReply(request: PublishReplyRequest): Promise<PublishedPost> {
     const me = await whoAmI();
     return guarded(async () => {
-      const res = await client.reply(request.text, request.inReplyToExternalId);
+      const res = await client.reply(request.text, request.inReplyToExternalId, request.mediaIds);
       return { externalId: res.id, createdAt: snowflakeDate(res.id), url: xPostUrl(me.handle, res.id) };
     });
   }
@@ -305,7 +312,11 @@ export function createXConnector(options: XConnectorOptions): Connector {
           const answers = tweet.referenced_tweets?.some(
             (r) => r.type === 'replied_to' && r.id === request.inReplyToExternalId,
           );
-          if (answers && sameReplyText(tweet, request.text)) {
+          if (
+            answers &&
+            sameReplyText(tweet, request.text) &&
+            sameMedia(tweet.attachments?.media_keys, request.mediaIds)
+          ) {
             return {
               externalId: tweet.id,
               createdAt: tweet.created_at ? new Date(tweet.created_at) : snowflakeDate(tweet.id),
@@ -389,6 +400,7 @@ export function createXConnector(options: XConnectorOptions): Connector {
     repost: (externalId: string) => engage('repost', externalId),
     postUrl: (account, externalId) => xPostUrl(account.handle, externalId),
     ...createXDirectMessages({ client, whoAmI, pageBudget, guarded }),
+    ...createXOutgoingMedia({ client, guarded }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { XClient, XDmEvent, XUser } from './x-client.ts';
 import type { XMedia } from './x-media.ts';
 import { mapXLinks, mediaByKeys } from './x-media.ts';
 import { mapXUser, sameText, snowflakeDate } from './x-mappers.ts';
+import { sameMedia, withoutMediaLink } from './x-outgoing-media.ts';
 
 const DM_PAGE_SIZE = 100;
 
@@ -94,7 +95,7 @@ export function createXDirectMessages(deps: {
 
   async function sendDirectMessage(request: SendDirectMessageRequest): Promise<PublishedPost> {
     return guarded(async () => {
-      const sent = await client.sendDm(request.recipientExternalId, request.text);
+      const sent = await client.sendDm(request.recipientExternalId, request.text, request.mediaIds);
       return {
         externalId: sent.dmEventId,
         createdAt: snowflakeDate(sent.dmEventId),
@@ -117,7 +118,13 @@ export function createXDirectMessages(deps: {
         for (const event of res.data) {
           const createdAt = event.created_at ? new Date(event.created_at) : snowflakeDate(event.id);
           if (createdAt < request.since) return null;
-          if (event.sender_id === me.externalId && sameText([event.text ?? ''], request.text)) {
+          const keys = event.attachments?.media_keys;
+          const text = event.text ?? '';
+          if (
+            event.sender_id === me.externalId &&
+            sameText([text, withoutMediaLink(text, Boolean(keys?.length))], request.text) &&
+            sameMedia(keys, request.mediaIds)
+          ) {
             return {
               externalId: event.id,
               createdAt,

@@ -10,7 +10,12 @@ export type XBillingCategory =
   | 'post_with_url_create'
   | 'summoned_reply_create'
   | 'dm_create'
-  | 'interaction_create';
+  | 'interaction_create'
+  // X Activity API: billed per delivered event (contract §11.3).
+  | 'xaa_dm_event'
+  | 'xaa_post_event'
+  | 'xaa_like_event'
+  | 'xaa_follow_event';
 
 /** US dollars per unit: per resource returned for reads, per request for writes. */
 export const X_PAY_PER_USE_PRICES: Record<XBillingCategory, number> = {
@@ -23,6 +28,12 @@ export const X_PAY_PER_USE_PRICES: Record<XBillingCategory, number> = {
   summoned_reply_create: 0.01,
   dm_create: 0.015,
   interaction_create: 0.015,
+  // dm.* and post.* events are priced by the contract; likes and follows (its "…") at the price of reading
+  // the same resource (a like, a follower), until X's price list says otherwise.
+  xaa_dm_event: 0.01,
+  xaa_post_event: 0.005,
+  xaa_like_event: 0.001,
+  xaa_follow_event: 0.01,
 };
 
 export interface XUsage {
@@ -96,8 +107,8 @@ export function meteredXClient(inner: XClient, onUsage: (usage: XUsage) => void)
       report('tweets', pageReads(page, false));
       return page;
     },
-    async reply(text, inReplyToTweetId) {
-      const result = await inner.reply(text, inReplyToTweetId);
+    async reply(text, inReplyToTweetId, mediaIds) {
+      const result = await inner.reply(text, inReplyToTweetId, mediaIds);
       report('reply', [[URL_PATTERN.test(text) ? 'post_with_url_create' : 'summoned_reply_create', 1]]);
       return result;
     },
@@ -126,11 +137,14 @@ export function meteredXClient(inner: XClient, onUsage: (usage: XUsage) => void)
       report('dmEventsWith', dmReads(page));
       return page;
     },
-    async sendDm(participantId, text) {
-      const result = await inner.sendDm(participantId, text);
+    async sendDm(participantId, text, mediaIds) {
+      const result = await inner.sendDm(participantId, text, mediaIds);
       report('sendDm', [['dm_create', 1]]);
       return result;
     },
+    // Uploads and DM media reads: no price in X's pay-per-use list (contract §11.3).
+    ...(inner.uploadMedia ? { uploadMedia: inner.uploadMedia.bind(inner) } : {}),
+    ...(inner.downloadPrivateMedia ? { downloadPrivateMedia: inner.downloadPrivateMedia.bind(inner) } : {}),
     openStream(rule, events) {
       return inner.openStream(rule, {
         ...events,

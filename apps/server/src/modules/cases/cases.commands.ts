@@ -11,6 +11,7 @@ import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.t
 import { needsApproval, requestApproval } from '../approvals/approvals.repository.ts';
 import type { AuditContext } from '../audit/audit.context.ts';
 import { recordEvents } from '../events/events.repository.ts';
+import { attachOutgoingMedia } from '../media/outgoing-media.commands.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
 import { assignOnReply, checkPersonalData, recordPersonalDataOverride } from './cases.reply-guard.ts';
 
@@ -153,6 +154,13 @@ export async function replyToCase(
           })),
         )
         .execute();
+      // The composer's pictures go with the first part, after X's limits are checked (issue 12).
+      await attachOutgoingMedia(tx, {
+        session,
+        messageId: firstId,
+        mediaIds: request.mediaIds ?? [],
+        visibility: answered.visibility,
+      });
       if (personalData.length > 0) {
         await recordPersonalDataOverride(
           tx,

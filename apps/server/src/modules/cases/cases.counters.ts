@@ -39,6 +39,20 @@ export async function countViews(db: DbOrTx, workspaceId: string, agentId: strin
   return counts;
 }
 
+/** How many open and pending complaints (the Complaints view): a few rows of `case_type_counts` (0028). */
+export async function countComplaints(db: DbOrTx, workspaceId: string): Promise<number> {
+  const statuses = viewStatuses.complaints;
+  const row = await sql<{ n: number | string | null }>`
+    select sum(n) as n from (
+      select n from case_type_counts where workspace_id = ${workspaceId} and type_key = 'complaint'
+        and status in (${sql.join(statuses)})
+      union all
+      select n from case_type_count_deltas where workspace_id = ${workspaceId} and type_key = 'complaint'
+        and status in (${sql.join(statuses)})
+    ) counted`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}
+
 /**
  * Open and pending cases with a running SLA clock due at or before `now` (the Breached view): the hours
  * before the current one from the counters, the current hour from a short range of `cases_sla_due_idx`.
@@ -98,6 +112,11 @@ export async function foldCaseCountDeltas(db: Db, dialect: Dialect): Promise<voi
           on conflict (workspace_id, due_hour) do update set n = case_due_counts.n + excluded.n
           returning 1)
         select (select count(*) from views) + (select count(*) from dues) as folded`.execute(tx);
+      await sql`with moved as (
+          delete from case_type_count_deltas returning workspace_id, type_key, status, n)
+        insert into case_type_counts (workspace_id, type_key, status, n)
+        select workspace_id, type_key, status, sum(n) from moved group by workspace_id, type_key, status
+        on conflict (workspace_id, type_key, status) do update set n = case_type_counts.n + excluded.n`.execute(tx);
     } else {
       // SQLite's triggers count directly (one writer at a time): deltas only come from a copied database.
       await sql`insert into case_view_counts (workspace_id, status, assignee_key, n)
@@ -109,9 +128,15 @@ export async function foldCaseCountDeltas(db: Db, dialect: Dialect): Promise<voi
         group by workspace_id, due_hour
         on conflict (workspace_id, due_hour) do update set n = n + excluded.n`.execute(tx);
       await tx.deleteFrom('case_count_deltas').execute();
+      await sql`insert into case_type_counts (workspace_id, type_key, status, n)
+        select workspace_id, type_key, status, sum(n) from case_type_count_deltas
+        group by workspace_id, type_key, status
+        on conflict (workspace_id, type_key, status) do update set n = n + excluded.n`.execute(tx);
+      await tx.deleteFrom('case_type_count_deltas').execute();
     }
     await tx.deleteFrom('case_view_counts').where('n', '=', 0).execute();
     await tx.deleteFrom('case_due_counts').where('n', '=', 0).execute();
+    await tx.deleteFrom('case_type_counts').where('n', '=', 0).execute();
   });
 }
 
@@ -132,7 +157,13 @@ export async function recomputeCaseCounters(db: Db, dialect: Dialect, workspaceI
         and k.due_at is not null)`;
     await sql`update cases set sla_due_at = ${earliest}
       where ${inWorkspace} and sla_due_at is distinct from ${earliest}`.execute(tx);
-    for (const table of ['case_view_counts', 'case_due_counts', 'case_count_deltas'] as const) {
+    for (const table of [
+      'case_view_counts',
+      'case_due_counts',
+      'case_count_deltas',
+      'case_type_counts',
+      'case_type_count_deltas',
+    ] as const) {
       await sql`delete from ${sql.table(table)} where ${inWorkspace}`.execute(tx);
     }
     await sql`insert into case_view_counts (workspace_id, status, assignee_key, n)
@@ -142,5 +173,8 @@ export async function recomputeCaseCounters(db: Db, dialect: Dialect, workspaceI
       select workspace_id, cast(sla_due_at / ${sql.lit(HOUR_MS)} as integer), count(*) from cases
       where ${inWorkspace} and status in ('open', 'pending') and sla_due_at is not null
       group by workspace_id, cast(sla_due_at / ${sql.lit(HOUR_MS)} as integer)`.execute(tx);
+    await sql`insert into case_type_counts (workspace_id, type_key, status, n)
+      select workspace_id, coalesce(type, ''), status, count(*) from cases where ${inWorkspace}
+      group by workspace_id, coalesce(type, ''), status`.execute(tx);
   });
 }

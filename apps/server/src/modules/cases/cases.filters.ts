@@ -29,6 +29,7 @@ export const viewStatuses: Record<CaseView, CaseStatus[]> = {
   breached: ['open', 'pending'],
   snoozed: ['snoozed'],
   resolved: ['resolved'],
+  complaints: ['open', 'pending'],
 };
 
 /** Unassigned priority sorts after every set priority (1 is the most urgent). */
@@ -46,6 +47,9 @@ export interface CaseListOptions {
   priority?: string | undefined;
   language?: string | undefined;
   q?: string | undefined;
+  /** Latest activity in [from, to) (ISO-8601), the search's date range. */
+  from?: string | undefined;
+  to?: string | undefined;
   sort?: CaseSort | undefined;
   limit: number;
   cursor?: string | undefined;
@@ -205,6 +209,12 @@ export function applyFilters(
   let query = q;
   if (options.view === 'mine') query = query.where('cases.assignee_agent_id', '=', options.agentId ?? '');
   if (options.view === 'unassigned') query = query.where('cases.assignee_agent_id', 'is', null);
+  if (options.view === 'complaints') query = query.where('cases.type', '=', 'complaint');
+  // A range of the queue's latest-activity index (newest sort) or a test on each case walked (priority).
+  const from = options.from ? Date.parse(options.from) : NaN;
+  const to = options.to ? Date.parse(options.to) : NaN;
+  if (Number.isFinite(from)) query = query.where('cases.last_message_at', '>=', from);
+  if (Number.isFinite(to)) query = query.where('cases.last_message_at', '<', to);
   const dialect = options.dialect ?? 'sqlite';
   if (plan.sla) query = applySlaFilter(query, workspaceId, plan.sla, dialect);
   if (options.status) query = query.where('cases.status', '=', options.status);

@@ -13,6 +13,7 @@ import { approvalsOfMessages } from '../approvals/approvals.repository.ts';
 import { engagementsOfMessages } from '../conversations/engagement/engagement.repository.ts';
 import { applyFilters, casePageQuery, planCaseFilters, priorityRank, type CaseListOptions } from './cases.filters.ts';
 import { parseAttachments } from '../conversations/attachments.ts';
+import { lastMessageCues, type LastMessageCue } from './cases.last-message.ts';
 
 export { viewStatuses, type CaseListOptions } from './cases.filters.ts';
 
@@ -54,7 +55,7 @@ function caseSummaryQuery(db: DbOrTx, workspaceId: string) {
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof caseSummaryQuery>['executeTakeFirstOrThrow']>>;
 
-function toSummary(row: SummaryRow, tags: Tag[], sla: CaseSummary['sla']): CaseSummary {
+function toSummary(row: SummaryRow, tags: Tag[], sla: CaseSummary['sla'], cue?: LastMessageCue): CaseSummary {
   return {
     id: row.id,
     status: row.status,
@@ -78,7 +79,10 @@ function toSummary(row: SummaryRow, tags: Tag[], sla: CaseSummary['sla']): CaseS
       row.status === 'snoozed' && row.snoozedUntil !== null
         ? { until: iso(row.snoozedUntil), reminder: row.snoozeReminder }
         : null,
-    sla,
+    // A resolved case owes nothing: no "time left", even if a clock has not been stopped yet.
+    sla: row.status === 'resolved' ? null : sla,
+    lastVisibility: cue?.lastVisibility ?? null,
+    answered: cue?.answered ?? false,
   };
 }
 
@@ -105,7 +109,8 @@ async function toSummaries(db: DbOrTx, rows: SummaryRow[]): Promise<CaseSummary[
   const ids = rows.map((row) => row.id);
   const tags = await tagsOfCases(db, ids);
   const sla = await slaOfCases(db, ids);
-  return rows.map((row) => toSummary(row, tags.get(row.id) ?? [], sla.get(row.id) ?? null));
+  const cues = await lastMessageCues(db, ids);
+  return rows.map((row) => toSummary(row, tags.get(row.id) ?? [], sla.get(row.id) ?? null, cues.get(row.id)));
 }
 
 interface CaseCursor {
@@ -204,7 +209,7 @@ export function findCaseRow(db: DbOrTx, workspaceId: string, caseId: string) {
     .executeTakeFirst();
 }
 
-function messageQuery(db: DbOrTx) {
+export function messageQuery(db: DbOrTx) {
   return db
     .selectFrom('messages')
     .leftJoin('identities', 'identities.id', 'messages.author_identity_id')
@@ -230,9 +235,9 @@ function messageQuery(db: DbOrTx) {
     ]);
 }
 
-type MessageRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>;
+export type MessageRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>;
 
-function toMessage(row: MessageRow, caseContactId: string): Message {
+export function toMessage(row: MessageRow, caseContactId: string): Message {
   const author: Message['author'] =
     row.direction === 'outbound' || !row.authorContactId
       ? { kind: 'agent', agentId: row.agentId, name: row.agentName ?? '' }
@@ -263,7 +268,7 @@ function toMessage(row: MessageRow, caseContactId: string): Message {
 }
 
 /** Adds each message's approval (F17) and likes / reposts (F16), two queries for the whole list. */
-async function withReviewAndEngagements(db: DbOrTx, messages: Message[]): Promise<Message[]> {
+export async function withReviewAndEngagements(db: DbOrTx, messages: Message[]): Promise<Message[]> {
   const ids = messages.map((message) => message.id);
   const [approvals, engagements] = [await approvalsOfMessages(db, ids), await engagementsOfMessages(db, ids)];
   return messages.map((message) => ({

@@ -23,13 +23,15 @@ import type { HttpApp } from '../../platform/http/http-app.ts';
 import { auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
 import { directReplyBlocked } from './cases.reply-guard.ts';
+import { planRefusedKinds } from '../conversations/engagement/engagement.repository.ts';
+import { listCaseMessagePage, MESSAGE_PAGE } from './cases.messages.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
-import { countSlaViewCases, countViews } from './cases.counters.ts';
+import { countComplaints, countSlaViewCases, countViews } from './cases.counters.ts';
+import { applyMacro, planMacro } from '../templates/templates.macros.ts';
 import {
   findCaseRow,
   findCaseSummary,
   listCaseHistory,
-  listCaseMessages,
   listCases,
   listNotes,
 } from './cases.repository.ts';
@@ -65,6 +67,11 @@ async function directReplyState(
     directReplyAvailable,
     directReplyBlocked: directReplyAvailable ? await directReplyBlocked(deps.db, caseRow) : ('plan' as const),
   };
+}
+
+async function latestMessages(db: Db, caseRow: Parameters<typeof listCaseMessagePage>[1]) {
+  const page = await listCaseMessagePage(db, caseRow, { limit: MESSAGE_PAGE });
+  return { messages: page.messages, olderMessagesCursor: page.olderCursor };
 }
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
@@ -119,7 +126,7 @@ export function registerCaseRoutes(
     async (request) => {
       const { workspaceId, agentId } = requireAuth(request);
       // Independent reads: side by side on PostgreSQL's pool (SQLite runs them one after the other anyway).
-      const [channels, sla, counts] = await Promise.all([
+      const [channels, sla, counts, complaints] = await Promise.all([
         deps.db
           .selectFrom('channels')
           .select(['id', 'name', 'handle', 'network'])
@@ -128,8 +135,9 @@ export function registerCaseRoutes(
           .execute(),
         countSlaViewCases(deps.db, workspaceId, deps.clock.now().getTime()),
         countViews(deps.db, workspaceId, agentId),
+        countComplaints(deps.db, workspaceId),
       ]);
-      return { counts: { ...counts, ...sla }, channels };
+      return { counts: { ...counts, ...sla, complaints }, channels };
     },
   );
 
@@ -165,11 +173,16 @@ export function registerCaseRoutes(
       if (!caseRow || !summary) throw new AppError('case.not_found', 'not_found', 'This case does not exist.');
       return {
         case: summary,
-        messages: await listCaseMessages(deps.db, caseRow),
+        // The latest page only: a long thread's earlier messages are read as the agent scrolls up.
+        ...(await latestMessages(deps.db, caseRow)),
+        mergedIntoCaseId: caseRow.merged_into_case_id,
+        splitFromCaseId: caseRow.split_from_case_id,
         notes: await listNotes(deps.db, { caseId: caseRow.id }),
         history: await listCaseHistory(deps.db, caseRow.id),
         // Whether the channel can send this customer a DM (the composer's "reply by DM" needs it), and why not.
         ...(await directReplyState(deps, caseRow)),
+        // Like or repost that X refused on this channel's plan: not offered again.
+        engagementRefused: await planRefusedKinds(deps.db, caseRow.channel_id),
       };
     },
   );
@@ -196,9 +209,15 @@ export function registerCaseRoutes(
     },
     async (request, reply) => {
       const session = requireAuth(request);
+      // A macro is checked before anything is queued, and applied once per reply (its idempotency key).
+      const macro = request.body.macroId ? await planMacro(deps.db, session, request.body.macroId) : null;
       // The override is audited: who confirmed it, from where.
       const context = request.body.confirmPersonalData ? await auditContextOf(deps.db, request) : undefined;
       const message = await replyToCase(deps, session, request.params.caseId, request.body, context);
+      if (macro) {
+        const key = `reply:${request.body.idempotencyKey ?? message.id}`;
+        await applyMacro(deps, session, request.params.caseId, macro, key, await auditContextOf(deps.db, request));
+      }
       return reply.status(202).send(message);
     },
   );

@@ -16,7 +16,7 @@ export interface WorkflowDeps {
 }
 
 type Actor = EventRecord['actor'];
-type CaseChange = (
+export type CaseChange = (
   tx: DbOrTx,
   caseRow: Row<'cases'>,
   now: number,
@@ -30,7 +30,7 @@ function announce(deps: WorkflowDeps, workspaceId: string, caseIds: Iterable<str
 }
 
 /** Runs one change on each case in ONE transaction with its events; realtime hears of it after commit. */
-async function changeCases(
+export async function changeCases(
   deps: WorkflowDeps,
   workspaceId: string,
   actor: Actor,
@@ -65,7 +65,7 @@ async function changeCases(
 
 const agentActor = (session: AuthenticatedSession): Actor => ({ type: 'agent', id: session.agentId });
 
-function statusChange(request: ChangeStatusRequest, clockNow: number): CaseChange {
+export function statusChange(request: ChangeStatusRequest, clockNow: number): CaseChange {
   let until: number | null = null;
   if (request.status === 'snoozed') {
     until = Date.parse(request.snoozeUntil ?? '');
@@ -113,7 +113,7 @@ export async function changeCaseStatus(
   );
 }
 
-async function resolveAssignee(db: DbOrTx, workspaceId: string, request: AssignRequest) {
+export async function resolveAssignee(db: DbOrTx, workspaceId: string, request: AssignRequest) {
   let agent: { id: string; name: string } | null | undefined;
   let team: { id: string; name: string } | null | undefined;
   if (request.agentId !== undefined) {
@@ -142,7 +142,7 @@ async function resolveAssignee(db: DbOrTx, workspaceId: string, request: AssignR
   return { agent, team };
 }
 
-function assignment(target: Awaited<ReturnType<typeof resolveAssignee>>): CaseChange {
+export function assignment(target: Awaited<ReturnType<typeof resolveAssignee>>): CaseChange {
   return async (tx, row) => {
     const events: Awaited<ReturnType<CaseChange>> = [];
     const set: { assignee_agent_id?: string | null; team_id?: string | null } = {};
@@ -180,7 +180,7 @@ export async function assignCase(
   await changeCases(deps, session.workspaceId, agentActor(session), [caseId], assignment(target));
 }
 
-function tagging(workspaceId: string, name: string): CaseChange {
+export function tagging(workspaceId: string, name: string): CaseChange {
   return async (tx, row, now) => {
     const tag = await ensureTag(tx, workspaceId, name, now);
     const already = await tx

@@ -1,9 +1,11 @@
 import {
   createTwitterApiXClient,
+  createXActivityClient,
   createXConnector,
   meteredXClient,
   XApiError,
   type Connector,
+  type XActivityClient,
   type XClient,
   type XUsage,
 } from '@guichet/connectors';
@@ -47,6 +49,16 @@ export class ChannelConnectors {
     const connector = this.build(channel);
     this.cache.set(channel.id, { version: channel.updated_at, connector });
     return connector;
+  }
+
+  /** The channel's X Activity API client (app bearer token), or undefined when it has none. */
+  activity(channel: Row<'channels'>): XActivityClient | undefined {
+    if (channel.network !== 'x' || !channel.credentials) return undefined;
+    const settings = parseChannelSettings(channel.settings);
+    const credentials = openChannelCredentials(this.secrets, { id: channel.id, credentials: channel.credentials });
+    if (!credentials.appBearerToken) return undefined;
+    const apiBaseUrl = settings.sandbox ? this.sandboxUrl() : settings.apiBaseUrl;
+    return createXActivityClient({ bearerToken: credentials.appBearerToken, apiBaseUrl, timeoutMs: this.timeoutMs });
   }
 
   private build(channel: Row<'channels'>): Connector {

@@ -22,6 +22,13 @@ export const channelSettingsSchema = z.object({
    * challenge and deliveries are refused, so the channel's consumer secret signs nothing for anyone.
    */
   webhooks: z.boolean().default(false),
+  /**
+   * How X pushes the account's activity (decision 0012): the X Activity API, the Account Activity API
+   * (webhooks, until its end of life) or nothing (polling only). Unset: as `webhooks` says.
+   */
+  deliveryPath: z.enum(['xaa', 'account_activity', 'polling']).optional(),
+  /** With the X Activity API: its persistent stream (held as a leased job) or the channel's webhook URL. */
+  xaaDelivery: z.enum(['stream', 'webhook']).default('stream'),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 

@@ -9,6 +9,7 @@ import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestPage } from '../conversations/ingestion/pipeline.ts';
 import { withMissingParents } from '../conversations/ingestion/parents.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
+import { isXaaLive } from './channel-delivery.ts';
 import { parseChannelSettings } from './channel-settings.ts';
 import { findChannel, readCursorRow, setChannelHealth } from './channels.repository.ts';
 import { spendSummary } from './spend.ts';
@@ -119,7 +120,10 @@ export function pollChannelJob(deps: PollDeps): JobHandler {
     let currentFeed = MENTIONS_FEED;
     try {
       const connector = deps.connectors.get(channel);
+      // While the X Activity API delivers this channel's DMs, the DM feed is not polled (decision 0012).
+      const xaaLive = await isXaaLive(deps.db, channel, parseChannelSettings(channel.settings));
       for (const feed of [...FEEDS, ...(await searchFeeds(deps, channel, connector, now.getTime()))]) {
+        if (feed.name === DMS_FEED && xaaLive) continue;
         currentFeed = feed.name;
         await pollFeed(deps, channel, connector, feed, log);
       }

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { openChannelCredentials, parseChannelSettings, type ChannelSettings } from './channel-settings.ts';
+import { deliverySummary } from './channel-delivery.ts';
 import { spendSummary } from './spend.ts';
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
@@ -77,7 +78,7 @@ export async function channelSummary(
   secrets?: SecretBox,
 ): Promise<ChannelSummary> {
   const settings = parseChannelSettings(channel.settings);
-  const [health, polled, spend, searches] = await Promise.all([
+  const [health, polled, spend, searches, delivery] = await Promise.all([
     isSilent(db, channel.id, now),
     db
       .selectFrom('cursors')
@@ -86,6 +87,7 @@ export async function channelSummary(
       .executeTakeFirst(),
     spendSummary(db, channel.id, settings.monthlyBudgetUsd, now),
     db.selectFrom('channel_searches').selectAll().where('channel_id', '=', channel.id).orderBy('created_at').execute(),
+    channel.network === 'x' ? deliverySummary(db, channel, settings, now) : undefined,
   ]);
   return {
     id: channel.id,
@@ -104,6 +106,7 @@ export async function channelSummary(
       silent: health.silent,
     },
     spend,
+    ...(delivery ? { delivery } : {}),
     searches: searches.map((s) => ({ id: s.id, name: s.name, query: s.query, enabled: s.enabled === 1 })),
     connection: connectionOf(channel, settings, secrets),
   };

@@ -11,7 +11,10 @@ import type { ChannelSettings } from './channel-settings.ts';
 
 export const DEFAULT_X_AUTHORIZE_URL = 'https://x.com/i/oauth2/authorize';
 export const DEFAULT_X_API_BASE_URL = 'https://api.x.com';
-/** What the desk does on X: read mentions and DMs, reply, send DMs, like; offline.access for refresh. */
+/**
+ * What the desk does on X: read mentions and DMs, reply, send DMs, like, upload agents' images;
+ * offline.access for refresh.
+ */
 export const X_OAUTH2_SCOPES = [
   'tweet.read',
   'tweet.write',
@@ -19,6 +22,7 @@ export const X_OAUTH2_SCOPES = [
   'dm.read',
   'dm.write',
   'like.write',
+  'media.write',
   'follows.read',
   'offline.access',
 ];

@@ -5,6 +5,7 @@ import type { HttpApp } from '../../platform/http/http-app.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
 import { findLiveSession, type SessionPolicy } from '../auth/sessions.ts';
+import { markAbsent, markPresent } from '../presence/presence.store.ts';
 import { CLOSE_SESSION_ENDED, CLOSE_TOO_MANY_SOCKETS, SocketRegistry, type TrackedSocket } from './socket-registry.ts';
 
 export interface RealtimeRouteDeps {
@@ -117,12 +118,22 @@ export function registerRealtimeRoutes(app: HttpApp, deps: RealtimeRouteDeps): v
       const unsubscribe = deps.realtime.subscribe(workspaceId, (event) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
       });
-      // Idle proxies cut silent connections; a ping every 25 s keeps them open.
-      const keepAlive = setInterval(() => socket.ping(), 25_000);
+      // Idle proxies cut silent connections; a ping every 25 s keeps them open, and says the agent is present
+      // (round-robin assignment counts agents present).
+      const present = () =>
+        markPresent(deps.db, { agentId, workspaceId }, deps.clock.now().getTime()).catch((error: unknown) =>
+          app.log.warn({ err: error }, 'could not record presence'),
+        );
+      void present();
+      const keepAlive = setInterval(() => {
+        socket.ping();
+        void present();
+      }, 25_000);
       socket.on('close', () => {
         clearInterval(keepAlive);
         unsubscribe();
         registry.remove(entry);
+        if (!registry.hasAgent(agentId)) void markAbsent(deps.db, agentId).catch(() => undefined);
       });
     },
   );

@@ -50,6 +50,12 @@ export class SocketRegistry {
     if (sockets.size === 0) this.bySession.delete(entry.sessionId);
   }
 
+  /** Whether the agent still has a socket here (any session): presence ends with their last tab. */
+  hasAgent(agentId: string): boolean {
+    for (const sockets of this.bySession.values()) for (const s of sockets) if (s.agentId === agentId) return true;
+    return false;
+  }
+
   countFor(sessionId: string): number {
     return this.bySession.get(sessionId)?.size ?? 0;
   }

@@ -7,7 +7,7 @@ import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.t
 import { recordEvents } from '../events/events.repository.ts';
 import { readTimeSettings, renderTemplate } from '../greetings/time-settings.ts';
 import { parseSurveyAnswer } from './survey-answer.ts';
-import { readSurveySettings } from './surveys.settings.ts';
+import { readSurveySettings, surveyGreetingName } from './surveys.settings.ts';
 
 export interface SurveyRoundDeps {
   db: Db;
@@ -121,7 +121,7 @@ async function sendSurveys(deps: SurveyRoundDeps, workspaceId: string, now: numb
         ]);
         return false;
       }
-      const text = renderTemplate(settings.templates[language], { name: last.name || last.handle || '' });
+      const text = renderTemplate(settings.templates[language], { name: surveyGreetingName(last.name, last.handle) });
       await tx
         .insertInto('messages')
         .values({

@@ -7,6 +7,15 @@ export const DEFAULT_SURVEY_TEMPLATES: SurveySettings['templates'] = {
   en: 'Hi {{name}}, your request is resolved. How would you rate our help, from 1 (poor) to 5 (excellent)? Just reply with a number, followed by a comment if you like.',
 };
 
+/**
+ * Who the survey greets: the first name only ("Bonjour Lucas", not "Bonjour Lucas Martin"), else the handle.
+ * A first "name" that is an emoji or punctuation alone is no name to greet with.
+ */
+export function surveyGreetingName(name: string | null, handle: string | null): string {
+  const first = (name ?? '').trim().split(/\s+/)[0] ?? '';
+  return /\p{L}/u.test(first) ? first : (handle ?? '');
+}
+
 export interface StoredSurveySettings {
   settings: SurveySettings;
   /** When last switched on; cases resolved before it are never asked. */

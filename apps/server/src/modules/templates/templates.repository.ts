@@ -1,6 +1,15 @@
-import { replySettingsSchema, type ReplySettings, type Template } from '@guichet/contracts';
+import {
+  macroEffectsSchema,
+  noMacroEffects,
+  replySettingsSchema,
+  type ReplySettings,
+  type SaveTemplateRequest,
+  type Template,
+} from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/errors.ts';
+import { parseEffects } from './templates.macros.ts';
 
 export const DEFAULT_REPLY_SETTINGS: ReplySettings = {
   timeZone: 'Europe/Paris',
@@ -17,7 +26,34 @@ export function toTemplate(row: Row<'templates'>): Template {
     language: row.language,
     body: row.body,
     updatedAt: new Date(row.updated_at).toISOString(),
+    folderId: row.folder_id ?? null,
+    effects: parseEffects(row.effects ?? null),
   };
+}
+
+/** The stored columns of a saved reply from a request; the folder must be one of the workspace's. */
+export async function templateColumns(db: DbOrTx, workspaceId: string, request: SaveTemplateRequest) {
+  const folderId = request.folderId ?? null;
+  if (folderId) await requireFolder(db, workspaceId, folderId);
+  const effects = request.effects ? macroEffectsSchema.parse(request.effects) : null;
+  return {
+    name: request.name,
+    shortcut: request.shortcut,
+    language: request.language ?? null,
+    body: request.body,
+    folder_id: folderId,
+    effects: noMacroEffects(effects) ? null : JSON.stringify(effects),
+  };
+}
+
+export async function requireFolder(db: DbOrTx, workspaceId: string, folderId: string): Promise<void> {
+  const folder = await db
+    .selectFrom('template_folders')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', folderId)
+    .executeTakeFirst();
+  if (!folder) throw new AppError('template.folder_not_found', 'not_found', 'This folder does not exist.');
 }
 
 export async function listTemplates(db: DbOrTx, workspaceId: string): Promise<Template[]> {

@@ -6,29 +6,28 @@ import {
   templateSchema,
 } from '@guichet/contracts';
 import { z } from 'zod';
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { WorkflowDeps } from '../cases/cases.workflow.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http/http-app.ts';
 import { newId } from '../../platform/ids.ts';
 import { audit, auditContextOf } from '../audit/audit.context.ts';
-import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import { requireAuth } from '../auth/auth.routes.ts';
-import { listTemplates, readReplySettings, toTemplate, writeReplySettings } from './templates.repository.ts';
+import {
+  listTemplates,
+  readReplySettings,
+  templateColumns,
+  toTemplate,
+  writeReplySettings,
+} from './templates.repository.ts';
+import { requireLead } from './templates.access.ts';
+import { registerTemplateFolderRoutes } from './templates.folders.routes.ts';
 
 const templateParams = z.object({ templateId: z.string().min(1).max(100) });
 const writeErrors = { 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
 
-function requireLead(request: Parameters<typeof requireAuth>[0]): AuthenticatedSession {
-  const session = requireAuth(request);
-  if (session.role !== 'admin' && session.role !== 'lead') {
-    throw new AppError('template.forbidden', 'forbidden', 'Only leads and admins manage saved replies.');
-  }
-  return session;
-}
-
 /** Saved replies: everyone uses them, leads and admins write them. */
-export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Clock }): void {
+export function registerTemplateRoutes(app: HttpApp, deps: WorkflowDeps): void {
+  registerTemplateFolderRoutes(app, deps);
   const shortcutTaken = async (workspaceId: string, shortcut: string, exceptId?: string) => {
     let q = deps.db
       .selectFrom('templates')
@@ -64,7 +63,8 @@ export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Cloc
       const row = {
         id: newId(now),
         workspace_id: session.workspaceId,
-        ...request.body,
+        ...(await templateColumns(deps.db, session.workspaceId, request.body)),
+        starter_key: null,
         created_by: session.agentId,
         created_at: now,
         updated_at: now,
@@ -100,14 +100,14 @@ export function registerTemplateRoutes(app: HttpApp, deps: { db: Db; clock: Cloc
       await deps.db.transaction().execute(async (tx) => {
         const before = await tx
           .selectFrom('templates')
-          .select(['name', 'shortcut', 'language', 'body'])
+          .select(['name', 'shortcut', 'language', 'body', 'folder_id', 'effects'])
           .where('workspace_id', '=', session.workspaceId)
           .where('id', '=', request.params.templateId)
           .executeTakeFirst();
         if (!before) throw new AppError('template.not_found', 'not_found', 'This saved reply does not exist.');
         await tx
           .updateTable('templates')
-          .set({ ...request.body, updated_at: now })
+          .set({ ...(await templateColumns(tx, session.workspaceId, request.body)), updated_at: now })
           .where('id', '=', request.params.templateId)
           .execute();
         await audit(tx, context, 'template.updated', now, {

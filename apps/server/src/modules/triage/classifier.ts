@@ -60,6 +60,11 @@ export class FastTextClassifier implements Classifier {
     return new FastTextClassifier({ ...this.models, type }, this.extraCues);
   }
 
+  /** The same models with another sentiment model (a workspace's retrained one). */
+  withSentimentModel(sentiment: FastTextModel): FastTextClassifier {
+    return new FastTextClassifier({ ...this.models, sentiment }, this.extraCues);
+  }
+
   withExtraCues(extraCues: ((text: string) => string[]) | undefined): FastTextClassifier {
     return new FastTextClassifier(this.models, extraCues);
   }
@@ -83,10 +88,12 @@ export class FastTextClassifier implements Classifier {
       sentiment,
       language: confident ? language.label : 'und',
       urgency,
+      complaint: type === 'complaint',
       scores: {
         type: typeScores,
         sentiment: sentimentScores,
         language: language ? Math.round(language.probability * 1000) / 1000 : 0,
+        complaint: typeScores.complaint,
       },
     };
   }

@@ -6,7 +6,8 @@ import type { PriorityPolicy } from './triage.models.ts';
 
 /**
  * `guichet classify`: one post per input line → one JSON object per output line, in the same order:
- * {"type","sentiment","language","priority","scores"}. No customer signals (a bare text has none).
+ * {"type","sentiment","language","priority","scores"}. A workspace model's complaint flag shows as the type
+ * (they always agree). No customer signals (a bare text has none).
  */
 export async function classifyStream(
   classifier: Classifier,

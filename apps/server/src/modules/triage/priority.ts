@@ -45,12 +45,14 @@ function compactCount(n: number): string {
 
 /** Points, priority and the reason an agent reads on the case. Pure: no clock, no database. */
 export function decidePriority(
-  triage: Pick<Classification, 'type' | 'sentiment' | 'urgency'>,
+  triage: Pick<Classification, 'type' | 'sentiment' | 'urgency' | 'complaint'>,
   customer: CustomerSignals,
   policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ): PriorityDecision {
-  let points = policy.type[triage.type] + policy.sentiment[triage.sentiment];
-  const reasons: string[] = [triage.type];
+  // The complaint flag is its own output: when given, it decides whether the complaint points apply.
+  const type = triage.complaint === true ? 'complaint' : triage.complaint === false && triage.type === 'complaint' ? 'other' : triage.type;
+  let points = policy.type[type] + policy.sentiment[triage.sentiment];
+  const reasons: string[] = [type];
   if (triage.sentiment !== 'neutral') reasons.push(triage.sentiment);
   for (const id of triage.urgency) {
     const cuePoints = policy.cues[id] ?? 0;

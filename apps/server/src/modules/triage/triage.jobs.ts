@@ -1,71 +1,42 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import type { ModelFigure, ModelMetrics } from '@guichet/contracts';
 import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { JobHandler } from '../../platform/jobs/job-queue.ts';
+import { systemAuditContext } from '../audit/audit.context.ts';
 import { recordEvents } from '../events/events.repository.ts';
-import type { Classifier } from './classifier.ts';
+import { sharedClassifier } from './classifier.ts';
 import { FastTextRuntime } from './fasttext.ts';
-import { decidePriority } from './priority.ts';
-import { airlineTweets, type Example } from './triage.data.ts';
-import type { MessageType, PriorityPolicy } from './triage.models.ts';
-import { getPriorityPolicy } from './triage.repository.ts';
-import { correctionSplit, sha256Hex, type trainTypeModel } from './triage.training.ts';
-import { workspaceClassifier, workspaceModelFile } from './triage.workspace-model.ts';
+import { activateModel } from './triage.activate.ts';
+import { compareModels, decideSwitch } from './triage.compare.ts';
+import type { Example } from './triage.data.ts';
+import { composeWorkspaceClassifier } from './triage.model-folder.ts';
+import type { MessageType, Sentiment } from './triage.models.ts';
+import { getPriorityPolicy, loadCorrections } from './triage.repository.ts';
+import { sha256Hex, type TrainedWorkspaceModels } from './triage.training.ts';
+import { sentimentModelFile, workspaceClassifier, workspaceModelFile } from './triage.workspace-model.ts';
 
 export const RETRAIN_TRIAGE_MODEL = 'retrain-triage-model';
-
-/** Every n-th airline tweet: a fixed 2,100-post slice keeps a retrain under a few seconds on one core. */
-const AIRLINE_STRIDE = 7;
-
-export interface CorrectionSet {
-  typeTrain: Example<MessageType>[];
-  typeHeldOut: Example<MessageType>[];
-  priorityHeldOut: Example<string>[];
-}
-
-/**
- * The workspace's corrections as labels: the latest label per text and kind wins (an agent may correct a
- * correction), split by a hash of the text into training and held-out parts.
- */
-export async function loadCorrections(db: Db, workspaceId: string): Promise<CorrectionSet> {
-  const rows = await db
-    .selectFrom('triage_labels')
-    .select(['text', 'kind', 'label', 'created_at', 'id'])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .execute();
-  const latest = new Map<string, { text: string; kind: string; label: string }>();
-  for (const row of rows) latest.set(`${row.kind}\u0000${row.text}`, row);
-  const set: CorrectionSet = { typeTrain: [], typeHeldOut: [], priorityHeldOut: [] };
-  // Sorted by text so that the training file does not depend on the order labels happened to be written.
-  for (const row of [...latest.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))) {
-    const split = correctionSplit(row.text);
-    if (row.kind === 'type') {
-      const example = { text: row.text, label: row.label as MessageType };
-      (split === 'train' ? set.typeTrain : set.typeHeldOut).push(example);
-    } else if (row.kind === 'priority' && split === 'heldout') {
-      set.priorityHeldOut.push({ text: row.text, label: row.label });
-    }
-  }
-  return set;
-}
 
 /**
  * Trains in a worker thread (see triage.train-worker.ts) so that the desk keeps answering meanwhile.
  * The worker registers tsx to load the TypeScript sources, as bin/guichet.mjs does.
  */
-export function trainInWorker(corrections: Example<MessageType>[]): Promise<TrainedTypeModel> {
+export function trainInWorker(corrections: {
+  type: Example<MessageType>[];
+  sentiment: Example<Sentiment>[];
+}): Promise<TrainedWorkspaceModels> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./triage.train-worker.mjs', import.meta.url), {
       workerData: { corrections },
     });
-    worker.once('message', (result: TrainedTypeModel) => {
-      resolve({ ...result, bytes: new Uint8Array(result.bytes) });
+    worker.once('message', (result: TrainedWorkspaceModels) => {
+      resolve({
+        type: { ...result.type, bytes: new Uint8Array(result.type.bytes) },
+        sentiment: result.sentiment ? { ...result.sentiment, bytes: new Uint8Array(result.sentiment.bytes) } : null,
+      });
       void worker.terminate();
     });
     worker.once('error', reject);
@@ -74,91 +45,12 @@ export function trainInWorker(corrections: Example<MessageType>[]): Promise<Trai
     });
   });
 }
-type TrainedTypeModel = ReturnType<typeof trainTypeModel>;
 
-function accuracy(classifier: Classifier, examples: Example[], pick: (text: string) => string): number | null {
-  if (examples.length === 0) return null;
-  let right = 0;
-  for (const e of examples) if (pick(e.text) === e.label) right++;
-  return Math.round((right / examples.length) * 10_000) / 10_000;
-}
-
-/** Lets the event loop serve requests between slices of a long evaluation (not a wait: no time passes). */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function complaintF1(classifier: Classifier, tweets: { text: string; complaint: boolean }[]): Promise<number> {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (const [i, t] of tweets.entries()) {
-    if (i % 250 === 249) await yieldToEventLoop();
-    const predicted = classifier.classify(t.text).type === 'complaint';
-    if (predicted && t.complaint) tp++;
-    else if (predicted) fp++;
-    else if (t.complaint) fn++;
-  }
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
-  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-  return Math.round(f1 * 10_000) / 10_000;
-}
-
-/** The evaluation-only airline set (non-commercial: read in place, never trained on); null when absent. */
-function airlineSlice(): { text: string; complaint: boolean }[] | null {
-  try {
-    return airlineTweets()
-      .filter((_, i) => i % AIRLINE_STRIDE === 0)
-      .map((t) => ({ text: t.text, complaint: t.sentiment === 'negative' }));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-function verdict(figures: ModelFigure[]): ModelMetrics['verdict'] {
-  const compared = figures.filter((f) => f.current !== null && f.candidate !== null && f.n > 0);
-  if (compared.length === 0) return 'unknown';
-  const up = compared.some((f) => f.candidate! > f.current!);
-  const down = compared.some((f) => f.candidate! < f.current!);
-  return up && down ? 'mixed' : up ? 'better' : down ? 'worse' : 'same';
-}
-
-/** The current and the candidate model side by side, on data neither trained on. */
-export async function compareModels(
-  current: { classifier: Classifier; modelId: string | null },
-  candidate: Classifier,
-  corrections: CorrectionSet,
-  policy: PriorityPolicy,
-): Promise<ModelMetrics> {
-  const typeOf = (c: Classifier) => (text: string) => c.classify(text).type;
-  // A bare text has no customer signals: both models are judged on what the text itself says.
-  const priorityOf = (c: Classifier) => (text: string) => String(decidePriority(c.classify(text), {}, policy).priority);
-  const figure = (examples: Example[], pick: (c: Classifier) => (text: string) => string): ModelFigure => ({
-    n: examples.length,
-    current: accuracy(current.classifier, examples, pick(current.classifier)),
-    candidate: accuracy(candidate, examples, pick(candidate)),
-  });
-  const correctionsTypeAccuracy = figure(corrections.typeHeldOut, typeOf);
-  const correctionsPriorityAccuracy = figure(corrections.priorityHeldOut, priorityOf);
-  const airline = airlineSlice();
-  const shippedComplaintF1 = airline
-    ? {
-        n: airline.length,
-        current: await complaintF1(current.classifier, airline),
-        candidate: await complaintF1(candidate, airline),
-      }
-    : null;
-  return {
-    currentModelId: current.modelId,
-    correctionsTypeAccuracy,
-    correctionsPriorityAccuracy,
-    shippedComplaintF1,
-    verdict: verdict([
-      correctionsTypeAccuracy,
-      correctionsPriorityAccuracy,
-      ...(shippedComplaintF1 ? [shippedComplaintF1] : []),
-    ]),
-  };
+/** Written aside then renamed: a crash never leaves a half model under the name the table points to. */
+async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.part`, bytes);
+  await rename(`${file}.part`, file);
 }
 
 export interface RetrainDeps {
@@ -169,8 +61,9 @@ export interface RetrainDeps {
 }
 
 /**
- * Trains a candidate type model for one workspace (shipped data + its agents' corrections), stores it in the
- * data folder and records how it compares with the model in use. It never switches: a lead decides.
+ * Trains a candidate for one workspace (shipped data + its labels: type always, sentiment when labelled),
+ * stores it in the data folder and records how it compares with the model in use. A lead's retrain never
+ * switches (the lead decides); one started by the schedule switches only by `decideSwitch`.
  */
 export function retrainTriageModelJob(deps: RetrainDeps): JobHandler {
   return async (payload) => {
@@ -183,6 +76,7 @@ export function retrainTriageModelJob(deps: RetrainDeps): JobHandler {
       values: { status: 'ready' | 'failed' } & Partial<{
         file: string;
         sha256: string;
+        sentiment_sha256: string | null;
         bytes: number;
         training: string;
         metrics: string;
@@ -211,37 +105,53 @@ export function retrainTriageModelJob(deps: RetrainDeps): JobHandler {
     };
     try {
       const corrections = await loadCorrections(deps.db, row.workspace_id);
-      const trained = await trainInWorker(corrections.typeTrain);
-      const sha256 = sha256Hex(trained.bytes);
+      const trained = await trainInWorker({ type: corrections.typeTrain, sentiment: corrections.sentimentTrain });
+      const sha256 = sha256Hex(trained.type.bytes);
       const file = workspaceModelFile(deps.config.dataDir, row.workspace_id, modelId);
-      await mkdir(path.dirname(file), { recursive: true });
-      // Written aside then renamed: a crash never leaves a half model under the name the table points to.
-      await writeFile(`${file}.part`, trained.bytes);
-      await rename(`${file}.part`, file);
+      await writeAtomically(file, trained.type.bytes);
+      if (trained.sentiment) await writeAtomically(sentimentModelFile(file), trained.sentiment.bytes);
 
       const current = await workspaceClassifier(deps.db, row.workspace_id);
-      // A runtime of its own: the candidate is dropped with it unless a lead switches to it.
+      // A runtime of its own: the candidate is dropped with it unless the desk switches to it.
       const runtime = await FastTextRuntime.create();
-      const candidate = current.classifier.withTypeModel(runtime.load(trained.bytes));
+      const candidate = composeWorkspaceClassifier(
+        await sharedClassifier(),
+        {
+          type: runtime.load(trained.type.bytes),
+          sentiment: trained.sentiment ? runtime.load(trained.sentiment.bytes) : undefined,
+        },
+        corrections,
+      );
       const policy = await getPriorityPolicy(deps.db, row.workspace_id);
-      const metrics = await compareModels(current, candidate, corrections, policy);
+      const metrics = await compareModels(current, candidate.withExtraCues(current.cueWords), corrections, policy);
+      // A lead's retrain waits for the lead; one that started by itself switches only when it wins clearly.
+      if (row.trigger !== 'lead') metrics.autoSwitch = decideSwitch(metrics);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       await finish({
         status: 'ready',
         file,
         sha256,
-        bytes: trained.bytes.length,
+        sentiment_sha256: trained.sentiment ? sha256Hex(trained.sentiment.bytes) : null,
+        bytes: trained.type.bytes.length + (trained.sentiment?.bytes.length ?? 0),
         training: JSON.stringify({
-          base: trained.base,
-          examples: trained.examples,
-          correctionsUsed: corrections.typeTrain.length,
-          correctionsHeldOut: corrections.typeHeldOut.length + corrections.priorityHeldOut.length,
-          labels: trained.labels,
+          base: trained.type.base,
+          examples: trained.type.examples + (trained.sentiment?.examples ?? 0),
+          correctionsUsed: corrections.typeTrain.length + corrections.sentimentTrain.length,
+          correctionsHeldOut:
+            corrections.typeHeldOut.length + corrections.sentimentHeldOut.length + corrections.priorityHeldOut.length,
+          labels: { ...trained.type.labels },
           seconds: Math.round(seconds * 10) / 10,
         }),
         metrics: JSON.stringify(metrics),
       });
-      log.info({ sha256, seconds, verdict: metrics.verdict }, 'triage model retrained');
+      if (metrics.autoSwitch?.switched) {
+        await activateModel(
+          deps,
+          { workspaceId: row.workspace_id, agentId: null, modelId },
+          systemAuditContext(row.workspace_id),
+        );
+      }
+      log.info({ sha256, seconds, verdict: metrics.verdict, autoSwitch: metrics.autoSwitch }, 'triage model retrained');
     } catch (error) {
       // Training is deterministic: running it again would fail the same way. The lead sees why.
       log.error({ err: error }, 'triage model retraining failed');

@@ -15,10 +15,17 @@ export interface Classification {
   language: string;
   /** Urgency cue ids (see cues.ts), in registry order. */
   urgency: string[];
+  /**
+   * Complaint vs not, its own output (a workspace learns it from its labels); the type always agrees with it.
+   * Optional so that callers building a Classification by hand keep compiling: absent means "type is complaint".
+   */
+  complaint?: boolean;
   scores: {
     type: Record<MessageType, number>;
     sentiment: Record<Sentiment, number>;
     language: number;
+    /** Probability of a complaint, when the classifier gives one. */
+    complaint?: number;
   };
 }
 

@@ -26,6 +26,8 @@ function modelFromRow(row: Row<'triage_models'> & { requester: string | null }):
     id: row.id,
     status: row.status,
     active: Number(row.active) === 1,
+    trigger: row.trigger === 'nightly' || row.trigger === 'corrections' ? row.trigger : 'lead',
+    sentimentRetrained: row.sentiment_sha256 !== null,
     sha256: row.sha256,
     bytes: row.bytes === null ? null : Number(row.bytes),
     training: parseJson(row.training, (v) => triageModelSchema.shape.training.parse(v)),
@@ -81,6 +83,7 @@ export async function listTriageModels(db: DbOrTx, workspaceId: string): Promise
       'triage_labels.label as label',
       'triage_labels.previous as previous',
       'triage_labels.created_at as createdAt',
+      'triage_labels.source as source',
       'agents.name as agentName',
     ])
     .where('triage_labels.workspace_id', '=', workspaceId)
@@ -106,6 +109,7 @@ export async function listTriageModels(db: DbOrTx, workspaceId: string): Promise
         agentName: r.agentName,
         createdAt: iso(r.createdAt)!,
         split: correctionSplit(r.text),
+        source: r.source === 'help' ? 'help' : 'correction',
       })),
     },
   };

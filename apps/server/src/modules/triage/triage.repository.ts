@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { DEFAULT_PRIORITY_POLICY } from './priority.ts';
+import { correctionSetFromLabels, type CorrectionSet } from './triage.labels.ts';
 import { priorityPolicySchema, type PriorityPolicy } from './triage.models.ts';
 
 /** The workspace's priority mapping, or the default one. A stored policy that no longer parses falls back too. */
@@ -26,4 +27,16 @@ export async function savePriorityPolicy(
       oc.column('workspace_id').doUpdateSet({ policy, updated_by: input.agentId, updated_at: input.now }),
     )
     .execute();
+}
+
+/** The workspace's labels (oldest first), as the desk and the offline tools both learn from them. */
+export async function loadCorrections(db: DbOrTx, workspaceId: string): Promise<CorrectionSet> {
+  const rows = await db
+    .selectFrom('triage_labels')
+    .select(['text', 'kind', 'label'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
+  return correctionSetFromLabels(rows);
 }

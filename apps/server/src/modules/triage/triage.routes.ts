@@ -1,4 +1,4 @@
-import { triageCorrectionRequestSchema } from '@guichet/contracts';
+import { helpTriageAnswerSchema, triageCorrectionRequestSchema } from '@guichet/contracts';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -7,7 +7,9 @@ import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { auditContextOf } from '../audit/audit.context.ts';
 import { requireAuth, requireRole } from '../auth/auth.routes.ts';
-import { activateModel, correctCaseTriage, readCaseTriage, requestRetrain } from './triage.commands.ts';
+import { activateModel } from './triage.activate.ts';
+import { correctCaseTriage, readCaseTriage, requestRetrain } from './triage.commands.ts';
+import { answerHelpTriage, helpTriageQueue } from './triage.help-queue.ts';
 import { listTriageModels } from './triage.queries.ts';
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
@@ -53,6 +55,33 @@ export function registerTriageRoutes(
         });
       }
       return result.triage;
+    },
+  );
+
+  app.get(
+    '/api/triage/help-queue',
+    { schema: { tags: ['triage'], summary: 'Recent customer posts the model is least sure about, to label' } },
+    async (request) => helpTriageQueue(deps, requireAuth(request).workspaceId),
+  );
+
+  app.post(
+    '/api/triage/help-queue/answers',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: "Answer one post of the help-triage queue with its type (a label)",
+        body: helpTriageAnswerSchema,
+      },
+    },
+    async (request, reply) => {
+      const session = requireAuth(request);
+      await answerHelpTriage(deps, {
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        messageId: request.body.messageId,
+        type: request.body.type,
+      });
+      return reply.code(204).send();
     },
   );
 

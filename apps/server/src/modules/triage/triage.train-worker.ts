@@ -1,14 +1,17 @@
 /**
- * Runs in a worker thread: trains the workspace type model away from the event loop that serves the desk
- * (fastText in WebAssembly is synchronous: ~3 s on one core). Receives the corrections, returns the bytes.
+ * Runs in a worker thread: trains the workspace models away from the event loop that serves the desk
+ * (fastText in WebAssembly is synchronous: a few seconds on one core). Receives the labels, returns the bytes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FastTextRuntime } from './fasttext.ts';
 import type { Example } from './triage.data.ts';
-import type { MessageType } from './triage.models.ts';
-import { trainTypeModel } from './triage.training.ts';
+import type { MessageType, Sentiment } from './triage.models.ts';
+import { trainWorkspaceModels } from './triage.training.ts';
 
-const corrections = (workerData as { corrections: Example<MessageType>[] }).corrections;
+const { corrections } = workerData as {
+  corrections: { type: Example<MessageType>[]; sentiment: Example<Sentiment>[] };
+};
 const runtime = await FastTextRuntime.create();
-const trained = trainTypeModel(runtime, corrections);
-parentPort!.postMessage(trained, [trained.bytes.buffer as ArrayBuffer]);
+const trained = trainWorkspaceModels(runtime, corrections);
+const transfer = [trained.type.bytes.buffer, ...(trained.sentiment ? [trained.sentiment.bytes.buffer] : [])];
+parentPort!.postMessage(trained, transfer as ArrayBuffer[]);

@@ -13,7 +13,7 @@ import {
   umsabFrench,
   type Example,
 } from './triage.data.ts';
-import type { MessageType } from './triage.models.ts';
+import type { MessageType, Sentiment } from './triage.models.ts';
 
 /**
  * How the type model is built: shared by `npm run train:triage` (the shipped model) and the workspace
@@ -28,6 +28,18 @@ export const TYPE_OPTIONS: TrainOptions = {
   wordNgrams: 2,
   bucket: 20_000,
   minCount: 1,
+  minn: 0,
+  maxn: 0,
+  seed: TRIAGE_SEED,
+};
+
+export const SENTIMENT_OPTIONS: TrainOptions = {
+  dim: 16,
+  epoch: 10,
+  lr: 0.2,
+  wordNgrams: 2,
+  bucket: 20_000,
+  minCount: 2,
   minn: 0,
   maxn: 0,
   seed: TRIAGE_SEED,
@@ -84,6 +96,24 @@ export function shippedTypeExamples(): TypeTrainingSet {
   };
 }
 
+/**
+ * The shipped sentiment model's examples: TweetEval (val + the training half of test) and UMSAB French
+ * (train + val). Empty when the data folder is absent (a desk without it cannot retrain sentiment).
+ */
+export function shippedSentimentExamples(): { examples: Example<Sentiment>[]; sources: Record<string, number> } {
+  try {
+    const tweetEvalTrain = [...tweetEval('val'), ...tweetEval('test').filter((e) => tweetEvalHalf(e.text) === 'train')];
+    const frenchTrain = [...umsabFrench('train'), ...umsabFrench('val')];
+    return {
+      examples: [...tweetEvalTrain, ...frenchTrain],
+      sources: { tweetEvalValAndTestHalf: tweetEvalTrain.length, umsabFrenchTrainVal: frenchTrain.length },
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return { examples: [], sources: {} };
+  }
+}
+
 /** fastText's input format, after a seeded shuffle: `__label__x <features>` per line. */
 export function fastTextLines(examples: Example[], random: () => number): string[] {
   return shuffled(examples, random).map((e) => `__label__${e.label} ${features(e.text)}`);
@@ -112,3 +142,25 @@ export function trainTypeModel(runtime: FastTextRuntime, corrections: Example<Me
   const bytes = runtime.train(fastTextLines(examples, seededRandom(TRIAGE_SEED + 1)), TYPE_OPTIONS);
   return { bytes, base: base.base, examples: examples.length, labels: countLabels(examples) };
 }
+
+/**
+ * Trains the sentiment model from the shipped examples plus sentiment corrections; null when there are no
+ * sentiment corrections (nothing to learn: the shipped model stays) or no shipped data to train from.
+ */
+export function trainSentimentModel(runtime: FastTextRuntime, corrections: Example<Sentiment>[]) {
+  if (corrections.length === 0) return null;
+  const base = shippedSentimentExamples();
+  if (base.examples.length === 0) return null;
+  const examples = [...base.examples, ...Array.from({ length: CORRECTION_REPEAT }, () => corrections).flat()];
+  const bytes = runtime.train(fastTextLines(examples, seededRandom(TRIAGE_SEED)), SENTIMENT_OPTIONS);
+  return { bytes, examples: examples.length, labels: countLabels(examples) };
+}
+
+/** Everything a workspace retrain produces: the type model always, the sentiment model when it has labels. */
+export function trainWorkspaceModels(
+  runtime: FastTextRuntime,
+  corrections: { type: Example<MessageType>[]; sentiment: Example<Sentiment>[] },
+) {
+  return { type: trainTypeModel(runtime, corrections.type), sentiment: trainSentimentModel(runtime, corrections.sentiment) };
+}
+export type TrainedWorkspaceModels = ReturnType<typeof trainWorkspaceModels>;

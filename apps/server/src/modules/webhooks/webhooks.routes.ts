@@ -11,7 +11,9 @@ import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { openChannelCredentials, parseChannelSettings, webhookSecretOf } from '../channels/channel-settings.ts';
+import { isXaaEnvelope } from '@guichet/connectors';
 import { receiveDelivery } from './webhook-delivery.ts';
+import { receiveActivityEvents } from './xaa-delivery.ts';
 import type { ActivityPayload } from './x-activity.mappers.ts';
 
 export interface WebhookDeps {
@@ -109,6 +111,12 @@ export function registerWebhookRoutes(app: HttpApp, deps: WebhookDeps): void {
         payload = JSON.parse(raw.toString('utf8')) as ActivityPayload;
       } catch {
         throw new AppError('webhook.bad_payload', 'invalid', 'The delivery is not JSON.');
+      }
+      // The X Activity API delivers to the same URL (same CRC, same signature), one event envelope each;
+      // both shapes are taken while webhooks are on, so nothing in flight is lost when a channel switches.
+      if (isXaaEnvelope(payload)) {
+        await receiveActivityEvents(deps, channel, [payload]);
+        return reply.status(200).send({ ok: true });
       }
       // One delivery per subscribed account: only the one this channel is for concerns it.
       if (payload.for_user_id !== channel.external_account_id) return reply.status(200).send({ ignored: true });

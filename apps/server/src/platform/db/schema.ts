@@ -192,6 +192,9 @@ export interface CasesTable {
   lang: Generated<string | null>;
   /** Earliest due time of the case's running SLA clocks, kept by triggers (0021-inbox-counters). */
   sla_due_at: Generated<number | null>;
+  /** The case this one was merged into / split from (0027-case-structure). */
+  merged_into_case_id: Generated<string | null>;
+  split_from_case_id: Generated<string | null>;
 }
 
 /** Cases per (workspace, status, assignee; '' = unassigned), kept by triggers (0021-inbox-counters). */
@@ -216,6 +219,14 @@ export interface CaseCountDeltasTable {
   assignee_key: string | null;
   due_hour: number | null;
   n: number;
+}
+
+/** Agents present: a tab with the desk open said so lately (0027-case-structure); round-robin's turn order. */
+export interface AgentPresenceTable {
+  agent_id: string;
+  workspace_id: string;
+  seen_at: number;
+  last_auto_assigned_at: number | null;
 }
 
 export interface CaseConversationsTable {
@@ -262,6 +273,36 @@ export interface TemplatesTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** 0028-macros-inbox: the folder (null: none); what using it does to the case (JSON); starter library key. */
+  folder_id: Generated<string | null>;
+  effects: Generated<string | null>;
+  starter_key: Generated<string | null>;
+}
+
+export interface TemplateFoldersTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per macro applied to a case under one key (a reply's idempotency key): applied once (0028). */
+export interface MacroApplicationsTable {
+  case_id: string;
+  application_key: string;
+  workspace_id: string;
+  template_id: string;
+  agent_id: string | null;
+  applied_at: number;
+}
+
+/** Cases per (workspace, type; '' = none, status), kept by triggers (0028-macros-inbox). */
+export interface CaseTypeCountsTable {
+  workspace_id: string;
+  type_key: string;
+  status: CasesTable['status'];
+  n: number;
 }
 
 export interface EventsTable {
@@ -349,11 +390,13 @@ export interface TriageLabelsTable {
   case_id: string | null;
   message_id: string | null;
   text: string;
-  kind: 'type' | 'priority';
+  kind: 'type' | 'priority' | 'sentiment' | 'complaint';
   label: string;
   previous: string | null;
   agent_id: string | null;
   created_at: number;
+  /** `correction` (case screen) | `help` (help-triage queue) — 0029. */
+  source: Generated<string>;
 }
 
 /** A workspace type model retrained from corrections (0010-triage-learning); at most one active. */
@@ -372,6 +415,10 @@ export interface TriageModelsTable {
   created_at: number;
   finished_at: number | null;
   activated_at: number | null;
+  /** 0029: the retrained sentiment model's hash (its file is `<model>.sentiment.ftz`), null when not retrained. */
+  sentiment_sha256: string | null;
+  /** 0029: `lead` | `nightly` | `corrections`. */
+  trigger: Generated<string>;
 }
 
 /** Templates a rule suggested for a case (0010-triage-learning). */
@@ -757,6 +804,7 @@ export interface Database {
   messages: MessagesTable;
   cases: CasesTable;
   case_conversations: CaseConversationsTable;
+  agent_presence: AgentPresenceTable;
   case_view_counts: CaseViewCountsTable;
   case_due_counts: CaseDueCountsTable;
   case_count_deltas: CaseCountDeltasTable;
@@ -765,6 +813,10 @@ export interface Database {
   case_tags: CaseTagsTable;
   contact_tags: ContactTagsTable;
   templates: TemplatesTable;
+  template_folders: TemplateFoldersTable;
+  macro_applications: MacroApplicationsTable;
+  case_type_counts: CaseTypeCountsTable;
+  case_type_count_deltas: CaseTypeCountsTable;
   events: EventsTable;
   jobs: JobsTable;
   channel_usage: ChannelUsageTable;
@@ -802,6 +854,40 @@ export interface Database {
   outgoing_webhook_state: OutgoingWebhookStateTable;
   outgoing_webhook_dispatched: OutgoingWebhookDispatchedTable;
   leases: LeasesTable;
+  outgoing_media: OutgoingMediaTable;
+  channel_activity: ChannelActivityTable;
+}
+
+/** A picture an agent attached to a reply (0023); the file is in the data folder. */
+export interface OutgoingMediaTable {
+  id: string;
+  workspace_id: string;
+  uploaded_by: string;
+  /** The outbound message carrying it; null while it only sits in the composer. */
+  message_id: string | null;
+  position: Generated<number>;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  file_name: string;
+  /** The network's media id once uploaded there: reused by every retry of the message. */
+  external_media_id: string | null;
+  external_media_key: string | null;
+  external_expires_at: number | null;
+  created_at: number;
+}
+
+/** A channel's X Activity API delivery state (0025, decision 0012). */
+export interface ChannelActivityTable {
+  channel_id: string;
+  /** JSON array of the X subscription ids the desk created for this channel. */
+  subscription_ids: Generated<string>;
+  webhook_id: string | null;
+  stream_state: Generated<'off' | 'connected' | 'lost'>;
+  /** Since when XAA delivers this channel's events (DM polling stops meanwhile); null when not live. */
+  live_since: number | null;
+  last_event_at: number | null;
+  updated_at: number;
 }
 
 /** One row per lease held by a single process (0024): `scheduler` is the scheduler's leadership. */

@@ -8,6 +8,8 @@ import { errorMessageKey } from '../../api/errorMessages.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { useDirectory } from '../inbox/InboxPage.tsx';
+import { noteOwnChange, undoableStatus } from '../alerts/undo.ts';
+import { useUndoToast } from '../alerts/UndoToast.tsx';
 
 /** `YYYY-MM-DDTHH:mm` in the browser's zone, what a datetime-local input reads and writes. */
 function toLocalInput(date: Date): string {
@@ -34,13 +36,28 @@ export function useCaseMutations(caseId: string) {
     }
     void queryClient.invalidateQueries({ queryKey: queryKeys.cases });
   };
+  const showUndo = useUndoToast();
+  // The case as it was before the change, for the toast's Undo.
+  const before = () => {
+    noteOwnChange(caseId);
+    return queryClient.getQueryData<{ case: CaseSummary }>(queryKeys.caseDetail(caseId))?.case;
+  };
   const status = useMutation({
     mutationFn: (request: ChangeStatusRequest) => api.changeStatus(caseId, request),
-    onSuccess: refresh,
+    onMutate: before,
+    onSuccess: (summary, request, previous) => {
+      refresh(summary);
+      const action = undoableStatus(request);
+      if (action && previous) showUndo(action, previous);
+    },
   });
   const assign = useMutation({
     mutationFn: (request: { agentId?: string | null; teamId?: string | null }) => api.assign(caseId, request),
-    onSuccess: refresh,
+    onMutate: before,
+    onSuccess: (summary, _request, previous) => {
+      refresh(summary);
+      if (previous) showUndo('assigned', previous);
+    },
   });
   const addTag = useMutation({
     mutationFn: (name: string) => api.addCaseTag(caseId, name),

@@ -2,7 +2,7 @@ import { Anchor, Avatar, Box, Grid, Group, Paper, Stack, Text, Title, Tooltip } 
 import { useDocumentTitle, useHotkeys } from '@mantine/hooks';
 import type { CaseDetail, Message } from '@guichet/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../../api/ApiContext.tsx';
@@ -20,7 +20,9 @@ import { useSession } from '../auth/session.ts';
 import { CaseControls, useCaseMutations } from './CaseControls.tsx';
 import { ContactPanel } from './ContactPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
-import { MessageItem } from './MessageItem.tsx';
+import { CaseMergeButton } from './CaseMergeButton.tsx';
+import { CaseThread, useCaseMessages } from './CaseThread.tsx';
+import { StructureBanner } from './StructureBanner.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
 import { TriageCorrection } from '../triage/TriageCorrection.tsx';
 import { CaseIncidentBanner } from '../incidents/CaseIncidentBanner.tsx';
@@ -60,10 +62,15 @@ export function CasePage() {
           onRetry={isApiError(detail.error) && detail.error.status === 404 ? undefined : () => void detail.refetch()}
         />
       ) : (
-        <CaseView key={caseId} detail={detail.data} />
+        // A split or merge changes which messages the case holds: the thread's loaded pages start over.
+        <CaseView key={`${caseId}:${structureMarks(detail.data)}`} detail={detail.data} />
       )}
     </Stack>
   );
+}
+
+function structureMarks(detail: CaseDetail): number {
+  return detail.history.filter((e) => e.type.startsWith('case.split') || e.type.startsWith('case.merge')).length;
 }
 
 /** Who else is on this case right now (F8). */
@@ -98,8 +105,10 @@ function CaseView({ detail }: { detail: CaseDetail }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const session = useSession().data;
-  const { case: summary, messages } = detail;
+  const { case: summary } = detail;
   const { contact } = summary;
+  const thread = useCaseMessages(detail);
+  const { messages } = thread;
   const [chosenTargetId, setChosenTargetId] = useState<string | null>(null);
   // A chosen message that disappeared from the case falls back on the default rather than on nothing.
   const target: Message | null =
@@ -120,11 +129,7 @@ function CaseView({ detail }: { detail: CaseDetail }) {
     ['a', () => session && mutations.assign.mutate({ agentId: session.agent.id })],
   ]);
 
-  // Open on the latest exchange, which is what the agent answers; later updates do not move the page.
-  const lastMessageRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    lastMessageRef.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
+  const replyTo = useCallback((chosen: Message) => setChosenTargetId(chosen.id), []);
 
   return (
     <Grid gutter="md">
@@ -150,47 +155,35 @@ function CaseView({ detail }: { detail: CaseDetail }) {
                 </Box>
               </Group>
               <CaseStatusBadge status={summary.status} />
+              {!detail.mergedIntoCaseId && <CaseMergeButton summary={summary} />}
               <SlaBadge sla={summary.sla} size="sm" />
               <AbsenceCaseBadge history={detail.history} />
             </Group>
           </Paper>
 
+          <StructureBanner detail={detail} />
           <PresenceBar caseId={summary.id} />
           <CaseIncidentBanner caseId={summary.id} />
 
           <Box component="section" aria-label={t('case.conversation')}>
-            {messages.length === 0 ? (
-              <Text c="dimmed" ta="center" py="lg">
-                {t('case.noMessages')}
-              </Text>
-            ) : (
-              <Stack component="ol" gap="sm" className="plain-list message-list">
-                {messages.map((message) => (
-                  <MessageItem
-                    key={message.id}
-                    message={message}
-                    isReplyTarget={message.id === target?.id}
-                    onReplyTo={(chosen) => setChosenTargetId(chosen.id)}
-                    caseId={summary.id}
-                  />
-                ))}
-              </Stack>
-            )}
-            <div ref={lastMessageRef} />
+            <CaseThread detail={detail} thread={thread} targetId={target?.id ?? null} onReplyTo={replyTo} />
           </Box>
 
-          <ReplyBox
-            caseId={summary.id}
-            target={target}
-            customer={{ name: contact.name, handle: contact.handle }}
-            directReplyAvailable={detail.directReplyAvailable}
-            directReplyBlocked={detail.directReplyBlocked ?? null}
-            onMoveToDm={latestDirect ? () => setChosenTargetId(latestDirect.id) : undefined}
-            candidates={recentCustomerMessages(messages)}
-            targetPinned={chosenTargetId !== null && target?.id === chosenTargetId}
-            onChooseTarget={setChosenTargetId}
-            inputRef={replyInputRef}
-          />
+          {/* Sticky: however long the thread, the composer stays within reach. */}
+          <Box className="sticky-composer" data-testid="composer-dock">
+            <ReplyBox
+              caseId={summary.id}
+              target={target}
+              customer={{ name: contact.name, handle: contact.handle }}
+              directReplyAvailable={detail.directReplyAvailable}
+              directReplyBlocked={detail.directReplyBlocked ?? null}
+              onMoveToDm={latestDirect ? () => setChosenTargetId(latestDirect.id) : undefined}
+              candidates={recentCustomerMessages(messages)}
+              targetPinned={chosenTargetId !== null && target?.id === chosenTargetId}
+              onChooseTarget={setChosenTargetId}
+              inputRef={replyInputRef}
+            />
+          </Box>
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>

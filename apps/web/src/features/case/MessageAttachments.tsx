@@ -12,9 +12,10 @@ const THUMB = { maw: 240, mah: 180 } as const;
  * What a message carries besides its text (issue 12): photos as thumbnails that open full size, GIFs and
  * videos as their poster with a link to play them, alt text under the picture, and the links' landing pages
  * (title, description) when the network gave them. Addresses come from the network: only http(s) ones are
- * rendered. Media of direct messages need the account's credentials on X (ton.twitter.com), so the desk
- * shows a note and a link to the conversation on X rather than a broken image (serving them through the
- * desk is a later part of issue 12).
+ * rendered. Media of direct messages need the account's credentials on X (ton.twitter.com), so they load
+ * through the desk's own route (/api/messages/:id/media/:index, signed-in agents, cached); so do the pictures
+ * an agent attached to a reply, from the desk's copy. If the desk cannot load one, a note says so and links
+ * to the conversation on X.
  */
 export function MessageAttachments({ message }: { message: Message }) {
   const { media, links } = message.attachments;
@@ -26,7 +27,13 @@ export function MessageAttachments({ message }: { message: Message }) {
         <Group gap={8} align="flex-start" wrap="wrap">
           {media.map((item, index) =>
             item.private ? (
-              <PrivateMedia key={item.mediaKey ?? index} media={item} conversationUrl={message.externalUrl} />
+              <PrivateMedia
+                key={item.mediaKey ?? index}
+                media={item}
+                src={`/api/messages/${encodeURIComponent(message.id)}/media/${index}`}
+                own={message.direction === 'outbound'}
+                conversationUrl={message.externalUrl}
+              />
             ) : (
               <PublicMedia key={item.mediaKey ?? index} media={item} postUrl={message.externalUrl} />
             ),
@@ -129,31 +136,86 @@ function PublicMedia({ media, postUrl }: { media: MessageMedia; postUrl: string 
   );
 }
 
-function PrivateMedia({ media, conversationUrl }: { media: MessageMedia; conversationUrl: string | null }) {
+function PrivateMedia({
+  media,
+  src,
+  own,
+  conversationUrl,
+}: {
+  media: MessageMedia;
+  /** The desk's route for this media. */
+  src: string;
+  /** A picture the desk itself sent (an agent's attachment), not the customer's. */
+  own: boolean;
+  conversationUrl: string | null;
+}) {
   const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [failed, setFailed] = useState(false);
   const href = safeHttpUrl(conversationUrl);
+  const alt = media.altText ?? t(own ? `media.ownAlt.${media.type}` : `media.defaultAlt.${media.type}`);
+  const photo = media.type === 'photo';
   return (
-    <Paper
-      withBorder
-      radius="sm"
-      p={8}
+    <Stack
+      gap={4}
       maw={THUMB.maw + 40}
-      bg="var(--mantine-color-gray-0)"
-      data-testid="message-media-private"
+      data-testid={own ? 'message-media-own' : 'message-media-private'}
       data-media-type={media.type}
     >
-      <Text size="sm" fw={600}>
-        {t(`media.private.${media.type}`)}
-      </Text>
-      <Text size="xs" c="dimmed">
-        {t('media.privateHint')}
-      </Text>
-      {href && (
+      {!own && (
+        <Text size="xs" fw={600}>
+          {t(`media.private.${media.type}`)}
+        </Text>
+      )}
+      {failed ? (
+        <Text size="xs" c="dimmed">
+          {t('media.privateHint')}
+        </Text>
+      ) : (
+        <UnstyledButton
+          onClick={() => photo && setOpen(true)}
+          aria-label={photo ? t('media.openFull') : undefined}
+          w="fit-content"
+          pos="relative"
+        >
+          <Image
+            src={src}
+            alt={alt}
+            loading="lazy"
+            radius="sm"
+            fit="cover"
+            {...THUMB}
+            w="auto"
+            onError={() => setFailed(true)}
+          />
+          {!photo && (
+            <Badge pos="absolute" top={6} left={6} size="sm" color="dark" variant="filled">
+              {t(`media.kind.${media.type}`)}
+              {media.durationMs !== null && ` · ${formatDuration(media.durationMs)}`}
+            </Badge>
+          )}
+        </UnstyledButton>
+      )}
+      {!photo && media.videoUrl && !failed && (
+        <Anchor
+          href={`${src}?variant=video`}
+          target="_blank"
+          rel="noopener noreferrer"
+          size="xs"
+          data-testid="media-play"
+        >
+          {t(media.type === 'video' ? 'media.playVideo' : 'media.playGif')}
+        </Anchor>
+      )}
+      <AltText text={media.altText} />
+      {!own && href && (
         <Anchor href={href} target="_blank" rel="noopener noreferrer" size="xs">
           {t('media.openOnX')}
         </Anchor>
       )}
-      <AltText text={media.altText} />
-    </Paper>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('media.kind.photo')} size="auto" centered>
+        <Image src={src} alt={alt} maw="85vw" mah="75vh" fit="contain" data-testid="media-full" />
+      </Modal>
+    </Stack>
   );
 }

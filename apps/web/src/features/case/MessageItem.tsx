@@ -16,9 +16,13 @@ interface MessageItemProps {
   onReplyTo?: (message: Message) => void;
   /** The case shown: approvals and likes / reposts act from it. */
   caseId?: string;
+  /** Offered on messages a case can be split at: it and the later ones become a new case. */
+  onSplitHere?: ((message: Message) => void) | undefined;
+  /** The windowed thread measures each message's height on its root element. */
+  itemRef?: (element: HTMLElement | null) => void;
 }
 
-export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: MessageItemProps) {
+export function MessageItem({ message, isReplyTarget, onReplyTo, caseId, onSplitHere, itemRef }: MessageItemProps) {
   const { t } = useTranslation();
   const { author } = message;
   const inbound = message.direction === 'inbound';
@@ -31,6 +35,7 @@ export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: Messa
   return (
     <Paper
       component="li"
+      ref={itemRef}
       withBorder
       radius="md"
       p="sm"
@@ -122,6 +127,19 @@ export function MessageItem({ message, isReplyTarget, onReplyTo, caseId }: Messa
         </Group>
         {caseId && inbound && message.visibility === 'public' && message.externalId && (
           <EngagementActions message={message} caseId={caseId} />
+        )}
+        {onSplitHere && (
+          <Tooltip label={t('caseStructure.splitHint')} withArrow>
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              color="gray"
+              onClick={() => onSplitHere(message)}
+              data-testid="split-here"
+            >
+              {t('caseStructure.split')}
+            </Button>
+          </Tooltip>
         )}
         {inbound && onReplyTo && (
           <Button

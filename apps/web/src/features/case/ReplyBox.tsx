@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Paper, Stack, Text, Textarea, UnstyledButton } from '@mantine/core';
-import type { CaseDetail, Message, PersonalDataKind, ReplyRequest } from '@guichet/contracts';
+import type { CaseDetail, Message, PersonalDataKind, ReplyRequest, Template } from '@guichet/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,11 +13,13 @@ import { useAnnouncePresence } from '../../realtime/RealtimeProvider.tsx';
 import { useSession } from '../auth/session.ts';
 import { PersonalDataWarning } from '../composer/PersonalDataWarning.tsx';
 import { personalDataKinds } from '../composer/personalData.ts';
+import { ReplyImages, useReplyImages } from '../composer/ReplyImages.tsx';
 import { ReplyTargetMenu } from '../composer/ReplyTargetMenu.tsx';
 import { renderTemplate } from '../composer/templateRender.ts';
 import { replyLength, replyLimit, splitIntoThread } from '../composer/xLength.ts';
 import { newIdempotencyKey } from './idempotencyKey.ts';
 import { SuggestedTemplates } from '../rules/SuggestedTemplates.tsx';
+import { MacroBar } from '../templates/MacroBar.tsx';
 
 interface ReplyBoxProps {
   caseId: string;
@@ -59,6 +61,8 @@ export function ReplyBox({
   const session = useSession().data;
   const [draft, setDraft] = useState('');
   const [personalDataConfirmed, setPersonalDataConfirmed] = useState(false);
+  // A saved reply with effects inserted with `/`: the server applies them with the reply (once).
+  const [macro, setMacro] = useState<Template | null>(null);
   // One key per draft text: resubmitting it (double click, retry after a network error) creates a
   // single reply, while an edited draft is a new reply that must not be matched to the old one.
   const idempotency = useRef<{ key: string; text: string } | null>(null);
@@ -73,12 +77,15 @@ export function ReplyBox({
   });
 
   useAnnouncePresence(caseId, draft.trim().length > 0);
+  const images = useReplyImages();
 
   const send = useMutation({
     mutationFn: (request: ReplyRequest) => api.sendReply(caseId, request),
     onSuccess: (message) => {
       setDraft('');
+      images.clear();
       setPersonalDataConfirmed(false);
+      setMacro(null);
       idempotency.current = null;
       // The next reply follows the customer's latest message again until its writing starts.
       onChooseTarget?.(null);
@@ -153,6 +160,8 @@ export function ReplyBox({
       ...(personalData.length > 0 && personalDataConfirmed ? { confirmPersonalData: true } : {}),
       // What the preview shows is what goes out: the server checks the parts are this text, split.
       ...(thread.length > 1 ? { parts: thread } : {}),
+      ...(macro ? { macroId: macro.id } : {}),
+      ...(images.mediaIds.length > 0 ? { mediaIds: images.mediaIds } : {}),
     });
   };
 
@@ -164,6 +173,7 @@ export function ReplyBox({
     ) {
       event.preventDefault();
       insertTemplate(first.body, first.language);
+      if (first.effects) setMacro(first);
       return;
     }
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -230,6 +240,7 @@ export function ReplyBox({
             </Alert>
           )
         )}
+        <MacroBar caseId={caseId} attached={macro} onDetach={() => setMacro(null)} />
         <SuggestedTemplates
           caseId={caseId}
           customer={customer}
@@ -275,7 +286,10 @@ export function ReplyBox({
                   role="option"
                   aria-selected={index === 0}
                   className="template-option"
-                  onClick={() => insertTemplate(tpl.body, tpl.language)}
+                  onClick={() => {
+                    insertTemplate(tpl.body, tpl.language);
+                    if (tpl.effects) setMacro(tpl);
+                  }}
                   data-testid="template-option"
                   w="100%"
                   p={4}
@@ -325,6 +339,7 @@ export function ReplyBox({
             </Stack>
           </Alert>
         )}
+        <ReplyImages state={images} visibility={visibility} disabled={send.isPending} />
         <Group justify="space-between" gap="sm" wrap="nowrap">
           <Group gap="sm" wrap="wrap" miw={0}>
             <Text

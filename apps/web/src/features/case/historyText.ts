@@ -60,7 +60,17 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
     case 'case.snoozed':
       return t('history.snoozed');
     case 'case.assigned':
-      return t('history.assigned', { name: str(p.agentName) });
+      return p.reason === 'round_robin'
+        ? t('caseStructure.history.assignedRoundRobin', { name: str(p.agentName) })
+        : t('history.assigned', { name: str(p.agentName) });
+    case 'case.split':
+      return t('caseStructure.history.split', { count: Number(p.movedMessages ?? 0) });
+    case 'case.split_from':
+      return t('caseStructure.history.splitFrom', { count: Number(p.movedMessages ?? 0) });
+    case 'case.merged':
+      return t('caseStructure.history.merged', { count: Number(p.movedMessages ?? 0) });
+    case 'case.merged_into':
+      return t('caseStructure.history.mergedInto');
     case 'case.unassigned':
       return t('history.unassigned');
     case 'case.team_changed':
@@ -69,6 +79,8 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
       return t('history.tagged', { tag: str(p.tag) });
     case 'case.untagged':
       return t('history.untagged', { tag: str(p.tag) });
+    case 'case.macro_applied':
+      return t('macros.history', { name: str(p.name) });
     case 'note.added':
       return t('history.noteAdded');
     case 'message.queued': {

@@ -23,6 +23,7 @@ import { useSession } from '../auth/session.ts';
 import { channelsQueryKey, formatUsd, useChannelsApi } from './channelsApi.ts';
 import { AccountChecklistPanel } from './AccountChecklist.tsx';
 import { MuteWordsSection, SearchesSection } from './ChannelFeedsSections.tsx';
+import { DeliveryPathSection } from './DeliveryPathSection.tsx';
 import { WebhookDeliverySection } from './WebhookDeliverySection.tsx';
 
 const STATUS_COLOR = { active: 'green', paused: 'gray', failing: 'red' } as const;
@@ -121,6 +122,7 @@ export function ChannelCard({
         <SpendSection channel={channel} prices={prices} canEdit={canEdit} />
         <SearchesSection channel={channel} canEdit={canEdit} />
         <MuteWordsSection channel={channel} canEdit={canEdit} />
+        <DeliveryPathSection channel={channel} canSwitch={isAdmin} />
         {isAdmin && channel.network === 'x' && <WebhookDeliverySection channel={channel} />}
         {/* Each look reads the profile from X (a billed user read): for those who act on the advice. */}
         {canEdit && channel.network === 'x' && <AccountChecklistPanel channelId={channel.id} />}
@@ -194,12 +196,18 @@ function SpendSection({
             {t('channels.save')}
           </Button>
         )}
-        <Badge size="lg" color={BUDGET_COLOR[spend.budgetState]} variant="light" data-testid="channel-budget-state">
-          {t(`channels.budget.state.${spend.budgetState}`)}
+        {/* Without a budget there is nothing to be within: say so rather than "within budget". */}
+        <Badge
+          size="lg"
+          color={spend.budgetUsd === null ? 'gray' : BUDGET_COLOR[spend.budgetState]}
+          variant="light"
+          data-testid="channel-budget-state"
+        >
+          {spend.budgetUsd === null ? t('channels.budget.none') : t(`channels.budget.state.${spend.budgetState}`)}
         </Badge>
       </Group>
       <Text size="xs" c="dimmed">
-        {t(`channels.budget.explain.${spend.budgetState}`)}
+        {t(`channels.budget.explain.${spend.budgetUsd === null ? 'none' : spend.budgetState}`)}
       </Text>
       {save.isError && (
         <Text size="sm" c="red">

@@ -3,6 +3,7 @@ import {
   channelSearchSchema,
   channelSummarySchema,
   type ChannelConnectKeys,
+  type ChannelDeliveryUpdate,
   type ChannelList,
   type ChannelSearch,
   type ChannelSearchCreate,
@@ -32,6 +33,9 @@ export function createChannelsApi(http: HttpClient) {
     },
     update(channelId: string, update: ChannelUpdate): Promise<ChannelSummary> {
       return http.json('PATCH', channelPath(channelId), channelSummarySchema, { body: update });
+    },
+    setDelivery(channelId: string, update: ChannelDeliveryUpdate): Promise<ChannelSummary> {
+      return http.json('PUT', `${channelPath(channelId)}/delivery`, channelSummarySchema, { body: update });
     },
     addSearch(channelId: string, search: ChannelSearchCreate): Promise<ChannelSearch> {
       return http.json('POST', `${channelPath(channelId)}/searches`, channelSearchSchema, { body: search });
@@ -72,11 +76,15 @@ export function channelsInTrouble(list: ChannelList | undefined): ChannelSummary
   return (list?.channels ?? []).filter((c) => c.status === 'failing' || (c.status === 'active' && c.health.silent));
 }
 
+/**
+ * Dollars in the agent's language ("1 695,00 $US", "$1,695.00"). `precise` keeps a third decimal only for
+ * amounts under a dollar (X's unit prices): "1,695 $US" for $1.70 read as a thousand dollars in French.
+ */
 export function formatUsd(value: number, locale: string, precise = false): string {
   return new Intl.NumberFormat(locale, {
     style: 'currency',
     currency: 'USD',
-    minimumFractionDigits: precise ? 3 : 2,
-    maximumFractionDigits: precise ? 3 : 2,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: precise && Math.abs(value) < 1 ? 3 : 2,
   }).format(value);
 }

@@ -42,6 +42,12 @@ export function initialsSignature(name: string): string {
 
 const firstWord = (name: string) => name.trim().split(/\s+/)[0] ?? '';
 
+/** Initials typed on the profile with or without the caret ("JD", "^JD") sign as exactly one `^JD`. */
+export function signature(initials: string | null | undefined): string {
+  const bare = (initials ?? '').trim().replace(/^\^+/, '');
+  return bare ? `^${bare}` : '';
+}
+
 /** Every variable a saved reply can use. */
 export const templateVariables = [
   'greeting',
@@ -65,7 +71,7 @@ function values(context: TemplateContext): Record<string, string | null> {
     'customer.handle': customer.handle ? `@${customer.handle}` : null,
     'agent.firstName': firstWord(agent.name) || null,
     'agent.name': agent.name || null,
-    'agent.initials': agent.initials || initialsSignature(agent.name) || null,
+    'agent.initials': signature(agent.initials) || initialsSignature(agent.name) || null,
     'helpCenter.url': settings.helpCenterUrl,
     'support.email': settings.supportEmail,
     'support.phone': settings.supportPhone,
@@ -82,9 +88,11 @@ export interface RenderedTemplate {
 export function renderTemplate(body: string, context: TemplateContext): RenderedTemplate {
   const known = values(context);
   const missing = new Set<string>();
-  const text = body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, name: string) => {
+  // A saved reply written as `^{{agent.initials}}` must not sign `^^JD`: the variable brings its own caret.
+  const text = body.replace(/\^?\{\{\s*([\w.]+)\s*\}\}/g, (whole, name: string) => {
     const value = known[name];
-    if (value) return value;
+    const caret = whole.startsWith('^') && name !== 'agent.initials' ? '^' : '';
+    if (value) return caret + value;
     missing.add(name);
     return whole;
   });

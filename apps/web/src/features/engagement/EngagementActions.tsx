@@ -1,5 +1,5 @@
 import { Button, Group, Loader, Text, Tooltip } from '@mantine/core';
-import type { Engagement, EngagementKind, Message } from '@guichet/contracts';
+import type { CaseDetail, Engagement, EngagementKind, Message } from '@guichet/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
@@ -27,6 +27,11 @@ export function EngagementActions({ message, caseId }: { message: Message; caseI
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.caseDetail(caseId) }),
   });
   const byKind = (kind: EngagementKind): Engagement | undefined => message.engagements.find((e) => e.kind === kind);
+  // What X refused on this channel's plan is not offered (the case screen has loaded the case's detail).
+  const refused = queryClient.getQueryData<CaseDetail>(queryKeys.caseDetail(caseId))?.engagementRefused ?? [];
+  const planRefused = (kind: EngagementKind, state: Engagement | undefined) =>
+    failureKey(kind, state?.error ?? null) === `engagement.planRefused.${kind}` ||
+    (refused.includes(kind) && (!state || state.status === 'failed'));
   // A trainee's like or repost waits for a lead, as their replies do (F17).
   const trainee = useSession().data?.agent.role === 'trainee';
   const failureText = (kind: EngagementKind, error: string | null) => {
@@ -41,6 +46,14 @@ export function EngagementActions({ message, caseId }: { message: Message; caseI
         const working = state?.status === 'queued' || state?.status === 'sending';
         // A trainee's request waiting for a lead: asking again would change nothing.
         const waiting = state?.status === 'pending_approval' && trainee;
+        if (planRefused(kind, state)) {
+          // No button, no "retry": X would refuse again. Said once, on the post that was tried.
+          return state?.status === 'failed' ? (
+            <Text key={kind} size="xs" c="dimmed" data-testid={`engagement-${kind}-refused`}>
+              {t(`engagement.planRefused.${kind}`)}
+            </Text>
+          ) : null;
+        }
         if (state?.status === 'done') {
           return (
             <Text key={kind} size="xs" c="green.8" fw={600} data-testid={`engagement-${kind}`} data-status="done">

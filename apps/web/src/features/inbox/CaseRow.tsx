@@ -6,6 +6,7 @@ import { CaseStatusBadge } from '../../components/CaseStatusBadge.tsx';
 import { ContactAvatar } from '../../components/ContactAvatar.tsx';
 import { Timestamp } from '../../components/Timestamp.tsx';
 import { SlaBadge } from '../sla/SlaBadge.tsx';
+import { ConversationCues } from './ConversationCues.tsx';
 
 export function CaseRow({ summary, active = false }: { summary: CaseSummary; active?: boolean }) {
   const { t } = useTranslation();
@@ -39,14 +40,32 @@ export function CaseRow({ summary, active = false }: { summary: CaseSummary; act
             </Group>
             <Timestamp value={summary.lastMessageAt} size="xs" c="dimmed" style={{ flexShrink: 0 }} />
           </Group>
-          <Group justify="space-between" wrap="nowrap" gap="xs" mt={4}>
-            <Text size="sm" c="dimmed" truncate="end" miw={0} flex={1} data-testid="case-preview">
+          <Group justify="space-between" wrap="nowrap" gap="xs" mt={4} align="flex-start">
+            {/* One line on a wide screen; on a phone, where the row is the whole width, up to three. */}
+            <Text size="sm" c="dimmed" truncate="end" miw={0} flex={1} visibleFrom="sm" data-testid="case-preview">
+              {summary.preview || t('inbox.noPreview')}
+            </Text>
+            <Text
+              size="sm"
+              c="dimmed"
+              lineClamp={3}
+              miw={0}
+              flex={1}
+              hiddenFrom="sm"
+              className="customer-text"
+              data-testid="case-preview-phone"
+            >
               {summary.preview || t('inbox.noPreview')}
             </Text>
             <CaseStatusBadge status={summary.status} />
           </Group>
-          {(summary.assignee || summary.tags.length > 0 || summary.priority !== null || summary.sla) && (
+          {(summary.lastVisibility ||
+            summary.assignee ||
+            summary.tags.length > 0 ||
+            summary.priority !== null ||
+            summary.sla) && (
             <Group gap={4} mt={6} wrap="wrap">
+              <ConversationCues summary={summary} />
               {summary.priority !== null && (
                 <Badge size="xs" color={summary.priority <= 2 ? 'red' : 'gray'} variant="light">
                   {t('inbox.priority', { value: summary.priority })}

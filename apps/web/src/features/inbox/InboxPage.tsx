@@ -4,9 +4,7 @@ import {
   Checkbox,
   CloseButton,
   Group,
-  MultiSelect,
   Paper,
-  Select,
   Skeleton,
   Stack,
   Tabs,
@@ -17,13 +15,10 @@ import {
 import { useDebouncedValue, useDocumentTitle, useHotkeys } from '@mantine/hooks';
 import {
   caseSearchMinLength,
-  caseStatusSchema,
-  caseViewSchema,
-  messageTypeSchema,
   type BulkAction,
-  type CaseStatus,
   type CaseSummary,
   type CaseView,
+  type ViewCounts,
 } from '@guichet/contracts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -31,25 +26,30 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useApi } from '../../api/ApiContext.tsx';
 import { errorMessageKey } from '../../api/errorMessages.ts';
-import type { CaseListParams } from '../../api/guichetApi.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { useSession } from '../auth/session.ts';
+import { BulkBar } from './BulkBar.tsx';
 import { CaseRow } from './CaseRow.tsx';
+import { InboxFilters } from './InboxFilters.tsx';
+import { caseListParams, isFiltered, readInboxFilters } from './inboxParams.ts';
+
+export { useDirectory } from './useDirectory.ts';
 
 const pageSize = 50;
-/** The languages offered by the language filter, named in the agent's own language. */
-const filterLanguages = ['fr', 'en', 'es', 'de', 'it', 'pt', 'nl', 'ar'] as const;
-
-function languageName(code: string, locale: string): string {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 // Realtime pushes changes; this interval only catches what a dropped socket missed.
 const safetyNetRefetchMs = 15_000;
+/** The tabs, in the order an agent works through them. */
+const viewOrder: CaseView[] = [
+  'mine',
+  'unassigned',
+  'all',
+  'complaints',
+  'breaching_soon',
+  'breached',
+  'snoozed',
+  'resolved',
+];
 
 function uniqueCases(pages: readonly { cases: CaseSummary[] }[]): CaseSummary[] {
   // A case whose activity changed between two page loads can appear on both pages.
@@ -65,47 +65,11 @@ function uniqueCases(pages: readonly { cases: CaseSummary[] }[]): CaseSummary[] 
   return cases;
 }
 
-export function useDirectory() {
-  const api = useApi();
-  const agents = useQuery({ queryKey: queryKeys.agents, queryFn: ({ signal }) => api.listAgents(signal) });
-  const teams = useQuery({ queryKey: queryKeys.teams, queryFn: ({ signal }) => api.listTeams(signal) });
-  const tags = useQuery({ queryKey: queryKeys.tags, queryFn: ({ signal }) => api.listTags(signal) });
-  return { agents: agents.data?.agents ?? [], teams: teams.data?.teams ?? [], tags: tags.data?.tags ?? [] };
-}
-
-export function InboxPage() {
-  const { t, i18n } = useTranslation();
-  useDocumentTitle(`${t('inbox.title')} · ${t('app.name')}`);
-  const api = useApi();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const session = useSession().data;
-  const directory = useDirectory();
-  const [searchParams, setSearchParams] = useSearchParams();
-  const parsedView = caseViewSchema.safeParse(searchParams.get('view'));
-  const view: CaseView = parsedView.success ? parsedView.data : 'all';
-  const parsedStatus = caseStatusSchema.safeParse(searchParams.get('status'));
-  const status: CaseStatus | undefined = parsedStatus.success ? parsedStatus.data : undefined;
-  const assigneeId = searchParams.get('assignee') ?? undefined;
-  const tagId = searchParams.get('tag') ?? undefined;
-  const channelId = searchParams.get('channel') ?? undefined;
-  const teamId = searchParams.get('team') ?? undefined;
-  const parsedType = messageTypeSchema.safeParse(searchParams.get('type'));
-  const type = parsedType.success ? parsedType.data : undefined;
-  const priorities = (searchParams.get('priority') ?? '').split(',').filter((value) => /^[1-4]$/.test(value));
-  const language = filterLanguages.find((code) => code === searchParams.get('language'));
+/** The search box; shorter searches are refused by the server (no index serves them), so it says so. */
+function useSearchWords(searchParams: URLSearchParams, setSearchParams: ReturnType<typeof useSearchParams>[1]) {
   const [search, setSearch] = useState(searchParams.get('q') ?? '');
   const [typed] = useDebouncedValue(search.trim(), 300);
-  // Shorter searches are refused by the server (no index serves them): say so instead of asking.
   const q = [...typed].length >= caseSearchMinLength ? typed : '';
-  const searchTooShort = typed !== '' && q === '';
-
-  const setParam = (key: string, value: string | null | undefined) => {
-    const next = new URLSearchParams(searchParams);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setSearchParams(next, { replace: true });
-  };
   useEffect(() => {
     if ((searchParams.get('q') ?? '') === q) return;
     const next = new URLSearchParams(searchParams);
@@ -113,21 +77,28 @@ export function InboxPage() {
     else next.delete('q');
     setSearchParams(next, { replace: true });
   }, [q, searchParams, setSearchParams]);
+  return { search, setSearch, q, tooShort: typed !== '' && q === '' };
+}
 
-  const params: CaseListParams = {
-    view,
-    status,
-    assigneeId,
-    tagId,
-    channelId,
-    teamId,
-    type,
-    priority: priorities.length > 0 ? priorities.join(',') : undefined,
-    language,
-    q: q || undefined,
-    // The work queue: the most urgent, then the longest waiting; finished work: the latest first.
-    sort: view === 'resolved' ? 'newest' : 'priority',
+export function InboxPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(`${t('inbox.title')} · ${t('app.name')}`);
+  const api = useApi();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const session = useSession().data;
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filters = readInboxFilters(searchParams);
+  const { search, setSearch, q, tooShort } = useSearchWords(searchParams, setSearchParams);
+
+  const setParam = (key: string, value: string | null | undefined) => {
+    const next = new URLSearchParams(searchParams);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setSearchParams(next, { replace: true });
   };
+
+  const params = caseListParams(filters, q);
   const cases = useInfiniteQuery({
     queryKey: queryKeys.caseList(params),
     queryFn: ({ pageParam, signal }) => api.listCases({ ...params, limit: pageSize, cursor: pageParam }, signal),
@@ -171,20 +142,6 @@ export function InboxPage() {
     ['e', () => runOnActive({ type: 'resolve' })],
   ]);
 
-  const [bulkTag, setBulkTag] = useState('');
-  const counts = overview.data?.counts;
-  const filtered =
-    status !== undefined ||
-    !!assigneeId ||
-    !!tagId ||
-    !!channelId ||
-    !!teamId ||
-    !!type ||
-    priorities.length > 0 ||
-    !!language ||
-    !!q;
-  const channels = overview.data?.channels ?? [];
-
   return (
     <Stack gap="md">
       <Group justify="space-between" align="center" gap="sm">
@@ -197,7 +154,7 @@ export function InboxPage() {
           placeholder={t('inbox.searchPlaceholder')}
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
-          description={searchTooShort ? t('inboxSearch.tooShort') : undefined}
+          description={tooShort ? t('inboxSearch.tooShort') : undefined}
           rightSection={
             search ? <CloseButton aria-label={t('inbox.clearSearch')} onClick={() => setSearch('')} /> : null
           }
@@ -206,174 +163,19 @@ export function InboxPage() {
         />
       </Group>
 
-      <Tabs
-        value={view}
+      <ViewTabs
+        view={filters.view}
+        counts={overview.data?.counts}
         onChange={(value) => {
           setActiveIndex(0);
           setSelected(new Set());
           setParam('view', value === 'all' ? null : value);
         }}
-        keepMounted={false}
-      >
-        <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }} aria-label={t('inbox.viewsLabel')}>
-          {caseViewSchema.options.map((value) => (
-            <Tabs.Tab
-              key={value}
-              value={value}
-              data-testid={`view-${value}`}
-              rightSection={
-                counts ? (
-                  <Badge size="xs" variant="light" circle={counts[value] < 10} data-testid={`view-count-${value}`}>
-                    {counts[value]}
-                  </Badge>
-                ) : null
-              }
-            >
-              {t(value === 'breaching_soon' || value === 'breached' ? `sla.views.${value}` : `inbox.views.${value}`)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
-
-      <Group gap="xs" wrap="wrap">
-        <FilterSelect
-          label={t('inbox.filters.status')}
-          width={140}
-          value={status}
-          data={caseStatusSchema.options.map((value) => ({ value, label: t(`status.${value}`) }))}
-          onChange={(value) => setParam('status', value)}
-          testId="filter-status"
-        />
-        <FilterSelect
-          label={t('inbox.filters.assignee')}
-          width={170}
-          searchable
-          value={assigneeId}
-          data={directory.agents.map((agent) => ({ value: agent.id, label: agent.name }))}
-          onChange={(value) => setParam('assignee', value)}
-        />
-        <FilterSelect
-          label={t('inbox.filters.tag')}
-          width={150}
-          searchable
-          value={tagId}
-          data={directory.tags.map((tag) => ({ value: tag.id, label: tag.name }))}
-          onChange={(value) => setParam('tag', value)}
-          testId="filter-tag"
-        />
-        <FilterSelect
-          label={t('inbox.filters.type')}
-          width={140}
-          value={type}
-          data={messageTypeSchema.options.map((value) => ({ value, label: t(`triage.type.${value}`) }))}
-          onChange={(value) => setParam('type', value)}
-          testId="filter-type"
-        />
-        <MultiSelect
-          size="xs"
-          miw={140}
-          maw={220}
-          aria-label={t('inbox.filters.priority')}
-          placeholder={priorities.length > 0 ? undefined : t('inbox.filters.priority')}
-          clearable
-          value={priorities}
-          data={['1', '2', '3', '4'].map((value) => ({ value, label: t('inbox.priority', { value }) }))}
-          onChange={(values) => setParam('priority', [...values].sort().join(','))}
-          data-testid="filter-priority"
-        />
-        <FilterSelect
-          label={t('inbox.filters.language')}
-          width={150}
-          searchable
-          value={language}
-          data={filterLanguages.map((code) => ({ value: code, label: languageName(code, i18n.language) }))}
-          onChange={(value) => setParam('language', value)}
-          testId="filter-language"
-        />
-        {directory.teams.length > 0 && (
-          <FilterSelect
-            label={t('inbox.filters.team')}
-            width={160}
-            searchable
-            value={teamId}
-            data={directory.teams.map((team) => ({ value: team.id, label: team.name }))}
-            onChange={(value) => setParam('team', value)}
-            testId="filter-team"
-          />
-        )}
-        {channels.length > 1 && (
-          <FilterSelect
-            label={t('inbox.filters.channel')}
-            width={170}
-            value={channelId}
-            data={channels.map((channel) => ({ value: channel.id, label: `@${channel.handle}` }))}
-            onChange={(value) => setParam('channel', value)}
-          />
-        )}
-      </Group>
+      />
+      <InboxFilters filters={filters} channels={overview.data?.channels ?? []} setParam={setParam} />
 
       {selectedIds.length > 0 && (
-        <Paper withBorder p="xs" radius="md" data-testid="bulk-bar">
-          <Group gap="xs" wrap="wrap">
-            <Text size="sm" fw={600}>
-              {t('inbox.bulk.selected', { count: selectedIds.length })}
-            </Text>
-            {session && (
-              <Button
-                size="xs"
-                variant="default"
-                onClick={() =>
-                  bulk.mutate({ caseIds: selectedIds, action: { type: 'assign', agentId: session.agent.id } })
-                }
-              >
-                {t('inbox.bulk.assignToMe')}
-              </Button>
-            )}
-            <Select
-              size="xs"
-              w={170}
-              aria-label={t('inbox.bulk.assignTo')}
-              placeholder={t('inbox.bulk.assignTo')}
-              data={directory.agents.map((agent) => ({ value: agent.id, label: agent.name }))}
-              value={null}
-              onChange={(value) =>
-                value && bulk.mutate({ caseIds: selectedIds, action: { type: 'assign', agentId: value } })
-              }
-            />
-            <Group gap={4} wrap="nowrap">
-              <TextInput
-                size="xs"
-                w={130}
-                aria-label={t('inbox.bulk.tagName')}
-                placeholder={t('inbox.bulk.tagName')}
-                value={bulkTag}
-                onChange={(event) => setBulkTag(event.currentTarget.value)}
-              />
-              <Button
-                size="xs"
-                variant="default"
-                disabled={!bulkTag.trim()}
-                onClick={() => {
-                  bulk.mutate({ caseIds: selectedIds, action: { type: 'tag', name: bulkTag.trim() } });
-                  setBulkTag('');
-                }}
-              >
-                {t('inbox.bulk.tag')}
-              </Button>
-            </Group>
-            <Button
-              size="xs"
-              color="green"
-              onClick={() => bulk.mutate({ caseIds: selectedIds, action: { type: 'resolve' } })}
-              data-testid="bulk-resolve"
-            >
-              {t('inbox.bulk.resolve')}
-            </Button>
-            <Button size="xs" variant="subtle" onClick={() => setSelected(new Set())}>
-              {t('inbox.bulk.clear')}
-            </Button>
-          </Group>
-        </Paper>
+        <BulkBar selectedIds={selectedIds} run={(input) => bulk.mutate(input)} onClear={() => setSelected(new Set())} />
       )}
       {bulk.isError && (
         <Text c="red.7" size="sm" role="alert">
@@ -390,20 +192,7 @@ export function InboxPage() {
       ) : cases.isError ? (
         <ErrorState title={t('inbox.loadError')} error={cases.error} onRetry={() => void cases.refetch()} />
       ) : list.length === 0 ? (
-        <Paper withBorder radius="md" p="xl" ta="center" data-testid="inbox-empty">
-          {filtered || view !== 'all' ? (
-            <Text c="dimmed">{t('inbox.emptyFiltered')}</Text>
-          ) : (
-            <Stack gap="xs" align="center">
-              <Title order={2} size="h4">
-                {t('inbox.emptyTitle')}
-              </Title>
-              <Text c="dimmed" maw={440}>
-                {t('inbox.emptyBody')}
-              </Text>
-            </Stack>
-          )}
-        </Paper>
+        <EmptyInbox filtered={isFiltered(filters, q) || filters.view !== 'all'} />
       ) : (
         <Stack gap="xs">
           <Stack component="ul" gap="xs" className="plain-list" aria-label={t('inbox.listLabel')} ref={listRef}>
@@ -445,36 +234,56 @@ export function InboxPage() {
   );
 }
 
-/** One compact, clearable filter of the case list; its name is both placeholder and accessible label. */
-function FilterSelect({
-  label,
-  width,
-  searchable,
-  value,
-  data,
+function ViewTabs({
+  view,
+  counts,
   onChange,
-  testId,
 }: {
-  label: string;
-  width: number;
-  searchable?: boolean;
-  value: string | undefined;
-  data: { value: string; label: string }[];
+  view: CaseView;
+  counts: ViewCounts | undefined;
   onChange: (value: string | null) => void;
-  testId?: string;
 }) {
+  const { t } = useTranslation();
   return (
-    <Select
-      size="xs"
-      w={width}
-      aria-label={label}
-      placeholder={label}
-      clearable
-      searchable={searchable}
-      value={value ?? null}
-      data={data}
-      onChange={onChange}
-      data-testid={testId}
-    />
+    <Tabs value={view} onChange={onChange} keepMounted={false}>
+      <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }} aria-label={t('inbox.viewsLabel')}>
+        {viewOrder.map((value) => (
+          <Tabs.Tab
+            key={value}
+            value={value}
+            data-testid={`view-${value}`}
+            rightSection={
+              counts ? (
+                <Badge size="xs" variant="light" circle={counts[value] < 10} data-testid={`view-count-${value}`}>
+                  {counts[value]}
+                </Badge>
+              ) : null
+            }
+          >
+            {t(value === 'breaching_soon' || value === 'breached' ? `sla.views.${value}` : `inbox.views.${value}`)}
+          </Tabs.Tab>
+        ))}
+      </Tabs.List>
+    </Tabs>
+  );
+}
+
+function EmptyInbox({ filtered }: { filtered: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder radius="md" p="xl" ta="center" data-testid="inbox-empty">
+      {filtered ? (
+        <Text c="dimmed">{t('inbox.emptyFiltered')}</Text>
+      ) : (
+        <Stack gap="xs" align="center">
+          <Title order={2} size="h4">
+            {t('inbox.emptyTitle')}
+          </Title>
+          <Text c="dimmed" maw={440}>
+            {t('inbox.emptyBody')}
+          </Text>
+        </Stack>
+      )}
+    </Paper>
   );
 }

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { switchLanguage } from '../../i18n/index.ts';
 import { supportedLanguages } from '../../i18n/languages.ts';
+import { DesktopPermission } from '../alerts/DesktopPermission.tsx';
 import { initialsSignature } from '../composer/templateRender.ts';
 import { teamErrorKey, teamQueryKeys, useTeamApi } from '../team/teamApi.ts';
 
@@ -116,6 +117,7 @@ export function ProfileForm({ profile }: { profile: Profile }) {
             <Text size="xs" c="dimmed">
               {t('profile.notifications.help')}
             </Text>
+            <DesktopPermission />
             {desktopChoices.map((key) => (
               <Checkbox
                 key={key}

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, Radio, Stack, Switch, Text } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, Paper, Radio, Stack, Switch, Text } from '@mantine/core';
 import type { CaseSettings } from '@guichet/contracts';
 import { useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -62,6 +62,30 @@ function CaseSettingsForm({
             />
           </Stack>
         </Radio.Group>
+        <NumberInput
+          value={draft.newCaseAfterSilenceHours ?? ''}
+          disabled={!canEdit}
+          min={1}
+          max={8760}
+          allowDecimal={false}
+          maw={360}
+          onChange={(value) =>
+            setDraft({ ...draft, newCaseAfterSilenceHours: typeof value === 'number' && value >= 1 ? value : null })
+          }
+          label={t('caseSettings.silence')}
+          description={t('caseSettings.silenceHelp')}
+          placeholder={t('caseSettings.silenceHours')}
+          aria-label={t('caseSettings.silenceHours')}
+          data-testid="case-settings-silence"
+        />
+        <Switch
+          checked={draft.roundRobin}
+          disabled={!canEdit}
+          onChange={(event) => setDraft({ ...draft, roundRobin: event.currentTarget.checked })}
+          label={t('caseSettings.roundRobin')}
+          description={t('caseSettings.roundRobinHelp')}
+          data-testid="case-settings-round-robin"
+        />
         {save.isError && <Alert color="red">{t(errorMessageKey(save.error))}</Alert>}
         {canEdit && (
           <Group gap="sm">

@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   Group,
-  NumberInput,
   Paper,
   Stack,
   Switch,
@@ -23,6 +22,7 @@ import { Link } from 'react-router';
 import { errorMessageKey } from '../../api/errorMessages.ts';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { useSession } from '../auth/session.ts';
+import { DurationInput } from './DurationInput.tsx';
 import { slaQueryKeys, useSlaApi } from './slaApi.ts';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -145,13 +145,19 @@ function HoursForm(props: { initial: BusinessHours | null; canEdit: boolean; onS
     <Paper withBorder p="md" data-testid="sla-hours">
       <Group justify="space-between" mb="xs">
         <Title order={4}>{t('sla.hours.title')}</Title>
-        <Badge variant="light" color={props.initial ? 'teal' : 'gray'} data-testid="sla-hours-state">
+        <Badge variant="light" color={props.initial ? 'teal' : 'orange'} data-testid="sla-hours-state">
           {props.initial ? t('sla.hours.set') : t('sla.hours.notSet')}
         </Badge>
       </Group>
       <Text size="sm" c="dimmed" mb="sm">
         {t('sla.hours.help')}
       </Text>
+      {/* Unsaved, the week below is only a suggestion: say so, so it does not look in force. */}
+      {!props.initial && (
+        <Alert color="orange" variant="light" mb="sm" data-testid="sla-hours-draft">
+          {t('sla.hours.draft')}
+        </Alert>
+      )}
       <TextInput
         label={t('sla.hours.timeZone')}
         value={form.timeZone}
@@ -303,8 +309,6 @@ function PoliciesForm(props: { initial: SlaPolicy[]; canEdit: boolean; onSaved: 
   const save = useMutation({ mutationFn: () => api.savePolicies({ policies: rows }), onSuccess: props.onSaved });
   const set = (priority: number, patch: Partial<SlaPolicy>) =>
     setRows(rows.map((row) => (row.priority === priority ? { ...row, ...patch } : row)));
-  const minutes = (value: string | number, fallback: number | null) =>
-    typeof value === 'number' && value >= 1 ? Math.round(value) : fallback;
   const disabled = !props.canEdit;
   return (
     <Paper withBorder p="md" data-testid="sla-policies">
@@ -336,41 +340,29 @@ function PoliciesForm(props: { initial: SlaPolicy[]; canEdit: boolean; onSaved: 
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  <NumberInput
-                    size="xs"
-                    w={110}
-                    min={1}
-                    suffix=" min"
-                    aria-label={`P${row.priority} ${t('sla.metric.first_response')}`}
-                    value={row.firstResponseMinutes}
+                  <DurationInput
+                    label={`P${row.priority} ${t('sla.metric.first_response')}`}
+                    minutes={row.firstResponseMinutes}
                     disabled={disabled}
-                    onChange={(v) => set(row.priority, { firstResponseMinutes: minutes(v, row.firstResponseMinutes)! })}
+                    onChange={(value) => set(row.priority, { firstResponseMinutes: value ?? row.firstResponseMinutes })}
                   />
                 </Table.Td>
                 <Table.Td>
-                  <NumberInput
-                    size="xs"
-                    w={110}
-                    min={1}
-                    suffix=" min"
-                    placeholder={t('sla.policies.none')}
-                    aria-label={`P${row.priority} ${t('sla.metric.next_response')}`}
-                    value={row.nextResponseMinutes ?? ''}
+                  <DurationInput
+                    label={`P${row.priority} ${t('sla.metric.next_response')}`}
+                    minutes={row.nextResponseMinutes}
                     disabled={disabled}
-                    onChange={(v) => set(row.priority, { nextResponseMinutes: minutes(v, null) })}
+                    placeholder={t('sla.policies.none')}
+                    onChange={(value) => set(row.priority, { nextResponseMinutes: value })}
                   />
                 </Table.Td>
                 <Table.Td>
-                  <NumberInput
-                    size="xs"
-                    w={110}
-                    min={1}
-                    suffix=" min"
-                    placeholder={t('sla.policies.none')}
-                    aria-label={`P${row.priority} ${t('sla.metric.resolution')}`}
-                    value={row.resolutionMinutes ?? ''}
+                  <DurationInput
+                    label={`P${row.priority} ${t('sla.metric.resolution')}`}
+                    minutes={row.resolutionMinutes}
                     disabled={disabled}
-                    onChange={(v) => set(row.priority, { resolutionMinutes: minutes(v, null) })}
+                    placeholder={t('sla.policies.none')}
+                    onChange={(value) => set(row.priority, { resolutionMinutes: value })}
                   />
                 </Table.Td>
                 <Table.Td>

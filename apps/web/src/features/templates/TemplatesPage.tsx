@@ -1,44 +1,36 @@
-import { Alert, Button, Code, Group, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import type { ReplySettings, SaveTemplateRequest, Template } from '@guichet/contracts';
+import type { SaveTemplateRequest, Template, TemplateFolder } from '@guichet/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
-import { errorMessageKey } from '../../api/errorMessages.ts';
 import { queryKeys } from '../../api/queryKeys.ts';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
 import { useSession } from '../auth/session.ts';
-import { templateVariables } from '../composer/templateRender.ts';
+import { templateFoldersKey, useMacrosApi } from './macrosApi.ts';
+import { describeEffects, groupByFolder } from './macroText.ts';
+import { ReplySettingsForm } from './ReplySettingsForm.tsx';
+import { emptyTemplate, TemplateEditor } from './TemplateEditor.tsx';
+import { FolderHeading, NewFolderForm, StarterLibraryCard } from './TemplateFolders.tsx';
 
-const empty: SaveTemplateRequest = { name: '', shortcut: '', language: null, body: '' };
-
-/** Saved replies and what they fill in; leads and admins edit, agents read. */
+/** Saved replies and macros, in folders; leads and admins edit, agents read. */
 export function TemplatesPage() {
   const { t } = useTranslation();
   useDocumentTitle(`${t('templates.title')} · ${t('app.name')}`);
   const api = useApi();
+  const macros = useMacrosApi();
   const queryClient = useQueryClient();
   const role = useSession().data?.agent.role;
   const canEdit = role === 'admin' || role === 'lead';
   const templates = useQuery({ queryKey: queryKeys.templates, queryFn: ({ signal }) => api.listTemplates(signal) });
+  const folders = useQuery({ queryKey: templateFoldersKey, queryFn: ({ signal }) => macros.listFolders(signal) });
   const [editing, setEditing] = useState<{ id: string | null; form: SaveTemplateRequest } | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.templates });
-  const save = useMutation({
-    mutationFn: (input: { id: string | null; form: SaveTemplateRequest }) =>
-      input.id ? api.updateTemplate(input.id, input.form) : api.createTemplate(input.form),
-    onSuccess: () => {
-      setEditing(null);
-      refresh();
-    },
-  });
-  const remove = useMutation({ mutationFn: (id: string) => api.deleteTemplate(id), onSuccess: refresh });
 
-  if (templates.isPending) return <CenteredLoader />;
+  if (templates.isPending || folders.isPending) return <CenteredLoader />;
   const list: Template[] = templates.data?.templates ?? [];
-  const form = editing?.form;
-  const setForm = (patch: Partial<SaveTemplateRequest>) =>
-    setEditing((current) => (current ? { ...current, form: { ...current.form, ...patch } } : current));
+  const folderList: TemplateFolder[] = folders.data?.folders ?? [];
 
   return (
     <Stack gap="md">
@@ -47,7 +39,7 @@ export function TemplatesPage() {
           {t('templates.title')}
         </Title>
         {canEdit && !editing && (
-          <Button size="xs" onClick={() => setEditing({ id: null, form: empty })} data-testid="template-new">
+          <Button size="xs" onClick={() => setEditing({ id: null, form: emptyTemplate })} data-testid="template-new">
             {t('templates.new')}
           </Button>
         )}
@@ -55,202 +47,134 @@ export function TemplatesPage() {
       <Text size="sm" c="dimmed">
         {t('templates.intro')}
       </Text>
+      {canEdit && <StarterLibraryCard prominent={list.length === 0} />}
+      {canEdit && <NewFolderForm />}
 
-      {editing && form && (
-        <Paper
-          withBorder
-          p="md"
-          radius="md"
-          component="form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            save.mutate(editing);
+      {editing && (
+        <TemplateEditor
+          key={editing.id ?? 'new'}
+          id={editing.id}
+          initial={editing.form}
+          folders={folderList}
+          onDone={() => {
+            setEditing(null);
+            refresh();
           }}
-        >
-          <Stack gap="xs">
-            <Group grow wrap="wrap">
-              <TextInput
-                label={t('templates.name')}
-                value={form.name}
-                required
-                maxLength={80}
-                onChange={(e) => setForm({ name: e.currentTarget.value })}
-                data-testid="template-name"
-              />
-              <TextInput
-                label={t('templates.shortcut')}
-                value={form.shortcut}
-                required
-                maxLength={30}
-                onChange={(e) => setForm({ shortcut: e.currentTarget.value })}
-                data-testid="template-shortcut"
-              />
-              <Select
-                label={t('templates.language')}
-                value={form.language ?? 'any'}
-                data={[
-                  { value: 'any', label: t('templates.anyLanguage') },
-                  { value: 'fr', label: t('languages.fr') },
-                  { value: 'en', label: t('languages.en') },
-                ]}
-                onChange={(value) => setForm({ language: value === 'fr' || value === 'en' ? value : null })}
-              />
-            </Group>
-            <Textarea
-              label={t('templates.body')}
-              value={form.body}
-              required
-              autosize
-              minRows={3}
-              onChange={(e) => setForm({ body: e.currentTarget.value })}
-              data-testid="template-body"
-            />
-            <Text size="xs" c="dimmed">
-              {t('templates.variables')}{' '}
-              {templateVariables.map((name) => (
-                <Code key={name} mr={4}>{`{{${name}}}`}</Code>
-              ))}
-            </Text>
-            {save.isError && (
-              <Alert color="red" p="xs">
-                {t(errorMessageKey(save.error))}
-              </Alert>
-            )}
-            <Group gap="xs">
-              <Button type="submit" size="xs" loading={save.isPending} data-testid="template-save">
-                {t('templates.save')}
-              </Button>
-              <Button size="xs" variant="subtle" onClick={() => setEditing(null)}>
-                {t('common.cancel')}
-              </Button>
-            </Group>
-          </Stack>
-        </Paper>
+        />
       )}
 
-      {list.length === 0 ? (
+      {list.length === 0 && folderList.length === 0 ? (
         <Text c="dimmed">{t('templates.none')}</Text>
       ) : (
-        <Stack component="ul" gap="xs" className="plain-list">
-          {list.map((template) => (
-            <Paper component="li" key={template.id} withBorder p="sm" radius="md" data-testid="template-row">
-              <Group justify="space-between" wrap="nowrap" align="flex-start">
-                <Stack gap={2} miw={0}>
-                  <Text fw={600} size="sm">
-                    /{template.shortcut} · {template.name}
-                  </Text>
-                  <Text size="xs" c="dimmed" className="message-text">
-                    {template.body}
-                  </Text>
-                </Stack>
-                {canEdit && (
-                  <Group gap={4} wrap="nowrap">
-                    <Button
-                      size="compact-xs"
-                      variant="default"
-                      onClick={() =>
-                        setEditing({
-                          id: template.id,
-                          form: {
-                            name: template.name,
-                            shortcut: template.shortcut,
-                            language: template.language,
-                            body: template.body,
-                          },
-                        })
-                      }
-                    >
-                      {t('templates.edit')}
-                    </Button>
-                    <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove.mutate(template.id)}>
-                      {t('templates.delete')}
-                    </Button>
-                  </Group>
-                )}
-              </Group>
-            </Paper>
-          ))}
-        </Stack>
+        groupByFolder(list, folderList).map((group) => (
+          <Stack key={group.folder?.id ?? 'none'} gap="xs" data-testid="template-folder-group">
+            {group.folder ? (
+              <FolderHeading folder={group.folder} count={group.templates.length} canEdit={canEdit} />
+            ) : (
+              <Title order={2} size="h5" c="dimmed">
+                {t('macros.noFolder')}
+              </Title>
+            )}
+            <Stack component="ul" gap="xs" className="plain-list">
+              {group.templates.map((template) => (
+                <TemplateRow
+                  key={template.id}
+                  template={template}
+                  folders={folderList}
+                  canEdit={canEdit}
+                  onEdit={() =>
+                    setEditing({
+                      id: template.id,
+                      form: {
+                        name: template.name,
+                        shortcut: template.shortcut,
+                        language: template.language,
+                        body: template.body,
+                        folderId: template.folderId,
+                        effects: template.effects,
+                      },
+                    })
+                  }
+                  onChanged={refresh}
+                />
+              ))}
+            </Stack>
+          </Stack>
+        ))
       )}
       <ReplySettingsForm canEdit={canEdit} />
     </Stack>
   );
 }
 
-function ReplySettingsForm({ canEdit }: { canEdit: boolean }) {
+function TemplateRow({
+  template,
+  folders,
+  canEdit,
+  onEdit,
+  onChanged,
+}: {
+  template: Template;
+  folders: readonly TemplateFolder[];
+  canEdit: boolean;
+  onEdit: () => void;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
   const api = useApi();
-  const queryClient = useQueryClient();
-  const settings = useQuery({
-    queryKey: queryKeys.replySettings,
-    queryFn: ({ signal }) => api.getReplySettings(signal),
+  const macros = useMacrosApi();
+  const agents = useQuery({ queryKey: queryKeys.agents, queryFn: ({ signal }) => api.listAgents(signal) });
+  const remove = useMutation({ mutationFn: () => api.deleteTemplate(template.id), onSuccess: onChanged });
+  const move = useMutation({
+    mutationFn: (folderId: string | null) => macros.moveTemplate(template.id, folderId),
+    onSuccess: onChanged,
   });
-  const [draft, setDraft] = useState<ReplySettings | null>(null);
-  const save = useMutation({
-    mutationFn: (value: ReplySettings) => api.saveReplySettings(value),
-    onSuccess: (value) => {
-      queryClient.setQueryData(queryKeys.replySettings, value);
-      setDraft(null);
-    },
-  });
-  if (!settings.data) return null;
-  const value = draft ?? settings.data;
-  const set = (patch: Partial<ReplySettings>) => setDraft({ ...value, ...patch });
-  const text = (v: string) => (v.trim() ? v.trim() : null);
+  const effects = describeEffects(t, template.effects, (id) => agents.data?.agents.find((a) => a.id === id)?.name);
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      component="form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        save.mutate(value);
-      }}
-    >
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('templates.settingsTitle')}
-        </Title>
-        <Group grow wrap="wrap">
-          <TextInput
-            label={t('templates.timeZone')}
-            value={value.timeZone}
-            disabled={!canEdit}
-            onChange={(e) => set({ timeZone: e.currentTarget.value })}
-          />
-          <TextInput
-            label={t('templates.helpCenterUrl')}
-            value={value.helpCenterUrl ?? ''}
-            disabled={!canEdit}
-            onChange={(e) => set({ helpCenterUrl: text(e.currentTarget.value) })}
-          />
-        </Group>
-        <Group grow wrap="wrap">
-          <TextInput
-            label={t('templates.supportEmail')}
-            value={value.supportEmail ?? ''}
-            disabled={!canEdit}
-            onChange={(e) => set({ supportEmail: text(e.currentTarget.value) })}
-          />
-          <TextInput
-            label={t('templates.supportPhone')}
-            value={value.supportPhone ?? ''}
-            disabled={!canEdit}
-            onChange={(e) => set({ supportPhone: text(e.currentTarget.value) })}
-          />
-        </Group>
-        {save.isError && (
-          <Alert color="red" p="xs">
-            {t(errorMessageKey(save.error))}
-          </Alert>
-        )}
+    <Paper component="li" withBorder p="sm" radius="md" data-testid="template-row" data-shortcut={template.shortcut}>
+      <Group justify="space-between" wrap="wrap" align="flex-start" gap="xs">
+        <Stack gap={2} miw={0} flex={1}>
+          <Text fw={600} size="sm">
+            /{template.shortcut} · {template.name}
+          </Text>
+          <Text size="xs" c="dimmed" className="message-text">
+            {template.body}
+          </Text>
+          {effects.length > 0 && (
+            <Group gap={4} mt={2} data-testid="template-effects">
+              <Badge size="xs" color="violet" variant="filled">
+                {t('macros.badge')}
+              </Badge>
+              {effects.map((effect) => (
+                <Badge key={effect} size="xs" variant="light" color="violet" className="customer-text">
+                  {effect}
+                </Badge>
+              ))}
+            </Group>
+          )}
+        </Stack>
         {canEdit && (
-          <Button type="submit" size="xs" w="fit-content" disabled={!draft} loading={save.isPending}>
-            {t('templates.saveSettings')}
-          </Button>
+          <Group gap={4} wrap="nowrap">
+            <Select
+              size="xs"
+              w={150}
+              aria-label={t('macros.moveTo', { name: template.name })}
+              placeholder={t('macros.noFolder')}
+              clearable
+              value={template.folderId}
+              data={folders.map((folder) => ({ value: folder.id, label: folder.name }))}
+              onChange={(value) => move.mutate(value)}
+              data-testid="template-move"
+            />
+            <Button size="compact-xs" variant="default" onClick={onEdit} data-testid="template-edit">
+              {t('templates.edit')}
+            </Button>
+            <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove.mutate()}>
+              {t('templates.delete')}
+            </Button>
+          </Group>
         )}
-      </Stack>
+      </Group>
     </Paper>
   );
 }

@@ -43,6 +43,9 @@ export function ModelPanel() {
       <Text size="sm" c="dimmed" maw={820}>
         {t('triage.model.intro')}
       </Text>
+      <Text size="sm" c="dimmed" maw={820} data-testid="model-self-learning">
+        {t('triage.model.selfLearning', { every: 50, margin: '2 %' })}
+      </Text>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Paper withBorder p="md" data-testid="model-in-use">
           <Title order={5} mb="xs">
@@ -211,11 +214,22 @@ function ModelCard(props: { model: TriageModel; format: Intl.DateTimeFormat; onA
           </Button>
         )}
       </Group>
-      {model.requestedBy && (
-        <Text size="xs" c="dimmed">
-          {t('triage.model.requestedBy', { name: model.requestedBy })}
-        </Text>
-      )}
+      <Group gap="xs">
+        <Badge size="sm" variant="outline" color={model.trigger === 'lead' ? 'gray' : 'grape'} data-testid="model-trigger">
+          {t(`triage.model.trigger.${model.trigger}`)}
+        </Badge>
+        {model.requestedBy && (
+          <Text size="xs" c="dimmed">
+            {t('triage.model.requestedBy', { name: model.requestedBy })}
+          </Text>
+        )}
+        {model.sentimentRetrained && (
+          <Text size="xs" c="dimmed">
+            {t('triage.model.sentimentRetrained')}
+          </Text>
+        )}
+      </Group>
+      {metrics?.autoSwitch && <AutoSwitchLine decision={metrics.autoSwitch} />}
       {model.error && (
         <Alert color="red" mt="xs">
           {t('triage.model.failed', { error: model.error })}
@@ -248,6 +262,12 @@ function ModelCard(props: { model: TriageModel; format: Intl.DateTimeFormat; onA
           <Table.Tbody>
             <FigureRow label={t('triage.model.typeAccuracy')} figure={metrics.correctionsTypeAccuracy} />
             <FigureRow label={t('triage.model.priorityAccuracy')} figure={metrics.correctionsPriorityAccuracy} />
+            {metrics.correctionsSentimentAccuracy && (
+              <FigureRow label={t('triage.model.sentimentAccuracy')} figure={metrics.correctionsSentimentAccuracy} />
+            )}
+            {metrics.correctionsComplaintF1 && (
+              <FigureRow label={t('triage.model.complaintF1')} figure={metrics.correctionsComplaintF1} />
+            )}
             {metrics.shippedComplaintF1 ? (
               <FigureRow label={t('triage.model.shippedF1')} figure={metrics.shippedComplaintF1} />
             ) : (
@@ -286,5 +306,30 @@ function FigureRow({ label, figure }: { label: string; figure: ModelFigure }) {
       </Table.Td>
       <Table.Td>{figure.n}</Table.Td>
     </Table.Tr>
+  );
+}
+
+const AUTO_REASON = {
+  'not enough held-out labels': 'triage.model.autoReason.notEnough',
+  'worse on some held-out figure': 'triage.model.autoReason.worse',
+  'not better by the margin': 'triage.model.autoReason.notBetter',
+} as const;
+
+/** What a retrain that started by itself decided: switched (and by how much), or kept the model in use. */
+function AutoSwitchLine({ decision }: { decision: NonNullable<NonNullable<TriageModel['metrics']>['autoSwitch']> }) {
+  const { t, i18n } = useTranslation();
+  const points = new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 1 });
+  if (decision.switched) {
+    return (
+      <Text size="sm" c="teal.8" mt={4} data-testid="model-auto-switch">
+        {t('triage.model.autoSwitched', { gain: points.format(decision.gain ?? 0), heldOut: decision.heldOut })}
+      </Text>
+    );
+  }
+  const key = AUTO_REASON[decision.reason as keyof typeof AUTO_REASON];
+  return (
+    <Text size="sm" c="dimmed" mt={4} data-testid="model-auto-switch">
+      {t('triage.model.autoKept', { reason: key ? t(key) : decision.reason })}
+    </Text>
   );
 }

@@ -1,5 +1,8 @@
 import {
   caseTriageSchema,
+  helpTriageQueueSchema,
+  type HelpTriageQueue,
+  type MessageTypeValue,
   retrainResponseSchema,
   triageModelsSchema,
   type CaseTriage,
@@ -13,6 +16,7 @@ import { endSession } from '../auth/session.ts';
 
 export const triageQueryKeys = {
   models: ['triage', 'models'] as const,
+  helpQueue: ['triage', 'help-queue'] as const,
   /** Under `cases` so that realtime case changes refresh it. */
   caseTriage: (caseId: string) => ['cases', 'triage', caseId] as const,
 };
@@ -29,6 +33,10 @@ export function createTriageApi(http: HttpClient) {
     retrain: (): Promise<{ id: string }> => http.json('POST', '/api/triage/models', retrainResponseSchema),
     activate: (modelId: string | null): Promise<TriageModels> =>
       http.json('PUT', '/api/triage/active-model', triageModelsSchema, { body: { modelId } }),
+    helpQueue: (signal?: AbortSignal): Promise<HelpTriageQueue> =>
+      http.json('GET', '/api/triage/help-queue', helpTriageQueueSchema, { signal }),
+    answer: (messageId: string, type: MessageTypeValue): Promise<void> =>
+      http.empty('POST', '/api/triage/help-queue/answers', { body: { messageId, type } }),
   };
 }
 

@@ -10,13 +10,15 @@ import type { RealtimeBus } from '../../../platform/realtime.ts';
 import type { ChannelConnectors } from '../../channels/channel-connectors.ts';
 import { findChannel } from '../../channels/channels.repository.ts';
 import { recordEvents } from '../../events/events.repository.ts';
+import { forgetUploadedMedia, recordedMedia, uploadMessageMedia } from '../../media/outgoing-media.delivery.ts';
 
 export const DELIVER_MESSAGE = 'deliver-message';
 
 interface Transport {
-  send(): Promise<PublishedPost>;
-  /** The copy of this message already on the network, if an earlier attempt got it there. */
-  findSent(since: Date): Promise<PublishedPost | null>;
+  /** `mediaIds`: the message's pictures, uploaded (outgoing-media.delivery.ts). */
+  send(mediaIds: string[]): Promise<PublishedPost>;
+  /** The copy of this message already on the network (with these pictures), if an earlier attempt got it there. */
+  findSent(since: Date, mediaIds: string[]): Promise<PublishedPost | null>;
 }
 
 /**
@@ -35,8 +37,8 @@ async function outboundTransport(
       return { failure: { reason: 'reply.no_target', detail: 'The reply has no post to answer.' } };
     const request = { text: message.text, inReplyToExternalId };
     return {
-      send: () => connector.publishReply(request),
-      findSent: (since) => connector.findPublishedReply({ ...request, since }),
+      send: (mediaIds) => connector.publishReply({ ...request, ...withMedia(mediaIds) }),
+      findSent: (since, mediaIds) => connector.findPublishedReply({ ...request, ...withMedia(mediaIds), since }),
     };
   }
   const recipient = message.in_reply_to_message_id
@@ -54,10 +56,13 @@ async function outboundTransport(
   }
   const request = { recipientExternalId: recipient.external_id, text: message.text };
   return {
-    send: () => sendDirectMessage.call(connector, request),
-    findSent: (since) => findSentDirectMessage.call(connector, { ...request, since }),
+    send: (mediaIds) => sendDirectMessage.call(connector, { ...request, ...withMedia(mediaIds) }),
+    findSent: (since, mediaIds) =>
+      findSentDirectMessage.call(connector, { ...request, ...withMedia(mediaIds), since }),
   };
 }
+
+const withMedia = (mediaIds: string[]) => (mediaIds.length > 0 ? { mediaIds } : {});
 
 /** After this many failed sends the message is marked failed and the agent decides. */
 const MAX_DELIVERY_ATTEMPTS = 8;
@@ -72,6 +77,8 @@ export interface DeliveryDeps {
   realtime: RealtimeBus;
   connectors: ChannelConnectors;
   jobs: JobQueue;
+  /** Where agents' pictures wait to go out (the data folder). */
+  config: { dataDir: string };
 }
 
 /**
@@ -242,8 +249,10 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
       return;
     }
 
-    if (message.delivery_status === 'sending') {
-      const existing = await transport.findSent(new Date(message.recorded_at - RECONCILE_MARGIN_MS));
+    // A message whose pictures are not all uploaded yet was never sent: nothing to look for on X.
+    const media = await recordedMedia(deps.db, messageId);
+    if (message.delivery_status === 'sending' && media.complete) {
+      const existing = await transport.findSent(new Date(message.recorded_at - RECONCILE_MARGIN_MS), media.ids);
       if (existing) {
         log.warn({ externalId: existing.externalId }, 'reply was already on X; adopted instead of posting again');
         await markSent(existing, true);
@@ -268,10 +277,21 @@ export function deliverMessageJob(deps: DeliveryDeps): JobHandler {
     publish('sending');
 
     try {
-      const post = await transport.send();
+      const mediaIds = await uploadMessageMedia(
+        { db: deps.db, clock: deps.clock, dataDir: deps.config.dataDir },
+        connector,
+        message,
+      );
+      const post = await transport.send(mediaIds);
       await markSent(post, false);
     } catch (error) {
       const connectorError = error instanceof ConnectorError ? error : null;
+      if (connectorError?.reason === 'x.media_invalid' && media.count > 0 && attempt < MAX_DELIVERY_ATTEMPTS) {
+        // X refused the post (nothing was published): its media ids expired or were lost; upload again.
+        await forgetUploadedMedia(deps.db, messageId);
+        await deps.db.updateTable('messages').set({ delivery_status: 'queued' }).where('id', '=', messageId).execute();
+        throw new RetryJobAt(deps.clock.now().getTime() + backoffMs(attempt), connectorError.message);
+      }
       if (connectorError && !connectorError.retryable) {
         await markFailed(connectorError.reason, connectorError.message);
         return;

@@ -1,5 +1,28 @@
-import type { Engagement, PendingEngagement } from '@guichet/contracts';
+import type { Engagement, EngagementKind, PendingEngagement } from '@guichet/contracts';
 import type { DbOrTx } from '../../../platform/db/database.ts';
+
+const planRefusal = /^x\.(like|repost)_not_allowed\b/;
+
+/**
+ * The kinds X refused on this channel's plan: those whose latest finished attempt on the channel failed
+ * with X's "this plan does not allow it". A later success (the plan was upgraded) clears it.
+ */
+export async function planRefusedKinds(db: DbOrTx, channelId: string): Promise<EngagementKind[]> {
+  const refused: EngagementKind[] = [];
+  for (const kind of ['like', 'repost'] as const) {
+    const latest = await db
+      .selectFrom('engagements')
+      .select(['status', 'error'])
+      .where('channel_id', '=', channelId)
+      .where('kind', '=', kind)
+      .where('status', 'in', ['done', 'failed'])
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (latest?.status === 'failed' && planRefusal.test(latest.error ?? '')) refused.push(kind);
+  }
+  return refused;
+}
 
 /** The likes and reposts of each of these messages, in one query. */
 export async function engagementsOfMessages(

@@ -14,6 +14,7 @@ import { sortNoiseAndSignals } from './stages/noise-signals.ts';
 import { normalise } from './stages/normalise.ts';
 import { planRules } from './stages/rules.ts';
 import { store } from './stages/store.ts';
+import { assignRoundRobin } from './stages/round-robin.ts';
 import { thread } from './stages/threading.ts';
 import { triage } from './stages/triage.ts';
 
@@ -37,6 +38,7 @@ export const STAGES: readonly Stage[] = [
   { name: 'triage', run: triage, needsItems: true },
   { name: 'rules', run: planRules, needsItems: true },
   { name: 'store', run: store, needsItems: true },
+  { name: 'round-robin', run: assignRoundRobin, needsItems: true },
   { name: 'events and cursor', run: recordEventsAndCursor, needsItems: false },
 ];
 

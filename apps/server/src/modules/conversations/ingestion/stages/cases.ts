@@ -91,7 +91,13 @@ interface CaseLookup {
   openByContact: Map<string, CaseDraft>;
   afterResolved: 'reopen' | 'new_case';
   awaitingSurvey: Set<string>;
+  /** Workspace setting: this long without a message on a case, the customer's next one opens a new case. */
+  silenceMs: number | null;
 }
+
+/** The case has been silent (no message either way) for the workspace's limit when this item was written. */
+const silent = (lookup: CaseLookup, draft: CaseDraft, item: InboundItem) =>
+  lookup.silenceMs !== null && item.createdAt.getTime() - draft.lastMessageAt >= lookup.silenceMs;
 
 type Emit = (e: Omit<EventRecord, 'workspaceId' | 'occurredAt' | 'actor'>) => void;
 
@@ -111,9 +117,10 @@ function caseFor(
     lookup.awaitingSurvey.has(draft.id) &&
     parseSurveyAnswer(item.text) !== null;
   if (draft?.status === 'resolved' && lookup.afterResolved === 'new_case' && !surveyAnswer) draft = undefined;
+  if (draft && !surveyAnswer && silent(lookup, draft, item)) draft = undefined;
   if (!draft) {
     draft = lookup.openByContact.get(contactId);
-    if (draft?.status === 'resolved') draft = undefined;
+    if (draft?.status === 'resolved' || (draft && silent(lookup, draft, item))) draft = undefined;
     if (!draft) {
       draft = newDraft(ctx.now, contactId);
       ctx.drafts.set(draft.id, draft);
@@ -152,11 +159,13 @@ export async function attachToCases(ctx: PageContext): Promise<void> {
   const openByContact = new Map<string, CaseDraft>();
   for (const row of open) openByContact.set(row.contactId, draftOf(ctx, row));
   const resolved = [...ctx.drafts.values()].filter((d) => d.status === 'resolved').map((d) => d.id);
+  const settings = await readCaseSettings(ctx.tx, channel.workspace_id);
   const lookup: CaseLookup = {
     byConversation,
     openByContact,
-    afterResolved: (await readCaseSettings(ctx.tx, channel.workspace_id)).afterResolved,
+    afterResolved: settings.afterResolved,
     awaitingSurvey: await casesAwaitingSurveyAnswer(ctx.tx, resolved, now),
+    silenceMs: settings.newCaseAfterSilenceHours === null ? null : settings.newCaseAfterSilenceHours * 3_600_000,
   };
   const base = { workspaceId: channel.workspace_id, occurredAt: now, actor: { type: 'system' as const } };
   const emit: Emit = (e) => ctx.events.push({ ...base, ...e });

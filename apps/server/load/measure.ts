@@ -1,0 +1,182 @@
+import { sql } from 'kysely';
+import type { Db } from '../src/platform/db/database.ts';
+import type { AgentCrowd, ReplyLedger } from './agents.ts';
+import type { DeskProcess } from './processes.ts';
+import {
+  everyNth,
+  percentiles,
+  postToSocketLatencies,
+  round,
+  sustained,
+  type StoredPost,
+  type Window,
+} from './report.ts';
+import type { LoadOptions } from './setup.ts';
+
+export interface Offered {
+  id: string;
+  at: number;
+  dm: boolean;
+}
+
+export interface RunFacts {
+  db: Db;
+  options: LoadOptions;
+  offered: Offered[];
+  dmRefused: number;
+  windows: Window[];
+  crowd: AgentCrowd;
+  ledger: ReplyLedger;
+  desks: DeskProcess[];
+  started: number;
+  endAt: number;
+  killedAt: number | undefined;
+  drained: boolean;
+  drainSeconds: number;
+  cpu: Record<string, number>;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Every posted id stored, and how many stored more than once (0 expected). */
+async function storedOnce(db: Db, offered: Offered[]): Promise<{ missing: number; duplicated: number }> {
+  const duplicated = await sql<{ n: number }>`
+    select count(*) as n from (
+      select external_id from messages where direction = 'inbound' group by channel_id, external_id having count(*) > 1
+    ) d`.execute(db);
+  let found = 0;
+  for (let i = 0; i < offered.length; i += 5000) {
+    const ids = offered.slice(i, i + 5000).map((o) => o.id);
+    const row = await sql<{ n: number }>`
+      select count(distinct external_id) as n from messages where direction = 'inbound' and external_id in (${sql.join(ids)})`.execute(
+      db,
+    );
+    found += Number(row.rows[0]!.n);
+  }
+  return { missing: offered.length - found, duplicated: Number(duplicated.rows[0]!.n) };
+}
+
+/** Where a sample of the posts went (case) and when the desk stored them. */
+async function storedPosts(db: Db, sample: Offered[]): Promise<StoredPost[]> {
+  const postedAt = new Map(sample.map((o) => [o.id, o.at]));
+  const posts: StoredPost[] = [];
+  for (let i = 0; i < sample.length; i += 2000) {
+    const ids = sample.slice(i, i + 2000).map((o) => o.id);
+    const rows = await db
+      .selectFrom('messages')
+      .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
+      .select([
+        'messages.external_id as id',
+        'messages.recorded_at as recordedAt',
+        'case_conversations.case_id as caseId',
+      ])
+      .where('messages.direction', '=', 'inbound')
+      .where('messages.external_id', 'in', ids)
+      .execute();
+    for (const row of rows)
+      posts.push({ postedAt: postedAt.get(row.id!)!, caseId: row.caseId, recordedAt: Number(row.recordedAt) });
+  }
+  return posts;
+}
+
+/** Checks and figures of the run; prints them, and returns the object the last line carries. */
+export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
+  const { missing, duplicated } = await storedOnce(f.db, f.offered);
+  const rate = sustained(f.windows);
+  const sample = everyNth(f.offered, Math.ceil(f.offered.length / 20_000));
+  const posts = await storedPosts(f.db, sample);
+  const socketLatency = percentiles(postToSocketLatencies(posts, f.crowd.agents));
+  const storeLatency = percentiles(posts.map((p) => p.recordedAt - p.postedAt));
+  const submitted = [...f.ledger.submitted.entries()];
+  const deliveries = submitted.map(([token, at]) => ({ token, at, seen: f.ledger.delivered.get(token) }));
+  const replyLatency = percentiles(deliveries.filter((d) => d.seen).map((d) => d.seen!.at - d.at));
+  const repliesMissing = deliveries.filter((d) => !d.seen).length;
+  const repliesDuplicated = deliveries.filter((d) => d.seen && d.seen.count > 1).length;
+  const socketsOpen = f.crowd.agents.filter((a) => a.open).length;
+  const reconnected = f.crowd.agents.filter((a) => a.reconnects > 0).length;
+  const processes = Object.fromEntries(
+    f.desks.map((d) => [
+      d.name,
+      {
+        peakRssMiB: Math.round(d.peakRssMiB),
+        cpuSeconds: round(f.cpu[d.name] ?? 0),
+        errorLogLines: d.errorLines,
+        warnLogLines: d.warnLines,
+        restarts: d.restarts,
+      },
+    ]),
+  );
+  const ok =
+    missing === 0 &&
+    duplicated === 0 &&
+    repliesMissing === 0 &&
+    repliesDuplicated === 0 &&
+    socketsOpen === f.crowd.agents.length;
+  const runSeconds = (f.endAt - f.started) / 1000;
+  const offeredRate = f.offered.length / runSeconds;
+
+  say('');
+  say(
+    `Offered ${round(offeredRate)} posts/s (${f.offered.length} posts, ${f.offered.filter((o) => o.dm).length} DMs; ${f.dmRefused} refused by the sandbox)`,
+  );
+  say(
+    `Sustained ingestion ${round(rate.rate)} posts/s; backlog ${rate.backlogStart} → ${rate.backlogEnd} over the second half (${rate.growing ? 'GROWING' : 'steady'}); drained in ${round(f.drainSeconds)} s after the end${f.drained ? '' : ' (NOT drained)'}`,
+  );
+  say(
+    `Post → stored (recorded_at − posted): p50 ${storeLatency.p50} ms, p95 ${storeLatency.p95} ms, p99 ${storeLatency.p99} ms`,
+  );
+  say(
+    `Post → agent socket (${socketLatency.samples} samples, 20 logging sockets): p50 ${socketLatency.p50} ms, p95 ${socketLatency.p95} ms, p99 ${socketLatency.p99} ms, max ${socketLatency.max} ms`,
+  );
+  say(
+    `Replies: ${submitted.length} accepted, ${f.ledger.refused} refused ${JSON.stringify(f.ledger.refusals)}, delivery p50 ${replyLatency.p50} ms, p95 ${replyLatency.p95} ms, p99 ${replyLatency.p99} ms; ${repliesMissing} not on X, ${repliesDuplicated} on X twice`,
+  );
+  say(
+    `Errors: ${f.ledger.httpErrors} failed reply requests (${f.ledger.retried} retries), ${f.crowd.socketErrors} socket errors, error log lines ${JSON.stringify(Object.fromEntries(f.desks.map((d) => [d.name, d.errorLines])))}`,
+  );
+  say(
+    `Sockets: ${socketsOpen}/${f.crowd.agents.length} open at the end, ${reconnected} reconnected at least once; events received per socket ≈ ${Math.round(f.crowd.agents.reduce((s, a) => s + a.events, 0) / f.crowd.agents.length)}`,
+  );
+  say(`Posts stored once: ${missing} missing, ${duplicated} stored twice`);
+  for (const [name, p] of Object.entries(processes))
+    say(
+      `  ${name}: peak RSS ${p.peakRssMiB} MiB, CPU ${p.cpuSeconds} s, ${p.errorLogLines} error / ${p.warnLogLines} warning lines, ${p.restarts} restart(s)`,
+    );
+  for (const [name, seconds] of Object.entries(f.cpu))
+    if (!(name in processes)) say(`  ${name}: CPU ${round(seconds)} s`);
+  for (const desk of f.desks)
+    if (desk.errorLines + desk.warnLines > 0)
+      say(`  last lines of ${desk.name}: ${desk.lastLines.slice(-3).join(' | ').slice(0, 800)}`);
+  say(ok ? 'All checks passed.' : 'SOME CHECKS FAILED.');
+
+  return {
+    ok,
+    offeredPostsPerSecond: round(offeredRate),
+    sustainedPostsPerSecond: round(rate.rate),
+    backlogGrowing: rate.growing,
+    backlog: { halfway: rate.backlogStart, end: rate.backlogEnd },
+    drained: f.drained,
+    drainSeconds: round(f.drainSeconds),
+    posts: { offered: f.offered.length, missing, duplicated },
+    postToStoredMs: storeLatency,
+    postToSocketMs: socketLatency,
+    replies: {
+      accepted: submitted.length,
+      refused: f.ledger.refused,
+      refusals: f.ledger.refusals,
+      missing: repliesMissing,
+      duplicated: repliesDuplicated,
+      deliveryMs: replyLatency,
+    },
+    errors: {
+      replyRequests: f.ledger.httpErrors,
+      socket: f.crowd.socketErrors,
+      logLines: Object.fromEntries(f.desks.map((d) => [d.name, d.errorLines])),
+    },
+    sockets: { agents: f.crowd.agents.length, openAtEnd: socketsOpen, reconnected },
+    killedAtSecond: f.killedAt === undefined ? null : round((f.killedAt - f.started) / 1000),
+    processes,
+    cpuSeconds: Object.fromEntries(Object.entries(f.cpu).map(([k, v]) => [k, round(v)])),
+    options: f.options,
+  };
+}

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createXSandbox, type XSandbox } from '@guichet/x-sandbox';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { addAgent } from '../src/modules/agents/agents.commands.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import type { Db } from '../src/platform/db/database.ts';
+import { newId } from '../src/platform/ids.ts';
+import { signIn, type Agent } from './agents.ts';
+
+export interface LoadOptions {
+  seconds: number;
+  rate: number;
+  agents: number;
+  replyRate: number;
+  customers: number;
+  dmShare: number;
+  drainSeconds: number;
+  leaseSeconds: number;
+  kill: boolean;
+}
+
+/** Environment variables, overridden by `--name=value` flags (`--seconds=60 --rate=200`). */
+export function readOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOptions {
+  const flags = new Map(
+    argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string | undefined]),
+  );
+  const number = (flag: string, variable: string, fallback: number): number => {
+    const raw = flags.get(flag) ?? env[variable];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${flag} / ${variable} must be a number ≥ 0`);
+    return value;
+  };
+  return {
+    seconds: number('seconds', 'LOAD_SECONDS', 300),
+    rate: number('rate', 'LOAD_RATE', 1000),
+    agents: number('agents', 'LOAD_AGENTS', 200),
+    replyRate: number('reply-rate', 'LOAD_REPLY_RATE', 10),
+    customers: number('customers', 'LOAD_CUSTOMERS', 300),
+    dmShare: number('dm-share', 'LOAD_DM_SHARE', 0.2),
+    drainSeconds: number('drain', 'LOAD_DRAIN_SECONDS', 120),
+    leaseSeconds: number('lease', 'LOAD_JOB_LEASE_SECONDS', 10),
+    kill: (flags.get('kill') ?? env.LOAD_KILL ?? 'true') !== 'false',
+  };
+}
+
+export const POSTGRES_URL =
+  process.env.LOAD_DATABASE_URL ??
+  process.env.GUICHET_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.LOAD_REDIS_URL ?? process.env.GUICHET_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface LoadDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A throw-away database on the PostgreSQL server, dropped at the end. */
+export async function createLoadDatabase(): Promise<LoadDatabase> {
+  const name = `guichet_load_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export async function checkRedis(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(
+      `Redis is not reachable at ${REDIS_URL} (${(error as Error).message}): run scripts/ensure-redis.sh`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface LoadSandbox {
+  sandbox: XSandbox;
+  url: string;
+  brandId: string;
+  brandToken: string;
+  bearer: string;
+  customers: string[];
+}
+
+/**
+ * The standalone sandbox every desk process reaches through X_API_BASE_URL. Enterprise plan (the filtered
+ * stream); X's 15-minute read windows would cap a poll-driven desk far below these rates, so they are lifted:
+ * the test measures the desk, not X's quotas.
+ */
+export async function startLoadSandbox(customers: number): Promise<LoadSandbox> {
+  const lifted = 10_000_000;
+  const sandbox = createXSandbox({
+    plan: 'enterprise',
+    rateLimits: {
+      'GET /2/users/:id/mentions': lifted,
+      'GET /2/dm_events': lifted,
+      'POST /2/tweets': lifted,
+      'POST /2/dm_conversations/with/:participant_id/messages': lifted,
+      'POST /2/dm_conversations/:dm_conversation_id/messages': lifted,
+      'GET /2/tweets': lifted,
+      'GET /2/tweets/:id': lifted,
+      'GET /2/users/:id': lifted,
+      'GET /2/users/me': lifted,
+    },
+  });
+  const { url } = await sandbox.listen(0, '127.0.0.1');
+  const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme — Service client', verified: true });
+  const ids: string[] = [];
+  for (let i = 0; i < customers; i++) {
+    ids.push(sandbox.ensureUser({ username: `client_${i}`, name: `Client ${i}` }).user.id);
+  }
+  return {
+    sandbox,
+    url,
+    brandId: brand.user.id,
+    brandToken: brand.token,
+    bearer: sandbox.issueAppBearer(),
+    customers: ids,
+  };
+}
+
+export function dataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-load-'));
+}
+
+const AGENT_PASSWORD = 'load test agent password';
+
+/**
+ * Adds the agents, then signs each in on its web process (alternating between the two). The password is
+ * hashed once (argon2 is built to be slow, and 200 hashes took minutes on a busy 2-core machine): the other
+ * agents are copies of the first one's row under their own id, email and name.
+ */
+export async function createAgents(db: Db, count: number, ports: number[]): Promise<Agent[]> {
+  const workspace = await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
+  const email = (i: number) => `agent${i}@load.test`;
+  await addAgent(
+    { db, clock: systemClock },
+    { workspaceId: workspace.id, email: email(0), name: 'Agent 0', role: 'agent', password: AGENT_PASSWORD },
+  );
+  const template = await db.selectFrom('agents').selectAll().where('email', '=', email(0)).executeTakeFirstOrThrow();
+  for (let i = 1; i < count; i++) {
+    await db
+      .insertInto('agents')
+      .values({ ...template, id: newId(), email: email(i), name: `Agent ${i}` })
+      .execute();
+  }
+  const agents: Agent[] = [];
+  const batch = 8;
+  for (let start = 0; start < count; start += batch) {
+    const signedIn = await Promise.all(
+      Array.from({ length: Math.min(batch, count - start) }, async (_, k) => {
+        const i = start + k;
+        const port = ports[i % ports.length]!;
+        return { email: email(i), port, cookie: await signIn(port, email(i), AGENT_PASSWORD) };
+      }),
+    );
+    for (const { email, port, cookie } of signedIn) {
+      agents.push({ email, port, cookie, socket: undefined, open: false, reconnects: 0, events: 0, log: undefined });
+    }
+  }
+  return agents;
+}

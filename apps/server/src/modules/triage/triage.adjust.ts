@@ -1,0 +1,285 @@
+/**
+ * The per-workspace adjustment: a small layer over a base classifier (shipped or retrained) learned from the
+ * workspace's labels in milliseconds, so the first corrections already change results, before any retrain.
+ *
+ * Each output (type, sentiment, complaint) is a softmax whose logits start as the base model's own
+ * log-probabilities; on top come a learned bias per class (prior shift: "here, more posts are complaints"),
+ * weights on the base scores and urgency cues (e.g. "negative means complaint here") and on hashed word
+ * uni/bigrams (the brand's own vocabulary). Every learned weight starts at zero and is pulled back to zero
+ * (L2), so with no labels the layer is the base model, and with few it moves only as far as they say.
+ * Deterministic: same labels and base, same weights (fixed order, seeded shuffles, no threads).
+ */
+import { createHash } from 'node:crypto';
+import type { Classifier, FastTextClassifier } from './classifier.ts';
+import { URGENCY_CUES } from './cues.ts';
+import { normalise } from './text.ts';
+import { seededRandom, shuffled, type Example } from './triage.data.ts';
+import type { CorrectionSet } from './triage.labels.ts';
+import { MESSAGE_TYPES, SENTIMENTS, type Classification, type MessageType } from './triage.models.ts';
+
+const BUCKETS = 1 << 18;
+const EPOCHS = 12;
+const LEARNING_RATE = 0.15;
+const L2 = 1e-3;
+const SEED = 20261205;
+/** Below this many labels for an output, its head stays as the base model says. */
+export const MIN_LABELS_PER_HEAD = 3;
+const COMPLAINT = ['true', 'false'] as const;
+const CUE_IDS = URGENCY_CUES.map((c) => c.id);
+
+interface Head {
+  classes: readonly string[];
+  bias: number[];
+  /** dense[j][k]: weight of base feature j for class k. */
+  dense: number[][];
+  /** Hashed n-gram bucket → weight per class. */
+  sparse: Map<number, number[]>;
+}
+
+export interface SerializedAdjustment {
+  version: 1;
+  heads: Record<string, { classes: string[]; bias: number[]; dense: number[][]; sparse: [number, number[]][] }>;
+  /** sha256 of a normalised text → its labels: a post seen before gets the label agents gave it. */
+  memory: [string, Record<string, string>][];
+  labels: Record<string, number>;
+}
+
+const clampLog = (p: number) => Math.log(Math.min(Math.max(p, 1e-4), 1 - 1e-4));
+
+function hashToken(token: string): number {
+  // FNV-1a, 32 bits: fast and stable across runs and machines.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) {
+    h ^= token.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % BUCKETS;
+}
+
+/** Word unigrams and bigrams of the normalised text, each bucket once. */
+function sparseFeatures(text: string): number[] {
+  const words = normalise(text).split(' ').filter(Boolean);
+  const buckets = new Set<number>();
+  for (let i = 0; i < words.length; i++) {
+    buckets.add(hashToken(`u:${words[i]}`));
+    if (i > 0) buckets.add(hashToken(`b:${words[i - 1]} ${words[i]}`));
+  }
+  return [...buckets];
+}
+
+const memoryKey = (text: string) => createHash('sha256').update(normalise(text)).digest('hex');
+
+/** What the base model says, as features every head reads. */
+interface BaseView {
+  dense: number[];
+  prior: Record<string, number[]>;
+}
+
+function baseView(c: Classification): BaseView {
+  const typeLogs = MESSAGE_TYPES.map((t) => clampLog(c.scores.type[t]));
+  const sentimentLogs = SENTIMENTS.map((s) => clampLog(c.scores.sentiment[s]));
+  const cues = CUE_IDS.map((id) => (c.urgency.includes(id) ? 1 : 0));
+  // The base complaint decision (after the classifier's own rules) leans its probability past one half.
+  const raw = c.scores.type.complaint;
+  const pComplaint = c.type === 'complaint' ? Math.max(raw, 0.6) : Math.min(raw, 0.4);
+  return {
+    // Probabilities, not logs: bounded features keep small-sample SGD steady.
+    dense: [
+      ...MESSAGE_TYPES.map((t) => c.scores.type[t]),
+      ...SENTIMENTS.map((s) => c.scores.sentiment[s]),
+      ...cues,
+      c.type === 'complaint' ? 1 : 0,
+    ],
+    prior: {
+      type: typeLogs,
+      sentiment: sentimentLogs,
+      complaint: [clampLog(pComplaint), clampLog(1 - pComplaint)],
+    },
+  };
+}
+
+function newHead(classes: readonly string[], denseSize: number): Head {
+  return {
+    classes,
+    bias: classes.map(() => 0),
+    dense: Array.from({ length: denseSize }, () => classes.map(() => 0)),
+    sparse: new Map(),
+  };
+}
+
+function probabilities(head: Head, prior: number[], dense: number[], sparse: number[], scale: number): number[] {
+  const logits = head.classes.map((_, k) => {
+    let z = prior[k]! + head.bias[k]!;
+    for (let j = 0; j < dense.length; j++) z += head.dense[j]![k]! * dense[j]!;
+    for (const f of sparse) z += (head.sparse.get(f)?.[k] ?? 0) * scale;
+    return z;
+  });
+  const max = Math.max(...logits);
+  const exps = logits.map((z) => Math.exp(z - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+interface TrainingRow {
+  prior: number[];
+  dense: number[];
+  sparse: number[];
+  y: number;
+}
+
+function trainHead(head: Head, rows: TrainingRow[]): void {
+  const random = seededRandom(SEED);
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    const rate = LEARNING_RATE / (1 + epoch * 0.3);
+    for (const row of shuffled(rows, random)) {
+      const scale = 1 / Math.sqrt(Math.max(row.sparse.length, 1));
+      const p = probabilities(head, row.prior, row.dense, row.sparse, scale);
+      for (let k = 0; k < head.classes.length; k++) {
+        const g = p[k]! - (k === row.y ? 1 : 0);
+        head.bias[k]! -= rate * (g + L2 * head.bias[k]!);
+        for (let j = 0; j < row.dense.length; j++) {
+          const w = head.dense[j]!;
+          w[k]! -= rate * (g * row.dense[j]! + L2 * w[k]!);
+        }
+        for (const f of row.sparse) {
+          let w = head.sparse.get(f);
+          if (!w) head.sparse.set(f, (w = head.classes.map(() => 0)));
+          w[k]! -= rate * (g * scale + L2 * w[k]!);
+        }
+      }
+    }
+  }
+}
+
+export class Adjustment {
+  private constructor(
+    private readonly heads: Map<string, Head>,
+    private readonly memory: Map<string, Record<string, string>>,
+    readonly labels: Record<string, number>,
+  ) {}
+
+  static empty(): Adjustment {
+    return new Adjustment(new Map(), new Map(), {});
+  }
+
+  /** Learns the layer over `base` from the training side of a correction set. */
+  static learn(base: Classifier, corrections: CorrectionSet): Adjustment {
+    const views = new Map<string, { view: BaseView; sparse: number[] }>();
+    const viewOf = (text: string) => {
+      let v = views.get(text);
+      if (!v) views.set(text, (v = { view: baseView(base.classify(text)), sparse: sparseFeatures(text) }));
+      return v;
+    };
+    const heads = new Map<string, Head>();
+    const memory = new Map<string, Record<string, string>>();
+    const sets: [string, readonly string[], Example[]][] = [
+      ['type', MESSAGE_TYPES, corrections.typeTrain],
+      ['sentiment', SENTIMENTS, corrections.sentimentTrain],
+      ['complaint', COMPLAINT, corrections.complaintTrain],
+    ];
+    const labels: Record<string, number> = {};
+    for (const [name, classes, examples] of sets) {
+      labels[name] = examples.length;
+      for (const e of examples) {
+        const key = memoryKey(e.text);
+        memory.set(key, { ...memory.get(key), [name]: e.label });
+      }
+      if (examples.length < MIN_LABELS_PER_HEAD) continue;
+      const rows = examples.map((e) => {
+        const { view, sparse } = viewOf(e.text);
+        return { prior: view.prior[name]!, dense: view.dense, sparse, y: classes.indexOf(e.label) };
+      });
+      const head = newHead(classes, rows[0]!.dense.length);
+      trainHead(head, rows);
+      heads.set(name, head);
+    }
+    return new Adjustment(heads, memory, labels);
+  }
+
+  get isEmpty(): boolean {
+    return this.heads.size === 0 && this.memory.size === 0;
+  }
+
+  /** The base classification, adjusted; the type always agrees with the complaint flag. */
+  apply(c: Classification, text: string): Classification {
+    if (this.isEmpty) return c;
+    const view = baseView(c);
+    const sparse = sparseFeatures(text);
+    const scale = 1 / Math.sqrt(Math.max(sparse.length, 1));
+    const remembered = this.memory.get(memoryKey(text));
+    const scoresOf = (name: string): number[] | null => {
+      const head = this.heads.get(name);
+      return head ? probabilities(head, view.prior[name]!, view.dense, sparse, scale) : null;
+    };
+    const round = (p: number) => Math.round(p * 1000) / 1000;
+    const out: Classification = { ...c, scores: { ...c.scores } };
+    const typeP = scoresOf('type');
+    if (typeP) out.scores.type = Object.fromEntries(MESSAGE_TYPES.map((t, i) => [t, round(typeP[i]!)])) as never;
+    const sentimentP = scoresOf('sentiment');
+    if (sentimentP) {
+      out.scores.sentiment = Object.fromEntries(SENTIMENTS.map((s, i) => [s, round(sentimentP[i]!)])) as never;
+    }
+    out.sentiment = (remembered?.sentiment as Classification['sentiment']) ?? argmax(SENTIMENTS, out.scores.sentiment);
+    let type = (remembered?.type as MessageType) ?? (typeP ? argmax(MESSAGE_TYPES, out.scores.type) : c.type);
+    const complaintP = scoresOf('complaint');
+    const complaintScore = complaintP ? complaintP[0]! : type === 'complaint' ? 1 : 0;
+    const complaint = remembered?.complaint
+      ? remembered.complaint === 'true'
+      : remembered?.type
+        ? type === 'complaint'
+        : complaintP
+          ? complaintScore >= 0.5
+          : type === 'complaint';
+    if (complaint) type = 'complaint';
+    else if (type === 'complaint') type = argmax(['question', 'praise', 'other'] as const, out.scores.type);
+    out.type = type;
+    out.complaint = complaint;
+    out.scores.complaint = round(complaintScore);
+    return out;
+  }
+
+  toJSON(): SerializedAdjustment {
+    const heads: SerializedAdjustment['heads'] = {};
+    for (const [name, h] of this.heads) {
+      heads[name] = {
+        classes: [...h.classes],
+        bias: h.bias,
+        dense: h.dense,
+        sparse: [...h.sparse.entries()].sort((a, b) => a[0] - b[0]),
+      };
+    }
+    return { version: 1, heads, memory: [...this.memory.entries()].sort(), labels: this.labels };
+  }
+
+  static fromJSON(json: SerializedAdjustment): Adjustment {
+    if (json.version !== 1) throw new Error(`adjustment version ${String(json.version)} is not supported`);
+    const heads = new Map<string, Head>();
+    for (const [name, h] of Object.entries(json.heads)) {
+      heads.set(name, { classes: h.classes, bias: h.bias, dense: h.dense, sparse: new Map(h.sparse) });
+    }
+    return new Adjustment(heads, new Map(json.memory), json.labels);
+  }
+}
+
+function argmax<K extends string>(keys: readonly K[], scores: Record<K, number>): K {
+  let top = keys[0]!;
+  for (const k of keys) if (scores[k] > scores[top]) top = k;
+  return top;
+}
+
+/** A base classifier with a workspace's adjustment on top: what the desk and the offline tools classify with. */
+export class AdjustedClassifier implements Classifier {
+  constructor(
+    readonly base: FastTextClassifier,
+    readonly adjustment: Adjustment,
+  ) {}
+
+  /** The same, with a workspace's own cue words (or a draft's) added to the built-in ones. */
+  withExtraCues(extraCues: ((text: string) => string[]) | undefined): AdjustedClassifier {
+    return new AdjustedClassifier(this.base.withExtraCues(extraCues), this.adjustment);
+  }
+
+  classify(text: string): Classification {
+    return this.adjustment.apply(this.base.classify(text), text);
+  }
+}
