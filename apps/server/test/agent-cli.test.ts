@@ -10,8 +10,12 @@ const run = promisify(execFile);
 const GUICHET_BIN = path.resolve(import.meta.dirname, '../bin/guichet.mjs');
 const ADMIN = { email: 'owner@acme.test', password: 'owner long password' };
 
+// Each test starts the CLI two to four times (a Node process loading TypeScript each time): on a busy CI
+// machine one start has taken 10 s, so these tests get the time of several starts rather than the default.
+const CLI_TEST_OPTIONS = { timeout: 180_000 };
+
 /** The operator's side: `guichet agent …` in a shell, against the desk's database. */
-describe.each(TEST_DIALECTS)('guichet agent list, set-password and deactivate (%s)', (dialect) => {
+describe.each(TEST_DIALECTS)('guichet agent list, set-password and deactivate (%s)', CLI_TEST_OPTIONS, (dialect) => {
   let database: TestDatabase;
   let handle: DatabaseHandle;
 
@@ -50,7 +54,7 @@ describe.each(TEST_DIALECTS)('guichet agent list, set-password and deactivate (%
     );
     expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining('Added agent julie@acme.test') });
     handle = await openDatabase(database.config);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await handle?.close();
     await database.drop();
