@@ -31,7 +31,9 @@ function recordNotifications() {
 }
 
 async function notificationsSeen(page: Page) {
-  return page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications);
+  return page.evaluate(
+    () => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications,
+  );
 }
 
 async function newDesk(browser: Browser, language: Language, viewport = { width: 1280, height: 860 }) {
@@ -67,7 +69,7 @@ for (const language of ['en', 'fr'] as const) {
         .toContainEqual(expect.stringContaining('Zoé Lambert'));
 
       // The tab title counts the new work waiting (unassigned + mine).
-      await expect.poll(() => page.title()).toMatch(/^\(\d+\+?\) Guichet$/);
+      await expect.poll(() => page.title()).toMatch(/^\(\d+\+?\) (.+ · )?Guichet$/);
 
       // Someone else gives a case to this agent: a desktop notification says so.
       await customerPosts(page.request, mineHandle, 'Hugo Petit', '@acme_sav where is my parcel? order 4412');

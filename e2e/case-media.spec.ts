@@ -118,7 +118,10 @@ for (const lang of ['en', 'fr'] as const) {
         'href',
         /^https:\/\/x\.com\/messages\//,
       );
-      await expect(privatePhoto.locator('img')).toHaveCount(0);
+      // X serves a DM's picture only with the account's credentials: the desk's own route loads it.
+      const dmPicture = privatePhoto.locator('img');
+      await expectLoaded(dmPicture);
+      await expect(dmPicture).toHaveAttribute('src', /^\/api\/messages\/[^/]+\/media\/0$/);
 
       await page.screenshot({ path: `${shots}/case-media-${lang}.png`, fullPage: true });
 

@@ -33,10 +33,15 @@ export function learningCurve(shipped: FastTextClassifier): { points: CurvePoint
   const gold = test.map((t) => String(t.complaint));
   const points: CurvePoint[] = [];
   for (const n of CURVE_STEPS) {
-    const rows: LabelRow[] = pool.slice(0, n).map((t) => ({ text: t.text, kind: 'complaint', label: String(t.complaint) }));
+    const rows: LabelRow[] = pool
+      .slice(0, n)
+      .map((t) => ({ text: t.text, kind: 'complaint', label: String(t.complaint) }));
     const started = process.hrtime.bigint();
     // Every fed label is a training label here: the held-out posts are the rest of the set.
-    const adjustment = Adjustment.learn(shipped, correctionSetFromLabels(rows, () => 'train'));
+    const adjustment = Adjustment.learn(
+      shipped,
+      correctionSetFromLabels(rows, () => 'train'),
+    );
     const learnSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const predicted = base.map((c, i) => {
       const adjusted = adjustment.apply(c, test[i]!.text);

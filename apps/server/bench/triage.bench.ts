@@ -141,17 +141,25 @@ for (const r of rows) console.log(line(r));
 // 7. Learning curve: the airline set as one brand's workspace, its labels fed as corrections (adjustment layer).
 const curve = learningCurve(classifier);
 console.log('');
-console.log(`learning curve — airline complaint labels fed as corrections, scored on the other ${curve.testSize} posts`);
+console.log(
+  `learning curve — airline complaint labels fed as corrections, scored on the other ${curve.testSize} posts`,
+);
 console.log('corrections | complaint F1 | macro-F1 | learn (s)');
 for (const p of curve.points) {
   console.log(
     `${String(p.corrections).padStart(11)} | ${p.complaintF1.toFixed(3).padStart(12)} | ${p.macroF1.toFixed(3).padStart(8)} | ${p.learnSeconds.toFixed(2).padStart(9)}`,
   );
 }
-console.log(`(zero-shot airline complaint F1 on all ${airline.length} posts: ${airlineComplaintF1.toFixed(3)}; steps ${CURVE_STEPS.join(', ')})`);
+console.log(
+  `(zero-shot airline complaint F1 on all ${airline.length} posts: ${airlineComplaintF1.toFixed(3)}; steps ${CURVE_STEPS.join(', ')})`,
+);
 console.log(
   JSON.stringify({
-    learningCurve: curve.points.map((p) => ({ corrections: p.corrections, complaintF1: p.complaintF1, macroF1: p.macroF1 })),
+    learningCurve: curve.points.map((p) => ({
+      corrections: p.corrections,
+      complaintF1: p.complaintF1,
+      macroF1: p.macroF1,
+    })),
     tweetevalMacroRecall: round(tweetevalMacroRecall * 100, 2),
     frenchSentimentMacroF1: round(frenchSentimentMacroF1 * 100, 2),
     airlineComplaintF1: round(airlineComplaintF1),

@@ -17,36 +17,20 @@ import {
   freePort,
   killDesk,
   restartDesk,
+  rssMiB,
   sampleRss,
   startDesk,
   stopDesk,
   waitHealthy,
   type DeskProcess,
 } from './processes.ts';
-import { measure, type Offered } from './measure.ts';
-import {
-  checkRedis,
-  createAgents,
-  createLoadDatabase,
-  dataDir,
-  readOptions,
-  REDIS_URL,
-  startLoadSandbox,
-} from './setup.ts';
+import { measure } from './measure.ts';
+import { checkRedis, createAgents, createLoadDatabase, dataDir, readOptions, REDIS_URL, forkSandbox } from './setup.ts';
 
 const options = readOptions(process.argv.slice(2), process.env);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const runId = randomBytes(3).toString('hex');
-
-const LINES = [
-  'ma commande n’est jamais arrivée',
-  'my parcel is late again, any news?',
-  'le remboursement n’apparaît toujours pas',
-  'the app crashes when I open my account',
-  'merci pour votre aide hier !',
-  'how do I change my delivery address?',
-];
 
 say(
   `Load: ${options.rate} posts/s offered for ${options.seconds} s (${Math.round(options.dmShare * 100)}% DMs, ${options.customers} customers), ${options.agents} agents, ${options.replyRate} replies/s, job lease ${options.leaseSeconds} s, ${os.cpus().length} cores, load average ${os
@@ -56,7 +40,7 @@ say(
 );
 await checkRedis();
 const database = await createLoadDatabase();
-const x = await startLoadSandbox(options.customers);
+const x = await forkSandbox(options.customers);
 const env: Record<string, string> = {
   DATABASE_URL: database.url,
   GUICHET_DATA_DIR: dataDir(),
@@ -77,6 +61,7 @@ const web = ports.map((port, i) => startDesk(`web${i + 1}`, 'web', env, port));
 const workers = [startDesk('worker1', 'worker', env), startDesk('worker2', 'worker', env)];
 const scheduler = startDesk('scheduler', 'scheduler', env);
 const desks: DeskProcess[] = [...web, ...workers, scheduler];
+const sandboxPid = x.child.pid;
 const handle = await openDatabase({ dialect: 'postgres', url: database.url });
 const db = handle.db;
 
@@ -88,7 +73,6 @@ const ledger: ReplyLedger = {
   refused: 0,
   refusals: {},
 };
-const offered: Offered[] = [];
 let result: Record<string, unknown> | undefined;
 try {
   for (const desk of web) await waitHealthy(desk);
@@ -104,49 +88,21 @@ try {
   await Promise.all(crowd.agents.map((agent) => connect(crowd, agent, seenCases)));
   say(`${crowd.agents.filter((a) => a.open).length} sockets open; offering posts…`);
 
-  x.sandbox.onEvent((event) => {
-    const text =
-      event.type === 'tweet.create' && event.tweet.authorId === x.brandId
-        ? event.tweet.text
-        : event.type === 'dm.create' && event.event.senderId === x.brandId
-          ? event.event.text
-          : undefined;
-    const token = text && /\[(L[0-9a-f]+-\d+)\]/.exec(text)?.[1];
-    if (!token) return;
-    const seen = ledger.delivered.get(token);
-    if (seen) seen.count++;
-    else ledger.delivered.set(token, { count: 1, at: Date.now() });
-  });
-
   const cpuStart = { postgres: cpuSecondsOfCommand('postgres'), redis: cpuSecondsOfCommand('redis-server') };
   const started = Date.now();
   const endAt = started + options.seconds * 1000;
   let sent = 0;
-  let dmRefused = 0;
-  const offer = setInterval(() => {
-    const due = Math.min(
-      options.rate * ((Math.min(Date.now(), endAt) - started) / 1000),
-      options.rate * options.seconds,
-    );
-    while (offered.length + dmRefused < due) {
-      const n = offered.length + dmRefused;
-      const customer = x.customers[n % x.customers.length]!;
-      const line = `${LINES[n % LINES.length]} #${n}`;
-      try {
-        const at = Date.now();
-        if ((n * 7919) % 100 < options.dmShare * 100)
-          offered.push({ id: x.sandbox.sendDm(customer, x.brandId, line).id, at, dm: true });
-        else offered.push({ id: x.sandbox.post(customer, { text: `@acme_sav ${line}` }).id, at, dm: false });
-      } catch {
-        dmRefused++;
-      }
-    }
-  }, 20);
+  x.tell({ type: 'offer', rate: options.rate, seconds: options.seconds, dmShare: options.dmShare });
+  let posted = 0;
+  const absorb = (delivered: [string, number, number][]) => {
+    for (const [token, count, at] of delivered) ledger.delivered.set(token, { count, at });
+  };
 
   const replying = new Set<Promise<void>>();
   const reply = setInterval(() => {
     if (crowd.cases.length === 0 || Date.now() >= endAt) return;
-    for (let k = 0; k < Math.max(1, Math.round(options.replyRate / 10)); k++) {
+    // Replies due so far at the set rate (0: none), sent by random agents to random cases events named.
+    while (sent < (options.replyRate * (Date.now() - started)) / 1000) {
       const agent = crowd.agents[Math.floor(Math.random() * crowd.agents.length)]!;
       const caseId = crowd.cases[Math.floor(Math.random() * crowd.cases.length)]!;
       const promise = sendReply(agent, caseId, `L${runId}-${sent++}`, ports, ledger);
@@ -164,7 +120,10 @@ try {
   let killedAt: number | undefined;
   while (Date.now() < endAt) {
     await pause(2000);
-    windows.push({ at: Date.now(), posted: offered.length, stored: await countStored() });
+    const status = await x.ask({ type: 'status' }, 'status');
+    posted = status.posted;
+    absorb(status.delivered);
+    windows.push({ at: Date.now(), posted, stored: await countStored() });
     const w = windows.at(-1)!;
     say(
       `  t=${Math.round((w.at - started) / 1000)}s posted ${w.posted} stored ${w.stored} backlog ${w.posted - w.stored} replies ${ledger.submitted.size}/${ledger.delivered.size} sockets ${crowd.agents.filter((a) => a.open).length}`,
@@ -177,7 +136,6 @@ try {
       restartDesk(web[0]!, env);
     }
   }
-  clearInterval(offer);
   clearInterval(reply);
   clearInterval(sampler);
   // The servers' CPU over the offered part only (PostgreSQL forks one process per connection: all summed).
@@ -185,12 +143,17 @@ try {
     postgres: cpuSecondsOfCommand('postgres') - cpuStart.postgres,
     redis: cpuSecondsOfCommand('redis-server') - cpuStart.redis,
   };
+  const sandboxCpu = cpuSeconds(sandboxPid);
+  const sandboxRss = rssMiB(sandboxPid);
+  const { offered, refused, delivered } = await x.ask({ type: 'report' }, 'report');
+  absorb(delivered);
   say(`Offered ${offered.length} posts in ${options.seconds} s; draining (at most ${options.drainSeconds} s)…`);
   await Promise.all([...replying]);
   const drainEnd = Date.now() + options.drainSeconds * 1000;
   let drained = false;
   while (Date.now() < drainEnd) {
     const stored = await countStored();
+    absorb((await x.ask({ type: 'status' }, 'status')).delivered);
     const repliesOut = [...ledger.submitted.keys()].every((t) => ledger.delivered.has(t));
     if (stored >= offered.length && repliesOut && crowd.agents.every((a) => a.open)) {
       drained = true;
@@ -200,12 +163,14 @@ try {
   }
   const drainSeconds = (Date.now() - endAt) / 1000;
   await pause(3000); // a duplicate, if any, would be a late second delivery: give it the time to show
+  absorb((await x.ask({ type: 'status' }, 'status')).delivered);
   sampleRss(desks);
   result = await measure({
     db,
     options,
     offered,
-    dmRefused,
+    dmRefused: refused,
+    sandboxRssMiB: sandboxRss,
     windows,
     crowd,
     ledger,
@@ -217,7 +182,8 @@ try {
     drainSeconds,
     cpu: Object.fromEntries([
       ...desks.map((d) => [d.name, d.cpuSecondsBefore + cpuSeconds(d.child.pid)]),
-      ['load driver and sandbox', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
+      ['load driver (agents, sockets)', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
+      ['sandbox (X and the customers)', sandboxCpu],
       ['postgres server (offered part)', cpuServers.postgres],
       ['redis-server (offered part)', cpuServers.redis],
     ]),
@@ -226,7 +192,7 @@ try {
 } finally {
   await Promise.all(desks.map((desk) => stopDesk(desk)));
   await handle.close();
-  await x.sandbox.close();
+  x.tell({ type: 'exit' });
   await database.drop().catch(() => undefined);
 }
 say(JSON.stringify(result));

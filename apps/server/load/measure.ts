@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import type { AgentCrowd, ReplyLedger } from './agents.ts';
 import type { DeskProcess } from './processes.ts';
+import type { OfferedPost as Offered } from './sandbox-process.ts';
 import {
   everyNth,
   percentiles,
@@ -13,17 +14,12 @@ import {
 } from './report.ts';
 import type { LoadOptions } from './setup.ts';
 
-export interface Offered {
-  id: string;
-  at: number;
-  dm: boolean;
-}
-
 export interface RunFacts {
   db: Db;
   options: LoadOptions;
   offered: Offered[];
   dmRefused: number;
+  sandboxRssMiB: number;
   windows: Window[];
   crowd: AgentCrowd;
   ledger: ReplyLedger;

@@ -1,8 +1,8 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createXSandbox, type XSandbox } from '@guichet/x-sandbox';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
@@ -10,6 +10,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { newId } from '../src/platform/ids.ts';
 import { signIn, type Agent } from './agents.ts';
+import type { FromSandbox, ToSandbox } from './sandbox-process.ts';
 
 export interface LoadOptions {
   seconds: number;
@@ -93,49 +94,46 @@ export async function checkRedis(): Promise<void> {
   }
 }
 
-export interface LoadSandbox {
-  sandbox: XSandbox;
+export interface SandboxProcess {
+  child: ChildProcess;
   url: string;
-  brandId: string;
   brandToken: string;
   bearer: string;
-  customers: string[];
+  ask<T extends FromSandbox['type']>(message: ToSandbox, answer: T): Promise<Extract<FromSandbox, { type: T }>>;
+  tell(message: ToSandbox): void;
 }
 
-/**
- * The standalone sandbox every desk process reaches through X_API_BASE_URL. Enterprise plan (the filtered
- * stream); X's 15-minute read windows would cap a poll-driven desk far below these rates, so they are lifted:
- * the test measures the desk, not X's quotas.
- */
-export async function startLoadSandbox(customers: number): Promise<LoadSandbox> {
-  const lifted = 10_000_000;
-  const sandbox = createXSandbox({
-    plan: 'enterprise',
-    rateLimits: {
-      'GET /2/users/:id/mentions': lifted,
-      'GET /2/dm_events': lifted,
-      'POST /2/tweets': lifted,
-      'POST /2/dm_conversations/with/:participant_id/messages': lifted,
-      'POST /2/dm_conversations/:dm_conversation_id/messages': lifted,
-      'GET /2/tweets': lifted,
-      'GET /2/tweets/:id': lifted,
-      'GET /2/users/:id': lifted,
-      'GET /2/users/me': lifted,
-    },
+/** Forks the standalone sandbox (sandbox-process.ts) and waits until it listens. */
+export async function forkSandbox(customers: number): Promise<SandboxProcess> {
+  const child = fork(path.resolve(import.meta.dirname, 'sandbox-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LOAD_CUSTOMERS: String(customers) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const { url } = await sandbox.listen(0, '127.0.0.1');
-  const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme — Service client', verified: true });
-  const ids: string[] = [];
-  for (let i = 0; i < customers; i++) {
-    ids.push(sandbox.ensureUser({ username: `client_${i}`, name: `Client ${i}` }).user.id);
-  }
+  const next = <T extends FromSandbox['type']>(type: T) =>
+    new Promise<Extract<FromSandbox, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: FromSandbox) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as Extract<FromSandbox, { type: T }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the sandbox process exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const ready = await next('ready');
   return {
-    sandbox,
-    url,
-    brandId: brand.user.id,
-    brandToken: brand.token,
-    bearer: sandbox.issueAppBearer(),
-    customers: ids,
+    child,
+    url: ready.url,
+    brandToken: ready.brandToken,
+    bearer: ready.bearer,
+    ask: (message, answer) => {
+      const reply = next(answer);
+      child.send(message);
+      return reply;
+    },
+    tell: (message) => child.send(message),
   };
 }
 

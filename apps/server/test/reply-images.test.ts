@@ -63,7 +63,7 @@ describe.each(TEST_DIALECTS)('replies with pictures (%s)', (dialect) => {
     expect((await api('POST', '/api/media/uploads', { contentType: 'image/png', data: '***' })).status).toBe(400);
   });
 
-  it("refuses what X would refuse before sending: 5 pictures, a GIF with a picture, 2 on a DM, an unknown one", async () => {
+  it('refuses what X would refuse before sending: 5 pictures, a GIF with a picture, 2 on a DM, an unknown one', async () => {
     const caseId = await customerCase();
     const ids = async (n: number) => Promise.all(Array.from({ length: n }, async () => (await upload(PNG)).body.id));
     const reply = (mediaIds: string[], extra: Record<string, unknown> = {}) =>
@@ -99,8 +99,9 @@ describe.each(TEST_DIALECTS)('replies with pictures (%s)', (dialect) => {
       { count: 2, limit: 1 },
     ]);
     // Nothing went out and nothing was bound: the pictures are still free for the next try.
-    expect(await app.deps.db.selectFrom('outgoing_media').select('id').where('message_id', 'is not', null).execute())
-      .toEqual([]);
+    expect(
+      await app.deps.db.selectFrom('outgoing_media').select('id').where('message_id', 'is not', null).execute(),
+    ).toEqual([]);
     expect(sandbox().listTweets({ authorId: brand().id })).toEqual([]);
   });
 

@@ -23,6 +23,11 @@ async function waitFor(condition: () => Promise<boolean>, deadlineMs: number): P
   return performance.now() - started;
 }
 
+/** Measured latencies, printed on request (GUICHET_TEST_TIMINGS=1); the assertion is the 2 s deadline. */
+const report = (what: string, ms: number) => {
+  if (process.env.GUICHET_TEST_TIMINGS) console.info(`${what}: ${ms.toFixed(0)} ms`);
+};
+
 const job = { jobId: 'test', attempt: 1, signal: new AbortController().signal };
 
 describe.each(TEST_DIALECTS)('X Activity API delivery (%s)', (dialect) => {
@@ -79,6 +84,7 @@ describe.each(TEST_DIALECTS)('X Activity API delivery (%s)', (dialect) => {
     t.sb.sendDm(t.customer.id, t.brandId, text);
     const elapsed = await waitFor(t.stored(text), 2000);
     expect(elapsed).toBeLessThan(2000);
+    report(`${dialect}: DM through the activity stream`, elapsed);
 
     // A poll round now reads mentions but leaves DMs to XAA: the DM cursor is not even touched.
     await t.poll();
@@ -124,6 +130,7 @@ describe.each(TEST_DIALECTS)('X Activity API delivery (%s)', (dialect) => {
     t.sb.sendDm(t.customer.id, t.brandId, text);
     const elapsed = await waitFor(t.stored(text), 2000);
     expect(elapsed).toBeLessThan(2000);
+    report(`${dialect}: DM through the XAA webhook`, elapsed);
     await t.sb.webhooksIdle();
     const rows = await app.deps.db
       .selectFrom('messages')

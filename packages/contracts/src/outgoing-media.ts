@@ -25,7 +25,10 @@ export function outgoingMediaMaxBytes(type: OutgoingImageType): number {
 export const outgoingMediaUploadSchema = z.object({
   contentType: z.string().min(1).max(100),
   // 15 MB as base64, with room for padding.
-  data: z.string().min(1).max(Math.ceil((OUTGOING_MEDIA_LIMITS.maxGifBytes * 4) / 3) + 16),
+  data: z
+    .string()
+    .min(1)
+    .max(Math.ceil((OUTGOING_MEDIA_LIMITS.maxGifBytes * 4) / 3) + 16),
 });
 export type OutgoingMediaUpload = z.infer<typeof outgoingMediaUploadSchema>;
 

@@ -73,10 +73,10 @@ export function AppLayout({ session, children }: { session: SessionInfo; childre
                 style={{ whiteSpace: 'nowrap' }}
               >
                 {/* Just the name where the header is tight; the full "Signed in as" from 1200 px. */}
-                <Text span size="sm" hiddenFrom="lg" truncate="end" maw={140} display="inline-block" lh={1}>
+                <Text span size="sm" hiddenFrom="lg" truncate="end" maw={140} display="block">
                   {session.agent.name}
                 </Text>
-                <Text span size="sm" visibleFrom="lg">
+                <Text span size="sm" visibleFrom="lg" display="block">
                   {t('header.signedInAs', { name: session.agent.name })}
                 </Text>
               </Anchor>

@@ -34,7 +34,8 @@ export function ShortcutSheet() {
                   {shortcut.keys.map((key, index) => (
                     <span key={key}>
                       {index > 0 && ' + '}
-                      <Kbd>{key}</Kbd>
+                      {/* Key names in the agent's language: "Entrée" on a French keyboard. */}
+                      <Kbd>{key === 'Enter' ? t('shortcuts.enterKey') : key}</Kbd>
                     </span>
                   ))}
                 </Table.Td>

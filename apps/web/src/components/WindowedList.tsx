@@ -42,6 +42,14 @@ function indexAt(starts: readonly number[], y: number): number {
   return Math.max(0, lo);
 }
 
+/** The items to render for a viewport: those within the overscan of it. */
+function rangeOf(at: { top: number; height: number }, starts: readonly number[]) {
+  return [
+    indexAt(starts, Math.max(0, at.top - OVERSCAN_PX)),
+    Math.min(starts.length - 2, indexAt(starts, at.top + at.height + OVERSCAN_PX)),
+  ] as const;
+}
+
 /**
  * A list that renders only the items near its viewport (a 2,000-message thread keeps a few dozen in the
  * page), with items of any height: each is measured once shown. It opens at the end, follows new items while
@@ -59,8 +67,10 @@ export function WindowedList<T>(props: WindowedListProps<T>) {
   const starts = useMemo(() => layout(keys, heights.current, estimate, gap), [keys, estimate, gap, version]);
   const total = starts[keys.length]!;
 
-  const first = indexAt(starts, Math.max(0, view.top - OVERSCAN_PX));
-  const last = Math.min(keys.length - 1, indexAt(starts, view.top + view.height + OVERSCAN_PX));
+  const [first, last] = rangeOf(view, starts);
+  // Read by the scroll handler: a scroll re-renders only when it changes which items are in the window.
+  const current = useRef({ starts, first, last });
+  current.current = { starts, first, last };
 
   // Earlier items were added above: the view moves down by their height, so what the agent reads stays put.
   const previousFirstKey = useRef<string | undefined>(undefined);
@@ -83,7 +93,9 @@ export function WindowedList<T>(props: WindowedListProps<T>) {
     const element = scroller.current;
     if (!element) return;
     atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_PX;
-    setView({ top: element.scrollTop, height: element.clientHeight });
+    const next = { top: element.scrollTop, height: element.clientHeight };
+    const [from, to] = rangeOf(next, current.current.starts);
+    if (from !== current.current.first || to !== current.current.last) setView(next);
     if (element.scrollTop < estimate) onReachTop?.();
   }, [estimate, onReachTop]);
 

@@ -31,7 +31,11 @@ type Language = keyof typeof catalogues;
 const forms = (language: Language) => new Intl.PluralRules(language).resolvedOptions().pluralCategories;
 
 const pluralBases = (language: Language) =>
-  new Set([...catalogues[language].keys()].filter((key) => pluralSuffix.test(key)).map((key) => key.replace(pluralSuffix, '')));
+  new Set(
+    [...catalogues[language].keys()]
+      .filter((key) => pluralSuffix.test(key))
+      .map((key) => key.replace(pluralSuffix, '')),
+  );
 
 /** Every web source file except tests: the `t('…', { count })` calls and hand-made plurals live there. */
 function sources(dir = sourceRoot): { file: string; text: string }[] {

@@ -31,6 +31,8 @@ export interface XActivityClient {
     webhookId?: string | undefined;
   }): Promise<XaaSubscription>;
   deleteSubscription(subscriptionId: string): Promise<void>;
+  /** Routes a subscription's events to a webhook too (`PUT`; the stream, when open, gets them anyway). */
+  setSubscriptionWebhook(subscriptionId: string, webhookId: string): Promise<XaaSubscription>;
   /** The app's registered webhooks (`GET /2/webhooks`): XAA webhook deliveries go to one of them. */
   listWebhooks(): Promise<{ id: string; url: string; valid: boolean }[]>;
   /** Holds `GET /2/activity/stream` open, reconnecting by itself, until `close`. */
@@ -139,6 +141,15 @@ export function createXActivityClient(options: XActivityClientOptions): XActivit
     },
     async deleteSubscription(subscriptionId) {
       await request('DELETE', `/2/activity/subscriptions/${encodeURIComponent(subscriptionId)}`);
+    },
+    async setSubscriptionWebhook(subscriptionId, webhookId) {
+      const res = await request<{ data?: { subscription?: RawSubscription } }>(
+        'PUT',
+        `/2/activity/subscriptions/${encodeURIComponent(subscriptionId)}`,
+        { webhook_id: webhookId },
+      );
+      if (!res.data?.subscription) throw new XApiError('X updated no subscription', { status: 400, body: res });
+      return toSubscription(res.data.subscription);
     },
     async listWebhooks() {
       const res = await request<{ data?: { id: string; url: string; valid: boolean }[] }>('GET', '/2/webhooks');

@@ -33,12 +33,14 @@ export async function ensureXaaSubscriptions(
     const found = existing.find(
       (s) => s.eventType === wanted.eventType && (s.filter.direction ?? undefined) === wanted.direction,
     );
-    if (found && (found.webhookId ?? undefined) === webhookId) {
+    if (found) {
+      // X sends a subscription's events to the open stream whatever its webhook: only webhook delivery needs
+      // the subscription pointed at the channel's webhook (in place, so no event falls between two).
+      if (webhookId && found.webhookId !== webhookId)
+        await client.setSubscriptionWebhook(found.subscriptionId, webhookId);
       ids.push(found.subscriptionId);
       continue;
     }
-    // A subscription routed elsewhere (stream ↔ webhook) is replaced: its filter cannot be changed in place.
-    if (found) await client.deleteSubscription(found.subscriptionId);
     const created = await client.createSubscription({
       eventType: wanted.eventType,
       filter: { user_id: userId, ...(wanted.direction ? { direction: wanted.direction } : {}) },

@@ -50,11 +50,10 @@ export async function storeOutgoingMedia(
 ): Promise<OutgoingMedia> {
   const declared = bareType(upload.contentType) === 'image/pjpeg' ? 'image/jpeg' : bareType(upload.contentType);
   if (!(OUTGOING_IMAGE_TYPES as readonly string[]).includes(declared)) {
-    throw unprocessable(
-      'media.unsupported_type',
-      'X accepts JPEG, PNG, WebP and GIF pictures only.',
-      { contentType: upload.contentType, allowed: OUTGOING_IMAGE_TYPES },
-    );
+    throw unprocessable('media.unsupported_type', 'X accepts JPEG, PNG, WebP and GIF pictures only.', {
+      contentType: upload.contentType,
+      allowed: OUTGOING_IMAGE_TYPES,
+    });
   }
   const type = declared as OutgoingImageType;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(upload.data)) {
@@ -166,9 +165,7 @@ export async function attachOutgoingMedia(
   if (mediaIds.length > max) {
     throw unprocessable(
       'reply.too_many_media',
-      visibility === 'direct'
-        ? 'A direct message on X carries one picture.'
-        : 'A post on X carries up to 4 pictures.',
+      visibility === 'direct' ? 'A direct message on X carries one picture.' : 'A post on X carries up to 4 pictures.',
       { count: mediaIds.length, limit: max },
     );
   }

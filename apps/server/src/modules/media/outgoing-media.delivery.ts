@@ -24,12 +24,7 @@ export interface RecordedMedia {
 }
 
 function rowsOf(db: Db, messageId: string) {
-  return db
-    .selectFrom('outgoing_media')
-    .selectAll()
-    .where('message_id', '=', messageId)
-    .orderBy('position')
-    .execute();
+  return db.selectFrom('outgoing_media').selectAll().where('message_id', '=', messageId).orderBy('position').execute();
 }
 
 export async function recordedMedia(db: Db, messageId: string): Promise<RecordedMedia> {

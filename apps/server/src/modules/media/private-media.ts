@@ -7,7 +7,14 @@ import { AppError } from '../../platform/errors.ts';
 import type { ChannelConnectors } from '../channels/channel-connectors.ts';
 import { findChannel } from '../channels/channels.repository.ts';
 import { parseAttachments } from '../conversations/attachments.ts';
-import { bareType, mediaFolder, readIfPresent, sniffMediaType, writePrivateFile, type SniffedType } from './media-files.ts';
+import {
+  bareType,
+  mediaFolder,
+  readIfPresent,
+  sniffMediaType,
+  writePrivateFile,
+  type SniffedType,
+} from './media-files.ts';
 import { readOutgoingMedia } from './outgoing-media.commands.ts';
 
 /**

@@ -50,7 +50,12 @@ export function decidePriority(
   policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ): PriorityDecision {
   // The complaint flag is its own output: when given, it decides whether the complaint points apply.
-  const type = triage.complaint === true ? 'complaint' : triage.complaint === false && triage.type === 'complaint' ? 'other' : triage.type;
+  const type =
+    triage.complaint === true
+      ? 'complaint'
+      : triage.complaint === false && triage.type === 'complaint'
+        ? 'other'
+        : triage.type;
   let points = policy.type[type] + policy.sentiment[triage.sentiment];
   const reasons: string[] = [type];
   if (triage.sentiment !== 'neutral') reasons.push(triage.sentiment);

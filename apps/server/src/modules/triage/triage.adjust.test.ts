@@ -28,7 +28,10 @@ describe('the workspace adjustment', () => {
     }));
     const unseen = '@acme_sav my parcel 77 glorbed at the depot';
     expect(shipped.classify(unseen).type).not.toBe('complaint');
-    const adjusted = new AdjustedClassifier(shipped, Adjustment.learn(shipped, correctionSetFromLabels(rows, allTrain)));
+    const adjusted = new AdjustedClassifier(
+      shipped,
+      Adjustment.learn(shipped, correctionSetFromLabels(rows, allTrain)),
+    );
     const result = adjusted.classify(unseen);
     expect(result).toMatchObject({ type: 'complaint', complaint: true });
     expect(result.scores.complaint).toBeGreaterThan(0.5);
@@ -54,7 +57,9 @@ describe('the workspace adjustment', () => {
 
 describe('labels', () => {
   it('reads a labelled JSONL file and names the line of a mistake', () => {
-    const rows = parseLabelsJsonl('{"text":"a","type":"question","complaint":false}\n\n{"text":"b","sentiment":"negative"}\n');
+    const rows = parseLabelsJsonl(
+      '{"text":"a","type":"question","complaint":false}\n\n{"text":"b","sentiment":"negative"}\n',
+    );
     expect(rows).toEqual([
       { text: 'a', kind: 'type', label: 'question' },
       { text: 'a', kind: 'complaint', label: 'false' },
@@ -94,8 +99,15 @@ describe('retraining by itself', () => {
     );
     expect(retrainDue({ now: at, labelsSinceLastModel: 500, lastModelAt, training: true })).toBeNull();
     const yesterday = Date.parse('2026-04-05T20:00:00Z');
-    expect(retrainDue({ now: at, labelsSinceLastModel: 1, lastModelAt: yesterday, training: false })).toBe('nightly');
-    expect(retrainDue({ now: at, labelsSinceLastModel: 0, lastModelAt: yesterday, training: false })).toBeNull();
+    const night = Date.parse('2026-04-06T03:00:00Z');
+    expect(retrainDue({ now: night, labelsSinceLastModel: 1, lastModelAt: yesterday, training: false })).toBe(
+      'nightly',
+    );
+    expect(retrainDue({ now: night, labelsSinceLastModel: 1, lastModelAt: null, training: false })).toBe('nightly');
+    expect(retrainDue({ now: night, labelsSinceLastModel: 0, lastModelAt: yesterday, training: false })).toBeNull();
+    // Outside the night, a few labels wait for the next one.
+    expect(retrainDue({ now: at, labelsSinceLastModel: 1, lastModelAt: yesterday, training: false })).toBeNull();
+    expect(retrainDue({ now: at, labelsSinceLastModel: 1, lastModelAt: null, training: false })).toBeNull();
   });
 
   it('switches only on a clear win with enough held-out labels', () => {

@@ -31,7 +31,8 @@ const runtimeDeps = async () => {
 
 function foldCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 100) throw new InvalidArgumentError('--folds must be a whole number from 2 to 100');
+  if (!Number.isInteger(n) || n < 2 || n > 100)
+    throw new InvalidArgumentError('--folds must be a whole number from 2 to 100');
   return n;
 }
 

@@ -72,7 +72,8 @@ export async function compareModels(
   const pickType = (c: Classifier) => (text: string) => c.classify(text).type;
   const pickSentiment = (c: Classifier) => (text: string) => c.classify(text).sentiment;
   // A bare text has no customer signals: both models are judged on what the text itself says.
-  const pickPriority = (c: Classifier) => (text: string) => String(decidePriority(c.classify(text), {}, policy).priority);
+  const pickPriority = (c: Classifier) => (text: string) =>
+    String(decidePriority(c.classify(text), {}, policy).priority);
   const figure = (examples: Example[], pick: (c: Classifier) => (text: string) => string): ModelFigure => ({
     n: examples.length,
     current: accuracy(examples, pick(current.classifier)),
@@ -95,7 +96,12 @@ export async function compareModels(
         candidate: await complaintF1(candidate, airline),
       }
     : null;
-  const heldOut = [correctionsTypeAccuracy, correctionsPriorityAccuracy, correctionsSentimentAccuracy, correctionsComplaintF1];
+  const heldOut = [
+    correctionsTypeAccuracy,
+    correctionsPriorityAccuracy,
+    correctionsSentimentAccuracy,
+    correctionsComplaintF1,
+  ];
   return {
     currentModelId: current.modelId,
     correctionsTypeAccuracy,

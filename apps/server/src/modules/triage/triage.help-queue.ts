@@ -23,7 +23,12 @@ export async function helpTriageQueue(deps: { db: Db; clock: Clock }, workspaceI
   const recent = await deps.db
     .selectFrom('messages')
     .leftJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
-    .select(['messages.id as id', 'messages.text as text', 'messages.created_at as createdAt', 'case_conversations.case_id as caseId'])
+    .select([
+      'messages.id as id',
+      'messages.text as text',
+      'messages.created_at as createdAt',
+      'case_conversations.case_id as caseId',
+    ])
     .where('messages.workspace_id', '=', workspaceId)
     .where('messages.direction', '=', 'inbound')
     .where('messages.created_at', '>=', since)
@@ -83,7 +88,12 @@ export async function answerHelpTriage(
   const message = await deps.db
     .selectFrom('messages')
     .leftJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
-    .select(['messages.id as id', 'messages.text as text', 'messages.type as type', 'case_conversations.case_id as caseId'])
+    .select([
+      'messages.id as id',
+      'messages.text as text',
+      'messages.type as type',
+      'case_conversations.case_id as caseId',
+    ])
     .where('messages.id', '=', input.messageId)
     .where('messages.workspace_id', '=', input.workspaceId)
     .where('messages.direction', '=', 'inbound')

@@ -113,7 +113,8 @@ export function parseLabelsJsonl(content: string): LabelRow[] {
       rows.push({ text, kind: 'sentiment', label: record.sentiment as string });
     }
     if (record.complaint !== undefined) {
-      if (typeof record.complaint !== 'boolean') throw new LabelFileError(`${where}: "complaint" must be true or false`);
+      if (typeof record.complaint !== 'boolean')
+        throw new LabelFileError(`${where}: "complaint" must be true or false`);
       rows.push({ text, kind: 'complaint', label: String(record.complaint) });
     }
     if (rows.length === before) throw new LabelFileError(`${where}: no "type", "sentiment" or "complaint" label`);

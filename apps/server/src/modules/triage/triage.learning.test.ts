@@ -172,7 +172,7 @@ describe.each(TEST_DIALECTS)('triage learning from corrections (%s)', (dialect) 
       // both get the held-out posts right, the candidate no worse.
       expect(typeFigure.current!).toBeGreaterThan(0.8);
       expect(typeFigure.candidate!).toBeGreaterThanOrEqual(typeFigure.current!);
-      expect((await customerWrites('adjusted_before_switch', probe)).type).toBe('praise');
+      expect((await customerWrites('adjusted_now', probe)).type).toBe('praise');
       expect(candidate.metrics!.correctionsPriorityAccuracy.n).toBe(heldOut);
       // The shipped held-out set: both models scored on the same airline posts.
       expect(candidate.metrics!.shippedComplaintF1).toMatchObject({ n: 2092 });

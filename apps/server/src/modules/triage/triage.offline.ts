@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import type { Classifier, FastTextClassifier } from './classifier.ts';
 import type { FastTextRuntime } from './fasttext.ts';
 import { seededRandom, shuffled } from './triage.data.ts';
-import { correctionSetFromLabels, LabelFileError, parseLabelsJsonl, type CorrectionSet, type LabelRow } from './triage.labels.ts';
+import {
+  correctionSetFromLabels,
+  LabelFileError,
+  parseLabelsJsonl,
+  type CorrectionSet,
+  type LabelRow,
+} from './triage.labels.ts';
 import { report, type Report } from './triage.metrics.ts';
 import { trainWorkspaceClassifier, writeModelFolder } from './triage.model-folder.ts';
 import { MESSAGE_TYPES, SENTIMENTS } from './triage.models.ts';
@@ -39,12 +45,19 @@ export async function trainCommand(deps: Runtime, labels: LabelRow[], folder: st
 const OUTPUTS = {
   type: { labels: MESSAGE_TYPES, pick: (c: ReturnType<Classifier['classify']>) => c.type as string },
   sentiment: { labels: SENTIMENTS, pick: (c: ReturnType<Classifier['classify']>) => c.sentiment as string },
-  complaint: { labels: ['true', 'false'], pick: (c: ReturnType<Classifier['classify']>) => String(c.complaint ?? c.type === 'complaint') },
+  complaint: {
+    labels: ['true', 'false'],
+    pick: (c: ReturnType<Classifier['classify']>) => String(c.complaint ?? c.type === 'complaint'),
+  },
 } as const;
 type Output = keyof typeof OUTPUTS;
 
 /** Gold and predicted labels per output, for the texts a correction set holds out. */
-function scoreHeldOut(classifier: Classifier, set: CorrectionSet, into: Record<Output, { gold: string[]; predicted: string[] }>) {
+function scoreHeldOut(
+  classifier: Classifier,
+  set: CorrectionSet,
+  into: Record<Output, { gold: string[]; predicted: string[] }>,
+) {
   const held: Record<Output, { text: string; label: string }[]> = {
     type: set.typeHeldOut,
     sentiment: set.sentimentHeldOut,
@@ -112,7 +125,11 @@ export async function evaluateCommand(
 export function formatEvaluation(e: Evaluation): string[] {
   const lines = [`${e.folds}-fold cross-validation over ${e.texts} labelled texts`];
   for (const [output, r] of Object.entries(e.crossValidation)) {
-    lines.push('', `${output} (n=${r.n}, accuracy ${r.accuracy.toFixed(3)})`, 'class       precision  recall  F1      support');
+    lines.push(
+      '',
+      `${output} (n=${r.n}, accuracy ${r.accuracy.toFixed(3)})`,
+      'class       precision  recall  F1      support',
+    );
     for (const [label, f] of Object.entries(r.classes)) {
       lines.push(
         `${label.padEnd(11)} ${f.precision.toFixed(3).padStart(9)}  ${f.recall.toFixed(3).padStart(6)}  ${f.f1.toFixed(3).padStart(6)}  ${String(f.support).padStart(7)}`,

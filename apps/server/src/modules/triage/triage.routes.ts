@@ -69,7 +69,7 @@ export function registerTriageRoutes(
     {
       schema: {
         tags: ['triage'],
-        summary: "Answer one post of the help-triage queue with its type (a label)",
+        summary: 'Answer one post of the help-triage queue with its type (a label)',
         body: helpTriageAnswerSchema,
       },
     },

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { TriageModels } from '@guichet/contracts';
+import type { HelpTriageQueue, TriageModels } from '@guichet/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deskClient } from '../../../test/api-client.ts';
 import { TEST_DIALECTS } from '../../../test/databases.ts';
@@ -19,7 +19,20 @@ import { RETRAIN_EVERY_LABELS } from './triage.schedule.ts';
  * A brand whose customers name products the shipped data never saw; which product it is says the type
  * (written by the Guichet team for this test: item i mod 12 decides the label).
  */
-const ITEMS = ['kettle', 'toaster', 'blender', 'router', 'phone', 'parcel', 'invoice', 'app', 'card', 'bike', 'lamp', 'sofa'];
+const ITEMS = [
+  'kettle',
+  'toaster',
+  'blender',
+  'router',
+  'phone',
+  'parcel',
+  'invoice',
+  'app',
+  'card',
+  'bike',
+  'lamp',
+  'sofa',
+];
 const VERBS = ['came', 'arrived', 'showed up', 'landed', 'got here', 'was delivered'];
 const WHEN = ['today', 'this morning', 'yesterday', 'at noon', 'on time', 'early'];
 const TYPES = ['praise', 'other', 'question', 'complaint'] as const;
@@ -63,7 +76,7 @@ async function classifyLines(classifier: Parameters<typeof classifyStream>[0], t
 describe.each(TEST_DIALECTS)('triage learns by itself (%s)', (dialect) => {
   let app: TestApp;
   let clock: ManualClock;
-  const { start: startDesk, api } = deskClient(() => app);
+  const { start: startDesk, api, mention, waitForCase } = deskClient(() => app);
   afterEach(async () => {
     await app.close();
   });
@@ -121,8 +134,14 @@ describe.each(TEST_DIALECTS)('triage learns by itself (%s)', (dialect) => {
 
       const held = correctionSetFromLabels(fileLabels);
       const folder = await loadModelFolder(path.join(dir, 'model'), deps.runtime, deps.shipped);
-      const typeOut = await classifyLines(folder, held.typeHeldOut.map((e) => e.text));
-      const sentimentOut = await classifyLines(folder, held.sentimentHeldOut.map((e) => e.text));
+      const typeOut = await classifyLines(
+        folder,
+        held.typeHeldOut.map((e) => e.text),
+      );
+      const sentimentOut = await classifyLines(
+        folder,
+        held.sentimentHeldOut.map((e) => e.text),
+      );
       const acc = (out: { [k: string]: string }[], key: string, gold: { label: string }[]) =>
         Math.round((out.filter((o, i) => o[key] === gold[i]!.label).length / gold.length) * 10_000) / 10_000;
       expect(held.typeHeldOut.length).toBe(desk.metrics!.correctionsTypeAccuracy.n);
@@ -135,7 +154,12 @@ describe.each(TEST_DIALECTS)('triage learns by itself (%s)', (dialect) => {
       expect(evaluation.deskSplit.type!.accuracy).toBe(desk.metrics!.correctionsTypeAccuracy.candidate);
       expect(evaluation.deskSplit.sentiment!.accuracy).toBe(desk.metrics!.correctionsSentimentAccuracy!.candidate);
       expect(evaluation.crossValidation.type!.n).toBe(60);
-      expect(Object.keys(evaluation.crossValidation.type!.classes)).toEqual(['complaint', 'question', 'praise', 'other']);
+      expect(Object.keys(evaluation.crossValidation.type!.classes)).toEqual([
+        'complaint',
+        'question',
+        'praise',
+        'other',
+      ]);
     },
   );
 
@@ -179,7 +203,9 @@ describe.each(TEST_DIALECTS)('triage learns by itself (%s)', (dialect) => {
       expect(auto).toMatchObject({ status: 'ready', trigger: 'corrections', requestedBy: null });
       expect(auto.metrics!.autoSwitch).toMatchObject({ switched: true, reason: 'better on held-out labels' });
       expect(auto.metrics!.autoSwitch!.heldOut).toBeGreaterThanOrEqual(10);
-      expect(auto.metrics!.correctionsTypeAccuracy.candidate!).toBeGreaterThan(auto.metrics!.correctionsTypeAccuracy.current!);
+      expect(auto.metrics!.correctionsTypeAccuracy.candidate!).toBeGreaterThan(
+        auto.metrics!.correctionsTypeAccuracy.current!,
+      );
       expect(models.activeModelId).toBe(auto.id);
       // No new label since: the next rounds start nothing more.
       await app.pollAndWork();
@@ -200,4 +226,53 @@ describe.each(TEST_DIALECTS)('triage learns by itself (%s)', (dialect) => {
       ]);
     },
   );
+
+  it('asks agents about the posts the model is least sure of, and learns each answer as a label', async () => {
+    ({ app, clock } = await startDesk({ dialect, at: '2026-04-06T09:00:00Z' }));
+    const posts = {
+      brussels: "@acme_sav Vous livrez à Bruxelles ? Je n'ai pas trouvé l'info sur le site.",
+      outage: '@acme_sav my internet is down since 3 days, fix it now!!',
+      hostile: '@acme_sav <img src=x onerror=alert(1)> is this a thing',
+    };
+    for (const [user, text] of Object.entries(posts)) {
+      mention(user, text);
+      expect(await waitForCase(clock, user)).toBeDefined();
+    }
+    const queue = (await api<HelpTriageQueue>('GET', '/api/triage/help-queue')).body;
+    expect(queue.answered).toBe(0);
+    expect(queue.items.map((i) => i.text).sort()).toEqual(Object.values(posts).sort());
+    // Least sure first: the distance of the complaint probability from one half never decreases.
+    const doubt = queue.items.map((i) => Math.abs(i.complaintProbability - 0.5));
+    expect(doubt).toEqual([...doubt].sort((a, b) => a - b));
+    const brussels = queue.items.find((i) => i.text === posts.brussels)!;
+    expect(brussels.caseId).not.toBeNull();
+
+    const answered = await api('POST', '/api/triage/help-queue/answers', {
+      messageId: brussels.messageId,
+      type: 'question',
+    });
+    expect(answered.status).toBe(204);
+    expect((await api('POST', '/api/triage/help-queue/answers', { messageId: 'nope', type: 'question' })).status).toBe(
+      404,
+    );
+    expect(
+      (await api('POST', '/api/triage/help-queue/answers', { messageId: brussels.messageId, type: 'angry' })).status,
+    ).toBe(400);
+
+    const after = (await api<HelpTriageQueue>('GET', '/api/triage/help-queue')).body;
+    expect(after.answered).toBe(1);
+    expect(after.items.map((i) => i.text)).not.toContain(posts.brussels);
+    const models = (await api<TriageModels>('GET', '/api/triage/models')).body;
+    expect(models.labels.recent[0]).toMatchObject({
+      text: posts.brussels,
+      kind: 'type',
+      label: 'question',
+      source: 'help',
+    });
+    // The answer counts at once: the same post is now a question for the desk.
+    const tried = await api<{ classification: { type: string } }>('POST', '/api/triage/classify', {
+      text: posts.brussels,
+    });
+    expect(tried.body.classification.type).toBe('question');
+  });
 });

@@ -161,6 +161,9 @@ export function trainWorkspaceModels(
   runtime: FastTextRuntime,
   corrections: { type: Example<MessageType>[]; sentiment: Example<Sentiment>[] },
 ) {
-  return { type: trainTypeModel(runtime, corrections.type), sentiment: trainSentimentModel(runtime, corrections.sentiment) };
+  return {
+    type: trainTypeModel(runtime, corrections.type),
+    sentiment: trainSentimentModel(runtime, corrections.sentiment),
+  };
 }
 export type TrainedWorkspaceModels = ReturnType<typeof trainWorkspaceModels>;

@@ -25,20 +25,19 @@ export interface DatabaseHandle {
 // a double, so parse it once here instead of at each query.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-/** Prepared statements kept per SQL text (most recently used first out of the way). */
+/** Prepared statements kept per SQL text; beyond, the least recently used is dropped. */
 const STATEMENT_CACHE = 256;
 
 /**
  * Kysely prepares every statement it runs; an inbound page runs the same few dozen statements every time,
- * and parsing them again was a twentieth of its time (npm run bench:ingest). A statement still being read
- * (a stream not finished) is busy: that one SQL text is prepared anew rather than shared.
+ * and preparing them again cost over a tenth of its CPU time (npm run bench:ingest). A statement still being
+ * read (a stream not finished) is busy: that SQL text is then prepared anew rather than shared.
  */
 function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
-      if (process.env.H16_NOCACHE) return sqlite.prepare(text); // H16-TEMP
       const cached = statements.get(text);
       if (cached && !cached.busy) {
         statements.delete(text);

@@ -50,7 +50,13 @@ describe('alerts', () => {
   });
 
   it('tell of a breach only the agents the server names, and of approvals only when more wait', () => {
-    const event: RealtimeEvent = { type: 'sla.breached', caseId: 'a', metric: 'first_response', agentIds: ['me'], at: 'x' };
+    const event: RealtimeEvent = {
+      type: 'sla.breached',
+      caseId: 'a',
+      metric: 'first_response',
+      agentIds: ['me'],
+      at: 'x',
+    };
     expect(breachAlert(event, 'me')?.kind).toBe('breaches');
     expect(breachAlert(event, 'someone')).toBeNull();
     expect(approvalsAlert(null, 3)).toBeNull();

@@ -2,7 +2,7 @@ import { Box, Text } from '@mantine/core';
 import type { Report } from '@guichet/contracts';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatCount } from './format.ts';
+import { formatCount, formatDay } from './format.ts';
 
 /** Horizontal bars, one per response-time bucket, with the count and share written on each. */
 export function DistributionChart({ report }: { report: Report }) {
@@ -114,10 +114,11 @@ export function WeekHourTable<V>({
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col" className="report-heatmap-corner" />
+          {/* Every third hour labelled: 24 labels do not fit a half-width card. */}
           {Array.from({ length: 24 }, (_, hour) => (
-            <th key={hour} scope="col">
-              {hour}
+            <th key={hour} scope="col" aria-label={String(hour)}>
+              {hour % 3 === 0 ? hour : ''}
             </th>
           ))}
         </tr>
@@ -136,7 +137,7 @@ export function WeekHourTable<V>({
 
 /** Cases opened per day, the answered part darker, with the numbers on hover and in the table below. */
 export function DailyChart({ report }: { report: Report }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const max = Math.max(1, ...report.daily.map((d) => d.opened));
   const height = 140;
   return (
@@ -146,7 +147,13 @@ export function DailyChart({ report }: { report: Report }) {
         const a = (height * d.answered) / max;
         return (
           <g key={d.day}>
-            <title>{t('reports.charts.dailyBar', { day: d.day, opened: d.opened, answered: d.answered })}</title>
+            <title>
+              {t('reports.charts.dailyBar', {
+                day: formatDay(d.day, i18n.language),
+                opened: d.opened,
+                answered: d.answered,
+              })}
+            </title>
             <rect x={x} y={height - h} width={bar} height={h} fill="var(--mantine-color-blue-2)" />
             <rect x={x} y={height - a} width={bar} height={a} fill="var(--mantine-color-blue-7)" />
           </g>
@@ -173,6 +180,7 @@ export function DayBars<D extends { day: string }>({
   testId?: string;
   children: (day: D, x: number, bar: number) => ReactNode;
 }) {
+  const { i18n } = useTranslation();
   const width = 720;
   const step = width / Math.max(1, days.length);
   const bar = Math.max(1, step * 0.75);
@@ -187,10 +195,10 @@ export function DayBars<D extends { day: string }>({
     >
       {days.map((d, i) => children(d, i * step, bar))}
       <text x={0} y={height + 14} fontSize={11} fill="currentColor">
-        {days[0]?.day}
+        {days[0] ? formatDay(days[0].day, i18n.language) : ''}
       </text>
       <text x={width} y={height + 14} fontSize={11} textAnchor="end" fill="currentColor">
-        {days[days.length - 1]?.day}
+        {days.length > 0 ? formatDay(days[days.length - 1]!.day, i18n.language) : ''}
       </text>
     </svg>
   );

@@ -3,7 +3,7 @@ import type { Report } from '@guichet/contracts';
 import { useTranslation } from 'react-i18next';
 import { DayBars } from './Charts.tsx';
 import { DataTable } from './DataTable.tsx';
-import { formatCount, formatDuration, formatShare, minutesOrEmpty } from './format.ts';
+import { formatCount, formatDay, formatDuration, formatShare, minutesOrEmpty } from './format.ts';
 
 const usd = (value: number | null, locale: string) =>
   value === null
@@ -12,7 +12,7 @@ const usd = (value: number | null, locale: string) =>
 
 /** First-response SLA clocks met and breached per day: stacked bars, breached on top in red. */
 export function SlaTrendChart({ report }: { report: Report }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const max = Math.max(1, ...report.daily.map((d) => d.slaMet + d.slaBreached));
   const height = 120;
   return (
@@ -22,7 +22,13 @@ export function SlaTrendChart({ report }: { report: Report }) {
         const breached = (height * d.slaBreached) / max;
         return (
           <g key={d.day}>
-            <title>{t('reports.insights.slaTrendBar', { day: d.day, met: d.slaMet, breached: d.slaBreached })}</title>
+            <title>
+              {t('reports.insights.slaTrendBar', {
+                day: formatDay(d.day, i18n.language),
+                met: d.slaMet,
+                breached: d.slaBreached,
+              })}
+            </title>
             <rect x={x} y={height - met} width={bar} height={met} fill="var(--mantine-color-teal-6)" />
             <rect x={x} y={height - met - breached} width={bar} height={breached} fill="var(--mantine-color-red-6)" />
           </g>

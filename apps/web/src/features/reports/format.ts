@@ -47,3 +47,10 @@ export function parseDateInput(value: string): Date | null {
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+/** A report day (`YYYY-MM-DD`, already in the report's zone) as the agent reads dates: "2 mars", "Mar 2". */
+export function formatDay(day: string, locale: string): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from './csv.ts';
-import { formatDuration, formatShare, presetRange } from './format.ts';
+import { formatDay, formatDuration, formatShare, presetRange } from './format.ts';
 
 describe('reports helpers', () => {
   it('writes CSV that spreadsheets read safely', () => {
@@ -29,5 +29,13 @@ describe('reports helpers', () => {
     const { from, to } = presetRange('week', new Date(2026, 2, 10, 15, 30));
     expect(to).toEqual(new Date(2026, 2, 11));
     expect(from).toEqual(new Date(2026, 2, 4));
+  });
+});
+
+describe('report days in the agent’s language', () => {
+  it('reads a report day as a short date, whatever the browser’s zone', () => {
+    expect(formatDay('2026-03-02', 'fr')).toBe('2 mars');
+    expect(formatDay('2026-03-02', 'en-GB')).toBe('2 Mar');
+    expect(formatDay('not a day', 'fr')).toBe('not a day');
   });
 });

@@ -3,12 +3,13 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useSession } from '../auth/session.ts';
+import { HelpTriagePanel } from '../triage/HelpTriagePanel.tsx';
 import { ModelPanel } from '../triage/ModelPanel.tsx';
 import { PriorityPolicyPanel } from '../triage/PriorityPolicyPanel.tsx';
 import { CaseSettingsPanel } from './CaseSettingsPanel.tsx';
 import { RulesPanel } from './RulesPanel.tsx';
 
-const TABS = ['rules', 'priority', 'cases', 'model'] as const;
+const TABS = ['rules', 'priority', 'cases', 'help', 'model'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Settings for triage and routing: rules (F11), the priority mapping and the workspace model (F10). */
@@ -43,6 +44,9 @@ export function RulesSettingsPage() {
           <Tabs.Tab value="cases" data-testid="tab-case-settings">
             {t('caseSettings.tab')}
           </Tabs.Tab>
+          <Tabs.Tab value="help" data-testid="tab-help-triage">
+            {t('rules.tabs.help')}
+          </Tabs.Tab>
           {canEdit && (
             <Tabs.Tab value="model" data-testid="tab-model">
               {t('rules.tabs.model')}
@@ -57,6 +61,9 @@ export function RulesSettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="cases">
           <CaseSettingsPanel canEdit={canEdit} />
+        </Tabs.Panel>
+        <Tabs.Panel value="help">
+          <HelpTriagePanel />
         </Tabs.Panel>
         {canEdit && (
           <Tabs.Panel value="model">

@@ -134,16 +134,17 @@ export function TemplateEditor({
             {t('macros.variablesHint')}
           </Text>
           {templateVariables.map((name) => (
-            <Chip
+            <Button
               key={name}
-              size="xs"
-              checked={false}
-              variant="outline"
-              onChange={() => addVariable(name)}
+              size="compact-xs"
+              radius="xl"
+              variant="light"
+              title={`{{${name}}}`}
+              onClick={() => addVariable(name)}
               data-testid={`variable-${name}`}
             >
               {t(variableLabels[name])}
-            </Chip>
+            </Button>
           ))}
         </Group>
         <Paper withBorder p="xs" radius="sm" bg="var(--mantine-color-gray-0)">

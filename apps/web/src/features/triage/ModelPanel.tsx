@@ -153,7 +153,8 @@ export function ModelPanel() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="xs">
-                        {label.agentName ?? '—'} · {format.format(new Date(label.createdAt))}
+                        {label.agentName ?? '—'} · {format.format(new Date(label.createdAt))} ·{' '}
+                        {t(`triage.model.source.${label.source}`)}
                       </Text>
                     </Table.Td>
                     <Table.Td>
@@ -215,7 +216,12 @@ function ModelCard(props: { model: TriageModel; format: Intl.DateTimeFormat; onA
         )}
       </Group>
       <Group gap="xs">
-        <Badge size="sm" variant="outline" color={model.trigger === 'lead' ? 'gray' : 'grape'} data-testid="model-trigger">
+        <Badge
+          size="sm"
+          variant="outline"
+          color={model.trigger === 'lead' ? 'gray' : 'grape'}
+          data-testid="model-trigger"
+        >
           {t(`triage.model.trigger.${model.trigger}`)}
         </Badge>
         {model.requestedBy && (

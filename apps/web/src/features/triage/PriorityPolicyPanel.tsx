@@ -65,6 +65,12 @@ function PolicyForm(props: { data: PriorityPolicyResponse; canEdit: boolean; sav
   const api = useRulesApi();
   const queryClient = useQueryClient();
   const cueLabel = useCueLabel();
+  const cueExamples = (id: string) => {
+    const key = `triage.cueExamples.${id}`;
+    const text = String(t(key as 'triage.cueExamples.outage'));
+    // A workspace cue the catalogue does not know: its name says enough.
+    return text === key ? cueLabel(id) : text;
+  };
   const [form, setForm] = useState<PriorityPolicyDto>(data.policy);
   const save = useMutation({
     mutationFn: () => api.savePolicy(form),
@@ -282,8 +288,9 @@ function PolicyForm(props: { data: PriorityPolicyResponse; canEdit: boolean; sav
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="xs" c="dimmed" lineClamp={2} title={cue.patterns.join(' · ')} ff="monospace">
-                      {cue.patterns.join(' · ')}
+                    {/* Examples in words, not the matching expressions: leads read this, not engineers. */}
+                    <Text size="xs" c="dimmed" lineClamp={2} data-testid={`policy-cue-examples-${cue.id}`}>
+                      {cueExamples(cue.id)}
                     </Text>
                   </Table.Td>
                   <Table.Td>

@@ -57,8 +57,7 @@ async function outboundTransport(
   const request = { recipientExternalId: recipient.external_id, text: message.text };
   return {
     send: (mediaIds) => sendDirectMessage.call(connector, { ...request, ...withMedia(mediaIds) }),
-    findSent: (since, mediaIds) =>
-      findSentDirectMessage.call(connector, { ...request, ...withMedia(mediaIds), since }),
+    findSent: (since, mediaIds) => findSentDirectMessage.call(connector, { ...request, ...withMedia(mediaIds), since }),
   };
 }
 

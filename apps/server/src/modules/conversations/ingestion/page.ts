@@ -1,5 +1,4 @@
 import type { InboundItem, NetworkAccount } from '@guichet/connectors';
-import { PostgresAdapter, sql } from 'kysely';
 import type { DbOrTx } from '../../../platform/db/database.ts';
 import type { NewRow, Row } from '../../../platform/db/schema.ts';
 import type { ResolvedIdentity } from '../../contacts/contacts.repository.ts';
@@ -138,42 +137,11 @@ export function previewOf(text: string): string {
   return flat.length > PREVIEW_LENGTH ? flat.slice(0, PREVIEW_LENGTH - 1) + '…' : flat;
 }
 
-/** Whether this connection speaks PostgreSQL (the stages otherwise write the same SQL to both databases). */
-export function isPostgres(db: DbOrTx): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
-
-/**
- * PostgreSQL: the rows as ONE json parameter, typed by the table's own row type. A multi-row VALUES of a
- * page's messages binds 2,700 parameters, which the server parses, types and plans again on every page;
- * one parameter makes that work vanish (npm run bench:ingest, store › messages).
- */
-async function insertJsonRows(tx: DbOrTx, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  const columns = sql.join(Object.keys(rows[0]!).map((c) => sql.ref(c)));
-  await sql`insert into ${sql.table(table)} (${columns})
-    select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${jsonParameter(rows)}::json)`.execute(tx);
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * Rows as a json text the server reads back exactly as it would have read each value as a parameter:
- * a lone surrogate in hostile text becomes U+FFFD, as the driver's UTF-8 encoding makes it (in json it
- * would be an escape PostgreSQL refuses).
- */
-export function jsonParameter(rows: readonly object[]): string {
-  return JSON.stringify(rows, (_key, value: unknown) =>
-    typeof value === 'string' && /[\uD800-\uDFFF]/.test(value) ? value.replace(LONE_SURROGATE, '\uFFFD') : value,
-  );
-}
-
 export async function insertChunked<T extends 'messages' | 'cases' | 'case_conversations' | 'conversations'>(
   tx: DbOrTx,
   table: T,
   rows: NewRow<T>[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  if (isPostgres(tx) && !process.env.H16_NOJSON) return insertJsonRows(tx, table, rows as Record<string, unknown>[]);
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await tx
       .insertInto(table)

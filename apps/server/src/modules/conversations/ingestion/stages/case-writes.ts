@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../../../platform/db/database.ts';
 import type { NewRow } from '../../../../platform/db/schema.ts';
 import type { RuleColumns } from '../../../rules/rules.effects.ts';
-import { insertChunked, isPostgres, jsonParameter, type CaseDraft } from '../page.ts';
+import { insertChunked, type CaseDraft } from '../page.ts';
 
 /** Cases per multi-row UPDATE: at most 13 values each, far below both databases' bound-parameter limits. */
 const UPDATE_CHUNK = 200;
@@ -151,10 +151,11 @@ const PARTS: Part[] = [
 ];
 
 /**
- * One multi-row UPDATE on SQLite. The first row of `values` carries casts: SQLite takes a CTE column's
- * affinity from its first row; the other rows are bare parameters, which keeps building the statement cheap.
+ * One multi-row UPDATE. The first row of `values` carries casts: PostgreSQL types a VALUES column from its
+ * rows (untyped parameters would be text) and SQLite takes a CTE column's affinity from its first row; the
+ * other rows are bare parameters, which keeps building the statement cheap.
  */
-function valuesUpdate(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
+function updateStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
   const columns = parts.flatMap((p) => p.columns);
   const rows = drafts.map((d, index) => {
     const values = parts.flatMap((p) => p.values(d, rules.get(d.id)));
@@ -167,24 +168,8 @@ function valuesUpdate(parts: Part[], drafts: CaseDraft[], rules: Rules, now: num
 }
 
 /**
- * The same UPDATE on PostgreSQL, its rows one json parameter typed by a column list (see insertChunked):
- * the statement's text then depends only on the columns written, not on how many cases.
- */
-function jsonUpdate(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
-  const columns = parts.flatMap((p) => p.columns);
-  const rows = drafts.map((d) => {
-    const values = parts.flatMap((p) => p.values(d, rules.get(d.id)));
-    return Object.fromEntries(columns.map(([name], i) => [name, values[i]]));
-  });
-  const types = sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '));
-  const sets = [sql`updated_at = ${now}`, ...parts.flatMap((p) => p.sets(now))];
-  return sql`update cases set ${sql.join(sets)}
-    from json_to_recordset(${jsonParameter(rows)}::json) as v(${types}) where cases.id = v.id`;
-}
-
-/**
- * Touched cases written back in a few multi-row UPDATEs (`update … from` a set of rows: `values` on SQLite,
- * a json parameter on PostgreSQL) rather than one statement per case, with the rules' columns.
+ * Touched cases written back in a few multi-row UPDATEs (`with v(…) as (values …) update … from v`, the same
+ * statement on SQLite and PostgreSQL) rather than one statement per case, with the rules' columns.
  */
 export async function updateCases(
   tx: DbOrTx,
@@ -199,11 +184,9 @@ export async function updateCases(
     group.drafts.push(d);
     groups.set(key, group);
   }
-  if (process.env.H16_COUNT) for (const [k, g] of groups) (globalThis as any).h16[k] = ((globalThis as any).h16[k] ?? 0) + g.drafts.length; // H16-TEMP
-  const update = isPostgres(tx) && !process.env.H16_NOJSON ? jsonUpdate : valuesUpdate;
   for (const { parts, drafts } of groups.values()) {
     for (let i = 0; i < drafts.length; i += UPDATE_CHUNK) {
-      await update(parts, drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
+      await updateStatement(parts, drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
     }
   }
 }

@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createXSandbox, sandboxImagePng, SANDBOX_IMAGES, type XSandbox } from '@guichet/x-sandbox';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../src/migrations/registry.ts';
+import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
+import { replyToCase } from '../src/modules/cases/cases.commands.ts';
+import { storeOutgoingMedia } from '../src/modules/media/outgoing-media.commands.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
+import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
+import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
+import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
+
+/** Kept modest for CI time: each kill costs a desk start (about a second). */
+const KILLS = 8;
+const REPLIES = 10;
+/** "Most kills landed while work was in flight": at least this share of them. */
+const IN_FLIGHT_SHARE = 0.5;
+
+/**
+ * Replies with pictures under SIGKILL (issue 12): real desk processes are killed while they upload pictures
+ * and post replies (every other kill the instant X applies a post, before the desk hears back). Afterwards
+ * each reply is on X exactly once, carrying its own picture byte for byte: an upload whose media id was
+ * recorded is reused, and a post is never made twice, whatever moment the crash took.
+ */
+describe('crash safety of replies with pictures (SIGKILL, SQLite)', () => {
+  let sandbox: XSandbox;
+  let sandboxUrl: string;
+  let dataDir: string;
+  let database: DatabaseHandle;
+  let brandToken: string;
+  let brandId: string;
+
+  beforeAll(async () => {
+    sandbox = createXSandbox({
+      rateLimits: {
+        'GET /2/users/me': 1_000_000,
+        'GET /2/users/:id/mentions': 1_000_000,
+        'GET /2/users/:id/tweets': 1_000_000,
+        'POST /2/tweets': 1_000_000,
+        'POST /2/media/upload': 1_000_000,
+      },
+    });
+    sandboxUrl = (await sandbox.listen()).url;
+    const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
+    brandToken = brand.token;
+    brandId = brand.user.id;
+    for (let i = 0; i < 8; i += 1) {
+      const customer = sandbox.ensureUser({ username: `photo_${i}`, name: `Client ${i}` }).user.id;
+      sandbox.post(customer, { text: `@acme_sav mon colis numéro ${i} est arrivé abîmé` });
+    }
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-crash-media-'));
+    database = await openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'guichet.db') });
+    await migrateToLatest(database.db);
+    await bootstrapWorkspace(
+      { db: database.db, clock: systemClock },
+      { email: 'lead@acme.test', password: 'crash test password' },
+    );
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    await sandbox?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const deskEnv = () => ({
+    GUICHET_DATA_DIR: dataDir,
+    GUICHET_SANDBOX: 'off',
+    X_API_BASE_URL: sandboxUrl,
+    X_ACCESS_TOKEN: brandToken,
+    GUICHET_POLL_INTERVAL: '0.1',
+    GUICHET_JOB_LEASE_SECONDS: '1',
+  });
+
+  const count = async (query: Promise<{ n: number | string }>) => Number((await query).n);
+  const leased = (desk: WorkerProcess) =>
+    count(
+      database.db
+        .selectFrom('jobs')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('name', '=', 'deliver-message')
+        .where('locked_by', 'like', `%:${desk.child.pid}:%`)
+        .where('locked_until', '>', Date.now())
+        .executeTakeFirstOrThrow(),
+    );
+  const pending = async () =>
+    (
+      await database.db
+        .selectFrom('messages')
+        .select('id')
+        .where('direction', '=', 'outbound')
+        .where('delivery_status', 'in', ['queued', 'sending'])
+        .execute()
+    ).length;
+
+  /** One picture per reply, each different (the label's bytes end with the reply's number). */
+  const picture = (n: number) =>
+    Buffer.concat([sandboxImagePng(SANDBOX_IMAGES[n % SANDBOX_IMAGES.length]!), Buffer.from(`reply ${n}`)]);
+
+  it(
+    `puts every reply with a picture on X exactly once, with its picture, across ${KILLS} kills`,
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      // The customers' posts become cases first (one desk, stopped cleanly).
+      const ingest = startDeskProcess(deskEnv());
+      try {
+        await waitUntil(
+          async () => (await database.db.selectFrom('cases').select('id').execute()).length >= 8,
+          60_000,
+          'cases',
+        );
+      } finally {
+        await ingest.stop();
+      }
+      const jobs = new DatabaseJobQueue(database, systemClock);
+      const deps = { db: database.db, clock: systemClock, jobs, realtime: new InProcessRealtimeBus() };
+      const agent = await database.db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
+      const session = {
+        sessionId: 'crash',
+        agentId: agent.id,
+        workspaceId: agent.workspace_id,
+        role: 'admin' as const,
+      };
+      const cases = await database.db.selectFrom('cases').select('id').orderBy('opened_at').execute();
+      const expected = new Map<string, Buffer>();
+      for (let n = 0; n < REPLIES; n += 1) {
+        const data = picture(n);
+        const media = await storeOutgoingMedia({ db: database.db, clock: systemClock, dataDir }, session, {
+          contentType: 'image/png',
+          data: data.toString('base64'),
+        });
+        const message = await replyToCase(deps, session, cases[n % cases.length]!.id, {
+          text: `Photo ${n} : voici l’étiquette de retour.`,
+          mediaIds: [media.id],
+        });
+        expected.set(message.id, data);
+      }
+
+      let killOnApply: WorkerProcess | undefined;
+      const unsubscribe = sandbox.onEvent((event) => {
+        if (killOnApply && event.type === 'tweet.create' && event.tweet.authorId === brandId) {
+          killOnApply.child.kill('SIGKILL');
+          killOnApply = undefined;
+        }
+      });
+      let inFlight = 0;
+      try {
+        for (let kill = 0; kill < KILLS && (await pending()) > 0; kill += 1) {
+          const desk = startDeskProcess(deskEnv(), 'worker');
+          if (kill % 2 === 0) {
+            killOnApply = desk;
+            const deadline = Date.now() + 30_000;
+            while (killOnApply && Date.now() < deadline) await sleep(5);
+            killOnApply = undefined;
+            await desk.kill();
+          } else {
+            // A moment after the worker claimed a delivery: inside the upload or the post, most often.
+            const deadline = Date.now() + 30_000;
+            while (Date.now() < deadline && (await leased(desk)) === 0) await sleep(5);
+            await sleep((kill * 7) % 40);
+            await desk.kill();
+          }
+          if ((await leased(desk)) > 0) inFlight += 1;
+        }
+      } finally {
+        unsubscribe();
+      }
+      const desk = startDeskProcess(deskEnv(), 'worker');
+      try {
+        await waitUntil(async () => (await pending()) === 0, 120_000, 'every reply delivered');
+      } finally {
+        await desk.stop();
+      }
+
+      const outbound = await database.db
+        .selectFrom('messages')
+        .select(['id', 'text', 'delivery_status', 'external_id'])
+        .where('direction', '=', 'outbound')
+        .execute();
+      expect(outbound.filter((m) => m.delivery_status !== 'sent')).toEqual([]);
+      const onX = sandbox.listTweets({ authorId: brandId });
+      expect(onX).toHaveLength(REPLIES);
+      for (const message of outbound) {
+        const copies = onX.filter((t) => t.text.includes(message.text));
+        expect({ text: message.text, copies: copies.length }).toEqual({ text: message.text, copies: 1 });
+        expect(copies[0]!.id).toBe(message.external_id);
+        expect(copies[0]!.media).toHaveLength(1);
+        const served = await fetch(`${sandboxUrl}/media/${copies[0]!.media![0]!.mediaKey}.png`);
+        expect(Buffer.from(await served.arrayBuffer()).equals(expected.get(message.id)!)).toBe(true);
+      }
+      const adopted = await database.db
+        .selectFrom('events')
+        .select('id')
+        .where('type', '=', 'message.sent')
+        .where('payload', 'like', '%"adopted":true%')
+        .execute();
+      console.log(
+        `media delivery crash test: ${KILLS} kills, ${inFlight} while a delivery was running, ${REPLIES} replies ` +
+          `with a picture posted once each, ${adopted.length} found on X after a crash and adopted`,
+      );
+      expect(inFlight).toBeGreaterThanOrEqual(Math.ceil(KILLS * IN_FLIGHT_SHARE));
+      expect(adopted.length).toBeGreaterThanOrEqual(1);
+    },
+  );
+});
