@@ -122,6 +122,7 @@ for (const lang of ['en', 'fr'] as const) {
       const dmPicture = privatePhoto.locator('img');
       await expectLoaded(dmPicture);
       await expect(dmPicture).toHaveAttribute('src', /^\/api\/messages\/[^/]+\/media\/0$/);
+      await privatePhoto.screenshot({ path: `${shots}/case-media-dm-photo-${lang}.png` });
 
       await page.screenshot({ path: `${shots}/case-media-${lang}.png`, fullPage: true });
 

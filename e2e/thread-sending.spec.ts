@@ -35,7 +35,7 @@ for (const lang of ['en', 'fr'] as const) {
       await expect(preview.locator('li').nth(0)).toContainText('1/3');
       await expect(preview.locator('li').nth(2)).toContainText('3/3');
       await expect(page.getByTestId('reply-send')).toHaveText(
-        lang === 'en' ? 'Send the thread (3 posts)' : 'Envoyer le fil (3 posts)',
+        lang === 'en' ? 'Send the thread (3 posts)' : 'Envoyer le fil (3 publications)',
       );
       await expect(page.getByTestId('reply-send')).toBeEnabled();
       await preview.screenshot({ path: `${shots}/thread-preview-${lang}.png` });

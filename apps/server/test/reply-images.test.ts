@@ -59,7 +59,12 @@ describe.each(TEST_DIALECTS)('replies with pictures (%s)', (dialect) => {
       [await upload(Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)])), 'media.too_large'],
     ] as const;
     for (const [response, code] of refusals) expect([response.status, response.body.error.code]).toEqual([422, code]);
-    expect((await upload(GIF, 'image/gif')).status).toBe(201);
+    const gif = await upload(GIF, 'image/gif');
+    expect(gif.status).toBe(201);
+    // Taken back out of the composer: the row and the file are gone.
+    expect((await api('DELETE', `/api/media/uploads/${gif.body.id}`)).status).toBe(204);
+    expect((await api('GET', gif.body.url)).status).toBe(404);
+    expect(fs.readdirSync(folder).some((name) => name.startsWith(gif.body.id))).toBe(false);
     expect((await api('POST', '/api/media/uploads', { contentType: 'image/png', data: '***' })).status).toBe(400);
   });
 
@@ -69,7 +74,12 @@ describe.each(TEST_DIALECTS)('replies with pictures (%s)', (dialect) => {
     const reply = (mediaIds: string[], extra: Record<string, unknown> = {}) =>
       api<ApiError>('POST', `/api/cases/${caseId}/replies`, { text: 'Voici les étiquettes.', mediaIds, ...extra });
 
-    expect((await api('POST', `/api/cases/${caseId}/replies`, { text: 'x', mediaIds: await ids(5) })).status).toBe(400);
+    const five = await reply(await ids(5));
+    expect([five.status, five.body.error.code, five.body.error.details]).toEqual([
+      422,
+      'reply.too_many_media',
+      { count: 5, limit: 4 },
+    ]);
     const gif = (await upload(GIF, 'image/gif')).body.id;
     const mixed = await reply([gif, ...(await ids(1))]);
     expect([mixed.status, mixed.body.error.code]).toEqual([422, 'reply.gif_alone']);
@@ -148,6 +158,28 @@ describe.each(TEST_DIALECTS)('replies with pictures (%s)', (dialect) => {
       confirm: true,
     });
     expect([again.status, again.body.error.code]).toEqual([422, 'reply.media_in_use']);
+  });
+
+  it('uploads again, once, when X has forgotten the media id of a reply still waiting to go out', async () => {
+    const caseId = await customerCase();
+    const picture = (await upload(PNG)).body.id;
+    // X is down when the reply is first tried: the picture is uploaded, the post is refused with a 503.
+    sandbox().setFaults({ serverError: { status: 503, count: 1, endpoint: 'POST /2/tweets' } });
+    await api('POST', `/api/cases/${caseId}/replies`, { text: 'Voici l’étiquette.', mediaIds: [picture] });
+    await app.worker.drain();
+    const first = await app.deps.db.selectFrom('outgoing_media').selectAll().executeTakeFirstOrThrow();
+    expect(first.external_media_id).not.toBeNull();
+    // A day later X no longer knows that upload (and the desk was not told when it would expire).
+    await app.deps.db.updateTable('outgoing_media').set({ external_expires_at: null }).execute();
+    clock.advanceBy(25 * 3600_000);
+    await app.worker.drain(); // refused: "Your media IDs are invalid." — nothing posted, ids forgotten
+    clock.advanceBy(10 * 60_000);
+    await app.worker.drain(); // uploaded again, posted once
+
+    const onX = sandbox().listTweets({ authorId: brand().id });
+    const again = await app.deps.db.selectFrom('outgoing_media').selectAll().executeTakeFirstOrThrow();
+    expect(again.external_media_id).not.toBe(first.external_media_id);
+    expect(onX.map((t) => t.media?.map((m) => m.mediaKey))).toEqual([[`3_${again.external_media_id}`]]);
   });
 
   it('sends a DM with its picture, uploaded as DM media', async () => {

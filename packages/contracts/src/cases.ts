@@ -200,8 +200,11 @@ export const replyRequestSchema = z.object({
    * X's limit. Part k+1 goes out as a reply to part k once part k is on X.
    */
   parts: z.array(z.string().min(1).max(1_000)).max(25).optional(),
-  /** Pictures uploaded from the composer (POST /api/media/uploads), in order: up to 4 public, 1 by DM. */
-  mediaIds: z.array(z.string().min(1).max(100)).max(4).optional(),
+  /**
+   * Pictures uploaded from the composer (POST /api/media/uploads), in order: up to 4 public, 1 by DM (X's
+   * limits, refused with 422 reply.too_many_media; the schema only bounds the list).
+   */
+  mediaIds: z.array(z.string().min(1).max(100)).max(20).optional(),
   /**
    * The saved reply used, when it is a macro: its effects (tags, status, priority, assignee) are applied
    * with the reply, once per idempotency key (required with it).

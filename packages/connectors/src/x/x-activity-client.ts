@@ -175,69 +175,80 @@ export function lineSplitter(onLine: (line: string) => void): (chunk: string) =>
   };
 }
 
-function holdStream(o: {
+interface StreamOptions {
   base: string;
   headers: Record<string, string>;
   stallMs: number;
   events: XaaStreamEvents;
   backfillMinutes: number;
-}): { close(): void } {
+}
+
+/**
+ * Reads one open connection line by line until it ends, fails or stalls (no byte, not even a keep-alive,
+ * for `stallMs`); an in-stream error message (X's operational disconnect) ends it too.
+ */
+function readConnection(body: ReadableStream<Uint8Array>, abort: AbortController, o: StreamOptions): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let lastDataAt = Date.now();
+    const stall = setInterval(
+      () => {
+        if (Date.now() - lastDataAt > o.stallMs) abort.abort();
+      },
+      Math.min(o.stallMs, 5_000),
+    );
+    const finish = () => {
+      clearInterval(stall);
+      resolve();
+    };
+    const split = lineSplitter((line) => {
+      let message: XaaEnvelope;
+      try {
+        message = JSON.parse(line) as XaaEnvelope;
+      } catch {
+        return; // a damaged line is skipped, never the stream
+      }
+      if (message.data) o.events.onEvent(message);
+      else if (message.errors?.length) abort.abort();
+    });
+    const decoder = new TextDecoder();
+    const reader = body.getReader();
+    const pump = (): void => {
+      reader
+        .read()
+        .then(({ done, value }) => {
+          if (done) return finish();
+          lastDataAt = Date.now();
+          split(decoder.decode(value, { stream: true }));
+          pump();
+        })
+        .catch(finish);
+    };
+    pump();
+  });
+}
+
+/** Keeps the activity stream open, reconnecting with X's back-off and 5 minutes of backfill, until closed. */
+function holdStream(o: StreamOptions): { close(): void } {
   let closed = false;
   let controller: AbortController | undefined;
   let wake: (() => void) | undefined;
-  let lastDataAt = 0;
+  let first = true;
 
+  /** One connection; resolves with the HTTP status when refused, undefined once an open one has ended. */
   const connectOnce = async (backfill: number): Promise<number | undefined> => {
     controller = new AbortController();
-    const current = controller;
     const query = backfill > 0 ? `?backfill_minutes=${backfill}` : '';
-    const res = await fetch(`${o.base}/2/activity/stream${query}`, { headers: o.headers, signal: current.signal });
+    const res = await fetch(`${o.base}/2/activity/stream${query}`, { headers: o.headers, signal: controller.signal });
     if (!res.ok || !res.body) {
       await res.body?.cancel().catch(() => undefined);
       return res.status;
     }
-    return new Promise<number | undefined>((resolve) => {
-      const stall = setInterval(
-        () => {
-          if (Date.now() - lastDataAt > o.stallMs) current.abort();
-        },
-        Math.min(o.stallMs, 5_000),
-      );
-      const finish = () => {
-        clearInterval(stall);
-        resolve(undefined);
-      };
-      lastDataAt = Date.now();
-      o.events.onState(first ? 'connected' : 'reconnected');
-      first = false;
-      const split = lineSplitter((line) => {
-        let message: XaaEnvelope;
-        try {
-          message = JSON.parse(line) as XaaEnvelope;
-        } catch {
-          return; // a damaged line is skipped, never the stream
-        }
-        if (message.data) o.events.onEvent(message);
-        else if (message.errors?.length) current.abort(); // operational disconnect: reconnect
-      });
-      const decoder = new TextDecoder();
-      const reader = res.body!.getReader();
-      const pump = (): void => {
-        reader
-          .read()
-          .then(({ done, value }) => {
-            if (done) return finish();
-            lastDataAt = Date.now();
-            split(decoder.decode(value, { stream: true }));
-            pump();
-          })
-          .catch(finish);
-      };
-      pump();
-    });
+    o.events.onState(first ? 'connected' : 'reconnected');
+    first = false;
+    await readConnection(res.body, controller, o);
+    return undefined;
   };
 
-  let first = true;
   const run = async () => {
     let attempt = 0;
     let backfill = o.backfillMinutes;
@@ -254,9 +265,8 @@ function holdStream(o: {
       o.events.onState('lost', status ? `HTTP ${status}` : detail);
       // What arrived while disconnected is asked for again (X keeps 5 minutes); duplicates are dropped by id.
       backfill = 5;
-      const delay = reconnectDelayMs(attempt++, status);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
+        const timer = setTimeout(resolve, reconnectDelayMs(attempt++, status));
         wake = () => {
           clearTimeout(timer);
           resolve();

@@ -75,6 +75,7 @@ export const ACCESS_RULES: AccessRule[] = [
   split('/api/rules/test', 'settings:read', 'settings:read'),
   split('/api/channels/*', 'settings:read', 'settings:write'),
   split('/api/templates/*', 'settings:read', 'settings:write'),
+  split('/api/template-folders/*', 'settings:read', 'settings:write'),
   split('/api/reply-settings/*', 'settings:read', 'settings:write'),
   split('/api/rules/*', 'settings:read', 'settings:write'),
   split('/api/rules-order', 'settings:read', 'settings:write'),

@@ -57,8 +57,8 @@ function hashToken(token: string): number {
 }
 
 /** Word unigrams and bigrams of the normalised text, each bucket once. */
-function sparseFeatures(text: string): number[] {
-  const words = normalise(text).split(' ').filter(Boolean);
+function sparseFeatures(normalised: string): number[] {
+  const words = normalised.split(' ').filter(Boolean);
   const buckets = new Set<number>();
   for (let i = 0; i < words.length; i++) {
     buckets.add(hashToken(`u:${words[i]}`));
@@ -67,7 +67,7 @@ function sparseFeatures(text: string): number[] {
   return [...buckets];
 }
 
-const memoryKey = (text: string) => createHash('sha256').update(normalise(text)).digest('hex');
+const memoryKey = (normalised: string) => createHash('sha256').update(normalised).digest('hex');
 
 /** What the base model says, as features every head reads. */
 interface BaseView {
@@ -167,7 +167,7 @@ export class Adjustment {
     const views = new Map<string, { view: BaseView; sparse: number[] }>();
     const viewOf = (text: string) => {
       let v = views.get(text);
-      if (!v) views.set(text, (v = { view: baseView(base.classify(text)), sparse: sparseFeatures(text) }));
+      if (!v) views.set(text, (v = { view: baseView(base.classify(text)), sparse: sparseFeatures(normalise(text)) }));
       return v;
     };
     const heads = new Map<string, Head>();
@@ -181,7 +181,7 @@ export class Adjustment {
     for (const [name, classes, examples] of sets) {
       labels[name] = examples.length;
       for (const e of examples) {
-        const key = memoryKey(e.text);
+        const key = memoryKey(normalise(e.text));
         memory.set(key, { ...memory.get(key), [name]: e.label });
       }
       if (examples.length < MIN_LABELS_PER_HEAD) continue;
@@ -204,9 +204,11 @@ export class Adjustment {
   apply(c: Classification, text: string): Classification {
     if (this.isEmpty) return c;
     const view = baseView(c);
-    const sparse = sparseFeatures(text);
+    // Normalised once: the n-grams and the memory key both read it.
+    const normalised = normalise(text);
+    const sparse = sparseFeatures(normalised);
     const scale = 1 / Math.sqrt(Math.max(sparse.length, 1));
-    const remembered = this.memory.get(memoryKey(text));
+    const remembered = this.memory.size > 0 ? this.memory.get(memoryKey(normalised)) : undefined;
     const scoresOf = (name: string): number[] | null => {
       const head = this.heads.get(name);
       return head ? probabilities(head, view.prior[name]!, view.dense, sparse, scale) : null;
