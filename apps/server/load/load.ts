@@ -140,7 +140,8 @@ try {
   clearInterval(sampler);
   // The servers' CPU over the offered part only (PostgreSQL forks one process per connection: all summed).
   const cpuServers = {
-    postgres: cpuSecondsOfCommand('postgres') - cpuStart.postgres,
+    // Backends that ended meanwhile take their CPU with them: a floor, never below zero.
+    postgres: Math.max(0, cpuSecondsOfCommand('postgres') - cpuStart.postgres),
     redis: cpuSecondsOfCommand('redis-server') - cpuStart.redis,
   };
   const sandboxCpu = cpuSeconds(sandboxPid);
@@ -184,7 +185,7 @@ try {
       ...desks.map((d) => [d.name, d.cpuSecondsBefore + cpuSeconds(d.child.pid)]),
       ['load driver (agents, sockets)', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
       ['sandbox (X and the customers)', sandboxCpu],
-      ['postgres server (offered part)', cpuServers.postgres],
+      ['postgres server (offered part, live backends only)', cpuServers.postgres],
       ['redis-server (offered part)', cpuServers.redis],
     ]),
   });

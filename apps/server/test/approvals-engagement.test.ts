@@ -237,6 +237,8 @@ describe.each(TEST_DIALECTS)('approvals and engagement (%s)', (dialect) => {
       ['repost', 'done'],
     ]);
     expect(shown.engagements[0]!.error).toMatch(/^x\.like_not_allowed: X refused the like \(403\)/);
+    // The case screen stops offering what the plan refused; the repost went through, so it stays offered.
+    expect((await detail(caseId)).engagementRefused).toEqual(['like']);
     const history = (await detail(caseId)).history.map((e) => e.type);
     expect(history).toEqual(
       expect.arrayContaining(['message.engagement_requested', 'message.engaged', 'message.engagement_failed']),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
-import { RetryJobAt, type JobHandler } from '../../platform/jobs/job-queue.ts';
+import type { JobHandler } from '../../platform/jobs/job-queue.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { ingestPage } from '../conversations/ingestion/pipeline.ts';
@@ -11,7 +11,14 @@ import { withMissingParents } from '../conversations/ingestion/parents.ts';
 import type { ChannelConnectors } from './channel-connectors.ts';
 import { isXaaLive } from './channel-delivery.ts';
 import { parseChannelSettings } from './channel-settings.ts';
-import { findChannel, readCursorRow, setChannelHealth } from './channels.repository.ts';
+import {
+  clearNotBefore,
+  findChannel,
+  readCursorRow,
+  readNotBefore,
+  setChannelHealth,
+  writeNotBefore,
+} from './channels.repository.ts';
 import { spendSummary } from './spend.ts';
 
 export const POLL_CHANNEL = 'poll-channel';
@@ -84,12 +91,34 @@ async function searchFeeds(
   }));
 }
 
-async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Connector, feed: Feed, log: Logger) {
+/** What one feed did this round; a feed's failure is its own, the round goes on with the others. */
+type FeedOutcome =
+  | { kind: 'read' | 'skipped' }
+  | { kind: 'waiting'; until: number }
+  | { kind: 'failed'; feed: string; error: unknown };
+
+/** X's window for a rate-limited feed: never longer than a day, whatever a bad header says. */
+const MAX_RATE_LIMIT_WAIT_MS = 24 * 60 * 60_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+interface Round {
+  deps: PollDeps;
+  channel: Row<'channels'>;
+  connector: Connector;
+  log: Logger;
+  /** Rate-limited feeds and when X lets each be read again (epoch ms). */
+  notBefore: Map<string, number>;
+}
+
+async function pollFeed(round: Round, feed: Feed): Promise<FeedOutcome> {
+  const { deps, channel, connector, log } = round;
   const fetch = feed.fetch(connector);
-  if (!fetch) return;
+  if (!fetch) return { kind: 'skipped' };
   const now = deps.clock.now();
+  const waitUntil = round.notBefore.get(feed.name);
+  if (waitUntil !== undefined && now.getTime() < waitUntil) return { kind: 'waiting', until: waitUntil };
   const cursorRow = await readCursorRow(deps.db, channel.id, feed.name);
-  if (cursorRow && now.getTime() - cursorRow.updated_at < feed.minIntervalMs(deps)) return;
+  if (cursorRow && now.getTime() - cursorRow.updated_at < feed.minIntervalMs(deps)) return { kind: 'skipped' };
   const page = await fetch({
     cursor: cursorRow?.value ?? null,
     backfillSince: new Date(now.getTime() - FIRST_POLL_BACKFILL_MS),
@@ -106,9 +135,47 @@ async function pollFeed(deps: PollDeps, channel: Row<'channels'>, connector: Con
       nextCursor: page.nextCursor ?? cursorRow?.value ?? null,
     },
   );
+  if (waitUntil !== undefined) await clearNotBefore(deps.db, channel.id, feed.name);
   deps.metrics.pollsTotal.labels(channel.network, feed.name, 'ok').inc();
   if (result.stored > 0)
     log.info({ feed: feed.name, stored: result.stored, duplicates: result.duplicates }, 'inbound ingested');
+  return { kind: 'read' };
+}
+
+/**
+ * A 429 holds back only the feed X answered it on, until that endpoint's window resets
+ * (`x-rate-limit-reset`); its cursor has not moved, so the feed resumes where it stopped.
+ */
+async function pollFeedAlone(round: Round, feed: Feed): Promise<FeedOutcome> {
+  const { deps, channel, log } = round;
+  try {
+    return await pollFeed(round, feed);
+  } catch (error) {
+    deps.metrics.pollsTotal.labels(channel.network, feed.name, 'error').inc();
+    if (error instanceof ConnectorError && error.kind === 'rate_limited') {
+      const now = deps.clock.now().getTime();
+      const announced = error.retryAt?.getTime() ?? now + DEFAULT_RATE_LIMIT_WAIT_MS;
+      const until = Math.min(Math.max(announced, now), now + MAX_RATE_LIMIT_WAIT_MS);
+      await writeNotBefore(deps.db, channel.id, feed.name, until, now);
+      log.warn({ feed: feed.name, retryAt: new Date(until).toISOString() }, 'feed rate limited');
+    } else {
+      // Other failures wait for the scheduler's next round; the health status tells the desk.
+      log.error({ err: error, feed: feed.name }, 'feed poll failed');
+    }
+    return { kind: 'failed', feed: feed.name, error };
+  }
+}
+
+/** Failing while a feed fails; active again once every feed is read or paced, none waiting out a 429. */
+async function recordHealth(deps: PollDeps, channel: Row<'channels'>, outcomes: FeedOutcome[], now: number) {
+  const failure = outcomes.find((o) => o.kind === 'failed');
+  if (failure) {
+    const detail = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    const status = { status: 'failing' as const, detail: `${failure.feed}: ${detail}`.slice(0, 500) };
+    await setChannelHealth(deps.db, channel.id, status, now);
+  } else if (channel.status !== 'active' && !outcomes.some((o) => o.kind === 'waiting')) {
+    await setChannelHealth(deps.db, channel.id, { status: 'active', detail: null }, now);
+  }
 }
 
 export function pollChannelJob(deps: PollDeps): JobHandler {
@@ -116,37 +183,26 @@ export function pollChannelJob(deps: PollDeps): JobHandler {
     const channel = await findChannel(deps.db, String(payload.channelId));
     if (!channel || channel.status === 'paused') return;
     const log = deps.logger.child({ channelId: channel.id, handle: channel.handle });
-    const now = deps.clock.now();
-    let currentFeed = MENTIONS_FEED;
+    const now = deps.clock.now().getTime();
+    let round: Round;
+    let feeds: Feed[];
     try {
       const connector = deps.connectors.get(channel);
       // While the X Activity API delivers this channel's DMs, the DM feed is not polled (decision 0012).
       const xaaLive = await isXaaLive(deps.db, channel, parseChannelSettings(channel.settings));
-      for (const feed of [...FEEDS, ...(await searchFeeds(deps, channel, connector, now.getTime()))]) {
-        if (feed.name === DMS_FEED && xaaLive) continue;
-        currentFeed = feed.name;
-        await pollFeed(deps, channel, connector, feed, log);
-      }
-      if (channel.status !== 'active') {
-        await setChannelHealth(deps.db, channel.id, { status: 'active', detail: null }, now.getTime());
-      }
-    } catch (error) {
-      deps.metrics.pollsTotal.labels(channel.network, currentFeed, 'error').inc();
-      const detail = error instanceof Error ? error.message : String(error);
-      await setChannelHealth(
-        deps.db,
-        channel.id,
-        { status: 'failing', detail: `${currentFeed}: ${detail}`.slice(0, 500) },
-        now.getTime(),
+      feeds = [...FEEDS, ...(await searchFeeds(deps, channel, connector, now))].filter(
+        (feed) => !(feed.name === DMS_FEED && xaaLive),
       );
-      if (error instanceof ConnectorError && error.kind === 'rate_limited') {
-        // The job stays pending until the window resets; its dedupe key keeps the scheduler from piling more.
-        const retryAt = error.retryAt?.getTime() ?? now.getTime() + 60_000;
-        log.warn({ feed: currentFeed, retryAt: new Date(retryAt).toISOString() }, 'feed rate limited');
-        throw new RetryJobAt(retryAt, 'rate limited');
-      }
-      // Other failures wait for the scheduler's next round; the health status tells the desk.
-      log.error({ err: error, feed: currentFeed }, 'feed poll failed');
+      round = { deps, channel, connector, log, notBefore: await readNotBefore(deps.db, channel.id) };
+    } catch (error) {
+      // No feed could be read at all: the round fails as the first feed would have.
+      deps.metrics.pollsTotal.labels(channel.network, MENTIONS_FEED, 'error').inc();
+      log.error({ err: error }, 'channel poll failed');
+      await recordHealth(deps, channel, [{ kind: 'failed', feed: MENTIONS_FEED, error }], now);
+      return;
     }
+    const outcomes: FeedOutcome[] = [];
+    for (const feed of feeds) outcomes.push(await pollFeedAlone(round, feed));
+    await recordHealth(deps, channel, outcomes, now);
   };
 }

@@ -48,3 +48,29 @@ export async function setChannelHealth(
     .where('status', '!=', 'paused')
     .execute();
 }
+
+/**
+ * A feed X rate-limited waits for its own window: its "not before" time is a row beside the feed cursors,
+ * under this key, so one feed's 429 never holds back the others (and no migration was needed).
+ */
+export const notBeforeFeed = (feed: string) => `not-before:${feed}`;
+
+/** The channel's rate-limited feeds and when each may be read again (epoch ms), by feed name. */
+export async function readNotBefore(db: DbOrTx, channelId: string): Promise<Map<string, number>> {
+  const prefix = notBeforeFeed('');
+  const rows = await db
+    .selectFrom('cursors')
+    .select(['feed', 'value'])
+    .where('channel_id', '=', channelId)
+    .where('feed', 'like', `${prefix}%`)
+    .execute();
+  return new Map(rows.map((row) => [row.feed.slice(prefix.length), Number(row.value)]));
+}
+
+export async function writeNotBefore(db: DbOrTx, channelId: string, feed: string, notBefore: number, now: number) {
+  await writeCursor(db, channelId, notBeforeFeed(feed), String(notBefore), now);
+}
+
+export async function clearNotBefore(db: DbOrTx, channelId: string, feed: string) {
+  await db.deleteFrom('cursors').where('channel_id', '=', channelId).where('feed', '=', notBeforeFeed(feed)).execute();
+}

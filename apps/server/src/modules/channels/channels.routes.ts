@@ -25,6 +25,7 @@ import { assertWebhooksPossible, parseChannelSettings } from './channel-settings
 import { connectWithKeys } from './channels.commands.ts';
 import { registerChannelOAuth2Routes } from './channels.oauth2.routes.ts';
 import { channelSummary } from './channels.queries.ts';
+import { notBeforeFeed } from './channels.repository.ts';
 import { OAuth2Clients } from './x-oauth2.ts';
 
 export interface ChannelRouteDeps {
@@ -220,7 +221,7 @@ export function registerChannelRoutes(app: HttpApp, deps: ChannelRouteDeps): voi
         await tx
           .deleteFrom('cursors')
           .where('channel_id', '=', channel.id)
-          .where('feed', '=', `search:${search.id}`)
+          .where('feed', 'in', [`search:${search.id}`, notBeforeFeed(`search:${search.id}`)])
           .execute();
         await audit(tx, context, 'channel.search_deleted', deps.clock.now().getTime(), {
           subject: { type: 'channel', id: channel.id },

@@ -1,4 +1,4 @@
-import { Alert, Button, Chip, Group, Paper, Select, Stack, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, Stack, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
 import type { MacroEffects, SaveTemplateRequest, TemplateFolder } from '@guichet/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
