@@ -93,9 +93,7 @@ async function searchFeeds(
 
 /** What one feed did this round; a feed's failure is its own, the round goes on with the others. */
 type FeedOutcome =
-  | { kind: 'read' | 'skipped' }
-  | { kind: 'waiting'; until: number }
-  | { kind: 'failed'; feed: string; error: unknown };
+  { kind: 'read' | 'skipped' } | { kind: 'waiting'; until: number } | { kind: 'failed'; feed: string; error: unknown };
 
 /** X's window for a rate-limited feed: never longer than a day, whatever a bad header says. */
 const MAX_RATE_LIMIT_WAIT_MS = 24 * 60 * 60_000;
