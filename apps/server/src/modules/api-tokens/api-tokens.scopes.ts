@@ -52,6 +52,8 @@ export const ACCESS_RULES: AccessRule[] = [
   split('/api/cases/:caseId/replies/*', 'cases:read', 'replies:write'),
   split('/api/approvals/*', 'cases:read', 'replies:write'),
   split('/api/messages/*', 'cases:read', 'replies:write'),
+  // Pictures an agent uploads go out with a reply.
+  split('/api/media/*', 'cases:read', 'replies:write'),
   split('/api/engagements/*', 'cases:read', 'replies:write'),
   split('/api/scheduled-posts/*', 'cases:read', 'replies:write'),
   // Linking cases to an incident is workflow; declaring and resolving one posts and answers on X.
