@@ -218,7 +218,9 @@ describe('backup and restore on SQLite, while the desk runs and writes', () => {
         [path.join(dir, 'missing.db'), 'There is no backup file'],
       ];
       // Four CLI starts at once: each takes seconds on a busy machine.
-      const results = await Promise.all(cases.map(([file]) => guichet(['restore', file], { GUICHET_DATA_DIR: dataDir })));
+      const results = await Promise.all(
+        cases.map(([file]) => guichet(['restore', file], { GUICHET_DATA_DIR: dataDir })),
+      );
       results.forEach((result, i) => {
         expect(result.code).toBe(1);
         expect(result.stderr).toContain(cases[i]![1]);

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Container, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import type { SignInRequest } from '@guichet/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -8,7 +8,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useApi } from '../../api/ApiContext.tsx';
 import { errorMessageKey } from '../../api/errorMessages.ts';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
-import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { PublicPageFrame } from '../../components/PublicPageFrame.tsx';
 import { startSession, useSession } from './session.ts';
 
 /** Where to go after signing in: the page that asked for it, never another origin. */
@@ -52,53 +52,38 @@ export function SignInPage() {
   };
 
   return (
-    <Center mih="100dvh" p="md" component="main">
-      <Container size={420} w="100%" p={0}>
-        <Stack gap="lg">
-          <Stack gap={4} align="center" ta="center">
-            <Title order={1}>{t('app.name')}</Title>
-            <Text c="dimmed" size="sm">
-              {t('app.tagline')}
-            </Text>
-          </Stack>
-          <Paper withBorder shadow="sm" p="lg" radius="md">
-            <form onSubmit={onSubmit}>
-              <Stack>
-                <Title order={2} size="h3">
-                  {t('signIn.title')}
-                </Title>
-                {signIn.isError && (
-                  <Alert color="red" title={t('signIn.errorTitle')} role="alert">
-                    {t(errorMessageKey(signIn.error))}
-                  </Alert>
-                )}
-                <TextInput
-                  label={t('signIn.email')}
-                  type="email"
-                  autoComplete="username"
-                  required
-                  value={email}
-                  onChange={(event) => setEmail(event.currentTarget.value)}
-                  autoFocus
-                />
-                <PasswordInput
-                  label={t('signIn.password')}
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(event) => setPassword(event.currentTarget.value)}
-                />
-                <Button type="submit" loading={signIn.isPending}>
-                  {t('signIn.submit')}
-                </Button>
-              </Stack>
-            </form>
-          </Paper>
-          <Center>
-            <LanguageSwitch />
-          </Center>
+    <PublicPageFrame width={420}>
+      <form onSubmit={onSubmit}>
+        <Stack>
+          <Title order={2} size="h3">
+            {t('signIn.title')}
+          </Title>
+          {signIn.isError && (
+            <Alert color="red" title={t('signIn.errorTitle')} role="alert">
+              {t(errorMessageKey(signIn.error))}
+            </Alert>
+          )}
+          <TextInput
+            label={t('signIn.email')}
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            autoFocus
+          />
+          <PasswordInput
+            label={t('signIn.password')}
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+          />
+          <Button type="submit" loading={signIn.isPending}>
+            {t('signIn.submit')}
+          </Button>
         </Stack>
-      </Container>
-    </Center>
+      </form>
+    </PublicPageFrame>
   );
 }

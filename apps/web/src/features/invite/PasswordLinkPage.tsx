@@ -1,15 +1,14 @@
-import { Alert, Anchor, Button, Center, Container, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { CenteredLoader } from '../../components/CenteredLoader.tsx';
-import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { NewPasswordFields, newPasswordProblems } from '../../components/NewPasswordFields.tsx';
+import { PublicPageFrame } from '../../components/PublicPageFrame.tsx';
 import { endSession, startSession } from '../auth/session.ts';
 import { teamErrorKey, useTeamApi } from '../team/teamApi.ts';
-
-const MIN_LENGTH = 10;
 
 /**
  * Where a one-time link lands (no session needed): an invitee chooses their first password, or an agent
@@ -42,8 +41,7 @@ export function PasswordLinkPage({ kind }: { kind: 'invite' | 'reset' }) {
       void navigate('/', { replace: true });
     },
   });
-  const tooShort = password.length < MIN_LENGTH;
-  const mismatch = confirm !== password;
+  const { tooShort, mismatch } = newPasswordProblems(password, confirm);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
@@ -80,25 +78,15 @@ export function PasswordLinkPage({ kind }: { kind: 'invite' | 'reset' }) {
               {t(teamErrorKey(accept.error))}
             </Alert>
           )}
-          <PasswordInput
+          <NewPasswordFields
             label={t('invite.password')}
-            description={t('invite.passwordHelp', { count: MIN_LENGTH })}
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={tried && tooShort ? t('invite.tooShort', { count: MIN_LENGTH }) : undefined}
-            data-testid="link-password"
+            password={password}
+            confirm={confirm}
+            onPassword={setPassword}
+            onConfirm={setConfirm}
+            showErrors={tried}
+            testIds={{ password: 'link-password', confirm: 'link-password-confirm' }}
             autoFocus
-          />
-          <PasswordInput
-            label={t('invite.confirm')}
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(event) => setConfirm(event.currentTarget.value)}
-            error={tried && mismatch ? t('invite.mismatch') : undefined}
-            data-testid="link-password-confirm"
           />
           <Button type="submit" loading={accept.isPending} data-testid="link-submit">
             {t(`invite.${copy}.submit`)}
@@ -108,24 +96,5 @@ export function PasswordLinkPage({ kind }: { kind: 'invite' | 'reset' }) {
     );
   }
 
-  return (
-    <Center mih="100dvh" p="md" component="main">
-      <Container size={460} w="100%" p={0}>
-        <Stack gap="lg">
-          <Stack gap={4} align="center" ta="center">
-            <Title order={1}>{t('app.name')}</Title>
-            <Text c="dimmed" size="sm">
-              {t('app.tagline')}
-            </Text>
-          </Stack>
-          <Paper withBorder shadow="sm" p="lg" radius="md">
-            {body}
-          </Paper>
-          <Center>
-            <LanguageSwitch />
-          </Center>
-        </Stack>
-      </Container>
-    </Center>
-  );
+  return <PublicPageFrame width={460}>{body}</PublicPageFrame>;
 }

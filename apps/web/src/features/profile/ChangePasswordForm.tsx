@@ -2,9 +2,8 @@ import { Alert, Button, Group, Paper, PasswordInput, Stack, Text, Title } from '
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { NewPasswordFields, newPasswordProblems } from '../../components/NewPasswordFields.tsx';
 import { teamErrorKey, teamQueryKeys, useTeamApi } from '../team/teamApi.ts';
-
-const MIN_LENGTH = 10;
 
 /** A new password, with the current one as proof; the agent's other sessions end (this one stays). */
 export function ChangePasswordForm() {
@@ -25,8 +24,7 @@ export function ChangePasswordForm() {
       void queryClient.invalidateQueries({ queryKey: teamQueryKeys.sessions });
     },
   });
-  const tooShort = next.length < MIN_LENGTH;
-  const mismatch = next !== confirm;
+  const { tooShort, mismatch } = newPasswordProblems(next, confirm);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
@@ -49,24 +47,14 @@ export function ChangePasswordForm() {
             onChange={(event) => setCurrent(event.currentTarget.value)}
             data-testid="password-current"
           />
-          <PasswordInput
+          <NewPasswordFields
             label={t('profile.password.new')}
-            description={t('invite.passwordHelp', { count: MIN_LENGTH })}
-            autoComplete="new-password"
-            required
-            value={next}
-            onChange={(event) => setNext(event.currentTarget.value)}
-            error={tried && tooShort ? t('invite.tooShort', { count: MIN_LENGTH }) : undefined}
-            data-testid="password-new"
-          />
-          <PasswordInput
-            label={t('invite.confirm')}
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(event) => setConfirm(event.currentTarget.value)}
-            error={tried && mismatch ? t('invite.mismatch') : undefined}
-            data-testid="password-confirm"
+            password={next}
+            confirm={confirm}
+            onPassword={setNext}
+            onConfirm={setConfirm}
+            showErrors={tried}
+            testIds={{ password: 'password-new', confirm: 'password-confirm' }}
           />
           {change.isError && (
             <Alert color="red" role="alert" data-testid="password-error">
