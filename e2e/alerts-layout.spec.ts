@@ -140,7 +140,7 @@ test('the French header fits on one line at 1024 px; Settings groups the setting
     // One line: every header item sits within the 56 px bar, none is wrapped onto a second line or clipped.
     const line = await header.evaluate((element) => {
       const bar = element.getBoundingClientRect();
-      const items = [...element.querySelectorAll<HTMLElement>('a, button, [role="status"]')].filter(
+      const items = Array.from(element.querySelectorAll<HTMLElement>('a, button, [role="status"]')).filter(
         (item) => item.offsetParent !== null,
       );
       return {
