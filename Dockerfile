@@ -36,11 +36,8 @@ RUN apt-get update \
 WORKDIR /app
 # Owned by root and read-only for the desk's user: a compromised process cannot rewrite its own code.
 COPY --from=build /app /app
-# TRIAGE_DATA_DIR: the public triage data sets (../shared/data beside a development clone) do not ship; the
-# triage module resolves their folder when it loads, and without a value it stopped the start outside a clone.
 ENV NODE_ENV=production \
     GUICHET_DATA_DIR=/data \
-    TRIAGE_DATA_DIR=/app/triage-data-not-shipped \
     HOST=0.0.0.0 \
     PORT=3000 \
     LOG_FORMAT=json

@@ -8,7 +8,7 @@ import type { Classification } from '../src/modules/triage/triage.models.ts';
 import {
   airlineTweets,
   amazonBadSupport,
-  DATA_DIR,
+  dataDir,
   tweetEval,
   tweetEvalHalf,
   umsabFrench,
@@ -134,7 +134,7 @@ const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i]!.length), ['figure', 'ours', 'anchor', 'data'][i]!.length),
 );
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
-console.log(`triage bench — data: ${DATA_DIR}`);
+console.log(`triage bench — data: ${dataDir()}`);
 console.log(line(['figure', 'ours', 'anchor', 'data']));
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 for (const r of rows) console.log(line(r));

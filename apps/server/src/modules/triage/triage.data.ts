@@ -12,7 +12,11 @@ import type { MessageType, Sentiment } from './triage.models.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../../../../..');
-export const DATA_DIR = process.env.TRIAGE_DATA_DIR ?? sharedPath('data');
+/**
+ * The public data sets' folder, found when a loader first needs it: the desk must start where ../shared is
+ * absent (an installed copy, a container), and only training and benchmarks read these sets.
+ */
+export const dataDir = (): string => process.env.TRIAGE_DATA_DIR ?? sharedPath('data');
 export const TRAINING_DIR = path.resolve(here, 'training');
 
 export interface Example<L extends string = string> {
@@ -45,12 +49,12 @@ export function tweetEvalHalf(text: string): 'train' | 'heldout' {
 }
 
 export function tweetEval(split: 'val' | 'test'): Example<Sentiment>[] {
-  const dir = path.join(DATA_DIR, 'tweeteval-sentiment');
+  const dir = path.join(dataDir(), 'tweeteval-sentiment');
   return paired(path.join(dir, `${split}_text.txt`), path.join(dir, `${split}_labels.txt`));
 }
 
 export function umsabFrench(split: 'train' | 'val' | 'test'): Example<Sentiment>[] {
-  const dir = path.join(DATA_DIR, 'umsab-french-sentiment');
+  const dir = path.join(dataDir(), 'umsab-french-sentiment');
   return paired(path.join(dir, `${split}_text.txt`), path.join(dir, `${split}_labels.txt`));
 }
 
@@ -122,14 +126,14 @@ function capped(rows: [string, string][], mapping: Record<string, MessageType>, 
 }
 
 export function banking77Types(perIntent: number): Example<MessageType>[] {
-  const rows = csvObjects(path.join(DATA_DIR, 'banking77', 'train.csv')).map(
+  const rows = csvObjects(path.join(dataDir(), 'banking77', 'train.csv')).map(
     (r) => [r.text ?? '', r.category ?? ''] as [string, string],
   );
   return capped(rows, intentTypes().banking77, perIntent);
 }
 
 export function clinc150Types(perIntent: number): Example<MessageType>[] {
-  const data = readJson<{ train: [string, string][] }>(path.join(DATA_DIR, 'clinc150', 'data_full.json'));
+  const data = readJson<{ train: [string, string][] }>(path.join(dataDir(), 'clinc150', 'data_full.json'));
   return capped(data.train, intentTypes().clinc150, perIntent);
 }
 
@@ -140,7 +144,7 @@ interface IbmConversation {
 export function ibmLabelled(): Example<MessageType>[] {
   const byId = new Map<string, string>();
   for (const split of ['dev', 'test']) {
-    for (const c of readJson<IbmConversation[]>(path.join(DATA_DIR, 'ibm-twitter-cdp', `${split}.json`))) {
+    for (const c of readJson<IbmConversation[]>(path.join(dataDir(), 'ibm-twitter-cdp', `${split}.json`))) {
       const first = c.dialogContent[0];
       if (first) byId.set(first.tweet_ID, first.message);
     }
@@ -150,7 +154,7 @@ export function ibmLabelled(): Example<MessageType>[] {
     .map((l) => l.split('\t'))
     .map(([, id, label]) => {
       const text = byId.get(id ?? '');
-      if (!text) throw new Error(`IBM tweet ${id} not found in ${DATA_DIR}`);
+      if (!text) throw new Error(`IBM tweet ${id} not found in ${dataDir()}`);
       return { text, label: label as MessageType };
     });
 }
@@ -166,7 +170,7 @@ export function authored(): (Example<MessageType> & { lang: string })[] {
 // ---- Evaluation only (non-commercial licences): read at bench time, never used for training. ----
 
 export function airlineTweets(): { text: string; sentiment: Sentiment; reason: string }[] {
-  return csvObjects(path.join(DATA_DIR, 'airline-sentiment', 'Tweets.csv')).map((r) => ({
+  return csvObjects(path.join(dataDir(), 'airline-sentiment', 'Tweets.csv')).map((r) => ({
     text: r.text ?? '',
     sentiment: (r.airline_sentiment ?? 'neutral') as Sentiment,
     reason: r.negativereason ?? '',
@@ -174,7 +178,7 @@ export function airlineTweets(): { text: string; sentiment: Sentiment; reason: s
 }
 
 export function amazonBadSupport(): { text: string; badSupport: boolean }[] {
-  return csvObjects(path.join(DATA_DIR, 'twcs-ericsson-labeled', 'twcs-AmazonHelp-200-inbound.csv')).map((r) => ({
+  return csvObjects(path.join(dataDir(), 'twcs-ericsson-labeled', 'twcs-AmazonHelp-200-inbound.csv')).map((r) => ({
     text: r.text ?? '',
     badSupport: (r['Bad Support'] ?? '').trim() !== '' && (r['Bad Support'] ?? '').trim() !== '0',
   }));
