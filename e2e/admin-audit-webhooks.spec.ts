@@ -201,7 +201,7 @@ for (const lang of ['en', 'fr'] as const) {
       await expect(checklist.getByTestId('account-checklist-progress')).toHaveText(
         fr ? '3 sur 6 en place' : '3 of 6 done',
       );
-      await expect(state('pinnedPost')).toContainText(fr ? 'Épinglez un post' : 'Pin a post');
+      await expect(state('pinnedPost')).toContainText(fr ? 'Épinglez une publication' : 'Pin a post');
       await checklist.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${shots}/account-checklist-${lang}.png`, fullPage: true });
 
