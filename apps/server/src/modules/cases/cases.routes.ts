@@ -28,13 +28,7 @@ import { listCaseMessagePage, MESSAGE_PAGE } from './cases.messages.ts';
 import { replyToCase, type ReplyDeps } from './cases.commands.ts';
 import { countComplaints, countSlaViewCases, countViews } from './cases.counters.ts';
 import { applyMacro, planMacro } from '../templates/templates.macros.ts';
-import {
-  findCaseRow,
-  findCaseSummary,
-  listCaseHistory,
-  listCases,
-  listNotes,
-} from './cases.repository.ts';
+import { findCaseRow, findCaseSummary, listCaseHistory, listCases, listNotes } from './cases.repository.ts';
 import {
   addCaseNote,
   addCaseTag,
