@@ -38,7 +38,10 @@ describe('SQLite prepared statements kept between queries', () => {
     for (let id = 1; id <= 5; id += 1) {
       await sql`insert into items (id, label) values (${id}, ${`item ${id}`})`.execute(database.db);
     }
-    const query = database.db.selectFrom('items' as never).select(['id', 'label'] as never).orderBy('id' as never);
+    const query = database.db
+      .selectFrom('items' as never)
+      .select(['id', 'label'] as never)
+      .orderBy('id' as never);
     const streamed: string[] = [];
     for await (const row of query.stream()) {
       streamed.push((row as { label: string }).label);

@@ -33,7 +33,8 @@ export function localiseReason(reason: string, t: Translate): string {
     .split(', ')
     .map((part) => {
       const followers = /^([\d.]+[kM]?) followers$/.exec(part);
-      if (followers) return t('triage.reasonParts.followers', { count: followers[1] ?? '' });
+      // Always a rounded amount of thousands ("12.5k"), never 1: one form, not a plural.
+      if (followers) return t('triage.reasonParts.followers', { amount: followers[1] ?? '' });
       const key = PARTS[part];
       return key ? t(key).toLocaleLowerCase() : part;
     })
