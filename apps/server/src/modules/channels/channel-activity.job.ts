@@ -1,17 +1,16 @@
 import type { XaaEnvelope, XaaStreamEvents } from '@guichet/connectors';
 import type { Logger } from 'pino';
 import type { Row } from '../../platform/db/schema.ts';
-import type { JobContext, JobHandler } from '../../platform/jobs/job-queue.ts';
+import type { JobHandler } from '../../platform/jobs/job-queue.ts';
 import { receiveActivityEvents } from '../webhooks/xaa-delivery.ts';
 import { ensureXaaSubscriptions } from './channel-delivery.commands.ts';
+import { untilChannelChanges } from './channel-job-lifetime.ts';
 import { deliveryPathOf, markStream } from './channel-delivery.ts';
 import { parseChannelSettings } from './channel-settings.ts';
 import { findChannel, setChannelHealth } from './channels.repository.ts';
 import type { PollDeps } from './channels.jobs.ts';
 
 export const ACTIVITY_STREAM_CHANNEL = 'activity-stream-channel';
-/** How often a running stream checks whether its channel was paused or its settings changed. */
-const RECHECK_MS = 15_000;
 /** On (re)connection X replays up to 5 minutes: what came while the previous path handed over is not lost. */
 const BACKFILL_MINUTES = 5;
 
@@ -58,25 +57,6 @@ function stateHandler(deps: PollDeps, channel: Row<'channels'>, log: Logger): Xa
   };
 }
 
-/** Resolves when the worker stops, or the channel is paused, removed or its settings change. */
-function untilStopped(deps: PollDeps, channel: Row<'channels'>, context: JobContext): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearInterval(recheck);
-      resolve();
-    };
-    context.signal.addEventListener('abort', done, { once: true });
-    const recheck = setInterval(() => {
-      findChannel(deps.db, channel.id)
-        .then((now) => {
-          if (!now || now.status === 'paused' || now.updated_at !== channel.updated_at) done();
-        })
-        .catch(() => undefined);
-    }, RECHECK_MS);
-    if (context.signal.aborted) done();
-  });
-}
-
 /**
  * Holds a channel's X Activity API stream (`GET /2/activity/stream`) for as long as the worker runs, like
  * the filtered stream (decision 0006): one leased job per channel. Events are stored as they come. While
@@ -101,7 +81,7 @@ export function activityStreamJob(deps: PollDeps): JobHandler {
     );
     log.info('activity stream opened');
     try {
-      await untilStopped(deps, channel, context);
+      await untilChannelChanges(deps, channel, context);
     } finally {
       stream.close();
       await events.settled();

@@ -1,13 +1,12 @@
 import type { InboundItem } from '@guichet/connectors';
 import type { JobHandler } from '../../platform/jobs/job-queue.ts';
 import { ingestPage } from '../conversations/ingestion/pipeline.ts';
+import { untilChannelChanges } from './channel-job-lifetime.ts';
 import { findChannel, setChannelHealth } from './channels.repository.ts';
 import type { PollDeps } from './channels.jobs.ts';
 
 export const STREAM_CHANNEL = 'stream-channel';
 export const STREAM_FEED = 'stream';
-/** How often a running stream checks whether its channel was paused or its settings changed. */
-const RECHECK_MS = 15_000;
 
 /**
  * Holds a channel's filtered-stream connection for as long as the worker runs: one long job per channel
@@ -57,21 +56,7 @@ export function streamChannelJob(deps: PollDeps): JobHandler {
     });
     log.info('stream connected');
     try {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearInterval(recheck);
-          resolve();
-        };
-        context.signal.addEventListener('abort', done, { once: true });
-        const recheck = setInterval(() => {
-          findChannel(deps.db, channel.id)
-            .then((now) => {
-              if (!now || now.status === 'paused' || now.updated_at !== channel.updated_at) done();
-            })
-            .catch(() => undefined);
-        }, RECHECK_MS);
-        if (context.signal.aborted) done();
-      });
+      await untilChannelChanges(deps, channel, context);
     } finally {
       stream.close();
       await flushing;
