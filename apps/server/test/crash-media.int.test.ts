@@ -1,17 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createXSandbox, sandboxImagePng, SANDBOX_IMAGES, type XSandbox } from '@guichet/x-sandbox';
-import { sql } from 'kysely';
+import { sandboxImagePng, SANDBOX_IMAGES, type XSandbox } from '@guichet/x-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/migrations/registry.ts';
-import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { replyToCase } from '../src/modules/cases/cases.commands.ts';
 import { storeOutgoingMedia } from '../src/modules/media/outgoing-media.commands.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
 import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
+import { openCrashWorld, type CrashWorld } from './crash-world.ts';
 import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
 
 /** Kept modest for CI time: each kill costs a desk start (about a second). */
@@ -31,62 +26,25 @@ describe('crash safety of replies with pictures (SIGKILL, SQLite)', () => {
   let sandboxUrl: string;
   let dataDir: string;
   let database: DatabaseHandle;
-  let brandToken: string;
   let brandId: string;
 
+  let world: CrashWorld;
+  const deskEnv = () => world.deskEnv();
+  const leased = (desk: WorkerProcess) => world.leased('deliver-message', desk);
+
   beforeAll(async () => {
-    sandbox = createXSandbox({
-      rateLimits: {
-        'GET /2/users/me': 1_000_000,
-        'GET /2/users/:id/mentions': 1_000_000,
-        'GET /2/users/:id/tweets': 1_000_000,
-        'POST /2/tweets': 1_000_000,
-        'POST /2/media/upload': 1_000_000,
-      },
-    });
-    sandboxUrl = (await sandbox.listen()).url;
-    const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
-    brandToken = brand.token;
-    brandId = brand.user.id;
+    world = await openCrashWorld('guichet-crash-media-', ['POST /2/media/upload']);
+    ({ sandbox, sandboxUrl, dataDir, database, brandId } = world);
     for (let i = 0; i < 8; i += 1) {
       const customer = sandbox.ensureUser({ username: `photo_${i}`, name: `Client ${i}` }).user.id;
       sandbox.post(customer, { text: `@acme_sav mon colis numéro ${i} est arrivé abîmé` });
     }
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-crash-media-'));
-    database = await openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'guichet.db') });
-    await migrateToLatest(database.db);
-    await bootstrapWorkspace(
-      { db: database.db, clock: systemClock },
-      { email: 'lead@acme.test', password: 'crash test password' },
-    );
   });
 
   afterAll(async () => {
-    await database?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
-  const deskEnv = () => ({
-    GUICHET_DATA_DIR: dataDir,
-    GUICHET_SANDBOX: 'off',
-    X_API_BASE_URL: sandboxUrl,
-    X_ACCESS_TOKEN: brandToken,
-    GUICHET_POLL_INTERVAL: '0.1',
-    GUICHET_JOB_LEASE_SECONDS: '1',
-  });
-
-  const count = async (query: Promise<{ n: number | string }>) => Number((await query).n);
-  const leased = (desk: WorkerProcess) =>
-    count(
-      database.db
-        .selectFrom('jobs')
-        .select(sql<number>`count(*)`.as('n'))
-        .where('name', '=', 'deliver-message')
-        .where('locked_by', 'like', `%:${desk.child.pid}:%`)
-        .where('locked_until', '>', Date.now())
-        .executeTakeFirstOrThrow(),
-    );
   const pending = async () =>
     (
       await database.db

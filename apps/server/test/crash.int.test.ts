@@ -1,18 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createXSandbox, type XSandbox } from '@guichet/x-sandbox';
+import type { XSandbox } from '@guichet/x-sandbox';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/migrations/registry.ts';
-import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { replyToCase } from '../src/modules/cases/cases.commands.ts';
 import { createRule } from '../src/modules/rules/rules.commands.ts';
 import { ruleInputSchema } from '../src/modules/rules/rules.models.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
 import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
+import { openCrashWorld, type CrashWorld } from './crash-world.ts';
 import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
 
 const KILLS = 50;
@@ -44,53 +40,25 @@ function seededRandom(seed: number) {
  */
 describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
   let sandbox: XSandbox;
-  let sandboxUrl: string;
-  let dataDir: string;
   let database: DatabaseHandle;
-  let brandToken: string;
   let brandId: string;
   let customers: string[];
   const random = seededRandom(20261122);
 
+  let world: CrashWorld;
+  const deskEnv = () => world.deskEnv();
+
   beforeAll(async () => {
-    sandbox = createXSandbox({
-      rateLimits: {
-        'GET /2/users/me': 1_000_000,
-        'GET /2/users/:id/mentions': 1_000_000,
-        'GET /2/users/:id/tweets': 1_000_000,
-        'POST /2/tweets': 1_000_000,
-      },
-    });
-    sandboxUrl = (await sandbox.listen()).url;
-    const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
-    brandToken = brand.token;
-    brandId = brand.user.id;
+    world = await openCrashWorld('guichet-crash-');
+    ({ sandbox, database, brandId } = world);
     customers = Array.from(
       { length: 20 },
       (_, i) => sandbox.ensureUser({ username: `client_${i}`, name: `Client ${i}` }).user.id,
     );
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-crash-'));
-    database = await openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'guichet.db') });
-    await migrateToLatest(database.db);
-    await bootstrapWorkspace(
-      { db: database.db, clock: systemClock },
-      { email: 'lead@acme.test', password: 'crash test password' },
-    );
   });
 
   afterAll(async () => {
-    await database?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const deskEnv = () => ({
-    GUICHET_DATA_DIR: dataDir,
-    GUICHET_SANDBOX: 'off',
-    X_API_BASE_URL: sandboxUrl,
-    X_ACCESS_TOKEN: brandToken,
-    GUICHET_POLL_INTERVAL: '0.1',
-    GUICHET_JOB_LEASE_SECONDS: '1',
+    await world?.close();
   });
 
   let posted = 0;
@@ -112,20 +80,7 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
         .executeTakeFirstOrThrow(),
     );
 
-  /**
-   * Jobs of this kind this desk process holds (claimed, lease running): what a kill interrupts. Workers are
-   * named `host:pid:…`; a lease left by the previous, killed, process does not count.
-   */
-  const leased = (name: string, desk: WorkerProcess) =>
-    count(
-      database.db
-        .selectFrom('jobs')
-        .select(sql<number>`count(*)`.as('n'))
-        .where('name', '=', name)
-        .where('locked_by', 'like', `%:${desk.child.pid}:%`)
-        .where('locked_until', '>', Date.now())
-        .executeTakeFirstOrThrow(),
-    );
+  const leased = (name: string, desk: WorkerProcess) => world.leased(name, desk);
 
   /** Kills the desk a random moment (up to `withinMs`) after its worker claimed a job of this kind. */
   async function killDuringJob(desk: WorkerProcess, name: string, withinMs: number): Promise<void> {
