@@ -13,23 +13,12 @@ import {
   tweetEvalHalf,
   umsabFrench,
 } from '../scripts/triage-data.ts';
+import { classRates } from '../src/modules/triage/triage.metrics.ts';
 import { CURVE_STEPS, learningCurve } from './triage-learning.ts';
 
 const LABELS = ['negative', 'neutral', 'positive'] as const;
 
-function perClass(gold: string[], predicted: string[], label: string) {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < gold.length; i++) {
-    if (predicted[i] === label && gold[i] === label) tp++;
-    else if (predicted[i] === label) fp++;
-    else if (gold[i] === label) fn++;
-  }
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
-  return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
-}
+const perClass = classRates;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const macroRecall = (g: string[], p: string[]) => mean(LABELS.map((l) => perClass(g, p, l).recall));
 const macroF1 = (g: string[], p: string[]) => mean(LABELS.map((l) => perClass(g, p, l).f1));

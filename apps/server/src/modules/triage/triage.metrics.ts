@@ -16,7 +16,8 @@ export interface Report {
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
-export function classFigures(gold: readonly string[], predicted: readonly string[], label: string): ClassFigures {
+/** Precision, recall and F1 of one class, unrounded (benchmarks average them). */
+export function classRates(gold: readonly string[], predicted: readonly string[], label: string) {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -28,7 +29,12 @@ export function classFigures(gold: readonly string[], predicted: readonly string
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-  return { precision: round(precision), recall: round(recall), f1: round(f1), support: tp + fn };
+  return { precision, recall, f1, support: tp + fn };
+}
+
+export function classFigures(gold: readonly string[], predicted: readonly string[], label: string): ClassFigures {
+  const { precision, recall, f1, support } = classRates(gold, predicted, label);
+  return { precision: round(precision), recall: round(recall), f1: round(f1), support };
 }
 
 /** Macro-F1 averages the classes that occur in the gold or the predicted labels (as scikit-learn does). */
