@@ -65,6 +65,15 @@ function uniqueCases(pages: readonly { cases: CaseSummary[] }[]): CaseSummary[] 
   return cases;
 }
 
+/**
+ * The address's parameters as they are now, not as of the last render: the router re-renders in a transition,
+ * so two quick changes (a first day, then a last day) would otherwise both start from the same stale address
+ * and the second would undo the first.
+ */
+function addressParamsNow(): URLSearchParams {
+  return new URLSearchParams(window.location.search);
+}
+
 /** The search box; shorter searches are refused by the server (no index serves them), so it says so. */
 function useSearchWords(searchParams: URLSearchParams, setSearchParams: ReturnType<typeof useSearchParams>[1]) {
   const [search, setSearch] = useState(searchParams.get('q') ?? '');
@@ -72,7 +81,7 @@ function useSearchWords(searchParams: URLSearchParams, setSearchParams: ReturnTy
   const q = [...typed].length >= caseSearchMinLength ? typed : '';
   useEffect(() => {
     if ((searchParams.get('q') ?? '') === q) return;
-    const next = new URLSearchParams(searchParams);
+    const next = addressParamsNow();
     if (q) next.set('q', q);
     else next.delete('q');
     setSearchParams(next, { replace: true });
@@ -92,7 +101,7 @@ export function InboxPage() {
   const { search, setSearch, q, tooShort } = useSearchWords(searchParams, setSearchParams);
 
   const setParam = (key: string, value: string | null | undefined) => {
-    const next = new URLSearchParams(searchParams);
+    const next = addressParamsNow();
     if (value) next.set(key, value);
     else next.delete(key);
     setSearchParams(next, { replace: true });
