@@ -58,7 +58,8 @@ for (const lang of ['en', 'fr'] as const) {
     test.use({ locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
 
     test(`shows a photo, a GIF, a link and a DM photo in one case (${lang})`, async ({ page, request }) => {
-      // DMs are read at X's pace (one request a minute by default): this case waits for one.
+      // This case waits for a DM: the e2e desk reads DMs at every poll (playwright.config.ts), X's pace would
+      // be one read a minute; the margin is for a loaded machine.
       test.setTimeout(180_000);
       const t = copy[lang];
       const handle = `media_${lang}_${Date.now() % 100000}`;

@@ -232,7 +232,7 @@ test.describe('the agent console in English', () => {
   });
 
   test('shows the desk’s automatic away message as written by Guichet', async ({ page, request }) => {
-    // DMs are polled about once a minute.
+    // The e2e desk reads DMs at every poll (playwright.config.ts); the margin is for a loaded machine.
     test.setTimeout(240_000);
     const handle = `awy_${Date.now() % 100000}`;
     await signIn(page);

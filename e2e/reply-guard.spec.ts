@@ -72,7 +72,7 @@ for (const lang of ['en', 'fr'] as const) {
     });
 
     test(`answers a DM by DM by default (${lang})`, async ({ page, request }) => {
-      // DMs are read about once a minute (X allows 15 reads per 15 minutes).
+      // The e2e desk reads DMs at every poll (playwright.config.ts); the margin is for a loaded machine.
       test.setTimeout(240_000);
       const handle = `dmdm_${lang}_${Date.now() % 100000}`;
       await customerPosts(request, handle, 'Léa Martin', '@acme_sav bonjour, une question sur ma facture');

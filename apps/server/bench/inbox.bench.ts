@@ -9,12 +9,15 @@
  * ≤ 100 ms on PostgreSQL) and the load average. Last line: one JSON object. BENCH_DIALECT=postgres runs it
  * on PostgreSQL (GUICHET_TEST_DATABASE_URL).
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { slaBreachingSoonMs, type CaseList } from '@guichet/contracts';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { countSlaViewCases, countViews, foldCaseCountDeltas } from '../src/modules/cases/cases.counters.ts';
 import type { Database } from '../src/platform/db/schema.ts';
-import type { TestDialect } from '../test/databases.ts';
+import { TEST_POSTGRES_URL, type TestDatabase, type TestDialect } from '../test/databases.ts';
 import { createTestApp } from '../test/test-app.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -242,20 +245,51 @@ async function checkCounts(db: Kysely<Database>, workspaceId: string, agentId: s
   if (!same) throw new Error(`maintained counts ${JSON.stringify(shown.counts)} ≠ direct ${JSON.stringify(direct)}`);
 }
 
+/**
+ * BENCH_DB names a database kept between runs (SQLite: a file; PostgreSQL: a database name on the test
+ * server): the first run seeds it, the next ones reuse it (a million cases take minutes to seed). Migrations
+ * still run on it, so a new index is measured on the same data. Unset: a throw-away database.
+ */
+async function keptDatabase(): Promise<TestDatabase | undefined> {
+  const name = process.env.BENCH_DB;
+  if (!name) return undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-bench-'));
+  const drop = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  if (DIALECT === 'sqlite') return { config: { dialect: 'sqlite', file: path.resolve(name) }, dataDir, drop };
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_DB=${name}: a PostgreSQL database name`);
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
+  if (found.rowCount === 0) await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { config: { dialect: 'postgres', url: url.toString() }, dataDir, drop };
+}
+
 async function main() {
-  const app = await createTestApp({ dialect: DIALECT });
+  const app = await createTestApp({ dialect: DIALECT, database: await keptDatabase() });
   try {
     const db = app.deps.db;
     const workspace = await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
     const admin = await db.selectFrom('agents').select('id').executeTakeFirstOrThrow();
     const channel = await db.selectFrom('channels').select('id').executeTakeFirstOrThrow();
     const now = app.deps.clock.now().getTime();
-    const seedMs = await seed(db, workspace.id, channel.id, admin.id, now);
-    // PostgreSQL's counter deltas are folded by the scheduler's round, as on a running desk.
-    await foldCaseCountDeltas(db, DIALECT);
+    const present = Number((await db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
+    if (present !== 0 && present !== CASES) {
+      throw new Error(`BENCH_DB holds ${present} cases, not ${CASES}: a partial seed; delete it and run again`);
+    }
+    if (present === 0) {
+      const seedMs = await seed(db, workspace.id, channel.id, admin.id, now);
+      // PostgreSQL's counter deltas are folded by the scheduler's round, as on a running desk.
+      await foldCaseCountDeltas(db, DIALECT);
+      process.stdout.write(`seeded ${CASES} cases in ${(seedMs / 1000).toFixed(1)} s\n`);
+    } else {
+      process.stdout.write(`reused ${CASES} cases in ${process.env.BENCH_DB} (seeded at an earlier time)\n`);
+    }
     // PostgreSQL: vacuum too, as autovacuum would after a bulk load, so index-only scans can skip the heap.
+    // Also on a reused database: a migration may have added an index since.
     await (DIALECT === 'postgres' ? sql`vacuum analyze` : sql`analyze`).execute(db);
-    process.stdout.write(`seeded ${CASES} cases in ${(seedMs / 1000).toFixed(1)} s\n`);
     // BENCH_KEEP=/tmp/inbox.db keeps a copy of the seeded SQLite database, to look at query plans
     // (BENCH_KEEP=1 on PostgreSQL keeps the database itself).
     if (process.env.BENCH_KEEP && DIALECT === 'sqlite') await sql`vacuum into ${process.env.BENCH_KEEP}`.execute(db);

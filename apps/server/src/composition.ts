@@ -75,6 +75,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         plan: 'self-serve',
         adminKey: config.sandbox.adminKey,
         brandUsername: config.sandbox.brandUsername,
+        rateLimits: config.sandbox.rateLimits,
       });
       const { url } = await instance.listen(config.sandbox.port, '127.0.0.1');
       const simulation =

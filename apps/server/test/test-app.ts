@@ -7,7 +7,7 @@ import type { JobWorker } from '../src/platform/jobs/job-queue.ts';
 import { buildScheduler, type Scheduler } from '../src/roles/scheduler.ts';
 import { buildWebApp } from '../src/roles/web.ts';
 import { buildWorker } from '../src/roles/worker.ts';
-import { createTestDatabase, type TestDialect } from './databases.ts';
+import { createTestDatabase, type TestDatabase, type TestDialect } from './databases.ts';
 
 export const TEST_ADMIN = { email: 'lead@acme.test', password: 'correct horse battery' };
 
@@ -29,9 +29,10 @@ export interface TestApp {
  * listening on a free port and no simulated customer (tests post as customers themselves).
  */
 export async function createTestApp(
-  options: { dialect?: TestDialect; clock?: Clock; env?: Record<string, string> } = {},
+  options: { dialect?: TestDialect; clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  // A given database (a bench's seeded one, reused across runs) is the caller's to keep or drop.
+  const database = options.database ?? (await createTestDatabase(options.dialect ?? 'sqlite'));
   const config: Config = {
     ...loadConfig({
       GUICHET_DATA_DIR: database.dataDir,

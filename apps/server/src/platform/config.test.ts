@@ -74,6 +74,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'redis://x', GUICHET_REDIS_PREFIX: 'a b*' })).toThrow(/GUICHET_REDIS_PREFIX/);
   });
 
+  it('lifts the built-in sandbox’s limits only on endpoints it knows', () => {
+    expect(loadConfig({}).sandbox.rateLimits).toEqual({});
+    const config = loadConfig({ GUICHET_SANDBOX_RATE_LIMITS: 'GET /2/dm_events=1000, POST /2/tweets:user=300' });
+    expect(config.sandbox.rateLimits).toEqual({ 'GET /2/dm_events': 1000, 'POST /2/tweets:user': 300 });
+    expect(() => loadConfig({ GUICHET_SANDBOX_RATE_LIMITS: 'GET /2/dm_event=1000' })).toThrow(
+      /GUICHET_SANDBOX_RATE_LIMITS.*"GET \/2\/dm_event=1000" must be an X endpoint/,
+    );
+    expect(() => loadConfig({ GUICHET_SANDBOX_RATE_LIMITS: 'GET /2/dm_events=lots' })).toThrow(
+      /GUICHET_SANDBOX_RATE_LIMITS/,
+    );
+  });
+
   it('switches the sandbox off when a real X token is configured', () => {
     const config = loadConfig({ X_ACCESS_TOKEN: 'token' });
     expect(config.sandbox.enabled).toBe(false);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { DEFAULT_RATE_LIMITS } from '@guichet/x-sandbox';
 import { z } from 'zod';
 import { StartupError } from './errors.ts';
 
@@ -52,6 +53,8 @@ export interface Config {
     replayFile: string | undefined;
     /** Time compression of the replay: 60 plays an hour of history in a minute. */
     replaySpeed: number;
+    /** Requests per 15 minutes per endpoint where they differ from X's, e.g. `{ 'GET /2/dm_events': 1000 }`. */
+    rateLimits: Record<string, number>;
   };
   pollIntervalSeconds: number;
   /** X allows 15 DM reads per 15 minutes per account. */
@@ -86,6 +89,31 @@ const positiveSeconds = z
   .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds')
   .transform(Number)
   .refine((n) => n > 0, 'must be greater than 0');
+
+/**
+ * `GET /2/dm_events=1000,POST /2/tweets:user=300`: the built-in sandbox's limits per 15 minutes where they
+ * differ from X's (a test desk that reads DMs every few seconds); only endpoints the sandbox knows.
+ */
+const sandboxRateLimits = z
+  .string()
+  .transform((value, ctx) => {
+    const limits: Record<string, number> = {};
+    for (const entry of value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const match = /^(.+?)(:app|:user)?=(\d+)$/.exec(entry);
+      if (!match || !(match[1]! in DEFAULT_RATE_LIMITS)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" must be an X endpoint and a number of requests, such as "GET /2/dm_events=1000"`,
+        });
+        return z.NEVER;
+      }
+      limits[`${match[1]}${match[2] ?? ''}`] = Number(match[3]);
+    }
+    return limits;
+  });
 
 const positiveDays = z
   .string()
@@ -142,6 +170,7 @@ const envSchema = z.object({
   GUICHET_SANDBOX_CUSTOMER_INTERVAL: positiveSeconds.default(8),
   GUICHET_SANDBOX_REPLAY: z.string().min(1).optional(),
   GUICHET_SANDBOX_REPLAY_SPEED: positiveSeconds.default(60),
+  GUICHET_SANDBOX_RATE_LIMITS: sandboxRateLimits.optional(),
   GUICHET_SANDBOX_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters long').optional(),
   GUICHET_SANDBOX_BRAND: z
     .string()
@@ -284,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       adminKey: e.GUICHET_SANDBOX_ADMIN_KEY,
       replayFile: e.GUICHET_SANDBOX_REPLAY,
       replaySpeed: e.GUICHET_SANDBOX_REPLAY_SPEED,
+      rateLimits: e.GUICHET_SANDBOX_RATE_LIMITS ?? {},
     },
     // The sandbox costs nothing, so poll it often (within its 300 requests per 15 min); a real account defaults to a thrifty minute.
     pollIntervalSeconds: e.GUICHET_POLL_INTERVAL ?? (sandboxEnabled ? 5 : 60),

@@ -7,7 +7,12 @@ import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import type { AuditContext } from '../audit/audit.context.ts';
 import { PUBLIC_LIMIT, publicLength } from '../cases/cases.commands.ts';
-import { assignOnReply, checkPersonalData, recordPersonalDataOverride } from '../cases/cases.reply-guard.ts';
+import {
+  assignOnReply,
+  checkPersonalData,
+  lockCaseReplies,
+  recordPersonalDataOverride,
+} from '../cases/cases.reply-guard.ts';
 import { findMessage } from '../cases/cases.repository.ts';
 import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
 import { recordEvents } from '../events/events.repository.ts';
@@ -151,8 +156,9 @@ export async function approveReply(
       : [];
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
-    // The case row first: its lock serialises this approval with any reply to the case, so the check
+    // The case's reply lock first: it serialises this approval with any reply to the case, so the check
     // below sees a reply sent a moment ago (the same guard as an agent's reply, F8).
+    await lockCaseReplies(tx, pending.caseId, now);
     await tx.updateTable('cases').set({ updated_at: now }).where('id', '=', pending.caseId).execute();
     const inReplyToMessageId = pending.inReplyToMessageId;
     if (!request.confirm && inReplyToMessageId) {

@@ -1,7 +1,8 @@
-import type { Message, ReplyRequest } from '@guichet/contracts';
+import type { Message, PersonalDataKind, ReplyRequest } from '@guichet/contracts';
 import twitterText from 'twitter-text';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { NewRow, Row } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
@@ -13,7 +14,14 @@ import type { AuditContext } from '../audit/audit.context.ts';
 import { recordEvents } from '../events/events.repository.ts';
 import { attachOutgoingMedia } from '../media/outgoing-media.commands.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
-import { assignOnReply, checkPersonalData, recordPersonalDataOverride } from './cases.reply-guard.ts';
+import {
+  assignToReplier,
+  checkPersonalData,
+  lockCaseReplies,
+  recordPersonalDataOverride,
+  replierAssignment,
+  type ReplierAssignment,
+} from './cases.reply-guard.ts';
 
 /** Another agent's reply to the same message this recently makes a second reply need confirming. */
 export const COLLISION_WINDOW_MS = 5 * 60_000;
@@ -28,8 +36,8 @@ export interface ReplyDeps {
 /**
  * Queues an agent's reply: the outbound message(s), the first one's delivery job and the events commit
  * together (the outbox); the worker sends it after commit. A thread (`parts`) is stored as one message per
- * part, chained, and goes out in order. The clash guard runs inside the same transaction, after the case
- * row is locked, so two simultaneous replies never both pass it. The same idempotency key returns the same
+ * part, chained, and goes out in order. The clash guard runs inside the same transaction, under the case's
+ * reply lock, so two simultaneous replies never both pass it. The same idempotency key returns the same
  * message (the first part of a thread). A public reply with the customer's personal data is refused unless
  * confirmed (audited through `auditContext`); a reply to an unassigned case assigns it to the replier.
  */
@@ -46,7 +54,75 @@ export async function replyToCase(
   if (!text) throw new AppError('reply.empty', 'invalid', 'A reply cannot be empty.');
 
   const parts = threadParts(text, request.parts);
-  let target = deps.db
+  const answered = await answeredMessage(deps.db, caseRow.id, request, text, parts);
+  // A DM is where personal data belongs; only what everyone on X would see is checked.
+  const personalData =
+    answered.visibility === 'public'
+      ? await checkPersonalData(deps.db, session, text, request.confirmPersonalData === true)
+      : [];
+
+  const now = deps.clock.now().getTime();
+  const awaitsApproval = needsApproval(session);
+  // Read before the transaction: nothing the reply only reads is done while it holds the case row. A case
+  // assigned when the reply was made is left as it is. A trainee's reply assigns the case when a lead
+  // approves it, as it goes out (approvals).
+  const assignment =
+    awaitsApproval || caseRow.assignee_agent_id !== null
+      ? null
+      : await replierAssignment(deps.db, {
+          workspaceId: session.workspaceId,
+          caseId: caseRow.id,
+          agentId: session.agentId,
+          actorId: session.agentId,
+        });
+  // Part k of a thread sorts before part k+1: same time, ids in ascending order.
+  const messageIds = parts.map(() => newId(now)).sort();
+  const reply: QueuedReply = {
+    session,
+    caseId: caseRow.id,
+    answered,
+    parts,
+    messageIds,
+    idempotencyKey: request.idempotencyKey ? `${session.agentId}:${request.idempotencyKey}` : null,
+    confirm: request.confirm === true,
+    mediaIds: request.mediaIds ?? [],
+    personalData,
+    auditContext,
+    awaitsApproval,
+    assignment,
+    now,
+  };
+  const outcome = await deps.db
+    .transaction()
+    .execute((tx) => queueReply(deps, tx, reply))
+    .catch(async (error: unknown) => {
+      if (error instanceof ExistingReply) return error;
+      // The same key sent at once for another case (the lock is per case): the unique index refused the
+      // second; it answers with the first, as a later resubmission would.
+      const earlier = reply.idempotencyKey ? await findByIdempotencyKey(deps.db, reply.idempotencyKey) : undefined;
+      if (earlier) return new ExistingReply(earlier.id);
+      throw error;
+    });
+  if (outcome instanceof ExistingReply) return (await findMessage(deps.db, outcome.messageId, caseRow.contact_id))!;
+  deps.jobs.notify();
+  const updatedAt = new Date(now).toISOString();
+  deps.realtime.publish(session.workspaceId, { type: 'case.changed', caseId: caseRow.id, updatedAt });
+  return (await findMessage(deps.db, messageIds[0]!, caseRow.contact_id))!;
+}
+
+type AnsweredMessage = Pick<Row<'messages'>, 'id' | 'conversation_id' | 'visibility' | 'channel_id'> & {
+  external_id: string;
+};
+
+/** The customer message the reply answers (the one named, else the case's latest public post), checked. */
+async function answeredMessage(
+  db: Db,
+  caseId: string,
+  request: ReplyRequest,
+  text: string,
+  parts: string[],
+): Promise<AnsweredMessage> {
+  let target = db
     .selectFrom('messages')
     .innerJoin('case_conversations', 'case_conversations.conversation_id', 'messages.conversation_id')
     .select([
@@ -56,7 +132,7 @@ export async function replyToCase(
       'messages.external_id',
       'messages.channel_id',
     ])
-    .where('case_conversations.case_id', '=', caseRow.id)
+    .where('case_conversations.case_id', '=', caseId)
     .where('messages.direction', '=', 'inbound');
   target = request.inReplyToMessageId
     ? target.where('messages.id', '=', request.inReplyToMessageId)
@@ -83,142 +159,142 @@ export async function replyToCase(
   } else if (parts.length > 1) {
     throw new AppError('reply.thread_not_public', 'invalid', 'Only a public reply can be sent as a thread.');
   }
-  // A DM is where personal data belongs; only what everyone on X would see is checked.
-  const personalData =
-    answered.visibility === 'public'
-      ? await checkPersonalData(deps.db, session, text, request.confirmPersonalData === true)
-      : [];
+  return { ...answered, external_id: answered.external_id };
+}
 
-  const now = deps.clock.now().getTime();
-  const awaitsApproval = needsApproval(session);
-  const idempotencyKey = request.idempotencyKey ? `${session.agentId}:${request.idempotencyKey}` : null;
-  // Part k of a thread sorts before part k+1: same time, ids in ascending order.
-  const messageIds = parts.map(() => newId(now)).sort();
+/** A reply checked and ready to be written: what `queueReply` needs inside the transaction. */
+interface QueuedReply {
+  session: AuthenticatedSession;
+  caseId: string;
+  answered: AnsweredMessage;
+  parts: string[];
+  messageIds: string[];
+  idempotencyKey: string | null;
+  confirm: boolean;
+  mediaIds: string[];
+  personalData: PersonalDataKind[];
+  auditContext: AuditContext | undefined;
+  awaitsApproval: boolean;
+  assignment: ReplierAssignment | null;
+  now: number;
+}
+
+/**
+ * The reply's transaction, in stages: the case's reply lock; the guards (same idempotency key, someone
+ * else's reply); the messages, their media, the personal-data override; the approval request, or the
+ * delivery job and events; and last the case row — its count, its latest activity and assign-on-reply —
+ * so the row that ingestion also writes is held only from there to the commit.
+ */
+async function queueReply(deps: ReplyDeps, tx: Tx, reply: QueuedReply): Promise<'created'> {
+  const { session, caseId, answered, messageIds, now } = reply;
   const firstId = messageIds[0]!;
-  const outcome = await deps.db
-    .transaction()
-    .execute(async (tx) => {
-      // Writing the case row first takes its lock (PostgreSQL row lock, SQLite write lock) before anything is
-      // read: two replies to this case are serialised, so the second one sees the first in the checks below.
-      await tx
-        .updateTable('cases')
-        .set((eb) => ({ last_message_at: now, message_count: eb('message_count', '+', parts.length), updated_at: now }))
-        .where('id', '=', caseRow.id)
-        .execute();
-      if (idempotencyKey) {
-        const earlier = await tx
-          .selectFrom('messages')
-          .select('id')
-          .where('idempotency_key', '=', idempotencyKey)
-          .executeTakeFirst();
-        // Rolls the case update back: the same submission again changes nothing.
-        if (earlier) throw new ExistingReply(earlier.id);
-      }
-      if (!request.confirm) await refuseIfAnswered(tx, session, answered.id, now);
-      // A trainee's reply assigns the case when a lead approves it, as it goes out (approvals).
-      if (!awaitsApproval) {
-        await assignOnReply(
-          tx,
-          { workspaceId: session.workspaceId, caseId: caseRow.id, agentId: session.agentId, actorId: session.agentId },
-          now,
-        );
-      }
-      await tx
-        .insertInto('messages')
-        .values(
-          parts.map((part, index) => ({
-            id: messageIds[index]!,
-            workspace_id: session.workspaceId,
-            channel_id: answered.channel_id,
-            conversation_id: answered.conversation_id,
-            direction: 'outbound' as const,
-            visibility: answered.visibility,
-            kind: 'reply' as const,
-            external_id: null,
-            // Part k+1 answers part k: its X id is only known once part k is sent (delivery fills it in).
-            in_reply_to_external_id: index === 0 ? answered.external_id : null,
-            in_reply_to_message_id: index === 0 ? answered.id : messageIds[index - 1]!,
-            author_identity_id: null,
-            author_agent_id: session.agentId,
-            text: part,
-            lang: null,
-            url: null,
-            created_at: now,
-            recorded_at: now,
-            delivery_status: awaitsApproval ? ('pending_approval' as const) : ('queued' as const),
-            delivery_error: null,
-            delivery_attempts: 0,
-            idempotency_key:
-              idempotencyKey === null ? null : index === 0 ? idempotencyKey : `${idempotencyKey}:${index + 1}`,
-            raw: null,
-          })),
-        )
-        .execute();
-      // The composer's pictures go with the first part, after X's limits are checked (issue 12).
-      await attachOutgoingMedia(tx, {
-        session,
+  await lockCaseReplies(tx, caseId, now);
+  if (reply.idempotencyKey) {
+    const earlier = await findByIdempotencyKey(tx, reply.idempotencyKey);
+    // Rolls the transaction back: the same submission again changes nothing.
+    if (earlier) throw new ExistingReply(earlier.id);
+  }
+  if (!reply.confirm) await refuseIfAnswered(tx, session, answered.id, now);
+  await tx.insertInto('messages').values(outboundRows(reply)).execute();
+  // The composer's pictures go with the first part, after X's limits are checked (issue 12).
+  await attachOutgoingMedia(tx, {
+    session,
+    messageId: firstId,
+    mediaIds: reply.mediaIds,
+    visibility: answered.visibility,
+  });
+  if (reply.personalData.length > 0) {
+    await recordPersonalDataOverride(
+      tx,
+      reply.auditContext,
+      {
+        workspaceId: session.workspaceId,
+        agentId: session.agentId,
+        caseId,
         messageId: firstId,
-        mediaIds: request.mediaIds ?? [],
-        visibility: answered.visibility,
-      });
-      if (personalData.length > 0) {
-        await recordPersonalDataOverride(
-          tx,
-          auditContext,
-          {
-            workspaceId: session.workspaceId,
-            agentId: session.agentId,
-            caseId: caseRow.id,
-            messageId: firstId,
-            kinds: personalData,
-          },
-          now,
-        );
-      }
-      if (awaitsApproval) {
-        // No delivery job until a lead approves: the worker never sees this message before then. A thread
-        // is approved as a whole, through its first part.
-        await requestApproval(tx, {
-          workspaceId: session.workspaceId,
-          messageId: firstId,
-          caseId: caseRow.id,
-          agentId: session.agentId,
-          at: now,
-        });
-        return 'created';
-      }
-      // Only the first part is due now: each next part is queued by the delivery of the one before.
-      await deps.jobs.enqueue(
-        { name: DELIVER_MESSAGE, payload: { messageId: firstId }, dedupeKey: `deliver:${firstId}` },
-        tx,
-      );
-      await recordEvents(
-        tx,
-        messageIds.map((messageId, index) => ({
-          workspaceId: session.workspaceId,
-          type: 'message.queued',
-          caseId: caseRow.id,
-          subjectId: messageId,
-          actor: { type: 'agent' as const, id: session.agentId },
-          payload: {
-            inReplyTo: index === 0 ? answered.id : messageIds[index - 1],
-            visibility: answered.visibility,
-            ...(parts.length > 1 ? { thread: { part: index + 1, of: parts.length } } : {}),
-          },
-          occurredAt: now,
-        })),
-      );
-      return 'created';
-    })
-    .catch((error: unknown) => {
-      if (error instanceof ExistingReply) return error;
-      throw error;
+        kinds: reply.personalData,
+      },
+      now,
+    );
+  }
+  if (reply.awaitsApproval) {
+    // No delivery job until a lead approves: the worker never sees this message before then. A thread
+    // is approved as a whole, through its first part.
+    await requestApproval(tx, {
+      workspaceId: session.workspaceId,
+      messageId: firstId,
+      caseId,
+      agentId: session.agentId,
+      at: now,
     });
-  if (outcome instanceof ExistingReply) return (await findMessage(deps.db, outcome.messageId, caseRow.contact_id))!;
-  deps.jobs.notify();
-  const updatedAt = new Date(now).toISOString();
-  deps.realtime.publish(session.workspaceId, { type: 'case.changed', caseId: caseRow.id, updatedAt });
-  return (await findMessage(deps.db, firstId, caseRow.contact_id))!;
+  } else {
+    // Only the first part is due now: each next part is queued by the delivery of the one before.
+    await deps.jobs.enqueue(
+      { name: DELIVER_MESSAGE, payload: { messageId: firstId }, dedupeKey: `deliver:${firstId}` },
+      tx,
+    );
+    await recordEvents(
+      tx,
+      messageIds.map((messageId, index) => ({
+        workspaceId: session.workspaceId,
+        type: 'message.queued',
+        caseId,
+        subjectId: messageId,
+        actor: { type: 'agent' as const, id: session.agentId },
+        payload: {
+          inReplyTo: index === 0 ? answered.id : messageIds[index - 1],
+          visibility: answered.visibility,
+          ...(reply.parts.length > 1 ? { thread: { part: index + 1, of: reply.parts.length } } : {}),
+        },
+        occurredAt: now,
+      })),
+    );
+  }
+  await tx
+    .updateTable('cases')
+    .set((eb) => ({
+      last_message_at: now,
+      message_count: eb('message_count', '+', reply.parts.length),
+      updated_at: now,
+    }))
+    .where('id', '=', caseId)
+    .execute();
+  if (reply.assignment) await assignToReplier(tx, reply.assignment, now);
+  return 'created';
+}
+
+/** The outbound message rows of a reply: one per part, each answering the one before. */
+function outboundRows(reply: QueuedReply): NewRow<'messages'>[] {
+  const { session, answered, messageIds, idempotencyKey, now } = reply;
+  return reply.parts.map((part, index) => ({
+    id: messageIds[index]!,
+    workspace_id: session.workspaceId,
+    channel_id: answered.channel_id,
+    conversation_id: answered.conversation_id,
+    direction: 'outbound' as const,
+    visibility: answered.visibility,
+    kind: 'reply' as const,
+    external_id: null,
+    // Part k+1 answers part k: its X id is only known once part k is sent (delivery fills it in).
+    in_reply_to_external_id: index === 0 ? answered.external_id : null,
+    in_reply_to_message_id: index === 0 ? answered.id : messageIds[index - 1]!,
+    author_identity_id: null,
+    author_agent_id: session.agentId,
+    text: part,
+    lang: null,
+    url: null,
+    created_at: now,
+    recorded_at: now,
+    delivery_status: reply.awaitsApproval ? ('pending_approval' as const) : ('queued' as const),
+    delivery_error: null,
+    delivery_attempts: 0,
+    idempotency_key: idempotencyKey === null ? null : index === 0 ? idempotencyKey : `${idempotencyKey}:${index + 1}`,
+    raw: null,
+  }));
+}
+
+function findByIdempotencyKey(db: DbOrTx, key: string) {
+  return db.selectFrom('messages').select('id').where('idempotency_key', '=', key).executeTakeFirst();
 }
 
 /** Thrown inside the reply's transaction to roll it back and answer with the reply already made. */

@@ -1,5 +1,6 @@
 import { personalDataKinds, type PersonalDataKind } from '@guichet/contracts';
-import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import { sql } from 'kysely';
+import { dialectOf, type DbOrTx, type Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audit, type AuditContext } from '../audit/audit.context.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
@@ -68,37 +69,84 @@ export async function recordPersonalDataOverride(
   ]);
 }
 
+/** Who a reply assigns an unassigned case to: the replier, when the workspace assigns on reply. */
+export interface ReplierAssignment {
+  workspaceId: string;
+  caseId: string;
+  agentId: string;
+  agentName: string;
+  actorId: string;
+}
+
+/**
+ * The reads of assign-on-reply (the workspace setting, the replier's name), apart from the write, so a
+ * reply does them before it writes the case row: what runs after that write holds the row's lock.
+ */
+export async function replierAssignment(
+  db: DbOrTx,
+  reply: { workspaceId: string; caseId: string; agentId: string; actorId: string },
+): Promise<ReplierAssignment | null> {
+  if (!(await readCaseSettings(db, reply.workspaceId)).assignOnReply) return null;
+  const agent = await db.selectFrom('agents').select('name').where('id', '=', reply.agentId).executeTakeFirst();
+  return agent ? { ...reply, agentName: agent.name } : null;
+}
+
+/**
+ * The write of assign-on-reply: a compare-and-set on "still unassigned" (an assignment made meanwhile wins),
+ * with its event. Returns whether the case was assigned.
+ */
+export async function assignToReplier(tx: Tx, assignment: ReplierAssignment, at: number): Promise<boolean> {
+  const updated = await tx
+    .updateTable('cases')
+    .set({ assignee_agent_id: assignment.agentId, updated_at: at })
+    .where('id', '=', assignment.caseId)
+    .where('assignee_agent_id', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return false;
+  await recordEvents(tx, [
+    {
+      workspaceId: assignment.workspaceId,
+      type: 'case.assigned',
+      caseId: assignment.caseId,
+      subjectId: assignment.agentId,
+      actor: { type: 'agent', id: assignment.actorId },
+      payload: { agentId: assignment.agentId, agentName: assignment.agentName, reason: 'reply' },
+      occurredAt: at,
+    },
+  ]);
+  return true;
+}
+
 /**
  * Replying to an unassigned case makes it the replier's (workspace setting `assignOnReply`, on by default), in
- * the reply's transaction so reports credit the replier. A compare-and-set on "still unassigned": an
- * assignment made meanwhile wins.
+ * the reply's transaction so reports credit the replier.
  */
 export async function assignOnReply(
   tx: Tx,
   reply: { workspaceId: string; caseId: string; agentId: string; actorId: string },
   at: number,
 ): Promise<void> {
-  if (!(await readCaseSettings(tx, reply.workspaceId)).assignOnReply) return;
-  const agent = await tx.selectFrom('agents').select('name').where('id', '=', reply.agentId).executeTakeFirst();
-  if (!agent) return;
-  const updated = await tx
-    .updateTable('cases')
-    .set({ assignee_agent_id: reply.agentId, updated_at: at })
-    .where('id', '=', reply.caseId)
-    .where('assignee_agent_id', 'is', null)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) return;
-  await recordEvents(tx, [
-    {
-      workspaceId: reply.workspaceId,
-      type: 'case.assigned',
-      caseId: reply.caseId,
-      subjectId: reply.agentId,
-      actor: { type: 'agent', id: reply.actorId },
-      payload: { agentId: reply.agentId, agentName: agent.name, reason: 'reply' },
-      occurredAt: at,
-    },
-  ]);
+  const assignment = await replierAssignment(tx, reply);
+  if (assignment) await assignToReplier(tx, assignment, at);
+}
+
+/** Advisory lock space of the per-case reply lock (two 32-bit keys: this, and the case id's hash). */
+const REPLY_LOCK_SPACE = 0x7265_706c; // "repl"
+
+/**
+ * Serialises the replies and approvals of one case, so the clash and idempotency checks that follow see a
+ * reply committed a moment ago. On PostgreSQL a transaction-scoped advisory lock on the case, NOT the case
+ * row: ingestion updates case rows in big pages, and a reply holding a row through its checks and inserts
+ * made pages wait on replies and replies on pages (issue 15: pool timeouts under load). The reply writes
+ * its case row last, so it holds that row only for its commit. SQLite has one writer: writing the row
+ * first takes the database's write lock before anything is read, as before.
+ */
+export async function lockCaseReplies(tx: Tx, caseId: string, now: number): Promise<void> {
+  if (dialectOf(tx) === 'postgres') {
+    await sql`select pg_advisory_xact_lock(${REPLY_LOCK_SPACE}, hashtext(${caseId}))`.execute(tx);
+  } else {
+    await tx.updateTable('cases').set({ updated_at: now }).where('id', '=', caseId).execute();
+  }
 }
 
 /**

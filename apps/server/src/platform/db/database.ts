@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { redactUrl, type DatabaseConfig } from '../config.ts';
 import { StartupError } from '../errors.ts';
@@ -119,6 +127,30 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     },
     close: () => db.destroy(),
   };
+}
+
+/** The dialect behind a database or transaction handle, for the few statements that differ (locks). */
+export function dialectOf(db: DbOrTx): DatabaseConfig['dialect'] {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/** PostgreSQL's answers that mean "run the transaction again": deadlock_detected, serialization_failure. */
+const RETRYABLE_CODES = new Set(['40P01', '40001']);
+
+/**
+ * Runs `transaction` (a whole transaction: it must start one of its own each time) and runs it again, up to
+ * `attempts` times in all, when the database aborted it as a deadlock's victim or a serialization failure:
+ * the work was rolled back whole, so doing it again is the answer.
+ */
+export async function retryOnConflict<T>(transaction: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= attempts || typeof code !== 'string' || !RETRYABLE_CODES.has(code)) throw error;
+    }
+  }
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.ts';
-import type { Db, DbOrTx } from '../../../platform/db/database.ts';
+import { retryOnConflict, type Db, type DbOrTx } from '../../../platform/db/database.ts';
 import type { Metrics } from '../../../platform/metrics.ts';
 import type { RealtimeBus } from '../../../platform/realtime.ts';
 import type { Classifier } from '../../triage/classifier.ts';
@@ -97,28 +97,31 @@ export async function ingestPage(deps: IngestDeps, page: InboundPage): Promise<I
   const now = deps.clock.now().getTime();
   // Loaded before the transaction opens (cached per process), so no transaction waits on it.
   const classifier = deps.classifier ?? (await workspaceClassifier(deps.db, channel.workspace_id)).classifier;
-  const ctx = await deps.db.transaction().execute(async (tx) => {
-    // One page at a time per channel: a webhook delivery, a poll and a stream can bring one customer's post
-    // and DM at the same moment, and two transactions that both see "no open case" would open two. Writing
-    // the channel row takes its lock on PostgreSQL (SQLite already runs one writer at a time).
-    // (Not `set id = id`: SQLite would check every table referencing the channel for rows left behind.)
-    await tx
-      .updateTable('channels')
-      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-      .where('id', '=', channel.id)
-      .execute();
-    add(timings, 'begin', started);
-    const context = newPageContext(tx, page, now, classifier);
-    context.timings = timings;
-    for (const stage of STAGES) {
-      if (stage.needsItems && context.items.length === 0) continue;
+  // A page the database aborted as a deadlock's victim was rolled back whole: it is stored again.
+  const ctx = await retryOnConflict(() =>
+    deps.db.transaction().execute(async (tx) => {
+      // One page at a time per channel: a webhook delivery, a poll and a stream can bring one customer's post
+      // and DM at the same moment, and two transactions that both see "no open case" would open two. Writing
+      // the channel row takes its lock on PostgreSQL (SQLite already runs one writer at a time).
+      // (Not `set id = id`: SQLite would check every table referencing the channel for rows left behind.)
+      await tx
+        .updateTable('channels')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', channel.id)
+        .execute();
+      add(timings, 'begin', started);
+      const context = newPageContext(tx, page, now, classifier);
+      context.timings = timings;
+      for (const stage of STAGES) {
+        if (stage.needsItems && context.items.length === 0) continue;
+        started = performance.now();
+        await stage.run(context);
+        add(timings, stage.name, started);
+      }
       started = performance.now();
-      await stage.run(context);
-      add(timings, stage.name, started);
-    }
-    started = performance.now();
-    return context;
-  });
+      return context;
+    }),
+  );
   add(timings, 'commit', started);
 
   const changedCaseIds = [...ctx.drafts.values()]

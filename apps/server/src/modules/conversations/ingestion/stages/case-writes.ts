@@ -1,11 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { DbOrTx } from '../../../../platform/db/database.ts';
+import { dialectOf, type DbOrTx } from '../../../../platform/db/database.ts';
 import type { NewRow } from '../../../../platform/db/schema.ts';
 import type { RuleColumns } from '../../../rules/rules.effects.ts';
 import { insertChunked, type CaseDraft } from '../page.ts';
 
 /** Cases per multi-row UPDATE: at most 13 values each, far below both databases' bound-parameter limits. */
 const UPDATE_CHUNK = 200;
+/** Case ids per locking SELECT: one bound parameter each. */
+const LOCK_CHUNK = 1000;
 
 type Rules = Map<string, RuleColumns>;
 
@@ -168,6 +170,20 @@ function updateStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: 
 }
 
 /**
+ * PostgreSQL: the page's existing cases locked in one statement, in id order, before the updates (whose
+ * groups and joins would lock them in no set order). Anything else that locks several cases in id order
+ * then waits for the page, or the page for it, and neither can hold one case the other waits for while
+ * waiting for another: no deadlock. SQLite has one writer.
+ */
+async function lockInIdOrder(tx: DbOrTx, sorted: CaseDraft[]): Promise<void> {
+  if (sorted.length < 2 || dialectOf(tx) !== 'postgres') return;
+  for (let i = 0; i < sorted.length; i += LOCK_CHUNK) {
+    const ids = sorted.slice(i, i + LOCK_CHUNK).map((d) => d.id);
+    await tx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
+  }
+}
+
+/**
  * Touched cases written back in a few multi-row UPDATEs (`with v(…) as (values …) update … from v`, the same
  * statement on SQLite and PostgreSQL) rather than one statement per case, with the rules' columns.
  */
@@ -175,8 +191,10 @@ export async function updateCases(
   tx: DbOrTx,
   input: { drafts: CaseDraft[]; rules: Rules; now: number },
 ): Promise<void> {
+  const drafts = [...input.drafts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await lockInIdOrder(tx, drafts);
   const groups = new Map<string, { parts: Part[]; drafts: CaseDraft[] }>();
-  for (const d of input.drafts) {
+  for (const d of drafts) {
     const rules = input.rules.get(d.id);
     const parts = PARTS.filter((p) => p.wanted(d, rules));
     const key = parts.map((p) => PARTS.indexOf(p)).join(',');
