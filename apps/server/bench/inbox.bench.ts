@@ -345,7 +345,11 @@ async function main() {
       'team filter, newest': '/api/cases?view=all&teamId=team-billing&sort=newest&limit=50',
       'all new filters':
         '/api/cases?view=all&type=question,complaint&priority=3,4&language=fr,en&teamId=team-billing&sort=priority&limit=50',
+      // No case is both 'vip' and 'colis' (i ≡ 40 mod 60 against i ≡ 0 mod 9): every tagged case is tested.
       'search + tag + mine': '/api/cases?view=mine&q=colis&tagId=tag-vip&sort=priority&limit=50',
+      // One 'delivery' case in three says 'colis' (i ≡ 0 mod 180): a page is found among the first ones.
+      'search + tag + mine (matches)': '/api/cases?view=mine&q=colis&tagId=tag-delivery&sort=priority&limit=50',
+      'search + tag + mine, newest': '/api/cases?view=mine&q=colis&tagId=tag-delivery&sort=newest&limit=50',
       'counts per view (overview)': '/api/cases/overview',
     };
     const results: Record<string, { medianMs: number; p95Ms: number; rows: number }> = {};

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { addAgent } from '../src/modules/agents/agents.commands.ts';
+import { SESSION_COOKIE } from '../src/modules/auth/auth.routes.ts';
+import { createSession } from '../src/modules/auth/sessions.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { newId } from '../src/platform/ids.ts';
@@ -144,9 +146,10 @@ export function dataDir(): string {
 const AGENT_PASSWORD = 'load test agent password';
 
 /**
- * Adds the agents, then signs each in on its web process (alternating between the two). The password is
- * hashed once (argon2 is built to be slow, and 200 hashes took minutes on a busy 2-core machine): the other
- * agents are copies of the first one's row under their own id, email and name.
+ * Adds the agents and opens their sessions. Agent 0 signs in over HTTP, as a person would; the others are
+ * copies of its row under their own id, email and name, with a session opened in the database the way
+ * sign-in opens one: argon2 is built to be slow, and 200 password checks took minutes of both cores on a
+ * busy machine before the test had even begun. Agents alternate between the web processes.
  */
 export async function createAgents(db: Db, count: number, ports: number[]): Promise<Agent[]> {
   const workspace = await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
@@ -156,25 +159,24 @@ export async function createAgents(db: Db, count: number, ports: number[]): Prom
     { workspaceId: workspace.id, email: email(0), name: 'Agent 0', role: 'agent', password: AGENT_PASSWORD },
   );
   const template = await db.selectFrom('agents').selectAll().where('email', '=', email(0)).executeTakeFirstOrThrow();
-  for (let i = 1; i < count; i++) {
-    await db
-      .insertInto('agents')
-      .values({ ...template, id: newId(), email: email(i), name: `Agent ${i}` })
-      .execute();
-  }
   const agents: Agent[] = [];
-  const batch = 8;
-  for (let start = 0; start < count; start += batch) {
-    const signedIn = await Promise.all(
-      Array.from({ length: Math.min(batch, count - start) }, async (_, k) => {
-        const i = start + k;
-        const port = ports[i % ports.length]!;
-        return { email: email(i), port, cookie: await signIn(port, email(i), AGENT_PASSWORD) };
-      }),
-    );
-    for (const { email, port, cookie } of signedIn) {
-      agents.push({ email, port, cookie, socket: undefined, open: false, reconnects: 0, events: 0, log: undefined });
-    }
+  const add = (i: number, cookie: string) =>
+    agents.push({
+      email: email(i),
+      port: ports[i % ports.length]!,
+      cookie,
+      socket: undefined,
+      open: false,
+      reconnects: 0,
+      events: 0,
+      log: undefined,
+    });
+  add(0, await signIn(ports[0]!, email(0), AGENT_PASSWORD));
+  for (let i = 1; i < count; i++) {
+    const agent = { ...template, id: newId(), email: email(i), name: `Agent ${i}` };
+    await db.insertInto('agents').values(agent).execute();
+    const { token } = await createSession(db, { agent, now: Date.now() });
+    add(i, `${SESSION_COOKIE}=${token}`);
   }
   return agents;
 }

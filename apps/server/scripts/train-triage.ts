@@ -17,6 +17,7 @@ import {
   TRIAGE_SEED as SEED,
   TYPE_OPTIONS,
 } from '../src/modules/triage/triage.training.ts';
+import { sentimentFeatures } from '../src/modules/triage/text.ts';
 import { seededRandom } from './triage-data.ts';
 
 const runtime = await FastTextRuntime.create();
@@ -25,7 +26,10 @@ const runtime = await FastTextRuntime.create();
 const sentimentSet = shippedSentimentExamples();
 if (sentimentSet.examples.length === 0) throw new Error('the shipped model needs the data sets in ../shared/data');
 const sentimentExamples = sentimentSet.examples;
-const sentimentBytes = runtime.train(fastTextLines(sentimentExamples, seededRandom(SEED)), SENTIMENT_OPTIONS);
+const sentimentBytes = runtime.train(
+  fastTextLines(sentimentExamples, seededRandom(SEED), sentimentFeatures),
+  SENTIMENT_OPTIONS,
+);
 
 // Type: our labels (IBM openers, authored posts, intent mappings) + neutral statements without a question as "other".
 const typeSet = shippedTypeExamples();

@@ -7,7 +7,7 @@ import { migrateToLatest } from '../src/migrations/registry.ts';
 import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
-import type { WorkerProcess } from './worker-process.ts';
+import { sleep, type WorkerProcess } from './worker-process.ts';
 
 /** What every SIGKILL test stands on: a sandbox brand, a migrated SQLite desk, and ways to look at its jobs. */
 export interface CrashWorld {
@@ -75,4 +75,32 @@ export async function openCrashWorld(folderPrefix: string, extraEndpoints: strin
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every SIGKILL proof kills this many desk processes (issue 16: at least 50). */
+export const KILLS = 50;
+/** "Most kills landed while work was in flight": at least this share of them. */
+export const IN_FLIGHT_SHARE = 0.6;
+
+/** A deterministic sequence of kill delays; the process timing around them is what varies run to run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** Kills the desk a random moment (up to `withinMs`) after its worker claimed a job of this kind. */
+export async function killDuringJob(
+  world: CrashWorld,
+  desk: WorkerProcess,
+  name: string,
+  withinMs: number,
+  random: () => number,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && (await world.leased(name, desk)) === 0) await sleep(5);
+  await sleep(random() * withinMs);
+  await desk.kill();
 }

@@ -8,6 +8,8 @@ import {
   type CaseListOptions,
   type FilterPlan,
 } from '../src/modules/cases/cases.filters.ts';
+import { orderCasePage } from '../src/modules/cases/cases.repository.ts';
+import { walkQueueFirst, walksFirst } from '../src/modules/cases/cases.walk.ts';
 import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { deskClient } from './api-client.ts';
@@ -39,12 +41,38 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
   });
 
   async function pageIds(options: Omit<CaseListOptions, 'limit'>, plan: FilterPlan, workspaceId: string) {
-    let q = applyFilters(casePageQuery(app.deps.db, workspaceId), workspaceId, options, plan);
+    let q = applyFilters(casePageQuery(app.deps.db, workspaceId, plan, dialect), workspaceId, options, plan);
     q =
       options.sort === 'newest'
         ? q.orderBy('cases.last_message_at', 'desc').orderBy('cases.id', 'desc')
         : q.orderBy(priorityRank).orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
     return (await q.execute()).map((row) => row.id);
+  }
+
+  /**
+   * The bounded walk (cases.walk.ts) for a plan that walks first: a page of `limit` after the `from`-th
+   * case, in a window of `windowSize` cases; null when the page (and one more) is not in the window.
+   */
+  async function walkedIds(
+    options: Omit<CaseListOptions, 'limit'>,
+    plan: FilterPlan,
+    workspaceId: string,
+    page: { limit: number; after: string | null; windowSize: number },
+  ) {
+    const withPage = { ...options, limit: page.limit };
+    let after = null;
+    if (page.after) {
+      const row = await app.deps.db
+        .selectFrom('cases')
+        .select(['id', 'priority', 'opened_at', 'last_message_at'])
+        .where('id', '=', page.after)
+        .executeTakeFirstOrThrow();
+      const at = options.sort === 'newest' ? row.last_message_at : row.opened_at;
+      after = { rank: row.priority ?? 9, at, id: row.id };
+    }
+    const inOrder = (q: Parameters<typeof orderCasePage>[0]) => orderCasePage(q, withPage, after);
+    const rows = await walkQueueFirst(app.deps.db, workspaceId, withPage, plan, inOrder, page.windowSize);
+    return rows && rows.map((row) => row.id);
   }
 
   it('reads the same page from a filter’s few cases as by walking the queue', async () => {
@@ -59,13 +87,30 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
       await app.pollAndWork();
       await app.scheduler.tick();
     }
+    // A second matching message in one case: a page that starts from the matching cases lists it once.
+    mention('emma', '@acme_sav toujours pas de colis');
+    clock.advanceBy(60_000);
+    await app.pollAndWork();
     const listed = (await api<CaseList>('GET', '/api/cases?limit=200')).body.cases;
     const ids = new Map(listed.map((c) => [c.contact.handle, c.id]));
+    expect(listed.find((c) => c.contact.handle === 'emma')?.messageCount).toBe(2);
+    const workspaceId = (await app.deps.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
+    const agentId = (await app.deps.db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
+    const teamId = 'team-plans';
+    await app.deps.db
+      .insertInto('teams')
+      .values({ id: teamId, workspace_id: workspaceId, name: 'Plans', created_at: clock.now().getTime() })
+      .execute();
     for (const [i, name] of names.entries()) {
       if (i % 3 !== 0) await api('POST', `/api/cases/${ids.get(name)!}/tags`, { name: 'Urgent' });
+      // Every other case is the agent's ("mine"), a few belong to a team: tag, search and mine or team meet.
       await app.deps.db
         .updateTable('cases')
-        .set({ priority: (i % 4) + 1 })
+        .set({
+          priority: (i % 4) + 1,
+          assignee_agent_id: i % 2 === 0 ? agentId : null,
+          team_id: [1, 2, 5, 6].includes(i) ? teamId : null,
+        })
         .where('id', '=', ids.get(name)!)
         .execute();
     }
@@ -80,8 +125,6 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
         .where('stopped_at', 'is', null)
         .execute();
     }
-    const workspaceId = (await app.deps.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
-    const agentId = (await app.deps.db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
     const tagId = (await app.deps.db.selectFrom('tags').select('id').executeTakeFirstOrThrow()).id;
     const now = clock.now().getTime();
 
@@ -89,6 +132,8 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
       { view: 'all', tagId },
       { view: 'all', tagId, q: 'colis' },
       { view: 'all', tagId, q: 'bruno' },
+      { view: 'mine', tagId, q: 'colis' },
+      { view: 'all', tagId, teamId },
       { view: 'breaching_soon' },
       { view: 'breached' },
       { view: 'breached', tagId },
@@ -96,6 +141,7 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
       { view: 'all', priority: '2' },
     ];
     const nonEmpty = new Set<string>();
+    const walks = new Set<string>();
     for (const base of cases) {
       for (const sort of ['priority', 'newest'] as const) {
         const options = { ...base, sort, agentId, now, dialect };
@@ -118,6 +164,22 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
         }
         for (const plan of variants) {
           expect(await pageIds(options, plan, workspaceId), `${JSON.stringify(base)} ${sort}`).toEqual(expected);
+          if (!walksFirst(plan)) continue;
+          // The walk returns the plan's own page (from a cursor too) or nothing: then the plan runs.
+          for (const [limit, from, windowSize] of [
+            [1, 0, 5000],
+            [2, 1, 5000],
+            [expected.length, 0, 5000],
+            [1, 0, 2],
+          ] as const) {
+            const after = from > 0 ? (expected[from - 1] ?? null) : null;
+            const rest = expected.slice(from);
+            const walked = await walkedIds(options, plan, workspaceId, { limit, after, windowSize });
+            const label = `${JSON.stringify(base)} ${sort} walk ${limit} after ${from} in ${windowSize}`;
+            if (walked) expect(walked, label).toEqual(rest.slice(0, limit + 1));
+            else expect(rest.length <= limit || windowSize < 5000, label).toBe(true);
+            walks.add(walked ? 'page' : 'plan');
+          }
         }
         const query = new URLSearchParams({ ...(base as Record<string, string>), sort, limit: '200' });
         const served = (await api<CaseList>('GET', `/api/cases?${query.toString()}`)).body.cases.map((c) => c.id);
@@ -136,6 +198,8 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
         if (expected.length > 0) nonEmpty.add(JSON.stringify(base));
       }
     }
+    // The walk both found pages and gave way to the plan.
+    expect([...walks].sort()).toEqual(['page', 'plan']);
     // The data reaches every filter: each combination lists some cases.
     expect([...nonEmpty].sort()).toEqual(cases.map((base) => JSON.stringify(base)).sort());
   });

@@ -32,7 +32,7 @@ export async function createTestApp(
   options: { dialect?: TestDialect; clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {},
 ): Promise<TestApp> {
   // A given database (a bench's seeded one, reused across runs) is the caller's to keep or drop.
-  const database = options.database ?? (await createTestDatabase(options.dialect ?? 'sqlite'));
+  const database = options.database ?? (await createTestDatabase(options.dialect ?? 'sqlite', { migrated: true }));
   const config: Config = {
     ...loadConfig({
       GUICHET_DATA_DIR: database.dataDir,

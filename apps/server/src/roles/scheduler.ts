@@ -34,7 +34,6 @@ export const SCHEDULER_LEASE = 'scheduler';
 
 /** The scheduler role: decides when work is due and enqueues it; the workers do it. */
 export function buildScheduler(deps: AppDeps): Scheduler {
-  let timer: NodeJS.Timeout | undefined;
   let running = false;
   // SQLite is a one-machine desk whose rounds were always safe to run twice (dedupe keys, compare-and-sets):
   // no election there, so a restarted process does not wait for its own dead lease.
@@ -49,24 +48,33 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     // A new leader runs a round at once instead of waiting for the next poll interval.
     onChange: (leader) => {
       if (leader && running) {
-        clearTimeout(timer);
         run();
       }
     },
   });
   const isLeader = () => !elected || election.isLeader();
-  const run = () => {
-    const round = isLeader() ? tick() : Promise.resolve();
+  // Two loops, each waiting a poll interval after its last round: the feeds' jobs, and the rest. The rest
+  // (the SLA sweep applies every new event, one transaction each) can take many seconds under load, and
+  // polls waited behind it: at 100 posts/s, a poll every ~20 s, 500 posts a time (npm run load, issue 15).
+  const loops = [
+    { work: () => enqueueChannelJobs(), timer: undefined as NodeJS.Timeout | undefined },
+    { work: () => housekeeping(), timer: undefined as NodeJS.Timeout | undefined },
+  ];
+  const runLoop = (loop: (typeof loops)[number]) => {
+    clearTimeout(loop.timer);
+    loop.timer = undefined;
+    const round = isLeader() ? loop.work() : Promise.resolve();
     round
       .catch((error) => deps.logger.error({ err: error }, 'scheduler round failed'))
       .finally(() => {
         if (running) {
-          clearTimeout(timer);
-          timer = setTimeout(run, deps.config.pollIntervalSeconds * 1000);
+          clearTimeout(loop.timer);
+          loop.timer = setTimeout(() => runLoop(loop), deps.config.pollIntervalSeconds * 1000);
         }
       });
   };
-  const tick = async () => {
+  const run = () => loops.forEach(runLoop);
+  const enqueueChannelJobs = async () => {
     const channels = await listPollableChannels(deps.db);
     for (const channel of channels) {
       // The dedupe key keeps one pending poll per channel, however many schedulers run.
@@ -94,6 +102,8 @@ export function buildScheduler(deps: AppDeps): Scheduler {
       }
     }
     if (channels.length > 0) deps.jobs.notify();
+  };
+  const housekeeping = async () => {
     // Follow-ups that fell due go back to the queue, to their assignee, with the reminder on top.
     await wakeDueSnoozes(deps);
     // SLA clocks follow what happened (inbound, replies sent, pending, snoozes) and breaches raise alerts.
@@ -115,6 +125,10 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     // Triage retrains by itself: after every N new labels and nightly (issue 17); the job decides the switch.
     if ((await scheduleTriageRetrains(deps)) > 0) deps.jobs.notify();
   };
+  const tick = async () => {
+    await enqueueChannelJobs();
+    await housekeeping();
+  };
   return {
     tick,
     isLeader,
@@ -125,8 +139,7 @@ export function buildScheduler(deps: AppDeps): Scheduler {
     },
     async stop() {
       running = false;
-      clearTimeout(timer);
-      timer = undefined;
+      for (const loop of loops) clearTimeout(loop.timer);
       await election.stop();
     },
   };

@@ -11,9 +11,8 @@ import {
 } from 'react';
 import { useApi } from '../api/ApiContext.tsx';
 import { endSession } from '../features/auth/session.ts';
-import { queryKeys } from '../api/queryKeys.ts';
 import { RealtimeConnection, realtimeUrl, type RealtimeStatus } from './connection.ts';
-import { createInvalidationBatcher, queryKeysForEvent } from './invalidation.ts';
+import { createInvalidationBatcher, queryKeysForEvent, refetchAfterReconnect } from './invalidation.ts';
 import { PresenceStore, type PresenceEntry } from './presence.ts';
 
 const RealtimeStatusContext = createContext<RealtimeStatus>('connecting');
@@ -38,7 +37,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         for (const listener of listeners) listener(event);
       },
       onStatus: setStatus,
-      onReconnected: () => void queryClient.invalidateQueries({ queryKey: queryKeys.cases }),
+      // Whatever was pushed while the socket was down is refetched: cases, alerts, calendar, incidents, absences.
+      onReconnected: () => refetchAfterReconnect(queryClient),
       // Signed out elsewhere, deactivated or expired: the signed-in screens give way to sign-in at once.
       onSessionEnded: () => endSession(queryClient),
     });

@@ -32,6 +32,22 @@ export function queryKeysForEvent(event: RealtimeEvent): QueryKey[] {
 }
 
 /**
+ * What a socket that reconnects refetches: the events sent while it was down are gone, so every query an
+ * event can concern is refreshed. `cases` covers the lists, each case, the overview, contacts and approvals.
+ */
+export const QUERY_KEYS_AFTER_RECONNECT: readonly QueryKey[] = [
+  queryKeys.cases,
+  slaQueryKeys.alerts,
+  scheduledPostKeys.all,
+  incidentKeys.all,
+  absenceQueryKeys.overview,
+];
+
+export function refetchAfterReconnect(queryClient: QueryClient): void {
+  for (const queryKey of QUERY_KEYS_AFTER_RECONNECT) void queryClient.invalidateQueries({ queryKey });
+}
+
+/**
  * Collects invalidations for a short window, so a burst of events (a new case arrives with its
  * message) costs one refetch per query rather than one per event.
  */

@@ -1,5 +1,5 @@
 import { splitListParam, type CaseSort, type CaseStatus, type CaseView } from '@guichet/contracts';
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Database, Row } from '../../platform/db/schema.ts';
 import { slaViewBounds } from '../sla/sla.queries.ts';
@@ -9,6 +9,7 @@ import {
   hasRow,
   isDenseSearch,
   narrowToMatches,
+  narrowsToMatches,
   planCaseSearch,
   type CaseSearch,
   type SearchDialect,
@@ -61,10 +62,45 @@ export interface CaseListOptions {
   dialect?: SearchDialect | undefined;
 }
 
-/** Only the case's own columns: the page is chosen on `cases` alone, then its rows are read in full. */
-export function casePageQuery(db: DbOrTx, workspaceId: string) {
-  return db
-    .selectFrom('cases')
+/**
+ * SQLite reads a page from a tag's few cases only when told to: given `cases.id in (…)` beside the queue's
+ * order and an assignee, on a database without ANALYZE statistics (a desk never runs ANALYZE) its planner
+ * walked all of the agent's cases in order (100,000 at 1,000,000 cases), reading each case's row and
+ * probing the list, for a tag and a search that match nothing together (npm run bench:inbox). Its CROSS
+ * JOIN keeps the order written: the list drives, and only the cases in it are read and sorted.
+ * PostgreSQL is told by `= any(array(…))` (cases.search.ts `caseIdAmong`).
+ */
+function startsFromTag(plan: FilterPlan, dialect: SearchDialect): boolean {
+  return dialect === 'sqlite' && plan.tag !== null && plan.tag.drives;
+}
+
+/** The tag's cases, or only those that match the search when it can narrow them (`narrowToMatches`). */
+function taggedCases(tagId: string, search: CaseSearch | null): RawBuilder<unknown> {
+  const tagged = sql`select case_tags.case_id from case_tags where case_tags.tag_id = ${tagId}`;
+  return (search && narrowToMatches(search, tagged)) ?? tagged;
+}
+
+/**
+ * Only the case's own columns: the page is chosen on `cases` alone, then its rows are read in full. It
+ * starts from the queue (any of its indexes) or, when the plan says so, from the tag's listed cases.
+ */
+export function casePageQuery(db: DbOrTx, workspaceId: string, plan: FilterPlan, dialect: SearchDialect) {
+  const from =
+    plan.tag && startsFromTag(plan, dialect)
+      ? (db
+          .selectFrom(sql<{ case_id: string }>`(${taggedCases(plan.tag.tagId, plan.search)})`.as('listed'))
+          .crossJoin('cases')
+          .whereRef('cases.id', '=', sql.ref('listed.case_id')) as unknown as CaseSource)
+      : db.selectFrom('cases');
+  return casePageFrom(from, workspaceId);
+}
+
+/** `cases`, or rows that stand for them under that name (a window of the queue: cases.walk.ts). */
+export type CaseSource = SelectQueryBuilder<Database, 'cases', object>;
+
+/** The page's columns from a source of cases. */
+export function casePageFrom(from: CaseSource, workspaceId: string) {
+  return from
     .select([
       'cases.id as id',
       'cases.priority as priority',
@@ -74,7 +110,7 @@ export function casePageQuery(db: DbOrTx, workspaceId: string) {
     .where('cases.workspace_id', '=', workspaceId);
 }
 
-export type CasePageQuery = ReturnType<typeof casePageQuery>;
+export type CasePageQuery = ReturnType<typeof casePageFrom>;
 
 interface SlaFilter {
   bounds: ReturnType<typeof slaViewBounds>;
@@ -184,15 +220,23 @@ function applyTagFilter(
   dialect: SearchDialect,
   search: CaseSearch | null,
 ): CasePageQuery {
-  const tagged = (eb: ExpressionBuilder<Database, 'cases'>) =>
-    eb.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId);
   // `in (…)` lets the database start from the tag's index; the per-case test (a primary-key probe) keeps
   // the queue's order, so a common tag's page is read from the first few thousand cases.
-  if (!drives) return query.where((eb) => hasRow(tagged(eb).whereRef('case_tags.case_id', '=', 'cases.id')));
+  if (!drives) {
+    return query.where((eb) =>
+      hasRow(
+        eb
+          .selectFrom('case_tags')
+          .select('case_tags.case_id')
+          .where('case_tags.tag_id', '=', tagId)
+          .whereRef('case_tags.case_id', '=', 'cases.id'),
+      ),
+    );
+  }
+  // SQLite's page already starts from the tag's cases (casePageQuery).
+  if (dialect === 'sqlite') return query;
   // With a search that tests messages case by case, only the tagged cases that match are started from.
-  const narrowed =
-    search && narrowToMatches(search, sql`select case_tags.case_id from case_tags where case_tags.tag_id = ${tagId}`);
-  return query.where((eb) => caseIdAmong(dialect, narrowed ?? tagged(eb)));
+  return query.where(caseIdAmong(dialect, taggedCases(tagId, search)));
 }
 
 /**
@@ -236,6 +280,8 @@ export function applyFilters(
   if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
   if (plan.tag) query = applyTagFilter(query, plan.tag, dialect, plan.search);
   const search = plan.search;
-  if (search) query = query.where((eb) => caseSearchCondition(eb, search));
+  // The tag's cases, narrowed to the search's matches, need no second test per case.
+  const searched = plan.tag?.drives && search && narrowsToMatches(search);
+  if (search && !searched) query = query.where((eb) => caseSearchCondition(eb, search));
   return query;
 }

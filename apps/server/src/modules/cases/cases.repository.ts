@@ -11,7 +11,15 @@ import type { Row } from '../../platform/db/schema.ts';
 import { slaOfCases } from '../sla/sla.queries.ts';
 import { approvalsOfMessages } from '../approvals/approvals.repository.ts';
 import { engagementsOfMessages } from '../conversations/engagement/engagement.repository.ts';
-import { applyFilters, casePageQuery, planCaseFilters, priorityRank, type CaseListOptions } from './cases.filters.ts';
+import {
+  applyFilters,
+  casePageQuery,
+  planCaseFilters,
+  priorityRank,
+  type CaseListOptions,
+  type CasePageQuery,
+} from './cases.filters.ts';
+import { walkQueueFirst, walksFirst } from './cases.walk.ts';
 import { parseAttachments } from '../conversations/attachments.ts';
 import { lastMessageCues, type LastMessageCue } from './cases.last-message.ts';
 
@@ -113,7 +121,7 @@ async function toSummaries(db: DbOrTx, rows: SummaryRow[]): Promise<CaseSummary[
   return rows.map((row) => toSummary(row, tags.get(row.id) ?? [], sla.get(row.id) ?? null, cues.get(row.id)));
 }
 
-interface CaseCursor {
+export interface CaseCursor {
   rank: number;
   at: number;
   id: string;
@@ -127,7 +135,7 @@ export function encodeCaseCursor(
   return Buffer.from(`${row.priority ?? 9}:${Date.parse(at ?? row.lastMessageAt)}:${row.id}`).toString('base64url');
 }
 
-function decodeCaseCursor(cursor: string): CaseCursor | null {
+export function decodeCaseCursor(cursor: string): CaseCursor | null {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   // Cursors from before priorities were sortable have two parts.
   const [rank, at, id] = parts.length === 2 ? ['9', ...parts] : parts;
@@ -146,10 +154,40 @@ export async function listCases(
   query: CaseListOptions,
 ): Promise<{ cases: CaseSummary[]; nextCursor: string | null }> {
   const plan = await planCaseFilters(db, workspaceId, query);
-  let q = applyFilters(casePageQuery(db, workspaceId), workspaceId, query, plan);
   const after = query.cursor ? decodeCaseCursor(query.cursor) : null;
   const sort = query.sort ?? 'newest';
-  if (sort === 'newest') {
+  const inOrder = (q: CasePageQuery) => orderCasePage(q, query, after);
+  const walked = walksFirst(plan) ? await walkQueueFirst(db, workspaceId, query, plan, inOrder) : null;
+  const page =
+    walked ??
+    (await inOrder(
+      applyFilters(casePageQuery(db, workspaceId, plan, query.dialect ?? 'sqlite'), workspaceId, query, plan),
+    )
+      .limit(query.limit + 1)
+      .execute());
+  const ids = page.slice(0, query.limit).map((row) => row.id);
+  const rows = ids.length === 0 ? [] : await caseSummaryQuery(db, workspaceId).where('cases.id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const cases = await toSummaries(
+    db,
+    ids.flatMap((id) => byId.get(id) ?? []),
+  );
+  const last = cases[cases.length - 1];
+  const nextCursor =
+    page.length > query.limit && last
+      ? encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt)
+      : null;
+  return { cases, nextCursor };
+}
+
+/** The page's order, from after the cursor's case. */
+export function orderCasePage(
+  query: CasePageQuery,
+  options: CaseListOptions,
+  after: CaseCursor | null,
+): CasePageQuery {
+  let q = query;
+  if ((options.sort ?? 'newest') === 'newest') {
     if (after) {
       q = q.where((eb) =>
         eb.or([
@@ -176,23 +214,10 @@ export async function listCases(
     // Age is how long the case has been open: a chatty customer does not lose their place in line. Filtered
     // on one priority, the rank is the same for every case: SQLite reads the queue index in order only when
     // the constant is left out of the order (with it, it sorted every case of that priority: 30–45 ms).
-    if (splitListParam(query.priority).length !== 1) q = q.orderBy(priorityRank);
+    if (splitListParam(options.priority).length !== 1) q = q.orderBy(priorityRank);
     q = q.orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
   }
-  const page = await q.limit(query.limit + 1).execute();
-  const ids = page.slice(0, query.limit).map((row) => row.id);
-  const rows = ids.length === 0 ? [] : await caseSummaryQuery(db, workspaceId).where('cases.id', 'in', ids).execute();
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const cases = await toSummaries(
-    db,
-    ids.flatMap((id) => byId.get(id) ?? []),
-  );
-  const last = cases[cases.length - 1];
-  const nextCursor =
-    page.length > query.limit && last
-      ? encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt)
-      : null;
-  return { cases, nextCursor };
+  return q;
 }
 
 export async function findCaseSummary(db: DbOrTx, workspaceId: string, caseId: string): Promise<CaseSummary | null> {

@@ -1,3 +1,4 @@
+import type { RealtimeEvent } from '@guichet/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -38,6 +39,20 @@ export function isOwnOrigin(request: FastifyRequest, publicUrl: string | undefin
   }
   if (publicUrl && parsed.origin === publicUrl) return true;
   return parsed.host === request.headers.host || parsed.host === request.host;
+}
+
+/**
+ * Each event written once for all the sockets it goes to: the bus hands every subscriber the same object, and
+ * with 200 agents on a web process, serialising it per socket cost a share of its CPU (npm run load).
+ */
+const wireTexts = new WeakMap<RealtimeEvent, string>();
+function wireText(event: RealtimeEvent): string {
+  let text = wireTexts.get(event);
+  if (text === undefined) {
+    text = JSON.stringify(event);
+    wireTexts.set(event, text);
+  }
+  return text;
 }
 
 /** One WebSocket per open tab; it only says what changed in the agent's workspace. */
@@ -116,7 +131,7 @@ export function registerRealtimeRoutes(app: HttpApp, deps: RealtimeRouteDeps): v
         return;
       }
       const unsubscribe = deps.realtime.subscribe(workspaceId, (event) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+        if (socket.readyState === socket.OPEN) socket.send(wireText(event));
       });
       // Idle proxies cut silent connections; a ping every 25 s keeps them open, and says the agent is present
       // (round-robin assignment counts agents present).

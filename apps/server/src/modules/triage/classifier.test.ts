@@ -1,7 +1,8 @@
 import { Readable, Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadClassifier, type FastTextClassifier } from './classifier.ts';
+import { FastTextClassifier, loadClassifier } from './classifier.ts';
 import { classifyStream } from './classify.command.ts';
+import { decidePriority } from './priority.ts';
 
 let classifier: FastTextClassifier;
 beforeAll(async () => {
@@ -21,6 +22,38 @@ describe('the shipped classifier', () => {
       type: 'praise',
       sentiment: 'positive',
     });
+  });
+
+  it('keeps an information request a question, even worded negatively (hand-tried in issue 17)', () => {
+    for (const text of [
+      "Vous livrez à Bruxelles ? Je n'ai pas trouvé l'info sur le site.",
+      "@acme_sav Vous livrez à Bruxelles ? Je n'ai pas trouvé l'info sur le site.",
+      "@acme_help do you ship to Brussels? I couldn't find the info on the site.",
+    ]) {
+      const c = classifier.classify(text);
+      expect(c, text).toMatchObject({ type: 'question', complaint: false });
+      expect(c.scores.complaint).toBeLessThan(0.5);
+      expect(decidePriority(c, {}).priority, text).toBe(3);
+    }
+    // The same cue does not hide a failure: asking while reporting one is still a complaint.
+    expect(
+      classifier.classify('@acme_sav vous livrez quand ? Mon colis est bloqué depuis 10 jours, toujours rien'),
+    ).toMatchObject({ type: 'complaint', complaint: true });
+  });
+
+  it('hears an unhappy customer who never says "complaint"', () => {
+    // The type model's complaint probability and the sentiment model's negative one add up (threshold 0.45).
+    const fixed = (scores: Record<string, number>) => ({
+      predict: () => Object.entries(scores).map(([label, probability]) => ({ label, probability })),
+    });
+    const withScores = (complaint: number, negative: number) =>
+      new FastTextClassifier({
+        language: classifier.models.language,
+        type: fixed({ complaint, question: 1 - complaint - 0.1, praise: 0, other: 0.1 }),
+        sentiment: fixed({ negative, neutral: 1 - negative, positive: 0 }),
+      }).classify('@acme_air three hours on the tarmac and not a word from the crew');
+    expect(withScores(0.2, 0.3)).toMatchObject({ type: 'complaint', complaint: true, scores: { complaint: 0.5 } });
+    expect(withScores(0.2, 0.2)).toMatchObject({ type: 'question', complaint: false });
   });
 
   it('writes one JSON object per input line for `guichet classify`', async () => {

@@ -122,3 +122,43 @@ export function workspaceCueMatcher(words: Record<string, readonly string[]>): (
     }));
   return (text) => compiled.filter((c) => c.pattern.test(text)).map((c) => c.id);
 }
+
+/**
+ * An information request in so many words ("do you deliver to…", "vous livrez à… ?", "je n'ai pas trouvé
+ * l'info"): the customer asks, even when the wording sounds negative. Not an urgency cue (it adds no points);
+ * the classifier reads it to keep such a post a question unless it also reports a failure.
+ */
+const INFORMATION_REQUEST = new RegExp(
+  [
+    // English
+    /\b(do|does|will) (you|u|it|they) (deliver|ship|sell|offer|have|accept|support|open|take|do)\b/.source,
+    /\b(can|could|may) (i|we) (get|use|order|pay|buy|find|book|bring|change|add)\b/.source,
+    /\b(is it|would it be) possible to\b/.source,
+    /\b(i'?d|i would|we'?d|we would) like to know\b/.source,
+    /\b(i was|i am|i'm|just) wondering\b/.source,
+    /\b(can|could) you (tell|let) (me|us)\b/.source,
+    /\b(could ?n[o']?t|can'?t|cannot|did ?n[o']?t) find (the |any |this |that )?(info|information|answer|details)\b/
+      .source,
+    /\bwhere (can|do|could|should) (i|we)\b/.source,
+    /\bhow (can|do|could|should) (i|we)\b/.source,
+    /\bwhat (are|is) (the|your) (hours|opening hours|price|prices|fees?|policy|delivery)\b/.source,
+    // French
+    /\b(vous )?livrez(-vous)?\b/.source,
+    /\best-ce que (vous|je|on|c'est|c’est|il)\b/.source,
+    /\b(savez|pouvez|pourriez)-vous (me|nous) (dire|indiquer|renseigner|confirmer)\b/.source,
+    /\b(je voudrais|j['’]aimerais|je souhaite|je souhaiterais) savoir\b/.source,
+    /\b(je n['’]ai pas|j['’]ai pas|je ne) trouv[ée]\w* (pas )?(l['’]info\w*|la réponse|de réponse|d['’]info\w*)\b/
+      .source,
+    /\bo[uù] (puis-je|peut-on|trouver)\b/.source,
+    /\bcomment (faire pour|puis-je|peut-on|fait-on)\b/.source,
+    /\b(y a-t-il|est-il possible|c['’]est possible)\b/.source,
+    /\bquels? sont (les|vos) (horaires|délais|tarifs|frais|conditions)\b/.source,
+  ]
+    .join('|')
+    .replace(/\\b/g, '(?:(?<![\\p{L}\\p{N}_])|(?![\\p{L}\\p{N}_]))'),
+  'iu',
+);
+
+export function isInformationRequest(text: string): boolean {
+  return INFORMATION_REQUEST.test(text);
+}

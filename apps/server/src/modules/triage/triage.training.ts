@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastTextRuntime, TrainOptions } from './fasttext.ts';
-import { features } from './text.ts';
+import { features, sentimentFeatures } from './text.ts';
 import {
   authored,
   banking77Types,
@@ -33,6 +33,7 @@ export const TYPE_OPTIONS: TrainOptions = {
   seed: TRIAGE_SEED,
 };
 
+/** Character 3–5-grams (with the AFINN level in `sentimentFeatures`): chosen on a validation split (MODEL.md). */
 export const SENTIMENT_OPTIONS: TrainOptions = {
   dim: 16,
   epoch: 10,
@@ -40,8 +41,8 @@ export const SENTIMENT_OPTIONS: TrainOptions = {
   wordNgrams: 2,
   bucket: 20_000,
   minCount: 2,
-  minn: 0,
-  maxn: 0,
+  minn: 3,
+  maxn: 5,
   seed: TRIAGE_SEED,
 };
 
@@ -114,9 +115,16 @@ export function shippedSentimentExamples(): { examples: Example<Sentiment>[]; so
   }
 }
 
-/** fastText's input format, after a seeded shuffle: `__label__x <features>` per line. */
-export function fastTextLines(examples: Example[], random: () => number): string[] {
-  return shuffled(examples, random).map((e) => `__label__${e.label} ${features(e.text)}`);
+/**
+ * fastText's input format, after a seeded shuffle: `__label__x <features>` per line. The type model reads
+ * `features`, the sentiment model `sentimentFeatures` (the classifier feeds each the same way).
+ */
+export function fastTextLines(
+  examples: Example[],
+  random: () => number,
+  featuresOf: (text: string) => string = features,
+): string[] {
+  return shuffled(examples, random).map((e) => `__label__${e.label} ${featuresOf(e.text)}`);
 }
 
 export function countLabels(examples: Example[]): Record<string, number> {
@@ -152,7 +160,7 @@ export function trainSentimentModel(runtime: FastTextRuntime, corrections: Examp
   const base = shippedSentimentExamples();
   if (base.examples.length === 0) return null;
   const examples = [...base.examples, ...Array.from({ length: CORRECTION_REPEAT }, () => corrections).flat()];
-  const bytes = runtime.train(fastTextLines(examples, seededRandom(TRIAGE_SEED)), SENTIMENT_OPTIONS);
+  const bytes = runtime.train(fastTextLines(examples, seededRandom(TRIAGE_SEED), sentimentFeatures), SENTIMENT_OPTIONS);
   return { bytes, examples: examples.length, labels: countLabels(examples) };
 }
 

@@ -1,19 +1,13 @@
 import type { XSandbox } from '@guichet/x-sandbox';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replyToCase } from '../src/modules/cases/cases.commands.ts';
 import { createRule } from '../src/modules/rules/rules.commands.ts';
 import { ruleInputSchema } from '../src/modules/rules/rules.models.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { DatabaseHandle } from '../src/platform/db/database.ts';
-import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
-import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
-import { openCrashWorld, type CrashWorld } from './crash-world.ts';
-import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
+import { IN_FLIGHT_SHARE, KILLS, killDuringJob, openCrashWorld, seededRandom, type CrashWorld } from './crash-world.ts';
+import { startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
 
-const KILLS = 50;
-/** "Most kills landed while work was in flight": at least this share of them. */
-const IN_FLIGHT_SHARE = 0.6;
 /**
  * Mentions posted whenever the desk has caught up: more than one poll reads (5 pages of 100), so storing
  * them takes two pages and a kill can land before, inside or between them. No more are posted until those
@@ -22,23 +16,14 @@ const IN_FLIGHT_SHARE = 0.6;
  */
 const BACKLOG = 700;
 
-// A deterministic sequence of kill delays; the process timing around them is what varies run to run.
-function seededRandom(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
-
 /**
- * Real desk processes are SIGKILLed at random moments while they ingest mentions (with rules configured) and
- * while they deliver replies; afterwards each sandbox post is in the desk exactly once with its rules'
- * effects exactly once, and each reply is on X exactly once. The kills are aimed at work in flight: each
- * desk is killed a random moment after its worker claimed a job (or, for replies, the instant X applied
- * one), and the test checks afterwards that a job was indeed still running when the process died.
+ * Real desk processes are SIGKILLed at random moments while they ingest mentions (with rules configured);
+ * afterwards each sandbox post is in the desk exactly once with its rules' effects exactly once. The kills
+ * are aimed at work in flight: each desk is killed a random moment after its worker claimed a poll, and the
+ * test checks afterwards that the poll was indeed still running when the process died. (Replies under the
+ * same kills: crash-delivery.int.test.ts, a file of its own so that the two run side by side.)
  */
-describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
+describe('crash safety of ingestion (SIGKILL of the worker process, SQLite)', () => {
   let sandbox: XSandbox;
   let database: DatabaseHandle;
   let brandId: string;
@@ -82,14 +67,6 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
 
   const leased = (name: string, desk: WorkerProcess) => world.leased(name, desk);
 
-  /** Kills the desk a random moment (up to `withinMs`) after its worker claimed a job of this kind. */
-  async function killDuringJob(desk: WorkerProcess, name: string, withinMs: number): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (await leased(name, desk)) === 0) await sleep(5);
-    await sleep(random() * withinMs);
-    await desk.kill();
-  }
-
   it(
     'ingests every mention exactly once, with its rules’ effects exactly once, across 50 kills',
     { timeout: 420_000 },
@@ -121,7 +98,7 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
         const storedBefore = await inboundCount();
         if (storedBefore === posted) postMentions(BACKLOG);
         const desk = startDeskProcess(deskEnv());
-        await killDuringJob(desk, 'poll-channel', windowMs);
+        await killDuringJob(world, desk, 'poll-channel', windowMs, random);
         // In flight: a poll still running, or pages stored with more of the backlog still to go.
         const storedAfter = await inboundCount();
         if (storedAfter > storedBefore) progressed += 1;
@@ -190,103 +167,4 @@ describe('crash safety (SIGKILL of the worker process, SQLite)', () => {
       expect(inFlight).toBeGreaterThanOrEqual(Math.ceil(KILLS * IN_FLIGHT_SHARE));
     },
   );
-
-  it('puts every queued reply on X exactly once across 50 kills', { timeout: 420_000 }, async () => {
-    const jobs = new DatabaseJobQueue(database, systemClock);
-    const deps = { db: database.db, clock: systemClock, jobs, realtime: new InProcessRealtimeBus() };
-    const agent = await database.db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
-    const session = {
-      sessionId: 'crash-test',
-      agentId: agent.id,
-      workspaceId: agent.workspace_id,
-      role: 'admin' as const,
-    };
-    const cases = await database.db.selectFrom('cases').select('id').orderBy('opened_at').execute();
-    expect(cases.length).toBeGreaterThan(0);
-    let queued = 0;
-    const queueReplies = async (count: number) => {
-      for (let i = 0; i < count; i += 1) {
-        const target = cases[queued % cases.length]!;
-        await replyToCase(deps, session, target.id, { text: `Reply ${queued}: we are looking into it.` });
-        queued += 1;
-      }
-    };
-
-    // Every other kill lands the instant X applies a reply, before the desk hears back: the worst moment.
-    let killOnApply: WorkerProcess | undefined;
-    const unsubscribe = sandbox.onEvent((event) => {
-      if (killOnApply && event.type === 'tweet.create' && event.tweet.authorId === brandId) {
-        killOnApply.child.kill('SIGKILL');
-        killOnApply = undefined;
-      }
-    });
-    await queueReplies(100);
-    let inFlight = 0;
-    try {
-      for (let kill = 0; kill < KILLS; kill += 1) {
-        const desk = startDeskProcess(deskEnv(), 'worker');
-        if (kill % 2 === 0) {
-          killOnApply = desk;
-          const deadline = Date.now() + 30_000;
-          while (killOnApply && Date.now() < deadline) await sleep(5);
-          killOnApply = undefined;
-          await desk.kill();
-        } else {
-          await killDuringJob(desk, 'deliver-message', 40);
-        }
-        if ((await leased('deliver-message', desk)) > 0) inFlight += 1;
-        await queueReplies(2);
-      }
-    } finally {
-      unsubscribe();
-    }
-    const desk = startDeskProcess(deskEnv(), 'worker');
-    try {
-      await waitUntil(
-        async () =>
-          (
-            await database.db
-              .selectFrom('messages')
-              .select('id')
-              .where('direction', '=', 'outbound')
-              .where('delivery_status', 'in', ['queued', 'sending'])
-              .execute()
-          ).length === 0,
-        120_000,
-        'every reply delivered',
-      );
-    } finally {
-      await desk.stop();
-    }
-
-    const outbound = await database.db
-      .selectFrom('messages')
-      .select(['text', 'delivery_status', 'external_id', 'in_reply_to_external_id'])
-      .where('direction', '=', 'outbound')
-      .execute();
-    expect(outbound).toHaveLength(queued);
-    expect(outbound.filter((m) => m.delivery_status !== 'sent')).toEqual([]);
-    const onX = sandbox.listTweets({ authorId: brandId });
-    // X prefixes the customer's @handle; the desk's text is the rest.
-    for (const message of outbound) {
-      const copies = onX.filter(
-        (t) => t.text.endsWith(message.text) && t.inReplyToTweetId === message.in_reply_to_external_id,
-      );
-      expect({ text: message.text, copies: copies.length }).toEqual({ text: message.text, copies: 1 });
-      expect(copies[0]!.id).toBe(message.external_id);
-    }
-    expect(onX).toHaveLength(queued);
-    const adopted = await database.db
-      .selectFrom('events')
-      .select('id')
-      .where('type', '=', 'message.sent')
-      .where('payload', 'like', '%"adopted":true%')
-      .execute();
-    console.log(
-      `delivery crash test: ${KILLS} kills, ${inFlight} while a delivery was running, ${queued} replies posted ` +
-        `once each, ${adopted.length} found already on X after a crash and adopted instead of re-posted`,
-    );
-    expect(inFlight).toBeGreaterThanOrEqual(Math.ceil(KILLS * IN_FLIGHT_SHARE));
-    expect(adopted.length).toBeGreaterThanOrEqual(1);
-  });
 });
