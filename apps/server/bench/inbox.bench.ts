@@ -275,7 +275,14 @@ async function main() {
     const admin = await db.selectFrom('agents').select('id').executeTakeFirstOrThrow();
     const channel = await db.selectFrom('channels').select('id').executeTakeFirstOrThrow();
     const now = app.deps.clock.now().getTime();
-    const present = Number((await db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
+    const present = Number(
+      (
+        await db
+          .selectFrom('cases')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst()
+      )?.n,
+    );
     if (present !== 0 && present !== CASES) {
       throw new Error(`BENCH_DB holds ${present} cases, not ${CASES}: a partial seed; delete it and run again`);
     }

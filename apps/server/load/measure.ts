@@ -34,22 +34,38 @@ export interface RunFacts {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Every posted id stored, and how many stored more than once (0 expected). */
-async function storedOnce(db: Db, offered: Offered[]): Promise<{ missing: number; duplicated: number }> {
+/** Every posted id stored, and how many stored more than once (0 expected); the posts never stored. */
+async function storedOnce(
+  db: Db,
+  offered: Offered[],
+): Promise<{ missing: number; duplicated: number; lost: Offered[] }> {
   const duplicated = await sql<{ n: number }>`
     select count(*) as n from (
       select external_id from messages where direction = 'inbound' group by channel_id, external_id having count(*) > 1
     ) d`.execute(db);
-  let found = 0;
+  const found = new Set<string>();
   for (let i = 0; i < offered.length; i += 5000) {
     const ids = offered.slice(i, i + 5000).map((o) => o.id);
-    const row = await sql<{ n: number }>`
-      select count(distinct external_id) as n from messages where direction = 'inbound' and external_id in (${sql.join(ids)})`.execute(
+    const rows = await sql<{ external_id: string }>`
+      select distinct external_id from messages where direction = 'inbound' and external_id in (${sql.join(ids)})`.execute(
       db,
     );
-    found += Number(row.rows[0]!.n);
+    for (const row of rows.rows) found.add(row.external_id);
   }
-  return { missing: offered.length - found, duplicated: Number(duplicated.rows[0]!.n) };
+  const lost = offered.filter((o) => !found.has(o.id));
+  return { missing: lost.length, duplicated: Number(duplicated.rows[0]!.n), lost };
+}
+
+/** Which posts were never stored: DMs or mentions, and when in the run they were posted (seconds). */
+function describeLost(lost: Offered[], started: number) {
+  if (lost.length === 0) return null;
+  const seconds = lost.map((o) => round((o.at - started) / 1000));
+  return {
+    dms: lost.filter((o) => o.dm).length,
+    mentions: lost.filter((o) => !o.dm).length,
+    postedFromSecond: Math.min(...seconds),
+    postedToSecond: Math.max(...seconds),
+  };
 }
 
 /** Where a sample of the posts went (case) and when the desk stored them. */
@@ -77,7 +93,8 @@ async function storedPosts(db: Db, sample: Offered[]): Promise<StoredPost[]> {
 
 /** Checks and figures of the run; prints them, and returns the object the last line carries. */
 export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
-  const { missing, duplicated } = await storedOnce(f.db, f.offered);
+  const { missing, duplicated, lost } = await storedOnce(f.db, f.offered);
+  const lostPosts = describeLost(lost, f.started);
   const rate = sustained(f.windows);
   const sample = everyNth(f.offered, Math.ceil(f.offered.length / 20_000));
   const posts = await storedPosts(f.db, sample);
@@ -133,7 +150,9 @@ export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
   say(
     `Sockets: ${socketsOpen}/${f.crowd.agents.length} open at the end, ${reconnected} reconnected at least once; events received per socket ≈ ${Math.round(f.crowd.agents.reduce((s, a) => s + a.events, 0) / f.crowd.agents.length)}`,
   );
-  say(`Posts stored once: ${missing} missing, ${duplicated} stored twice`);
+  say(
+    `Posts stored once: ${missing} missing${lostPosts ? ` (${JSON.stringify(lostPosts)})` : ''}, ${duplicated} stored twice`,
+  );
   for (const [name, p] of Object.entries(processes))
     say(
       `  ${name}: peak RSS ${p.peakRssMiB} MiB, CPU ${p.cpuSeconds} s, ${p.errorLogLines} error / ${p.warnLogLines} warning lines, ${p.restarts} restart(s)`,
@@ -153,7 +172,7 @@ export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
     backlog: { halfway: rate.backlogStart, end: rate.backlogEnd },
     drained: f.drained,
     drainSeconds: round(f.drainSeconds),
-    posts: { offered: f.offered.length, missing, duplicated },
+    posts: { offered: f.offered.length, missing, duplicated, ...(lostPosts ? { lost: lostPosts } : {}) },
     postToStoredMs: storeLatency,
     postToSocketMs: socketLatency,
     replies: {

@@ -12,7 +12,7 @@ import {
   refreshChannelCredentials,
 } from './modules/channels/channels.commands.ts';
 import { OAuth2Clients } from './modules/channels/x-oauth2.ts';
-import { recordUsage } from './modules/channels/spend.ts';
+import { coalescingUsageRecorder } from './modules/channels/spend.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import { StartupError } from './platform/errors.ts';
@@ -107,11 +107,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const connectors = new ChannelConnectors(
       secrets,
       () => sandbox?.url,
-      (channelId, usage) => {
-        recordUsage(database.db, channelId, [usage], clock.now().getTime()).catch((error) =>
-          logger.warn({ err: error, channelId }, 'could not record X usage'),
-        );
-      },
+      coalescingUsageRecorder(
+        database.db,
+        () => clock.now().getTime(),
+        (error, channelId) => logger.warn({ err: error, channelId }, 'could not record X usage'),
+      ),
       // OAuth 2.0 user tokens last 2 hours: refreshed just before, so no poll goes out with an expired one.
       { now: () => clock.now().getTime(), refresh: (channelId) => refreshChannelCredentials(base, channelId, oauth2) },
       config.xTimeoutSeconds * 1000,

@@ -9,7 +9,7 @@ import {
   type FilterPlan,
 } from '../src/modules/cases/cases.filters.ts';
 import { orderCasePage } from '../src/modules/cases/cases.repository.ts';
-import { walkQueueFirst, walksFirst } from '../src/modules/cases/cases.walk.ts';
+import { WALKED_CASES, walkQueueFirst, walksFirst } from '../src/modules/cases/cases.walk.ts';
 import type { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { deskClient } from './api-client.ts';
@@ -167,9 +167,9 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
           if (!walksFirst(plan)) continue;
           // The walk returns the plan's own page (from a cursor too) or nothing: then the plan runs.
           for (const [limit, from, windowSize] of [
-            [1, 0, 5000],
-            [2, 1, 5000],
-            [expected.length, 0, 5000],
+            [1, 0, WALKED_CASES],
+            [2, 1, WALKED_CASES],
+            [expected.length, 0, WALKED_CASES],
             [1, 0, 2],
           ] as const) {
             const after = from > 0 ? (expected[from - 1] ?? null) : null;
@@ -177,7 +177,7 @@ describe.each(TEST_DIALECTS)('inbox filter plans (%s)', (dialect) => {
             const walked = await walkedIds(options, plan, workspaceId, { limit, after, windowSize });
             const label = `${JSON.stringify(base)} ${sort} walk ${limit} after ${from} in ${windowSize}`;
             if (walked) expect(walked, label).toEqual(rest.slice(0, limit + 1));
-            else expect(rest.length <= limit || windowSize < 5000, label).toBe(true);
+            else expect(rest.length <= limit || windowSize < WALKED_CASES, label).toBe(true);
             walks.add(walked ? 'page' : 'plan');
           }
         }

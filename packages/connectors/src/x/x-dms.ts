@@ -20,6 +20,19 @@ export function xConversationUrl(dmConversationId: string): string {
 
 const newerThan = (id: string, than: string) => BigInt(id) > BigInt(than);
 
+/**
+ * The DM feed's cursor: the newest event id stored (a fetch reads down to it), or, when a fetch ran out of pages
+ * before reaching it, `dmgap:<that id>:<X's page token>:<newest id read>` — the next fetch reads on from the
+ * token down to the id, then the cursor becomes the newest id read.
+ */
+const DM_GAP = 'dmgap';
+function parseDmCursor(cursor: string | null | undefined): { lower?: string; token?: string; newest?: string } {
+  if (!cursor) return {};
+  const gap = cursor.startsWith(`${DM_GAP}:`) ? cursor.split(':') : null;
+  if (gap && gap.length === 4 && gap[1] && gap[2] && gap[3]) return { lower: gap[1], token: gap[2], newest: gap[3] };
+  return { lower: cursor };
+}
+
 function mapDmEvent(event: XDmEvent, users: XUser[], included: XMedia[] | undefined): InboundItem {
   const sender = users.find((u) => u.id === event.sender_id);
   const author: NetworkAccount = sender
@@ -69,27 +82,43 @@ export function createXDirectMessages(deps: {
 
   async function fetchDirectMessages(request: FetchMentionsRequest): Promise<FetchResult> {
     const me = await whoAmI();
+    const cursor = parseDmCursor(request.cursor);
     return guarded(async () => {
       const items: InboundItem[] = [];
-      let newest: string | undefined;
-      let token: string | undefined;
+      let newest = cursor.newest;
+      let token = cursor.token;
+      let complete = false;
       pages: for (let page = 0; page < deps.pageBudget; page++) {
         const res = await client.dmEvents({ paginationToken: token, maxResults: DM_PAGE_SIZE });
         for (const event of res.data) {
           if (newest === undefined || newerThan(event.id, newest)) newest = event.id;
-          if (request.cursor && !newerThan(event.id, request.cursor)) break pages;
+          if (cursor.lower && !newerThan(event.id, cursor.lower)) {
+            complete = true;
+            break pages;
+          }
           const createdAt = event.created_at ? new Date(event.created_at) : snowflakeDate(event.id);
-          if (!request.cursor && request.backfillSince && createdAt < request.backfillSince) break pages;
+          if (!cursor.lower && request.backfillSince && createdAt < request.backfillSince) {
+            complete = true;
+            break pages;
+          }
           // Our own messages (sent from the desk or the X app) are not inbound work.
           if (event.event_type !== 'MessageCreate' || event.sender_id === me.externalId) continue;
           items.push(mapDmEvent(event, res.includes.users, res.includes.media));
         }
         token = res.meta.nextToken;
-        if (!token) break;
+        if (!token) {
+          complete = true;
+          break;
+        }
       }
       items.sort((a, b) => (BigInt(a.externalId) < BigInt(b.externalId) ? -1 : 1));
-      const nextCursor = newest && (!request.cursor || newerThan(newest, request.cursor)) ? newest : null;
-      return { items, nextCursor };
+      // Out of pages before meeting the stored cursor: more DMs came than one fetch reads. Moving the cursor
+      // to the newest would skip the ones between (issue 15); the next fetch goes on from X's page token.
+      if (!complete && cursor.lower && token && newest) {
+        return { items, nextCursor: `${DM_GAP}:${cursor.lower}:${token}:${newest}` };
+      }
+      const nextCursor = newest && (!cursor.lower || newerThan(newest, cursor.lower)) ? newest : null;
+      return { items, nextCursor: nextCursor ?? (cursor.token ? cursor.lower : null) };
     });
   }
 

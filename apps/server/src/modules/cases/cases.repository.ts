@@ -181,11 +181,7 @@ export async function listCases(
 }
 
 /** The page's order, from after the cursor's case. */
-export function orderCasePage(
-  query: CasePageQuery,
-  options: CaseListOptions,
-  after: CaseCursor | null,
-): CasePageQuery {
+export function orderCasePage(query: CasePageQuery, options: CaseListOptions, after: CaseCursor | null): CasePageQuery {
   let q = query;
   if ((options.sort ?? 'newest') === 'newest') {
     if (after) {

@@ -26,6 +26,38 @@ export async function recordUsage(db: DbOrTx, channelId: string, usages: XUsage[
   }
 }
 
+/**
+ * The desk's meter as the connectors call it, once per X call: written at once when nothing is being
+ * written, else added up and written as one upsert per channel and category when the write in flight ends.
+ * Every streamed post is metered (two categories): one upsert each, on the same two rows, queued on those
+ * rows and their commits and took the stream worker's connections (npm run load, issue 15).
+ */
+export function coalescingUsageRecorder(
+  db: DbOrTx,
+  now: () => number,
+  onError: (error: unknown, channelId: string) => void,
+): (channelId: string, usage: XUsage) => void {
+  let pending = new Map<string, Map<XUsage['category'], number>>();
+  let writing: Promise<void> | undefined;
+  const writeAll = async () => {
+    while (pending.size > 0) {
+      const batch = pending;
+      pending = new Map();
+      for (const [channelId, byCategory] of batch) {
+        const usages = [...byCategory].map(([category, units]) => ({ operation: 'batch', category, units }));
+        await recordUsage(db, channelId, usages, now()).catch((error: unknown) => onError(error, channelId));
+      }
+    }
+    writing = undefined;
+  };
+  return (channelId, usage) => {
+    const byCategory = pending.get(channelId) ?? new Map<XUsage['category'], number>();
+    byCategory.set(usage.category, (byCategory.get(usage.category) ?? 0) + usage.units);
+    pending.set(channelId, byCategory);
+    writing ??= writeAll();
+  };
+}
+
 export interface SpendSummary {
   todayUsd: number;
   monthUsd: number;

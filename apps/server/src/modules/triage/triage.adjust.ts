@@ -18,9 +18,9 @@ import type { CorrectionSet } from './triage.labels.ts';
 import { MESSAGE_TYPES, SENTIMENTS, type Classification, type MessageType } from './triage.models.ts';
 
 const BUCKETS = 1 << 18;
-const EPOCHS = 24;
-const LEARNING_RATE = 0.3;
-const L2 = 1e-4;
+const EPOCHS = 12;
+const LEARNING_RATE = 0.15;
+const L2 = 1e-3;
 const SEED = 20261205;
 /** Below this many labels for an output, its head stays as the base model says. */
 export const MIN_LABELS_PER_HEAD = 3;
