@@ -438,6 +438,18 @@ describe('X direct messages', () => {
     expect(await x.fetchDirectMessages!({ cursor: '2090439504425915003' })).toEqual({ items: [], nextCursor: null });
   });
 
+  it('goes on from where a fetch ran out of pages, so no DM between the cursor and the newest is skipped', async () => {
+    // One page per fetch: more DMs came since the stored cursor ('first') than one fetch reads.
+    const budgeted = createXConnector({ client, pageBudget: 1 });
+    const part = await budgeted.fetchDirectMessages!({ cursor: '2090439504425915000' });
+    expect(part.items.map((i) => i.text)).toEqual(['third']);
+    expect(part.nextCursor).toBe('dmgap:2090439504425915000:1:2090439504425915003');
+    const rest = await budgeted.fetchDirectMessages!({ cursor: part.nextCursor });
+    expect(rest.items.map((i) => i.text)).toEqual(['second']);
+    expect(rest.nextCursor).toBe('2090439504425915003');
+    expect(await budgeted.fetchDirectMessages!({ cursor: rest.nextCursor })).toEqual({ items: [], nextCursor: null });
+  });
+
   it('finds a message we already sent, so a retry does not send it twice', async () => {
     const since = new Date(snowflakeDate('2090439504425915000').getTime() - 1000);
     expect(await x.findSentDirectMessage!({ recipientExternalId: '2', text: 'our answer', since })).toMatchObject({

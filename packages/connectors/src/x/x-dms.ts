@@ -28,9 +28,12 @@ const newerThan = (id: string, than: string) => BigInt(id) > BigInt(than);
 const DM_GAP = 'dmgap';
 function parseDmCursor(cursor: string | null | undefined): { lower?: string; token?: string; newest?: string } {
   if (!cursor) return {};
-  const gap = cursor.startsWith(`${DM_GAP}:`) ? cursor.split(':') : null;
-  if (gap && gap.length === 4 && gap[1] && gap[2] && gap[3]) return { lower: gap[1], token: gap[2], newest: gap[3] };
-  return { lower: cursor };
+  if (!cursor.startsWith(`${DM_GAP}:`)) return { lower: cursor };
+  // The ids are digits; the token, between them, is X's own and may hold anything.
+  const [, lower, ...rest] = cursor.split(':');
+  const newest = rest.pop();
+  const token = rest.join(':');
+  return lower && token && newest ? { lower, token, newest } : {};
 }
 
 function mapDmEvent(event: XDmEvent, users: XUser[], included: XMedia[] | undefined): InboundItem {
@@ -118,7 +121,7 @@ export function createXDirectMessages(deps: {
         return { items, nextCursor: `${DM_GAP}:${cursor.lower}:${token}:${newest}` };
       }
       const nextCursor = newest && (!cursor.lower || newerThan(newest, cursor.lower)) ? newest : null;
-      return { items, nextCursor: nextCursor ?? (cursor.token ? cursor.lower : null) };
+      return { items, nextCursor };
     });
   }
 
