@@ -103,7 +103,9 @@ function openSqlite(file: string): DatabaseHandle {
 }
 
 async function openPostgres(url: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // JIT off: the desk's queries are short index walks, but on a 1M-case inbox a plan's estimated cost passes
+  // jit_above_cost and each run spent 25–45 ms compiling what it then ran in less (npm run bench:inbox).
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, options: '-c jit=off' });
   // An idle client dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   try {
