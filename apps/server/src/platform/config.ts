@@ -94,26 +94,24 @@ const positiveSeconds = z
  * `GET /2/dm_events=1000,POST /2/tweets:user=300`: the built-in sandbox's limits per 15 minutes where they
  * differ from X's (a test desk that reads DMs every few seconds); only endpoints the sandbox knows.
  */
-const sandboxRateLimits = z
-  .string()
-  .transform((value, ctx) => {
-    const limits: Record<string, number> = {};
-    for (const entry of value
-      .split(',')
-      .map((e) => e.trim())
-      .filter(Boolean)) {
-      const match = /^(.+?)(:app|:user)?=(\d+)$/.exec(entry);
-      if (!match || !(match[1]! in DEFAULT_RATE_LIMITS)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${entry}" must be an X endpoint and a number of requests, such as "GET /2/dm_events=1000"`,
-        });
-        return z.NEVER;
-      }
-      limits[`${match[1]}${match[2] ?? ''}`] = Number(match[3]);
+const sandboxRateLimits = z.string().transform((value, ctx) => {
+  const limits: Record<string, number> = {};
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^(.+?)(:app|:user)?=(\d+)$/.exec(entry);
+    if (!match || !(match[1]! in DEFAULT_RATE_LIMITS)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" must be an X endpoint and a number of requests, such as "GET /2/dm_events=1000"`,
+      });
+      return z.NEVER;
     }
-    return limits;
-  });
+    limits[`${match[1]}${match[2] ?? ''}`] = Number(match[3]);
+  }
+  return limits;
+});
 
 const positiveDays = z
   .string()

@@ -11,8 +11,10 @@ import {
 } from 'twitter-api-v2';
 import type { XMedia, XUrlEntity } from './x-media.ts';
 import { createXMediaClient, type XMediaClient } from './x-upload.ts';
-
 export type { XMedia, XUrlEntity } from './x-media.ts';
+
+/** Minutes of posts the filtered stream replays on each connection (X allows 0–5). */
+const STREAM_BACKFILL_MINUTES = 2;
 
 /**
  * The narrow slice of X API v2 the desk uses. We own this interface so the connector can be tested with
@@ -413,7 +415,15 @@ export function createTwitterApiXClient(options: TwitterApiXClientOptions): XCli
         if (!(rules.data ?? []).some((r) => r.value === rule.value)) {
           await appApi.v2.updateStreamRules({ add: [rule] });
         }
-        const stream = await appApi.v2.searchStream({ ...fields, autoConnect: true });
+        // Each (re)connection replays the last minutes (X's backfill, Pro and Enterprise): posts made while no
+        // process held the stream (its worker died, its lease ran out) come again, and ingestion drops the
+        // ones already stored. Polling alone cannot close such a gap: X's mentions timeline holds the newest
+        // 800 (issue 15: a kill at 100 posts/s lost 1,210 mentions).
+        const stream = await appApi.v2.searchStream({
+          ...fields,
+          backfill_minutes: STREAM_BACKFILL_MINUTES,
+          autoConnect: true,
+        });
         // twitter-api-v2 reconnects by itself with X's documented back-off; we only report the state.
         stream.autoReconnect = true;
         stream.autoReconnectRetries = Infinity;

@@ -499,6 +499,36 @@ describe('X filtered stream against the sandbox', () => {
   });
 });
 
+describe('X filtered stream, connecting after posts were made', () => {
+  it('replays the last minutes on connecting, so a gap while no worker held the stream is closed', async () => {
+    const sandbox = createXSandbox();
+    const { url } = await sandbox.listen();
+    try {
+      const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
+      const customer = sandbox.ensureUser({ username: 'jane_doe', name: 'Jane Doe' });
+      const client = createTwitterApiXClient({
+        credentials: { kind: 'oauth2-user', accessToken: brand.token, appBearerToken: sandbox.issueAppBearer() },
+        apiBaseUrl: url,
+      });
+      const connector = createXConnector({ client, capabilities: { streaming: true } });
+      // Posted while the stream was down (the worker holding it died; its lease had not run out yet).
+      sandbox.post(customer.user.id, { text: '@acme_sav posted during the gap' });
+      const received: string[] = [];
+      const stream = await connector.openStream!({
+        onItems: (items) => received.push(...items.map((i) => i.text)),
+        onState: () => undefined,
+      });
+      try {
+        await expect.poll(() => received, { timeout: 5000 }).toEqual(['@acme_sav posted during the gap']);
+      } finally {
+        stream.close();
+      }
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe('X brand monitoring and the spend meter, against the sandbox', () => {
   it('finds posts naming the brand, says which ones X lets us answer, and meters every billable call', async () => {
     const sandbox = createXSandbox();
