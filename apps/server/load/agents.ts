@@ -116,10 +116,13 @@ export async function sendReply(
   ports: number[],
   ledger: ReplyLedger,
 ): Promise<void> {
+  // As the console does: the agent opens the case and answers its latest customer message, DM or public.
+  const inReplyToMessageId = await latestCustomerMessage(agent, caseId);
   const body = JSON.stringify({
     text: `Merci pour votre message, nous regardons cela tout de suite. [${token}]`,
     idempotencyKey: `load-${token}`,
     confirm: true,
+    ...(inReplyToMessageId ? { inReplyToMessageId } : {}),
   });
   for (let attempt = 0; attempt < 8; attempt++) {
     const port = attempt === 0 ? agent.port : ports[attempt % ports.length]!;
@@ -148,4 +151,19 @@ export async function sendReply(
     await pause(500);
   }
   ledger.submitted.delete(token);
+}
+
+/** The case's newest inbound message, as the case screen shows it; undefined when the case cannot be read. */
+async function latestCustomerMessage(agent: Agent, caseId: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${agent.port}/api/cases/${caseId}`, {
+      headers: { cookie: agent.cookie },
+      signal: AbortSignal.timeout(20_000),
+    });
+    if (!response.ok) return undefined;
+    const detail = (await response.json()) as { messages: { id: string; direction: string }[] };
+    return detail.messages.filter((message) => message.direction === 'inbound').at(-1)?.id;
+  } catch {
+    return undefined;
+  }
 }

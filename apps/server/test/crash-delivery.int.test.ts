@@ -1,12 +1,18 @@
 import type { XSandbox } from '@guichet/x-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyToCase } from '../src/modules/cases/cases.commands.ts';
-import { systemClock } from '../src/platform/clock.ts';
 import type { DatabaseHandle } from '../src/platform/db/database.ts';
-import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
-import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
-import { IN_FLIGHT_SHARE, KILLS, killDuringJob, openCrashWorld, seededRandom, type CrashWorld } from './crash-world.ts';
-import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
+import {
+  adminReplyContext,
+  brandPostKiller,
+  IN_FLIGHT_SHARE,
+  KILLS,
+  killDuringJob,
+  openCrashWorld,
+  seededRandom,
+  type CrashWorld,
+} from './crash-world.ts';
+import { startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
 
 /** The customers whose cases the replies answer: one mention each, made into a case before the kills. */
 const CUSTOMERS = 20;
@@ -52,15 +58,7 @@ describe('crash safety of delivery (SIGKILL of the worker process, SQLite)', () 
   });
 
   it('puts every queued reply on X exactly once across 50 kills', { timeout: 420_000 }, async () => {
-    const jobs = new DatabaseJobQueue(database, systemClock);
-    const deps = { db: database.db, clock: systemClock, jobs, realtime: new InProcessRealtimeBus() };
-    const agent = await database.db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
-    const session = {
-      sessionId: 'crash-test',
-      agentId: agent.id,
-      workspaceId: agent.workspace_id,
-      role: 'admin' as const,
-    };
+    const { deps, session } = await adminReplyContext(world);
     const cases = await database.db.selectFrom('cases').select('id').orderBy('opened_at').execute();
     expect(cases.length).toBeGreaterThan(0);
     let queued = 0;
@@ -73,24 +71,14 @@ describe('crash safety of delivery (SIGKILL of the worker process, SQLite)', () 
     };
 
     // Every other kill lands the instant X applies a reply, before the desk hears back: the worst moment.
-    let killOnApply: WorkerProcess | undefined;
-    const unsubscribe = sandbox.onEvent((event) => {
-      if (killOnApply && event.type === 'tweet.create' && event.tweet.authorId === brandId) {
-        killOnApply.child.kill('SIGKILL');
-        killOnApply = undefined;
-      }
-    });
+    const killer = brandPostKiller(world);
     await queueReplies(100);
     let inFlight = 0;
     try {
       for (let kill = 0; kill < KILLS; kill += 1) {
         const desk = startDeskProcess(deskEnv(), 'worker');
         if (kill % 2 === 0) {
-          killOnApply = desk;
-          const deadline = Date.now() + 30_000;
-          while (killOnApply && Date.now() < deadline) await sleep(5);
-          killOnApply = undefined;
-          await desk.kill();
+          await killer.killOnNextBrandPost(desk);
         } else {
           await killDuringJob(world, desk, 'deliver-message', 40, random);
         }
@@ -98,7 +86,7 @@ describe('crash safety of delivery (SIGKILL of the worker process, SQLite)', () 
         await queueReplies(2);
       }
     } finally {
-      unsubscribe();
+      killer.stop();
     }
     const desk = startDeskProcess(deskEnv(), 'worker');
     try {

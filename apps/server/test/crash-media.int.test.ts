@@ -4,9 +4,7 @@ import { replyToCase } from '../src/modules/cases/cases.commands.ts';
 import { storeOutgoingMedia } from '../src/modules/media/outgoing-media.commands.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { DatabaseHandle } from '../src/platform/db/database.ts';
-import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
-import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
-import { openCrashWorld, type CrashWorld } from './crash-world.ts';
+import { adminReplyContext, brandPostKiller, openCrashWorld, type CrashWorld } from './crash-world.ts';
 import { sleep, startDeskProcess, waitUntil, type WorkerProcess } from './worker-process.ts';
 
 /** Kept modest for CI time: each kill costs a desk start (about a second). */
@@ -76,15 +74,7 @@ describe('crash safety of replies with pictures (SIGKILL, SQLite)', () => {
       } finally {
         await ingest.stop();
       }
-      const jobs = new DatabaseJobQueue(database, systemClock);
-      const deps = { db: database.db, clock: systemClock, jobs, realtime: new InProcessRealtimeBus() };
-      const agent = await database.db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
-      const session = {
-        sessionId: 'crash',
-        agentId: agent.id,
-        workspaceId: agent.workspace_id,
-        role: 'admin' as const,
-      };
+      const { deps, session } = await adminReplyContext(world);
       const cases = await database.db.selectFrom('cases').select('id').orderBy('opened_at').execute();
       const expected = new Map<string, Buffer>();
       for (let n = 0; n < REPLIES; n += 1) {
@@ -100,23 +90,13 @@ describe('crash safety of replies with pictures (SIGKILL, SQLite)', () => {
         expected.set(message.id, data);
       }
 
-      let killOnApply: WorkerProcess | undefined;
-      const unsubscribe = sandbox.onEvent((event) => {
-        if (killOnApply && event.type === 'tweet.create' && event.tweet.authorId === brandId) {
-          killOnApply.child.kill('SIGKILL');
-          killOnApply = undefined;
-        }
-      });
+      const killer = brandPostKiller(world);
       let inFlight = 0;
       try {
         for (let kill = 0; kill < KILLS && (await pending()) > 0; kill += 1) {
           const desk = startDeskProcess(deskEnv(), 'worker');
           if (kill % 2 === 0) {
-            killOnApply = desk;
-            const deadline = Date.now() + 30_000;
-            while (killOnApply && Date.now() < deadline) await sleep(5);
-            killOnApply = undefined;
-            await desk.kill();
+            await killer.killOnNextBrandPost(desk);
           } else {
             // A moment after the worker claimed a delivery: inside the upload or the post, most often.
             const deadline = Date.now() + 30_000;
@@ -127,7 +107,7 @@ describe('crash safety of replies with pictures (SIGKILL, SQLite)', () => {
           if ((await leased(desk)) > 0) inFlight += 1;
         }
       } finally {
-        unsubscribe();
+        killer.stop();
       }
       const desk = startDeskProcess(deskEnv(), 'worker');
       try {

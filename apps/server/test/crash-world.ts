@@ -5,8 +5,11 @@ import { createXSandbox, type XSandbox } from '@guichet/x-sandbox';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/migrations/registry.ts';
 import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
+import type { AuthenticatedSession } from '../src/modules/auth/auth.commands.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
+import { DatabaseJobQueue } from '../src/platform/jobs/db-job-queue.ts';
+import { InProcessRealtimeBus } from '../src/platform/realtime.ts';
 import { sleep, type WorkerProcess } from './worker-process.ts';
 
 /** What every SIGKILL test stands on: a sandbox brand, a migrated SQLite desk, and ways to look at its jobs. */
@@ -103,4 +106,45 @@ export async function killDuringJob(
   while (Date.now() < deadline && (await world.leased(name, desk)) === 0) await sleep(5);
   await sleep(random() * withinMs);
   await desk.kill();
+}
+
+/** What `replyToCase` needs to queue replies as the workspace's admin, from inside the test process. */
+export async function adminReplyContext(world: CrashWorld) {
+  const { db } = world.database;
+  const deps = {
+    db,
+    clock: systemClock,
+    jobs: new DatabaseJobQueue(world.database, systemClock),
+    realtime: new InProcessRealtimeBus(),
+  };
+  const agent = await db.selectFrom('agents').select(['id', 'workspace_id']).executeTakeFirstOrThrow();
+  const session: AuthenticatedSession = {
+    sessionId: 'crash-test',
+    agentId: agent.id,
+    workspaceId: agent.workspace_id,
+    role: 'admin',
+  };
+  return { deps, session };
+}
+
+/**
+ * Kills a desk the instant X applies one of the brand's posts, before the desk hears back: the worst moment
+ * for a reply. `killOnNextBrandPost` waits (30 s at most) for that post; `stop` ends the watch.
+ */
+export function brandPostKiller(world: CrashWorld) {
+  let armed: WorkerProcess | undefined;
+  const stop = world.sandbox.onEvent((event) => {
+    if (armed && event.type === 'tweet.create' && event.tweet.authorId === world.brandId) {
+      armed.child.kill('SIGKILL');
+      armed = undefined;
+    }
+  });
+  const killOnNextBrandPost = async (desk: WorkerProcess) => {
+    armed = desk;
+    const deadline = Date.now() + 30_000;
+    while (armed && Date.now() < deadline) await sleep(5);
+    armed = undefined;
+    await desk.kill();
+  };
+  return { killOnNextBrandPost, stop };
 }

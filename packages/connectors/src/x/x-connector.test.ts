@@ -459,18 +459,24 @@ describe('X direct messages', () => {
   });
 });
 
+/** A sandbox with the brand and one customer, and a streaming connector signed in as the brand. */
+async function streamingSandbox() {
+  const sandbox = createXSandbox();
+  const { url } = await sandbox.listen();
+  const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
+  const customer = sandbox.ensureUser({ username: 'jane_doe', name: 'Jane Doe' });
+  const client = createTwitterApiXClient({
+    credentials: { kind: 'oauth2-user', accessToken: brand.token, appBearerToken: sandbox.issueAppBearer() },
+    apiBaseUrl: url,
+  });
+  const connector = createXConnector({ client, capabilities: { streaming: true } });
+  return { sandbox, url, brand, customer, connector };
+}
+
 describe('X filtered stream against the sandbox', () => {
   it('adds the brand rule once and pushes new mentions, without our own posts', async () => {
-    const sandbox = createXSandbox();
-    const { url } = await sandbox.listen();
+    const { sandbox, url, brand, customer, connector } = await streamingSandbox();
     try {
-      const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
-      const customer = sandbox.ensureUser({ username: 'jane_doe', name: 'Jane Doe' });
-      const client = createTwitterApiXClient({
-        credentials: { kind: 'oauth2-user', accessToken: brand.token, appBearerToken: sandbox.issueAppBearer() },
-        apiBaseUrl: url,
-      });
-      const connector = createXConnector({ client, capabilities: { streaming: true } });
       const received: string[] = [];
       const states: string[] = [];
       const stream = await connector.openStream!({
@@ -501,16 +507,8 @@ describe('X filtered stream against the sandbox', () => {
 
 describe('X filtered stream, connecting after posts were made', () => {
   it('replays the last minutes on connecting, so a gap while no worker held the stream is closed', async () => {
-    const sandbox = createXSandbox();
-    const { url } = await sandbox.listen();
+    const { sandbox, customer, connector } = await streamingSandbox();
     try {
-      const brand = sandbox.ensureUser({ username: 'acme_sav', name: 'Acme SAV' });
-      const customer = sandbox.ensureUser({ username: 'jane_doe', name: 'Jane Doe' });
-      const client = createTwitterApiXClient({
-        credentials: { kind: 'oauth2-user', accessToken: brand.token, appBearerToken: sandbox.issueAppBearer() },
-        apiBaseUrl: url,
-      });
-      const connector = createXConnector({ client, capabilities: { streaming: true } });
       // Posted while the stream was down (the worker holding it died; its lease had not run out yet).
       sandbox.post(customer.user.id, { text: '@acme_sav posted during the gap' });
       const received: string[] = [];
