@@ -227,7 +227,7 @@ describe.each(TEST_DIALECTS)('team administration (%s)', (dialect) => {
     expect(assignable.body.agents.map((a: { id: string }) => a.id)).not.toContain(someone.id);
 
     const deactivated = (await audit('agent.deactivated')).find((line) => line.subject_id === someone.id)!;
-    expect(JSON.parse(deactivated.details!)).toEqual({ sessionsEnded: 2 });
+    expect(JSON.parse(deactivated.details!)).toEqual({ sessionsEnded: 2, casesReturned: 0 });
 
     const on = await call<TeamAgent>(app, 'POST', `/api/admin/agents/${someone.id}/reactivate`, admin);
     expect(on.body).toMatchObject({ status: 'active', deactivatedAt: null });

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import { recordAudit, type AuditActor, type AuditEntry } from '../audit/audit.repository.ts';
 import { deleteSessions, type SessionPolicy } from '../auth/sessions.ts';
+import { announceCases, returnAgentCases } from '../cases/cases.release.ts';
 import { expireUnusedLinks, hasPendingInvitation, isPendingInvitee, issueLink } from './agent-links.ts';
 import { findAgentByEmail, findAgentById, insertAgent, normaliseEmail } from './agents.repository.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
@@ -204,7 +205,10 @@ export async function updateAgent(
   });
 }
 
-/** A deactivated agent cannot sign in, and is signed out everywhere at once. */
+/**
+ * A deactivated agent cannot sign in, and is signed out everywhere at once; their unresolved cases go back to
+ * the unassigned queue in the same transaction.
+ */
 export async function deactivateAgent(deps: AgentAdminDeps, actor: AdminActor, agentId: string): Promise<void> {
   const now = deps.clock.now().getTime();
   const ended = await deps.db.transaction().execute(async (tx) => {
@@ -215,17 +219,21 @@ export async function deactivateAgent(deps: AgentAdminDeps, actor: AdminActor, a
     await tx.updateTable('agents').set({ disabled_at: now }).where('id', '=', agentId).execute();
     await expireUnusedLinks(tx, agentId, now);
     const sessions = await deleteSessions(tx, { agentId });
+    const eventActor = actor.agentId ? { type: 'agent' as const, id: actor.agentId } : { type: 'system' as const };
+    const cases = await returnAgentCases(tx, { workspaceId: actor.workspaceId, agentId, actor: eventActor, now });
     await auditAgent(tx, actor, agentId, {
       action: 'agent.deactivated',
       before: { status: 'active' },
       after: { status: 'deactivated' },
-      details: { sessionsEnded: sessions.length },
+      details: { sessionsEnded: sessions.length, casesReturned: cases.length },
       occurredAt: now,
     });
-    return sessions;
+    return { sessions, cases };
   });
+  if (!ended) return;
   // Also by agent id: a socket opened between the delete and this message still belongs to them.
-  if (ended) deps.realtime.publishControl({ type: 'session.revoked', agentId, sessionIds: ended });
+  deps.realtime.publishControl({ type: 'session.revoked', agentId, sessionIds: ended.sessions });
+  announceCases(deps.realtime, actor.workspaceId, ended.cases, now);
 }
 
 export async function reactivateAgent(deps: AgentAdminDeps, actor: AdminActor, agentId: string): Promise<void> {

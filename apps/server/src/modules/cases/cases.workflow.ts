@@ -8,6 +8,7 @@ import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import { recordEvents, type EventRecord } from '../events/events.repository.ts';
 import { ensureTag } from '../tags/tags.repository.ts';
+import { announceCases } from './cases.release.ts';
 
 export interface WorkflowDeps {
   db: Db;
@@ -25,8 +26,7 @@ export type CaseChange = (
 const notFound = () => new AppError('case.not_found', 'not_found', 'This case does not exist.');
 
 function announce(deps: WorkflowDeps, workspaceId: string, caseIds: Iterable<string>, now: number): void {
-  const updatedAt = new Date(now).toISOString();
-  for (const caseId of caseIds) deps.realtime.publish(workspaceId, { type: 'case.changed', caseId, updatedAt });
+  announceCases(deps.realtime, workspaceId, caseIds, now);
 }
 
 /** Runs one change on each case in ONE transaction with its events; realtime hears of it after commit. */

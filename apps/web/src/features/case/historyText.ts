@@ -72,7 +72,7 @@ export function describeEvent(t: TFunction, event: CaseEvent): string {
     case 'case.merged_into':
       return t('caseStructure.history.mergedInto');
     case 'case.unassigned':
-      return t('history.unassigned');
+      return p.reason === 'agent_deactivated' ? t('history.unassignedDeactivated') : t('history.unassigned');
     case 'case.team_changed':
       return p.teamName ? t('history.team', { name: str(p.teamName) }) : t('history.noTeam');
     case 'case.tagged':
