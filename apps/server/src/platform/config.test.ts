@@ -86,6 +86,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('caps the DM media cache at 2 GB unless told otherwise, in whole megabytes', () => {
+    expect(loadConfig({}).mediaCacheBytes).toBe(2048 * 1024 * 1024);
+    expect(loadConfig({ GUICHET_MEDIA_CACHE_MB: '500' }).mediaCacheBytes).toBe(500 * 1024 * 1024);
+    expect(() => loadConfig({ GUICHET_MEDIA_CACHE_MB: '1.5' })).toThrow(/GUICHET_MEDIA_CACHE_MB.*whole number/);
+    expect(() => loadConfig({ GUICHET_MEDIA_CACHE_MB: '4' })).toThrow(/GUICHET_MEDIA_CACHE_MB.*at least 16/);
+  });
+
   it('switches the sandbox off when a real X token is configured', () => {
     const config = loadConfig({ X_ACCESS_TOKEN: 'token' });
     expect(config.sandbox.enabled).toBe(false);

@@ -59,6 +59,8 @@ export interface Config {
   pollIntervalSeconds: number;
   /** X allows 15 DM reads per 15 minutes per account. */
   dmPollIntervalSeconds: number;
+  /** The most the DM media cache (`<data>/media-cache`) holds before its least recently used files go. */
+  mediaCacheBytes: number;
   /** Hold filtered-stream connections for channels whose plan has them (polling stays as the safety net). */
   streaming: boolean;
   /** Per-request timeout for X calls. */
@@ -119,6 +121,12 @@ const positiveDays = z
   .transform(Number)
   .refine((n) => n > 0, 'must be greater than 0');
 
+const megabytes = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of megabytes')
+  .transform(Number)
+  .refine((n) => n >= 16, 'must be at least 16 (megabytes)');
+
 const envSchema = z.object({
   PORT: portString.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -177,6 +185,7 @@ const envSchema = z.object({
   GUICHET_POLL_INTERVAL: positiveSeconds.optional(),
   GUICHET_JOB_LEASE_SECONDS: positiveSeconds.default(30),
   GUICHET_DM_POLL_INTERVAL: positiveSeconds.default(65),
+  GUICHET_MEDIA_CACHE_MB: megabytes.default(2048),
   GUICHET_STREAMING: booleanString.default(true),
   X_TIMEOUT_SECONDS: positiveSeconds.default(20),
   REDIS_URL: z
@@ -319,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.GUICHET_REDIS_PREFIX } : undefined,
     leaderLeaseSeconds: e.GUICHET_LEADER_LEASE_SECONDS,
     dmPollIntervalSeconds: e.GUICHET_DM_POLL_INTERVAL,
+    mediaCacheBytes: e.GUICHET_MEDIA_CACHE_MB * 1024 * 1024,
     streaming: e.GUICHET_STREAMING,
     xTimeoutSeconds: e.X_TIMEOUT_SECONDS,
     webDistDir: path.resolve(import.meta.dirname, '../../../web/dist'),

@@ -15,6 +15,7 @@ import {
   writePrivateFile,
   type SniffedType,
 } from './media-files.ts';
+import { DEFAULT_MEDIA_CACHE_BYTES, markUsed, trimMediaCache } from './media-cache.ts';
 import { readOutgoingMedia } from './outgoing-media.commands.ts';
 
 /**
@@ -47,7 +48,7 @@ export interface PrivateMediaDeps {
   db: Db;
   clock: Clock;
   connectors: ChannelConnectors;
-  config: { dataDir: string };
+  config: { dataDir: string; mediaCacheBytes?: number };
 }
 
 export interface MediaFile {
@@ -60,10 +61,13 @@ export interface MediaFile {
 const notFound = () => new AppError('media.not_found', 'not_found', 'This message has no such media.');
 
 /** The cached file for this media address, whatever its type. */
-function cached(folder: string, key: string): MediaFile | undefined {
+function cached(folder: string, key: string, now: Date): MediaFile | undefined {
   for (const type of PRIVATE_MEDIA_TYPES) {
-    const data = readIfPresent(path.join(folder, `${key}.${EXTENSION[type]}`));
-    if (data) return { data, contentType: type, source: 'cache' };
+    const file = path.join(folder, `${key}.${EXTENSION[type]}`);
+    const data = readIfPresent(file);
+    if (!data) continue;
+    markUsed(file, now);
+    return { data, contentType: type, source: 'cache' };
   }
   return undefined;
 }
@@ -119,7 +123,8 @@ export async function messageMediaFile(
   if (!url) throw notFound();
   const folder = mediaFolder(deps.config.dataDir, 'media-cache');
   const key = createHash('sha256').update(`${message.id}\n${request.index}\n${url}`).digest('hex');
-  const hit = cached(folder, key);
+  // The file system's clock, not the desk's: a hit must compare with the times the OS stamps on new files.
+  const hit = cached(folder, key, new Date());
   if (hit) return hit;
 
   const channel = await findChannel(deps.db, message.channel_id);
@@ -141,6 +146,8 @@ export async function messageMediaFile(
     );
   }
   const type = checked(file);
-  writePrivateFile(path.join(folder, `${key}.${EXTENSION[type]}`), file.data);
+  const written = path.join(folder, `${key}.${EXTENSION[type]}`);
+  writePrivateFile(written, file.data);
+  trimMediaCache(folder, deps.config.mediaCacheBytes ?? DEFAULT_MEDIA_CACHE_BYTES, written);
   return { data: file.data, contentType: type, source: 'network' };
 }
