@@ -37,6 +37,12 @@ export function passesLuhn(digits: string): boolean {
 
 const email = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 const cardCandidate = /(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])/g;
+/**
+ * The payment networks customers write about (Mastercard 2 and 5, Amex, Diners and JCB 3, Visa 4, Discover,
+ * UnionPay and Maestro 6) begin with 2 to 6. Luhn alone passes one number in ten: a millisecond timestamp or a
+ * parcel number starting with 1 (airline UATP cards aside) was flagged as a card and blocked a harmless reply.
+ */
+const cardIssuerDigit = /^[2-6]/;
 // Phones need a phone's shape; a bare run of digits ("commande 123456789") is not one.
 const phoneShapes = [
   // French: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78, 0033 (0)1 23 45 67 89.
@@ -127,7 +133,9 @@ export function findPersonalData(text: string, brand?: BrandContacts): PersonalD
   for (const match of text.matchAll(email)) add('email', match);
   for (const match of text.matchAll(cardCandidate)) {
     const digits = digitsOf(match[0]);
-    if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) add('card', match);
+    if (digits.length >= 13 && digits.length <= 19 && cardIssuerDigit.test(digits) && passesLuhn(digits)) {
+      add('card', match);
+    }
   }
   for (const shape of phoneShapes) {
     for (const match of text.matchAll(shape)) {

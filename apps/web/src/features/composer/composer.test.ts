@@ -181,6 +181,10 @@ describe('personal data detection', () => {
       { kind: 'card', text: '4111 1111 1111 1111' },
     ]);
     expect(personalDataKinds('4111-1111-1111-1112')).not.toContain('card');
+    // Luhn-valid, but no payment network starts with 1 (a millisecond timestamp in a reply).
+    expect(passesLuhn('1796531434423')).toBe(true);
+    expect(personalDataKinds('we are on it (1796531434423)')).not.toContain('card');
+    expect(personalDataKinds('Mastercard 5555 5555 5555 4444, Amex 3782 822463 10005')).toEqual(['card']);
   });
 
   it('lets the brand’s own e-mail and phone through, in any spelling', () => {
