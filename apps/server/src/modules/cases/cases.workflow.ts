@@ -25,10 +25,6 @@ export type CaseChange = (
 
 const notFound = () => new AppError('case.not_found', 'not_found', 'This case does not exist.');
 
-function announce(deps: WorkflowDeps, workspaceId: string, caseIds: Iterable<string>, now: number): void {
-  announceCases(deps.realtime, workspaceId, caseIds, now);
-}
-
 /** Runs one change on each case in ONE transaction with its events; realtime hears of it after commit. */
 export async function changeCases(
   deps: WorkflowDeps,
@@ -59,7 +55,7 @@ export async function changeCases(
     return { ids, found: rows.length };
   });
   if (changed.found === 0) throw notFound();
-  announce(deps, workspaceId, changed.ids, now);
+  announceCases(deps.realtime, workspaceId, changed.ids, now);
   return changed.ids;
 }
 

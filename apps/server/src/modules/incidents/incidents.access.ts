@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
+import { announceCases } from '../cases/cases.release.ts';
 import { findIncidentRow } from './incidents.queries.ts';
 
 /** What every incident command shares: its dependencies, who may write, and how the desk hears of changes. */
@@ -50,7 +51,7 @@ export function notifyChanged(
   incidentId: string,
   caseIds: string[] = [],
 ): void {
-  const updatedAt = deps.clock.now().toISOString();
-  deps.realtime.publish(workspaceId, { type: 'incident.changed', incidentId, updatedAt });
-  for (const caseId of caseIds) deps.realtime.publish(workspaceId, { type: 'case.changed', caseId, updatedAt });
+  const now = deps.clock.now();
+  deps.realtime.publish(workspaceId, { type: 'incident.changed', incidentId, updatedAt: now.toISOString() });
+  announceCases(deps.realtime, workspaceId, caseIds, now.getTime());
 }
