@@ -38,6 +38,7 @@ async function pendingOf(deps: ApprovalDeps, session: AuthenticatedSession, mess
     .innerJoin('cases', 'cases.id', 'approvals.case_id')
     .select([
       'approvals.id as approvalId',
+      'approvals.message_id as messageId',
       'approvals.status as status',
       'approvals.case_id as caseId',
       'cases.contact_id as contactId',
@@ -119,6 +120,113 @@ async function laterThreadParts(tx: Tx, messageId: string): Promise<string[]> {
   }
 }
 
+type PendingReply = Awaited<ReturnType<typeof pendingOf>>;
+
+/** The reviewer's edit, if the text changed; a public edit must still fit X's limit. */
+function editedText(pending: PendingReply, request: ApproveRequest): string | null {
+  const edited = request.text !== undefined && request.text !== pending.text ? request.text : null;
+  if (edited !== null && pending.visibility === 'public' && publicLength(edited) > PUBLIC_LIMIT) {
+    throw new AppError(
+      'reply.too_long',
+      'invalid',
+      `A public reply holds ${PUBLIC_LIMIT} characters as X counts them; shorten the edited text.`,
+      { length: publicLength(edited), limit: PUBLIC_LIMIT },
+    );
+  }
+  return edited;
+}
+
+/** The personal data a public reply would publish; the whole thread is what goes out, so its later parts count. */
+async function publicPersonalData(
+  deps: ApprovalDeps,
+  session: AuthenticatedSession,
+  pending: PendingReply,
+  text: string,
+  confirmed: boolean,
+) {
+  if (pending.visibility !== 'public') return [];
+  return checkPersonalData(deps.db, session, await threadText(deps.db, pending.messageId, text), confirmed);
+}
+
+/** Compare-and-set: two leads approving at once queue one delivery. */
+async function markApproved(
+  tx: Tx,
+  session: AuthenticatedSession,
+  pending: PendingReply,
+  edited: string | null,
+  now: number,
+) {
+  const decided = await tx
+    .updateTable('approvals')
+    .set({
+      status: 'approved',
+      decided_by: session.agentId,
+      decided_at: now,
+      original_text: edited === null ? null : pending.text,
+    })
+    .where('id', '=', pending.approvalId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(decided.numUpdatedRows) !== 1) {
+    throw new AppError('approval.already_decided', 'conflict', 'This reply was decided by someone else just now.');
+  }
+}
+
+/** The reply and, for a thread, its later parts become `queued`; delivery chains the parts behind the first. */
+async function queueApprovedThread(deps: ApprovalDeps, tx: Tx, messageId: string, edited: string | null) {
+  await tx
+    .updateTable('messages')
+    .set({ delivery_status: 'queued', ...(edited === null ? {} : { text: edited }) })
+    .where('id', '=', messageId)
+    .where('delivery_status', '=', 'pending_approval')
+    .execute();
+  const later = await laterThreadParts(tx, messageId);
+  if (later.length > 0) {
+    await tx
+      .updateTable('messages')
+      .set({ delivery_status: 'queued' })
+      .where('id', 'in', later)
+      .where('delivery_status', '=', 'pending_approval')
+      .execute();
+  }
+  await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
+}
+
+interface ApprovalRecord {
+  session: AuthenticatedSession;
+  pending: PendingReply;
+  edited: boolean;
+  personalData: Awaited<ReturnType<typeof checkPersonalData>>;
+  auditContext: AuditContext | undefined;
+}
+
+/** What follows an approval: the audited personal-data override, the case to its writer, the history event. */
+async function recordApproval(tx: Tx, record: ApprovalRecord, now: number) {
+  const { session, pending } = record;
+  const ids = { workspaceId: session.workspaceId, caseId: pending.caseId };
+  if (record.personalData.length > 0) {
+    await recordPersonalDataOverride(
+      tx,
+      record.auditContext,
+      { ...ids, agentId: session.agentId, messageId: pending.messageId, kinds: record.personalData },
+      now,
+    );
+  }
+  if (pending.authorAgentId) {
+    await assignOnReply(tx, { ...ids, agentId: pending.authorAgentId, actorId: session.agentId }, now);
+  }
+  await recordEvents(tx, [
+    {
+      ...ids,
+      type: 'message.approved',
+      subjectId: pending.messageId,
+      actor: { type: 'agent', id: session.agentId },
+      payload: { edited: record.edited, authorAgentId: pending.authorAgentId },
+      occurredAt: now,
+    },
+  ]);
+}
+
 /**
  * Approves a trainee's reply, with the reviewer's edits if any: the message becomes `queued` and its
  * delivery job is enqueued in the same transaction (the outbox), exactly as an agent's own reply.
@@ -135,25 +243,9 @@ export async function approveReply(
 ): Promise<Message> {
   requireReviewer(session);
   const pending = await pendingOf(deps, session, messageId);
-  const edited = request.text !== undefined && request.text !== pending.text ? request.text : null;
-  if (edited !== null && pending.visibility === 'public' && publicLength(edited) > PUBLIC_LIMIT) {
-    throw new AppError(
-      'reply.too_long',
-      'invalid',
-      `A public reply holds ${PUBLIC_LIMIT} characters as X counts them; shorten the edited text.`,
-      { length: publicLength(edited), limit: PUBLIC_LIMIT },
-    );
-  }
-  // The whole thread is what goes out: its later parts are checked with the first.
-  const personalData =
-    pending.visibility === 'public'
-      ? await checkPersonalData(
-          deps.db,
-          session,
-          await threadText(deps.db, messageId, edited ?? pending.text),
-          request.confirmPersonalData === true,
-        )
-      : [];
+  const edited = editedText(pending, request);
+  const confirmed = request.confirmPersonalData === true;
+  const personalData = await publicPersonalData(deps, session, pending, edited ?? pending.text, confirmed);
   const now = deps.clock.now().getTime();
   await deps.db.transaction().execute(async (tx) => {
     // The case's reply lock first: it serialises this approval with any reply to the case, so the check
@@ -164,75 +256,9 @@ export async function approveReply(
     if (!request.confirm && inReplyToMessageId) {
       await refuseIfAnsweredSince(tx, { inReplyToMessageId, createdAt: pending.createdAt }, messageId);
     }
-    // Compare-and-set: two leads approving at once queue one delivery.
-    const decided = await tx
-      .updateTable('approvals')
-      .set({
-        status: 'approved',
-        decided_by: session.agentId,
-        decided_at: now,
-        original_text: edited === null ? null : pending.text,
-      })
-      .where('id', '=', pending.approvalId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(decided.numUpdatedRows) !== 1) {
-      throw new AppError('approval.already_decided', 'conflict', 'This reply was decided by someone else just now.');
-    }
-    await tx
-      .updateTable('messages')
-      .set({ delivery_status: 'queued', ...(edited === null ? {} : { text: edited }) })
-      .where('id', '=', messageId)
-      .where('delivery_status', '=', 'pending_approval')
-      .execute();
-    // A thread is approved as a whole: its later parts are queued behind the first (delivery chains them).
-    const later = await laterThreadParts(tx, messageId);
-    if (later.length > 0) {
-      await tx
-        .updateTable('messages')
-        .set({ delivery_status: 'queued' })
-        .where('id', 'in', later)
-        .where('delivery_status', '=', 'pending_approval')
-        .execute();
-    }
-    await deps.jobs.enqueue({ name: DELIVER_MESSAGE, payload: { messageId }, dedupeKey: `deliver:${messageId}` }, tx);
-    if (personalData.length > 0) {
-      await recordPersonalDataOverride(
-        tx,
-        auditContext,
-        {
-          workspaceId: session.workspaceId,
-          agentId: session.agentId,
-          caseId: pending.caseId,
-          messageId,
-          kinds: personalData,
-        },
-        now,
-      );
-    }
-    if (pending.authorAgentId) {
-      await assignOnReply(
-        tx,
-        {
-          workspaceId: session.workspaceId,
-          caseId: pending.caseId,
-          agentId: pending.authorAgentId,
-          actorId: session.agentId,
-        },
-        now,
-      );
-    }
-    await recordEvents(tx, [
-      {
-        workspaceId: session.workspaceId,
-        type: 'message.approved',
-        caseId: pending.caseId,
-        subjectId: messageId,
-        actor: { type: 'agent', id: session.agentId },
-        payload: { edited: edited !== null, authorAgentId: pending.authorAgentId },
-        occurredAt: now,
-      },
-    ]);
+    await markApproved(tx, session, pending, edited, now);
+    await queueApprovedThread(deps, tx, messageId, edited);
+    await recordApproval(tx, { session, pending, edited: edited !== null, personalData, auditContext }, now);
   });
   deps.jobs.notify();
   publish(deps, session.workspaceId, pending.caseId, messageId, now);
