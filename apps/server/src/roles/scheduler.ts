@@ -32,35 +32,75 @@ export interface Scheduler {
 /** The lease row naming the one scheduler process whose rounds run. */
 export const SCHEDULER_LEASE = 'scheduler';
 
-/** The scheduler role: decides when work is due and enqueues it; the workers do it. */
-export function buildScheduler(deps: AppDeps): Scheduler {
+type PollableChannel = Awaited<ReturnType<typeof listPollableChannels>>[number];
+
+/** The jobs a channel needs kept pending; each dedupe key keeps one per channel, however many schedulers run. */
+function channelJobs(deps: AppDeps, channel: PollableChannel) {
+  const jobs = [{ name: POLL_CHANNEL, payload: { channelId: channel.id }, dedupeKey: `poll:${channel.id}` }];
+  if (!deps.config.streaming) return jobs;
+  const settings = parseChannelSettings(channel.settings);
+  // One stream connection per channel: X allows a single one.
+  if (settings.streaming) {
+    jobs.push({ name: STREAM_CHANNEL, payload: { channelId: channel.id }, dedupeKey: `stream:${channel.id}` });
+  }
+  // The channel's X Activity API stream: one leased connection, like the filtered stream (decision 0012).
+  if (deliveryPathOf(settings) === 'xaa' && settings.xaaDelivery === 'stream') {
+    jobs.push({
+      name: ACTIVITY_STREAM_CHANNEL,
+      payload: { channelId: channel.id },
+      dedupeKey: `activity:${channel.id}`,
+    });
+  }
+  return jobs;
+}
+
+/** The feeds' round: every pollable channel's poll and stream jobs. */
+async function enqueueChannelJobs(deps: AppDeps): Promise<void> {
+  const channels = await listPollableChannels(deps.db);
+  for (const channel of channels) {
+    for (const job of channelJobs(deps, channel)) await deps.jobs.enqueue(job);
+  }
+  if (channels.length > 0) deps.jobs.notify();
+}
+
+/** The other round: everything due by the clock, in the order one step's output feeds the next. */
+async function housekeeping(deps: AppDeps): Promise<void> {
+  // Follow-ups that fell due go back to the queue, to their assignee, with the reminder on top.
+  await wakeDueSnoozes(deps);
+  // SLA clocks follow what happened (inbound, replies sent, pending, snoozes) and breaches raise alerts.
+  await runSlaSweep(deps);
+  // PostgreSQL's counts per view: fold the deltas its triggers appended (SQLite's count directly).
+  await foldCaseCountDeltas(deps.db, deps.database.dialect);
+  // Away periods start and end, away messages answer DMs; greetings and welcome DMs (F20, F21).
+  await runAbsenceRound(deps);
+  await runGreetingsRound(deps);
+  await runWelcomeRound(deps);
+  // Brand posts whose time has come (scheduled posts, status posts, greetings) go to the publish job.
+  await enqueueDueScheduledPosts(deps);
+  // Resolved incidents whose answers are not all queued yet (their job was lost) get it again.
+  await enqueueUnansweredIncidents(deps);
+  // Satisfaction DMs for resolved cases, and the ratings customers send back (F25).
+  await runSurveyRound(deps);
+  // Case and message events (and breaches recorded by the SLA sweep above) go to outgoing webhooks (F29).
+  await dispatchOutgoingWebhooks(deps);
+  // Triage retrains by itself: after every N new labels and nightly (issue 17); the job decides the switch.
+  if ((await scheduleTriageRetrains(deps)) > 0) deps.jobs.notify();
+}
+
+interface RoundLoop {
+  work: () => Promise<void>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Loops that each wait a poll interval after their last round. Two of them, the feeds' jobs and the rest:
+ * the rest (the SLA sweep applies every new event, one transaction each) can take many seconds under load,
+ * and polls waited behind it: at 100 posts/s, a poll every ~20 s, 500 posts a time (npm run load, issue 15).
+ */
+function roundLoops(deps: AppDeps, isLeader: () => boolean, works: (() => Promise<void>)[]) {
   let running = false;
-  // SQLite is a one-machine desk whose rounds were always safe to run twice (dedupe keys, compare-and-sets):
-  // no election there, so a restarted process does not wait for its own dead lease.
-  const elected = deps.database.dialect === 'postgres';
-  const election = new LeaderElection({
-    db: deps.db,
-    clock: deps.clock,
-    logger: deps.logger,
-    name: SCHEDULER_LEASE,
-    holder: `${hostname()}:${process.pid}:${newId()}`,
-    leaseMs: deps.config.leaderLeaseSeconds * 1000,
-    // A new leader runs a round at once instead of waiting for the next poll interval.
-    onChange: (leader) => {
-      if (leader && running) {
-        run();
-      }
-    },
-  });
-  const isLeader = () => !elected || election.isLeader();
-  // Two loops, each waiting a poll interval after its last round: the feeds' jobs, and the rest. The rest
-  // (the SLA sweep applies every new event, one transaction each) can take many seconds under load, and
-  // polls waited behind it: at 100 posts/s, a poll every ~20 s, 500 posts a time (npm run load, issue 15).
-  const loops = [
-    { work: () => enqueueChannelJobs(), timer: undefined as NodeJS.Timeout | undefined },
-    { work: () => housekeeping(), timer: undefined as NodeJS.Timeout | undefined },
-  ];
-  const runLoop = (loop: (typeof loops)[number]) => {
+  const loops: RoundLoop[] = works.map((work) => ({ work, timer: undefined }));
+  const runLoop = (loop: RoundLoop) => {
     clearTimeout(loop.timer);
     loop.timer = undefined;
     const round = isLeader() ? loop.work() : Promise.resolve();
@@ -73,73 +113,48 @@ export function buildScheduler(deps: AppDeps): Scheduler {
         }
       });
   };
-  const run = () => loops.forEach(runLoop);
-  const enqueueChannelJobs = async () => {
-    const channels = await listPollableChannels(deps.db);
-    for (const channel of channels) {
-      // The dedupe key keeps one pending poll per channel, however many schedulers run.
-      await deps.jobs.enqueue({
-        name: POLL_CHANNEL,
-        payload: { channelId: channel.id },
-        dedupeKey: `poll:${channel.id}`,
-      });
-      if (deps.config.streaming && parseChannelSettings(channel.settings).streaming) {
-        // Also one stream connection per channel: X allows a single one.
-        await deps.jobs.enqueue({
-          name: STREAM_CHANNEL,
-          payload: { channelId: channel.id },
-          dedupeKey: `stream:${channel.id}`,
-        });
-      }
-      const settings = parseChannelSettings(channel.settings);
-      if (deps.config.streaming && deliveryPathOf(settings) === 'xaa' && settings.xaaDelivery === 'stream') {
-        // The channel's X Activity API stream: one leased connection, like the filtered stream (decision 0012).
-        await deps.jobs.enqueue({
-          name: ACTIVITY_STREAM_CHANNEL,
-          payload: { channelId: channel.id },
-          dedupeKey: `activity:${channel.id}`,
-        });
-      }
-    }
-    if (channels.length > 0) deps.jobs.notify();
-  };
-  const housekeeping = async () => {
-    // Follow-ups that fell due go back to the queue, to their assignee, with the reminder on top.
-    await wakeDueSnoozes(deps);
-    // SLA clocks follow what happened (inbound, replies sent, pending, snoozes) and breaches raise alerts.
-    await runSlaSweep(deps);
-    // PostgreSQL's counts per view: fold the deltas its triggers appended (SQLite's count directly).
-    await foldCaseCountDeltas(deps.db, deps.database.dialect);
-    // Away periods start and end, away messages answer DMs; greetings and welcome DMs (F20, F21).
-    await runAbsenceRound(deps);
-    await runGreetingsRound(deps);
-    await runWelcomeRound(deps);
-    // Brand posts whose time has come (scheduled posts, status posts, greetings) go to the publish job.
-    await enqueueDueScheduledPosts(deps);
-    // Resolved incidents whose answers are not all queued yet (their job was lost) get it again.
-    await enqueueUnansweredIncidents(deps);
-    // Satisfaction DMs for resolved cases, and the ratings customers send back (F25).
-    await runSurveyRound(deps);
-    // Case and message events (and breaches recorded by the SLA sweep above) go to outgoing webhooks (F29).
-    await dispatchOutgoingWebhooks(deps);
-    // Triage retrains by itself: after every N new labels and nightly (issue 17); the job decides the switch.
-    if ((await scheduleTriageRetrains(deps)) > 0) deps.jobs.notify();
-  };
-  const tick = async () => {
-    await enqueueChannelJobs();
-    await housekeeping();
-  };
   return {
-    tick,
+    isRunning: () => running,
+    run: () => loops.forEach(runLoop),
+    setRunning(value: boolean) {
+      running = value;
+      if (!value) for (const loop of loops) clearTimeout(loop.timer);
+    },
+  };
+}
+
+/** The scheduler role: decides when work is due and enqueues it; the workers do it. */
+export function buildScheduler(deps: AppDeps): Scheduler {
+  // SQLite is a one-machine desk whose rounds were always safe to run twice (dedupe keys, compare-and-sets):
+  // no election there, so a restarted process does not wait for its own dead lease.
+  const elected = deps.database.dialect === 'postgres';
+  const election = new LeaderElection({
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    name: SCHEDULER_LEASE,
+    holder: `${hostname()}:${process.pid}:${newId()}`,
+    leaseMs: deps.config.leaderLeaseSeconds * 1000,
+    // A new leader runs a round at once instead of waiting for the next poll interval.
+    onChange: (leader) => {
+      if (leader && loops.isRunning()) loops.run();
+    },
+  });
+  const isLeader = () => !elected || election.isLeader();
+  const loops = roundLoops(deps, isLeader, [() => enqueueChannelJobs(deps), () => housekeeping(deps)]);
+  return {
+    async tick() {
+      await enqueueChannelJobs(deps);
+      await housekeeping(deps);
+    },
     isLeader,
     start() {
-      running = true;
+      loops.setRunning(true);
       if (elected) election.start();
-      else run();
+      else loops.run();
     },
     async stop() {
-      running = false;
-      for (const loop of loops) clearTimeout(loop.timer);
+      loops.setRunning(false);
       await election.stop();
     },
   };
