@@ -1,30 +1,24 @@
 import type { Message, PersonalDataKind, ReplyRequest } from '@guichet/contracts';
 import twitterText from 'twitter-text';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
-import type { NewRow, Row } from '../../platform/db/schema.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Row } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { RealtimeBus } from '../../platform/realtime.ts';
 import type { AuthenticatedSession } from '../auth/auth.commands.ts';
-import { DELIVER_MESSAGE } from '../conversations/delivery/deliver-message.job.ts';
-import { needsApproval, requestApproval } from '../approvals/approvals.repository.ts';
+import { needsApproval } from '../approvals/approvals.repository.ts';
 import type { AuditContext } from '../audit/audit.context.ts';
-import { recordEvents } from '../events/events.repository.ts';
-import { attachOutgoingMedia } from '../media/outgoing-media.commands.ts';
 import { findCaseRow, findMessage } from './cases.repository.ts';
+import { checkPersonalData, replierAssignment } from './cases.reply-guard.ts';
 import {
-  assignToReplier,
-  checkPersonalData,
-  lockCaseReplies,
-  recordPersonalDataOverride,
-  replierAssignment,
-  type ReplierAssignment,
-} from './cases.reply-guard.ts';
-
-/** Another agent's reply to the same message this recently makes a second reply need confirming. */
-export const COLLISION_WINDOW_MS = 5 * 60_000;
+  ExistingReply,
+  findByIdempotencyKey,
+  queueReply,
+  type AnsweredMessage,
+  type QueuedReply,
+} from './cases.reply-queue.ts';
 
 export interface ReplyDeps {
   db: Db;
@@ -61,6 +55,31 @@ export async function replyToCase(
       ? await checkPersonalData(deps.db, session, text, request.confirmPersonalData === true)
       : [];
 
+  const reply = await prepareReply(deps, session, caseRow, { request, answered, parts, personalData, auditContext });
+  const outcome = await commitReply(deps, reply);
+  if (outcome instanceof ExistingReply) return (await findMessage(deps.db, outcome.messageId, caseRow.contact_id))!;
+  deps.jobs.notify();
+  const updatedAt = new Date(reply.now).toISOString();
+  deps.realtime.publish(session.workspaceId, { type: 'case.changed', caseId: caseRow.id, updatedAt });
+  return (await findMessage(deps.db, reply.messageIds[0]!, caseRow.contact_id))!;
+}
+
+interface CheckedReply {
+  request: ReplyRequest;
+  answered: AnsweredMessage;
+  parts: string[];
+  personalData: PersonalDataKind[];
+  auditContext: AuditContext | undefined;
+}
+
+/** Everything the reply's transaction needs, read before it opens. */
+async function prepareReply(
+  deps: ReplyDeps,
+  session: AuthenticatedSession,
+  caseRow: Pick<Row<'cases'>, 'id' | 'assignee_agent_id'>,
+  checked: CheckedReply,
+): Promise<QueuedReply> {
+  const { request } = checked;
   const now = deps.clock.now().getTime();
   const awaitsApproval = needsApproval(session);
   // Read before the transaction: nothing the reply only reads is done while it holds the case row. A case
@@ -75,26 +94,29 @@ export async function replyToCase(
           agentId: session.agentId,
           actorId: session.agentId,
         });
-  // Part k of a thread sorts before part k+1: same time, ids in ascending order.
-  const messageIds = parts.map(() => newId(now)).sort();
-  const reply: QueuedReply = {
+  return {
     session,
     caseId: caseRow.id,
-    answered,
-    parts,
-    messageIds,
+    answered: checked.answered,
+    parts: checked.parts,
+    // Part k of a thread sorts before part k+1: same time, ids in ascending order.
+    messageIds: checked.parts.map(() => newId(now)).sort(),
     idempotencyKey: request.idempotencyKey ? `${session.agentId}:${request.idempotencyKey}` : null,
     confirm: request.confirm === true,
     mediaIds: request.mediaIds ?? [],
-    personalData,
-    auditContext,
+    personalData: checked.personalData,
+    auditContext: checked.auditContext,
     awaitsApproval,
     assignment,
     now,
   };
-  const outcome = await deps.db
+}
+
+/** The reply's transaction; the same idempotency key answers with the reply already made. */
+function commitReply(deps: ReplyDeps, reply: QueuedReply): Promise<'created' | ExistingReply> {
+  return deps.db
     .transaction()
-    .execute((tx) => queueReply(deps, tx, reply))
+    .execute((tx) => queueReply(deps.jobs, tx, reply))
     .catch(async (error: unknown) => {
       if (error instanceof ExistingReply) return error;
       // The same key sent at once for another case (the lock is per case): the unique index refused the
@@ -103,16 +125,7 @@ export async function replyToCase(
       if (earlier) return new ExistingReply(earlier.id);
       throw error;
     });
-  if (outcome instanceof ExistingReply) return (await findMessage(deps.db, outcome.messageId, caseRow.contact_id))!;
-  deps.jobs.notify();
-  const updatedAt = new Date(now).toISOString();
-  deps.realtime.publish(session.workspaceId, { type: 'case.changed', caseId: caseRow.id, updatedAt });
-  return (await findMessage(deps.db, messageIds[0]!, caseRow.contact_id))!;
 }
-
-type AnsweredMessage = Pick<Row<'messages'>, 'id' | 'conversation_id' | 'visibility' | 'channel_id'> & {
-  external_id: string;
-};
 
 /** The customer message the reply answers (the one named, else the case's latest public post), checked. */
 async function answeredMessage(
@@ -160,187 +173,6 @@ async function answeredMessage(
     throw new AppError('reply.thread_not_public', 'invalid', 'Only a public reply can be sent as a thread.');
   }
   return { ...answered, external_id: answered.external_id };
-}
-
-/** A reply checked and ready to be written: what `queueReply` needs inside the transaction. */
-interface QueuedReply {
-  session: AuthenticatedSession;
-  caseId: string;
-  answered: AnsweredMessage;
-  parts: string[];
-  messageIds: string[];
-  idempotencyKey: string | null;
-  confirm: boolean;
-  mediaIds: string[];
-  personalData: PersonalDataKind[];
-  auditContext: AuditContext | undefined;
-  awaitsApproval: boolean;
-  assignment: ReplierAssignment | null;
-  now: number;
-}
-
-/**
- * The reply's transaction, in stages: the case's reply lock; the guards (same idempotency key, someone
- * else's reply); the messages, their media, the personal-data override; the approval request, or the
- * delivery job and events; and last the case row — its count, its latest activity and assign-on-reply —
- * so the row that ingestion also writes is held only from there to the commit.
- */
-async function queueReply(deps: ReplyDeps, tx: Tx, reply: QueuedReply): Promise<'created'> {
-  const { session, caseId, answered, messageIds, now } = reply;
-  const firstId = messageIds[0]!;
-  await lockCaseReplies(tx, caseId, now);
-  if (reply.idempotencyKey) {
-    const earlier = await findByIdempotencyKey(tx, reply.idempotencyKey);
-    // Rolls the transaction back: the same submission again changes nothing.
-    if (earlier) throw new ExistingReply(earlier.id);
-  }
-  if (!reply.confirm) await refuseIfAnswered(tx, session, answered.id, now);
-  await tx.insertInto('messages').values(outboundRows(reply)).execute();
-  // The composer's pictures go with the first part, after X's limits are checked (issue 12).
-  await attachOutgoingMedia(tx, {
-    session,
-    messageId: firstId,
-    mediaIds: reply.mediaIds,
-    visibility: answered.visibility,
-  });
-  if (reply.personalData.length > 0) {
-    await recordPersonalDataOverride(
-      tx,
-      reply.auditContext,
-      {
-        workspaceId: session.workspaceId,
-        agentId: session.agentId,
-        caseId,
-        messageId: firstId,
-        kinds: reply.personalData,
-      },
-      now,
-    );
-  }
-  if (reply.awaitsApproval) {
-    // No delivery job until a lead approves: the worker never sees this message before then. A thread
-    // is approved as a whole, through its first part.
-    await requestApproval(tx, {
-      workspaceId: session.workspaceId,
-      messageId: firstId,
-      caseId,
-      agentId: session.agentId,
-      at: now,
-    });
-  } else {
-    // Only the first part is due now: each next part is queued by the delivery of the one before.
-    await deps.jobs.enqueue(
-      { name: DELIVER_MESSAGE, payload: { messageId: firstId }, dedupeKey: `deliver:${firstId}` },
-      tx,
-    );
-    await recordEvents(
-      tx,
-      messageIds.map((messageId, index) => ({
-        workspaceId: session.workspaceId,
-        type: 'message.queued',
-        caseId,
-        subjectId: messageId,
-        actor: { type: 'agent' as const, id: session.agentId },
-        payload: {
-          inReplyTo: index === 0 ? answered.id : messageIds[index - 1],
-          visibility: answered.visibility,
-          ...(reply.parts.length > 1 ? { thread: { part: index + 1, of: reply.parts.length } } : {}),
-        },
-        occurredAt: now,
-      })),
-    );
-  }
-  await tx
-    .updateTable('cases')
-    .set((eb) => ({
-      last_message_at: now,
-      message_count: eb('message_count', '+', reply.parts.length),
-      updated_at: now,
-    }))
-    .where('id', '=', caseId)
-    .execute();
-  if (reply.assignment) await assignToReplier(tx, reply.assignment, now);
-  return 'created';
-}
-
-/** The outbound message rows of a reply: one per part, each answering the one before. */
-function outboundRows(reply: QueuedReply): NewRow<'messages'>[] {
-  const { session, answered, messageIds, idempotencyKey, now } = reply;
-  return reply.parts.map((part, index) => ({
-    id: messageIds[index]!,
-    workspace_id: session.workspaceId,
-    channel_id: answered.channel_id,
-    conversation_id: answered.conversation_id,
-    direction: 'outbound' as const,
-    visibility: answered.visibility,
-    kind: 'reply' as const,
-    external_id: null,
-    // Part k+1 answers part k: its X id is only known once part k is sent (delivery fills it in).
-    in_reply_to_external_id: index === 0 ? answered.external_id : null,
-    in_reply_to_message_id: index === 0 ? answered.id : messageIds[index - 1]!,
-    author_identity_id: null,
-    author_agent_id: session.agentId,
-    text: part,
-    lang: null,
-    url: null,
-    created_at: now,
-    recorded_at: now,
-    delivery_status: reply.awaitsApproval ? ('pending_approval' as const) : ('queued' as const),
-    delivery_error: null,
-    delivery_attempts: 0,
-    idempotency_key: idempotencyKey === null ? null : index === 0 ? idempotencyKey : `${idempotencyKey}:${index + 1}`,
-    raw: null,
-  }));
-}
-
-function findByIdempotencyKey(db: DbOrTx, key: string) {
-  return db.selectFrom('messages').select('id').where('idempotency_key', '=', key).executeTakeFirst();
-}
-
-/** Thrown inside the reply's transaction to roll it back and answer with the reply already made. */
-class ExistingReply extends Error {
-  constructor(readonly messageId: string) {
-    super('reply already made with this idempotency key');
-  }
-}
-
-/**
- * Two agents must not answer the same post: a recent or still-travelling reply by someone else wins.
- * Runs inside the reply's transaction, after the case row is locked.
- */
-export async function refuseIfAnswered(
-  tx: Tx,
-  session: Pick<AuthenticatedSession, 'agentId'>,
-  answeredId: string,
-  now: number,
-): Promise<void> {
-  const rival = await tx
-    .selectFrom('messages')
-    .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
-    .select(['messages.id', 'messages.created_at', 'messages.delivery_status', 'agents.name'])
-    .where('messages.in_reply_to_message_id', '=', answeredId)
-    .where('messages.direction', '=', 'outbound')
-    .where('messages.author_agent_id', '!=', session.agentId)
-    .where((eb) =>
-      eb.or([
-        // A trainee's reply waiting for approval is on its way too (F17).
-        eb('messages.delivery_status', 'in', ['queued', 'sending', 'pending_approval']),
-        eb.and([
-          eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
-          eb('messages.delivery_status', 'not in', ['failed', 'rejected']),
-        ]),
-      ]),
-    )
-    .orderBy('messages.created_at', 'desc')
-    .executeTakeFirst();
-  if (rival) {
-    throw new AppError(
-      'reply.already_answered',
-      'conflict',
-      `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
-      { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
-    );
-  }
 }
 
 /** X's weighted length of a public post (URLs 23, CJK and emoji 2), as the composer counts it. */

@@ -7,9 +7,6 @@ import {
   caseIdAmong,
   caseSearchCondition,
   hasRow,
-  isDenseSearch,
-  narrowToMatches,
-  narrowsToMatches,
   planCaseSearch,
   type CaseSearch,
   type SearchDialect,
@@ -60,6 +57,8 @@ export interface CaseListOptions {
   now?: number | undefined;
   /** Which indexes serve the search (cases.search.ts). */
   dialect?: SearchDialect | undefined;
+  /** How many cases a search tested case by case reads for a page (cases.scan.ts); tests set fewer. */
+  scanWindow?: number | undefined;
 }
 
 /**
@@ -74,10 +73,9 @@ function startsFromTag(plan: FilterPlan, dialect: SearchDialect): boolean {
   return dialect === 'sqlite' && plan.tag !== null && plan.tag.drives;
 }
 
-/** The tag's cases, or only those that match the search when it can narrow them (`narrowToMatches`). */
-function taggedCases(tagId: string, search: CaseSearch | null): RawBuilder<unknown> {
-  const tagged = sql`select case_tags.case_id from case_tags where case_tags.tag_id = ${tagId}`;
-  return (search && narrowToMatches(search, tagged)) ?? tagged;
+/** The tag's cases. */
+function taggedCases(tagId: string): RawBuilder<unknown> {
+  return sql`select case_tags.case_id from case_tags where case_tags.tag_id = ${tagId}`;
 }
 
 /**
@@ -88,14 +86,14 @@ export function casePageQuery(db: DbOrTx, workspaceId: string, plan: FilterPlan,
   const from =
     plan.tag && startsFromTag(plan, dialect)
       ? (db
-          .selectFrom(sql<{ case_id: string }>`(${taggedCases(plan.tag.tagId, plan.search)})`.as('listed'))
+          .selectFrom(sql<{ case_id: string }>`(${taggedCases(plan.tag.tagId)})`.as('listed'))
           .crossJoin('cases')
           .whereRef('cases.id', '=', sql.ref('listed.case_id')) as unknown as CaseSource)
       : db.selectFrom('cases');
   return casePageFrom(from, workspaceId);
 }
 
-/** `cases`, or rows that stand for them under that name (a window of the queue: cases.walk.ts). */
+/** `cases`, or rows that stand for them under that name (a window of the queue: cases.scan.ts). */
 export type CaseSource = SelectQueryBuilder<Database, 'cases', object>;
 
 /** The page's columns from a source of cases. */
@@ -140,11 +138,6 @@ const SPARSE_CLOCKS = 5000;
  * sorted); more, and walking the queue in order meets a page of them within a few thousand cases.
  */
 const SPARSE_TAGGED = 2000;
-/**
- * With a search that must be tested case by case, walking the queue tests every case until a page is found
- * (all of them when none match): up to this many tagged cases, testing only those is the bounded cost.
- */
-const TAGGED_DRIVE_SEARCH = 50_000;
 
 async function planSlaFilter(
   db: DbOrTx,
@@ -168,9 +161,12 @@ async function planSlaFilter(
   return { bounds, sparse: Number(row?.n ?? 0) <= SPARSE_CLOCKS };
 }
 
-/** Counts the tag's cases, no further than the cap, from the (tag, case) index alone. */
-async function planTagFilter(db: DbOrTx, tagId: string, search: CaseSearch | null): Promise<TagFilter> {
-  const cap = search && isDenseSearch(search) ? TAGGED_DRIVE_SEARCH : SPARSE_TAGGED;
+/**
+ * Counts the tag's cases, no further than the cap, from the (tag, case) index alone. A search tested case by
+ * case does not change the choice: it tests a bounded window of the cases the tag keeps (cases.scan.ts).
+ */
+async function planTagFilter(db: DbOrTx, tagId: string): Promise<TagFilter> {
+  const cap = SPARSE_TAGGED;
   const tagged = db.selectFrom('case_tags').select('case_tags.case_id').where('case_tags.tag_id', '=', tagId);
   const row = await db
     .selectFrom(tagged.limit(cap + 1).as('tagged'))
@@ -187,7 +183,7 @@ export async function planCaseFilters(db: DbOrTx, workspaceId: string, options: 
     options.view === 'breaching_soon' || options.view === 'breached'
       ? await planSlaFilter(db, workspaceId, options.view, options.now ?? Date.now())
       : null;
-  const tag = options.tagId ? await planTagFilter(db, options.tagId, search) : null;
+  const tag = options.tagId ? await planTagFilter(db, options.tagId) : null;
   return { search, sla, tag };
 }
 
@@ -214,12 +210,7 @@ function applySlaFilter(
     : query.where((eb) => hasRow(live(eb).whereRef('sla_clocks.case_id', '=', 'cases.id')));
 }
 
-function applyTagFilter(
-  query: CasePageQuery,
-  { tagId, drives }: TagFilter,
-  dialect: SearchDialect,
-  search: CaseSearch | null,
-): CasePageQuery {
+function applyTagFilter(query: CasePageQuery, { tagId, drives }: TagFilter, dialect: SearchDialect): CasePageQuery {
   // `in (…)` lets the database start from the tag's index; the per-case test (a primary-key probe) keeps
   // the queue's order, so a common tag's page is read from the first few thousand cases.
   if (!drives) {
@@ -235,8 +226,7 @@ function applyTagFilter(
   }
   // SQLite's page already starts from the tag's cases (casePageQuery).
   if (dialect === 'sqlite') return query;
-  // With a search that tests messages case by case, only the tagged cases that match are started from.
-  return query.where(caseIdAmong(dialect, taggedCases(tagId, search)));
+  return query.where(caseIdAmong(dialect, taggedCases(tagId)));
 }
 
 /**
@@ -278,10 +268,8 @@ export function applyFilters(
   }
   const languages = splitListParam(options.language);
   if (languages.length > 0) query = query.where('cases.lang', 'in', languages);
-  if (plan.tag) query = applyTagFilter(query, plan.tag, dialect, plan.search);
+  if (plan.tag) query = applyTagFilter(query, plan.tag, dialect);
   const search = plan.search;
-  // The tag's cases, narrowed to the search's matches, need no second test per case.
-  const searched = plan.tag?.drives && search && narrowsToMatches(search);
-  if (search && !searched) query = query.where((eb) => caseSearchCondition(eb, search));
+  if (search) query = query.where((eb) => caseSearchCondition(eb, search));
   return query;
 }

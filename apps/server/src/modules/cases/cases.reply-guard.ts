@@ -173,3 +173,45 @@ export async function directReplyBlocked(
   if (latest.find((m) => m.direction === 'outbound')?.delivery_error === 'x.dm_not_allowed') return 'not_accepted';
   return latest.some((m) => m.direction === 'inbound') ? null : 'no_history';
 }
+
+/** Another agent's reply to the same message this recently makes a second reply need confirming. */
+export const COLLISION_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Two agents must not answer the same post: a recent or still-travelling reply by someone else wins.
+ * Runs inside the reply's transaction, after the case row is locked.
+ */
+export async function refuseIfAnswered(
+  tx: Tx,
+  session: Pick<AuthenticatedSession, 'agentId'>,
+  answeredId: string,
+  now: number,
+): Promise<void> {
+  const rival = await tx
+    .selectFrom('messages')
+    .leftJoin('agents', 'agents.id', 'messages.author_agent_id')
+    .select(['messages.id', 'messages.created_at', 'messages.delivery_status', 'agents.name'])
+    .where('messages.in_reply_to_message_id', '=', answeredId)
+    .where('messages.direction', '=', 'outbound')
+    .where('messages.author_agent_id', '!=', session.agentId)
+    .where((eb) =>
+      eb.or([
+        // A trainee's reply waiting for approval is on its way too (F17).
+        eb('messages.delivery_status', 'in', ['queued', 'sending', 'pending_approval']),
+        eb.and([
+          eb('messages.created_at', '>=', now - COLLISION_WINDOW_MS),
+          eb('messages.delivery_status', 'not in', ['failed', 'rejected']),
+        ]),
+      ]),
+    )
+    .orderBy('messages.created_at', 'desc')
+    .executeTakeFirst();
+  if (rival) {
+    throw new AppError(
+      'reply.already_answered',
+      'conflict',
+      `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
+      { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+    );
+  }
+}

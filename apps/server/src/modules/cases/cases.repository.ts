@@ -18,8 +18,9 @@ import {
   priorityRank,
   type CaseListOptions,
   type CasePageQuery,
+  type FilterPlan,
 } from './cases.filters.ts';
-import { walkQueueFirst, walksFirst } from './cases.walk.ts';
+import { SCANNED_CASES, scanBounded, scansBounded, type CasePageRow } from './cases.scan.ts';
 import { parseAttachments } from '../conversations/attachments.ts';
 import { lastMessageCues, type LastMessageCue } from './cases.last-message.ts';
 
@@ -144,22 +145,37 @@ export function decodeCaseCursor(cursor: string): CaseCursor | null {
   return Number.isFinite(ms) && Number.isFinite(rankNumber) && id ? { rank: rankNumber, at: ms, id } : null;
 }
 
+/** A page of cases, and where a search stopped when it scanned only part of the list. */
+export interface CasePage {
+  cases: CaseSummary[];
+  nextCursor: string | null;
+  partialScan: { scannedCases: number } | null;
+}
+
 /**
  * A page of cases, keyset-paginated so pages stay stable as cases arrive. `newest` (the default): latest
- * activity first. `priority`: the most urgent first, then the one open the longest.
+ * activity first. `priority`: the most urgent first, then the one open the longest. A search tested case by
+ * case reads a bounded window of the list (cases.scan.ts): when the window ends before the page is full,
+ * `partialScan` says how many cases were searched and `nextCursor` goes on after them.
  */
-export async function listCases(
+export async function listCases(db: DbOrTx, workspaceId: string, query: CaseListOptions): Promise<CasePage> {
+  return listCasePage(db, workspaceId, query, await planCaseFilters(db, workspaceId, query));
+}
+
+/** The page `listCases` returns, read the way `plan` says (tests give each plan the data could pick). */
+export async function listCasePage(
   db: DbOrTx,
   workspaceId: string,
   query: CaseListOptions,
-): Promise<{ cases: CaseSummary[]; nextCursor: string | null }> {
-  const plan = await planCaseFilters(db, workspaceId, query);
+  plan: FilterPlan,
+): Promise<CasePage> {
   const after = query.cursor ? decodeCaseCursor(query.cursor) : null;
   const sort = query.sort ?? 'newest';
   const inOrder = (q: CasePageQuery) => orderCasePage(q, query, after);
-  const walked = walksFirst(plan) ? await walkQueueFirst(db, workspaceId, query, plan, inOrder) : null;
+  const windowSize = query.scanWindow ?? SCANNED_CASES;
+  const scan = scansBounded(plan) ? await scanBounded(db, workspaceId, query, plan, inOrder, windowSize) : null;
   const page =
-    walked ??
+    scan?.rows ??
     (await inOrder(
       applyFilters(casePageQuery(db, workspaceId, plan, query.dialect ?? 'sqlite'), workspaceId, query, plan),
     )
@@ -173,11 +189,21 @@ export async function listCases(
     ids.flatMap((id) => byId.get(id) ?? []),
   );
   const last = cases[cases.length - 1];
-  const nextCursor =
-    page.length > query.limit && last
-      ? encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt)
-      : null;
-  return { cases, nextCursor };
+  if (page.length > query.limit && last) {
+    const nextCursor = encodeCaseCursor(last, sort === 'priority' ? last.openedAt : last.lastMessageAt);
+    return { cases, nextCursor, partialScan: null };
+  }
+  const stoppedAfter = scan?.stoppedAfter;
+  if (stoppedAfter) {
+    return { cases, nextCursor: cursorAfterRow(stoppedAfter, sort), partialScan: { scannedCases: windowSize } };
+  }
+  return { cases, nextCursor: null, partialScan: null };
+}
+
+/** The cursor of a row of the page's columns (a case the scan stopped after). */
+function cursorAfterRow(row: CasePageRow, sort: 'newest' | 'priority'): string {
+  const at = iso(sort === 'priority' ? row.openedAt : row.lastMessageAt);
+  return encodeCaseCursor({ id: row.id, priority: row.priority, lastMessageAt: iso(row.lastMessageAt) }, at);
 }
 
 /** The page's order, from after the cursor's case. */

@@ -190,36 +190,6 @@ const casesOf = {
     where i3.id in (${list(ids)})`,
 };
 
-/** Messages too many to list, names and handles listed: `narrowToMatches` can keep only matching cases. */
-export function narrowsToMatches(search: CaseSearch): boolean {
-  const { messages, contacts, identities } = search.candidates;
-  return messages === null && contacts !== null && identities !== null;
-}
-
-/**
- * The cases among `caseIds` (a subquery of `case_id`s: a tag's cases) that match a search whose messages
- * are too many to list but whose names and handles were listed: each case's messages are tested from its
- * id alone, before its row is read (twice as fast at 16,000 tagged cases as a test per case after reading
- * each case's row). Each case once. Null when names or handles too must be tested case by case.
- */
-export function narrowToMatches(search: CaseSearch, caseIds: RawBuilder<unknown>): RawBuilder<unknown> | null {
-  const { contacts, identities } = search.candidates;
-  if (!narrowsToMatches(search) || contacts === null || identities === null) return null;
-  // Each case once (a case with two matching messages is listed once: a page may start from this list),
-  // tested with a per-case probe (`hasRow`'s form): as a join, PostgreSQL scanned every case's
-  // conversations to hash them (1,000,000 rows) for a tag's 16,000 cases.
-  const byMessage = sql`select t.case_id from (${caseIds}) t
-    where (select 1 from case_conversations cc join messages m on m.conversation_id = cc.conversation_id
-      where cc.case_id = t.case_id and ${like(sql.ref('m.text'), search.pattern)} limit 1) is not null`;
-  const people = [
-    ...(contacts.length > 0 ? [casesOf.contacts(contacts)] : []),
-    ...(identities.length > 0 ? [casesOf.identities(identities)] : []),
-  ];
-  if (people.length === 0) return byMessage;
-  return sql`${byMessage} union select t.case_id from (${caseIds}) t
-    where t.case_id in (${sql.join(people, sql` union `)})`;
-}
-
 /**
  * The condition on `cases` for a planned search. A source whose matching rows were listed is a list of
  * cases (none listed: that source cannot match); a source with too many matches is tested case by case.
