@@ -91,23 +91,38 @@ async function storedPosts(db: Db, sample: Offered[]): Promise<StoredPost[]> {
   return posts;
 }
 
-/** Checks and figures of the run; prints them, and returns the object the last line carries. */
-export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
-  const { missing, duplicated, lost } = await storedOnce(f.db, f.offered);
-  const lostPosts = describeLost(lost, f.started);
-  const rate = sustained(f.windows);
-  const sample = everyNth(f.offered, Math.ceil(f.offered.length / 20_000));
-  const posts = await storedPosts(f.db, sample);
-  const socketLatency = percentiles(postToSocketLatencies(posts, f.crowd.agents));
-  const storeLatency = percentiles(posts.map((p) => p.recordedAt - p.postedAt));
+type Percentiles = ReturnType<typeof percentiles>;
+
+/** Every figure of a run, computed once, then printed and returned. */
+interface Figures {
+  missing: number;
+  duplicated: number;
+  lostPosts: ReturnType<typeof describeLost>;
+  rate: ReturnType<typeof sustained>;
+  offeredRate: number;
+  storeLatency: Percentiles;
+  socketLatency: Percentiles;
+  replies: ReturnType<typeof replyFigures>;
+  socketsOpen: number;
+  reconnected: number;
+  processes: ReturnType<typeof processFigures>;
+  ok: boolean;
+}
+
+/** Replies: accepted by the desk, then seen on X once, never twice, and how long that took. */
+function replyFigures(f: RunFacts) {
   const submitted = [...f.ledger.submitted.entries()];
   const deliveries = submitted.map(([token, at]) => ({ token, at, seen: f.ledger.delivered.get(token) }));
-  const replyLatency = percentiles(deliveries.filter((d) => d.seen).map((d) => d.seen!.at - d.at));
-  const repliesMissing = deliveries.filter((d) => !d.seen).length;
-  const repliesDuplicated = deliveries.filter((d) => d.seen && d.seen.count > 1).length;
-  const socketsOpen = f.crowd.agents.filter((a) => a.open).length;
-  const reconnected = f.crowd.agents.filter((a) => a.reconnects > 0).length;
-  const processes = Object.fromEntries(
+  return {
+    accepted: submitted.length,
+    latency: percentiles(deliveries.filter((d) => d.seen).map((d) => d.seen!.at - d.at)),
+    missing: deliveries.filter((d) => !d.seen).length,
+    duplicated: deliveries.filter((d) => d.seen && d.seen.count > 1).length,
+  };
+}
+
+function processFigures(f: RunFacts) {
+  return Object.fromEntries(
     f.desks.map((d) => [
       d.name,
       {
@@ -119,18 +134,40 @@ export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
       },
     ]),
   );
-  const ok =
-    missing === 0 &&
-    duplicated === 0 &&
-    repliesMissing === 0 &&
-    repliesDuplicated === 0 &&
-    socketsOpen === f.crowd.agents.length;
-  const runSeconds = (f.endAt - f.started) / 1000;
-  const offeredRate = f.offered.length / runSeconds;
+}
 
+async function computeFigures(f: RunFacts): Promise<Figures> {
+  const { missing, duplicated, lost } = await storedOnce(f.db, f.offered);
+  const sample = everyNth(f.offered, Math.ceil(f.offered.length / 20_000));
+  const posts = await storedPosts(f.db, sample);
+  const replies = replyFigures(f);
+  const socketsOpen = f.crowd.agents.filter((a) => a.open).length;
+  return {
+    missing,
+    duplicated,
+    lostPosts: describeLost(lost, f.started),
+    rate: sustained(f.windows),
+    offeredRate: f.offered.length / ((f.endAt - f.started) / 1000),
+    storeLatency: percentiles(posts.map((p) => p.recordedAt - p.postedAt)),
+    socketLatency: percentiles(postToSocketLatencies(posts, f.crowd.agents)),
+    replies,
+    socketsOpen,
+    reconnected: f.crowd.agents.filter((a) => a.reconnects > 0).length,
+    processes: processFigures(f),
+    ok:
+      missing === 0 &&
+      duplicated === 0 &&
+      replies.missing === 0 &&
+      replies.duplicated === 0 &&
+      socketsOpen === f.crowd.agents.length,
+  };
+}
+
+function printFigures(f: RunFacts, g: Figures): void {
+  const { rate, storeLatency, socketLatency, replies } = g;
   say('');
   say(
-    `Offered ${round(offeredRate)} posts/s (${f.offered.length} posts, ${f.offered.filter((o) => o.dm).length} DMs; ${f.dmRefused} refused by the sandbox)`,
+    `Offered ${round(g.offeredRate)} posts/s (${f.offered.length} posts, ${f.offered.filter((o) => o.dm).length} DMs; ${f.dmRefused} refused by the sandbox)`,
   );
   say(
     `Sustained ingestion ${round(rate.rate)} posts/s; backlog ${rate.backlogStart} → ${rate.backlogEnd} over the second half (${rate.growing ? 'GROWING' : 'steady'}); drained in ${round(f.drainSeconds)} s after the end${f.drained ? '' : ' (NOT drained)'}`,
@@ -142,56 +179,76 @@ export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
     `Post → agent socket (${socketLatency.samples} samples, 20 logging sockets): p50 ${socketLatency.p50} ms, p95 ${socketLatency.p95} ms, p99 ${socketLatency.p99} ms, max ${socketLatency.max} ms`,
   );
   say(
-    `Replies: ${submitted.length} accepted, ${f.ledger.refused} refused ${JSON.stringify(f.ledger.refusals)}, delivery p50 ${replyLatency.p50} ms, p95 ${replyLatency.p95} ms, p99 ${replyLatency.p99} ms; ${repliesMissing} not on X, ${repliesDuplicated} on X twice`,
+    `Replies: ${replies.accepted} accepted, ${f.ledger.refused} refused ${JSON.stringify(f.ledger.refusals)}, delivery p50 ${replies.latency.p50} ms, p95 ${replies.latency.p95} ms, p99 ${replies.latency.p99} ms; ${replies.missing} not on X, ${replies.duplicated} on X twice`,
   );
   say(
     `Errors: ${f.ledger.httpErrors} failed reply requests (${f.ledger.retried} retries), ${f.crowd.socketErrors} socket errors, error log lines ${JSON.stringify(Object.fromEntries(f.desks.map((d) => [d.name, d.errorLines])))}`,
   );
   say(
-    `Sockets: ${socketsOpen}/${f.crowd.agents.length} open at the end, ${reconnected} reconnected at least once; events received per socket ≈ ${Math.round(f.crowd.agents.reduce((s, a) => s + a.events, 0) / f.crowd.agents.length)}`,
+    `Sockets: ${g.socketsOpen}/${f.crowd.agents.length} open at the end, ${g.reconnected} reconnected at least once; events received per socket ≈ ${Math.round(f.crowd.agents.reduce((s, a) => s + a.events, 0) / f.crowd.agents.length)}`,
   );
   say(
-    `Posts stored once: ${missing} missing${lostPosts ? ` (${JSON.stringify(lostPosts)})` : ''}, ${duplicated} stored twice`,
+    `Posts stored once: ${g.missing} missing${g.lostPosts ? ` (${JSON.stringify(g.lostPosts)})` : ''}, ${g.duplicated} stored twice`,
   );
-  for (const [name, p] of Object.entries(processes))
+  printProcesses(f, g);
+  say(g.ok ? 'All checks passed.' : 'SOME CHECKS FAILED.');
+}
+
+function printProcesses(f: RunFacts, g: Figures): void {
+  for (const [name, p] of Object.entries(g.processes))
     say(
       `  ${name}: peak RSS ${p.peakRssMiB} MiB, CPU ${p.cpuSeconds} s, ${p.errorLogLines} error / ${p.warnLogLines} warning lines, ${p.restarts} restart(s)`,
     );
   for (const [name, seconds] of Object.entries(f.cpu))
-    if (!(name in processes)) say(`  ${name}: CPU ${round(seconds)} s`);
+    if (!(name in g.processes)) say(`  ${name}: CPU ${round(seconds)} s`);
   for (const desk of f.desks)
     if (desk.errorLines + desk.warnLines > 0)
       say(`  last lines of ${desk.name}: ${desk.lastLines.slice(-3).join(' | ').slice(0, 800)}`);
-  say(ok ? 'All checks passed.' : 'SOME CHECKS FAILED.');
+}
 
+/** The JSON line's object. */
+function figuresRecord(f: RunFacts, g: Figures): Record<string, unknown> {
+  const { rate, replies } = g;
   return {
-    ok,
-    offeredPostsPerSecond: round(offeredRate),
+    ok: g.ok,
+    offeredPostsPerSecond: round(g.offeredRate),
     sustainedPostsPerSecond: round(rate.rate),
     backlogGrowing: rate.growing,
     backlog: { halfway: rate.backlogStart, end: rate.backlogEnd },
     drained: f.drained,
     drainSeconds: round(f.drainSeconds),
-    posts: { offered: f.offered.length, missing, duplicated, ...(lostPosts ? { lost: lostPosts } : {}) },
-    postToStoredMs: storeLatency,
-    postToSocketMs: socketLatency,
+    posts: {
+      offered: f.offered.length,
+      missing: g.missing,
+      duplicated: g.duplicated,
+      ...(g.lostPosts ? { lost: g.lostPosts } : {}),
+    },
+    postToStoredMs: g.storeLatency,
+    postToSocketMs: g.socketLatency,
     replies: {
-      accepted: submitted.length,
+      accepted: replies.accepted,
       refused: f.ledger.refused,
       refusals: f.ledger.refusals,
-      missing: repliesMissing,
-      duplicated: repliesDuplicated,
-      deliveryMs: replyLatency,
+      missing: replies.missing,
+      duplicated: replies.duplicated,
+      deliveryMs: replies.latency,
     },
     errors: {
       replyRequests: f.ledger.httpErrors,
       socket: f.crowd.socketErrors,
       logLines: Object.fromEntries(f.desks.map((d) => [d.name, d.errorLines])),
     },
-    sockets: { agents: f.crowd.agents.length, openAtEnd: socketsOpen, reconnected },
+    sockets: { agents: f.crowd.agents.length, openAtEnd: g.socketsOpen, reconnected: g.reconnected },
     killedAtSecond: f.killedAt === undefined ? null : round((f.killedAt - f.started) / 1000),
-    processes,
+    processes: g.processes,
     cpuSeconds: Object.fromEntries(Object.entries(f.cpu).map(([k, v]) => [k, round(v)])),
     options: f.options,
   };
+}
+
+/** Checks and figures of the run; prints them, and returns the object the last line carries. */
+export async function measure(f: RunFacts): Promise<Record<string, unknown>> {
+  const figures = await computeFigures(f);
+  printFigures(f, figures);
+  return figuresRecord(f, figures);
 }
