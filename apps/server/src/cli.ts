@@ -9,8 +9,7 @@ import { openDatabase } from './platform/db/database.ts';
 import { acquireStartupLock } from './platform/db/process-locks.ts';
 import { addBackupCommands } from './platform/db/backup.cli.ts';
 import { AppError, StartupError } from './platform/errors.ts';
-import { runFromEnvironment } from './main.ts';
-import { VERSION } from './composition.ts';
+import { VERSION } from './platform/version.ts';
 import { addTriageCommands } from './modules/triage/triage.cli.ts';
 
 /** Runs a command; expected failures print one sentence and exit 1, never a stack trace. */
@@ -45,7 +44,14 @@ program
   .command('start', { isDefault: true })
   .description('start the desk (web, worker and scheduler roles unless --roles says otherwise)')
   .option('--roles <roles>', 'comma list of web, worker, scheduler, or "all"')
-  .action((options: { roles?: string }) => guarded(() => runFromEnvironment(options)));
+  // Loaded here, not at the top: the whole desk takes seconds to load, and `agent`, `backup` or `triage`
+  // commands need none of it.
+  .action((options: { roles?: string }) =>
+    guarded(async () => {
+      const { runFromEnvironment } = await import('./main.ts');
+      await runFromEnvironment(options);
+    }),
+  );
 
 program
   .command('migrate')

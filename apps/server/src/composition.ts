@@ -26,7 +26,7 @@ import { InProcessRealtimeBus, type RealtimeBus } from './platform/realtime.ts';
 import { RedisRealtimeBus } from './platform/realtime-redis.ts';
 import { loadSecretKey, SecretBox } from './platform/secrets.ts';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './platform/version.ts';
 
 /** Everything the features need, built once; the only place where concrete drivers are chosen. */
 export interface AppDeps {

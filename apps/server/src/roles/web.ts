@@ -35,7 +35,7 @@ import { registerTemplateRoutes } from '../modules/templates/templates.routes.ts
 import { registerWebhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { registerWorkspaceRoutes } from '../modules/workspace/workspace.routes.ts';
 import { createHttpApp, type HttpApp } from '../platform/http/http-app.ts';
-import { VERSION } from '../composition.ts';
+import { VERSION } from '../platform/version.ts';
 
 /** The web role: the HTTP API, the realtime socket and the built web app. */
 export async function buildWebApp(deps: AppDeps, options: { serveWeb?: boolean } = {}): Promise<HttpApp> {
