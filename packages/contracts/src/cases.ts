@@ -110,6 +110,14 @@ export type CaseListQuery = z.infer<typeof caseListQuerySchema>;
 export const caseListSchema = z.object({
   cases: z.array(caseSummarySchema),
   nextCursor: z.string().nullable(),
+  /**
+   * Set when a search stopped after a bounded scan: a word in too many messages to list is tested case by
+   * case, on at most `scannedCases` cases a page, in the list's order, of those the other filters keep (a
+   * common tag is tested with the search). The page then holds the matches among them (maybe none) and
+   * `nextCursor` goes on after the last case scanned: following the cursors finds exactly the cases an
+   * unbounded search would, in the same order. Null: the page is full, or the list ends here.
+   */
+  partialScan: z.object({ scannedCases: z.number().int().positive() }).nullable(),
 });
 export type CaseList = z.infer<typeof caseListSchema>;
 

@@ -1,11 +1,4 @@
-import {
-  splitListParam,
-  type CaseEvent,
-  type CaseSummary,
-  type Message,
-  type Note,
-  type Tag,
-} from '@guichet/contracts';
+import type { CaseEvent, CaseSummary, Message, Note, Tag } from '@guichet/contracts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { Row } from '../../platform/db/schema.ts';
 import { slaOfCases } from '../sla/sla.queries.ts';
@@ -15,12 +8,12 @@ import {
   applyFilters,
   casePageQuery,
   planCaseFilters,
-  priorityRank,
   type CaseListOptions,
   type CasePageQuery,
   type FilterPlan,
 } from './cases.filters.ts';
-import { SCANNED_CASES, scanBounded, scansBounded, type CasePageRow } from './cases.scan.ts';
+import { cursorAfterRow, decodeCaseCursor, encodeCaseCursor, orderCasePage } from './cases.cursor.ts';
+import { SCANNED_CASES, scanBounded, scansBounded } from './cases.scan.ts';
 import { parseAttachments } from '../conversations/attachments.ts';
 import { lastMessageCues, type LastMessageCue } from './cases.last-message.ts';
 
@@ -122,29 +115,6 @@ async function toSummaries(db: DbOrTx, rows: SummaryRow[]): Promise<CaseSummary[
   return rows.map((row) => toSummary(row, tags.get(row.id) ?? [], sla.get(row.id) ?? null, cues.get(row.id)));
 }
 
-export interface CaseCursor {
-  rank: number;
-  at: number;
-  id: string;
-}
-
-/** `at` is the sort's time: the latest activity (newest first) or the opening (priority, then age). */
-export function encodeCaseCursor(
-  row: { lastMessageAt: string; id: string; priority?: number | null },
-  at?: string,
-): string {
-  return Buffer.from(`${row.priority ?? 9}:${Date.parse(at ?? row.lastMessageAt)}:${row.id}`).toString('base64url');
-}
-
-export function decodeCaseCursor(cursor: string): CaseCursor | null {
-  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  // Cursors from before priorities were sortable have two parts.
-  const [rank, at, id] = parts.length === 2 ? ['9', ...parts] : parts;
-  const ms = Number(at);
-  const rankNumber = Number(rank);
-  return Number.isFinite(ms) && Number.isFinite(rankNumber) && id ? { rank: rankNumber, at: ms, id } : null;
-}
-
 /** A page of cases, and where a search stopped when it scanned only part of the list. */
 export interface CasePage {
   cases: CaseSummary[];
@@ -198,48 +168,6 @@ export async function listCasePage(
     return { cases, nextCursor: cursorAfterRow(stoppedAfter, sort), partialScan: { scannedCases: windowSize } };
   }
   return { cases, nextCursor: null, partialScan: null };
-}
-
-/** The cursor of a row of the page's columns (a case the scan stopped after). */
-function cursorAfterRow(row: CasePageRow, sort: 'newest' | 'priority'): string {
-  const at = iso(sort === 'priority' ? row.openedAt : row.lastMessageAt);
-  return encodeCaseCursor({ id: row.id, priority: row.priority, lastMessageAt: iso(row.lastMessageAt) }, at);
-}
-
-/** The page's order, from after the cursor's case. */
-export function orderCasePage(query: CasePageQuery, options: CaseListOptions, after: CaseCursor | null): CasePageQuery {
-  let q = query;
-  if ((options.sort ?? 'newest') === 'newest') {
-    if (after) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('cases.last_message_at', '<', after.at),
-          eb.and([eb('cases.last_message_at', '=', after.at), eb('cases.id', '<', after.id)]),
-        ]),
-      );
-    }
-    q = q.orderBy('cases.last_message_at', 'desc').orderBy('cases.id', 'desc');
-  } else {
-    if (after) {
-      q = q.where((eb) =>
-        eb.or([
-          eb(priorityRank, '>', after.rank),
-          eb.and([eb(priorityRank, '=', after.rank), eb('cases.opened_at', '>', after.at)]),
-          eb.and([
-            eb(priorityRank, '=', after.rank),
-            eb('cases.opened_at', '=', after.at),
-            eb('cases.id', '>', after.id),
-          ]),
-        ]),
-      );
-    }
-    // Age is how long the case has been open: a chatty customer does not lose their place in line. Filtered
-    // on one priority, the rank is the same for every case: SQLite reads the queue index in order only when
-    // the constant is left out of the order (with it, it sorted every case of that priority: 30–45 ms).
-    if (splitListParam(options.priority).length !== 1) q = q.orderBy(priorityRank);
-    q = q.orderBy('cases.opened_at', 'asc').orderBy('cases.id', 'asc');
-  }
-  return q;
 }
 
 export async function findCaseSummary(db: DbOrTx, workspaceId: string, caseId: string): Promise<CaseSummary | null> {

@@ -1,3 +1,4 @@
+import { insertRows } from '../../platform/db/bulk-insert.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 
@@ -12,29 +13,24 @@ export interface EventRecord {
   occurredAt: number;
 }
 
-/** Events are written in the same transaction as the change they describe, never after. */
+/**
+ * Events are written in the same transaction as the change they describe, never after. In multi-row INSERTs
+ * without Kysely building a node per value (insertRows): an inbound page records a few hundred.
+ */
 export async function recordEvents(tx: DbOrTx, events: EventRecord[]): Promise<void> {
-  // Chunked: one multi-row INSERT per 400 events stays under both databases' bound-parameter limits.
-  for (let i = 0; i < events.length; i += 400) {
-    await insertEvents(tx, events.slice(i, i + 400));
-  }
-}
-
-async function insertEvents(tx: DbOrTx, events: EventRecord[]): Promise<void> {
-  await tx
-    .insertInto('events')
-    .values(
-      events.map((e) => ({
-        id: newId(e.occurredAt),
-        workspace_id: e.workspaceId,
-        type: e.type,
-        case_id: e.caseId ?? null,
-        subject_id: e.subjectId ?? null,
-        actor_type: e.actor.type,
-        actor_id: e.actor.id ?? null,
-        payload: JSON.stringify(e.payload ?? {}),
-        occurred_at: e.occurredAt,
-      })),
-    )
-    .execute();
+  await insertRows(
+    tx,
+    'events',
+    events.map((e) => ({
+      id: newId(e.occurredAt),
+      workspace_id: e.workspaceId,
+      type: e.type,
+      case_id: e.caseId ?? null,
+      subject_id: e.subjectId ?? null,
+      actor_type: e.actor.type,
+      actor_id: e.actor.id ?? null,
+      payload: JSON.stringify(e.payload ?? {}),
+      occurred_at: e.occurredAt,
+    })),
+  );
 }

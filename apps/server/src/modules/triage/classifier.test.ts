@@ -56,6 +56,18 @@ describe('the shipped classifier', () => {
     expect(withScores(0.2, 0.2)).toMatchObject({ type: 'question', complaint: false });
   });
 
+  it('takes the language its source gives instead of running lid.176, when the code is usable', () => {
+    const text = '@acme_sav ma box est en panne depuis 3 jours';
+    const detected = classifier.classify(text);
+    expect(detected.language).toBe('fr');
+    // X's tag wins (lid.176 is not asked): the rest of the classification does not change.
+    expect(classifier.classify(text, 'fr')).toEqual({ ...detected, scores: { ...detected.scores, language: 1 } });
+    expect(classifier.classify(text, 'en')).toMatchObject({ language: 'en', type: detected.type });
+    // "und", X's own codes (qme, qht…) and "zxx" say nothing: lid.176 decides.
+    for (const hint of ['und', 'qme', 'zxx', 'fr-CA', ''])
+      expect(classifier.classify(text, hint), hint).toEqual(detected);
+  });
+
   it('writes one JSON object per input line for `guichet classify`', async () => {
     let out = '';
     const sink = new Writable({

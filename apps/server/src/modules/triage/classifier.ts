@@ -8,7 +8,11 @@ import { MESSAGE_TYPES, SENTIMENTS, type Classification, type MessageType, type 
 export const MODEL_DIR = fileURLToPath(new URL('./model/', import.meta.url));
 
 export interface Classifier {
-  classify(text: string): Classification;
+  /**
+   * `languageHint`: the post's language when its source already gives one (X's `lang`); a plain ISO 639 code
+   * is taken as is and lid.176 is skipped (its most expensive step), anything else ("und", "qme", "zxx") is not.
+   */
+  classify(text: string, languageHint?: string): Classification;
 }
 
 /** Cues that turn a negative question or remark into a complaint: the customer reports a failure. */
@@ -37,6 +41,9 @@ function best<K extends string>(scores: Record<K, number>, allowed: readonly K[]
 function mergeCues(builtIn: string[], extra: string[]): string[] {
   return [...new Set([...builtIn, ...extra])];
 }
+
+/** A language code the source gave that can stand for lid.176's answer: "fr", "en" (not "und", "qme", "zxx"). */
+const USABLE_HINT = /^(?!und$|zxx$|q)[a-z]{2,3}$/;
 
 /** What lid.176 reads: no URLs, handles or hashtag signs, which would otherwise look like English. */
 function languageText(text: string): string {
@@ -75,7 +82,7 @@ export class FastTextClassifier implements Classifier {
     return new FastTextClassifier(this.models, extraCues);
   }
 
-  classify(text: string): Classification {
+  classify(text: string, languageHint?: string): Classification {
     const line = text.replace(/[\r\n]+/g, ' ');
     const input = features(line);
     const sentimentScores = toScores(SENTIMENTS, this.models.sentiment.predict(sentimentFeaturesOf(input)));
@@ -84,11 +91,16 @@ export class FastTextClassifier implements Classifier {
     let sentiment: Sentiment = best(sentimentScores, SENTIMENTS);
     const complaintScore = Math.min(1, Math.round((typeScores.complaint + sentimentScores.negative) * 1000) / 1000);
     const reportsFailure = urgency.some((c) => FAILURE_CUES.has(c));
-    // "Do you deliver to…? I couldn't find the info": a question, unless it also reports a failure or swears.
-    const asksOnly = !reportsFailure && !input.includes('_lexneg_') && isInformationRequest(line);
     let type: MessageType = best(typeScores, MESSAGE_TYPES);
     // Praise is never negative; a negative post that reports a failure is a complaint, however it is phrased.
     if (type === 'praise' && sentiment === 'negative') type = best(typeScores, ['complaint', 'question', 'other']);
+    // "Do you deliver to…? I couldn't find the info": a question, unless it also reports a failure or swears.
+    // Read only when it can change something (a complaint, or a complaint score it would cap at 0.4).
+    const asksOnly =
+      !reportsFailure &&
+      (type === 'complaint' || complaintScore > 0.4) &&
+      !input.includes('_lexneg_') &&
+      isInformationRequest(line);
     const complaint =
       !asksOnly &&
       (type === 'complaint' || complaintScore >= COMPLAINT_THRESHOLD || (sentiment === 'negative' && reportsFailure));
@@ -96,22 +108,30 @@ export class FastTextClassifier implements Classifier {
     else if (type === 'complaint') type = 'question'; // only an information request gets here
     // A complaint that reports a failure ("my internet is down again") is not neutral, whatever the tweets say.
     if (complaint && reportsFailure) sentiment = 'negative';
-    const [language] = this.models.language.predict(languageText(line) || line, 1);
-    const confident = language && language.probability >= MIN_LANGUAGE_PROBABILITY;
+    const language = this.language(line, languageHint);
     return {
       type,
       sentiment,
-      language: confident ? language.label : 'und',
+      language: language.label,
       urgency,
       complaint,
       scores: {
         type: typeScores,
         sentiment: sentimentScores,
-        language: language ? Math.round(language.probability * 1000) / 1000 : 0,
+        language: language.score,
         // An information request stays below one half, so the score never contradicts the flag.
         complaint: asksOnly ? Math.min(complaintScore, 0.4) : complaintScore,
       },
     };
+  }
+
+  /** The source's language when it gives a usable one (score 1), else lid.176's when confident, else "und". */
+  private language(line: string, hint: string | undefined): { label: string; score: number } {
+    if (hint !== undefined && USABLE_HINT.test(hint)) return { label: hint, score: 1 };
+    const [language] = this.models.language.predict(languageText(line) || line, 1);
+    if (!language) return { label: 'und', score: 0 };
+    const score = Math.round(language.probability * 1000) / 1000;
+    return { label: language.probability >= MIN_LANGUAGE_PROBABILITY ? language.label : 'und', score };
   }
 }
 

@@ -9,14 +9,49 @@ export interface UrgencyCue {
 }
 
 // JavaScript's \b only knows ASCII letters ("cassé" would not end at a boundary): use Unicode lookarounds.
+const NOT_AFTER_WORD = '(?<![\\p{L}\\p{N}_])';
+const NOT_BEFORE_WORD = '(?![\\p{L}\\p{N}_])';
 const cue = (id: string, en: string, fr: string, pattern: RegExp): UrgencyCue => ({
   id,
   reason: { en, fr },
-  pattern: new RegExp(
-    pattern.source.replace(/^\\b/, '(?<![\\p{L}\\p{N}_])').replace(/\\b$/, '(?![\\p{L}\\p{N}_])'),
-    'iu',
-  ),
+  pattern: new RegExp(pattern.source.replace(/^\\b/, NOT_AFTER_WORD).replace(/\\b$/, NOT_BEFORE_WORD), 'iu'),
 });
+
+const WORD_CHARACTER = /^[\p{L}\p{N}_]$/u;
+
+/** Whether the character (code point) that ends just before `index` is a letter, digit or "_". */
+function wordCharacterBefore(text: string, index: number): boolean {
+  if (index === 0) return false;
+  let start = index - 1;
+  const low = text.charCodeAt(start);
+  if (low >= 0xdc00 && low <= 0xdfff && start > 0) {
+    const high = text.charCodeAt(start - 1);
+    if (high >= 0xd800 && high <= 0xdbff) start--;
+  }
+  return WORD_CHARACTER.test(String.fromCodePoint(text.codePointAt(start)!));
+}
+
+/**
+ * `pattern.test` for a pattern that starts with "not after a letter" (`NOT_AFTER_WORD`), same answers, about
+ * three times faster: a leading lookbehind keeps V8 from skipping ahead to where an alternative can start, so
+ * the pattern runs without it and each match's start is checked by hand.
+ */
+export function wordStartTester(source: string, flags: string): (text: string) => boolean {
+  if (!source.startsWith(NOT_AFTER_WORD)) {
+    const pattern = new RegExp(source, flags);
+    return (text) => pattern.test(text);
+  }
+  const pattern = new RegExp(source.slice(NOT_AFTER_WORD.length), `${flags}g`);
+  return (text) => {
+    pattern.lastIndex = 0;
+    for (;;) {
+      const match = pattern.exec(text);
+      if (!match) return false;
+      if (!wordCharacterBefore(text, match.index)) return true;
+      pattern.lastIndex = match.index + 1;
+    }
+  };
+}
 
 export const URGENCY_CUES: readonly UrgencyCue[] = [
   cue(
@@ -75,9 +110,13 @@ export const URGENCY_CUES: readonly UrgencyCue[] = [
   ),
 ];
 
+const CUE_TESTERS = URGENCY_CUES.map((c) => ({ id: c.id, test: wordStartTester(c.pattern.source, c.pattern.flags) }));
+
 /** The ids of every cue the text mentions, in registry order. */
 export function detectCues(text: string): string[] {
-  return URGENCY_CUES.filter((c) => c.pattern.test(text)).map((c) => c.id);
+  const out: string[] = [];
+  for (const c of CUE_TESTERS) if (c.test(text)) out.push(c.id);
+  return out;
 }
 
 export function cueReason(id: string, locale: 'en' | 'fr' = 'en'): string {
@@ -115,12 +154,12 @@ export function workspaceCueMatcher(words: Record<string, readonly string[]>): (
     .filter(([, list]) => list.length > 0)
     .map(([id, list]) => ({
       id,
-      pattern: new RegExp(
-        `(?<![\\p{L}\\p{N}_])(${list.map((w) => escapeRegExp(w.trim())).join('|')})(?![\\p{L}\\p{N}_])`,
+      test: wordStartTester(
+        `${NOT_AFTER_WORD}(${list.map((w) => escapeRegExp(w.trim())).join('|')})${NOT_BEFORE_WORD}`,
         'iu',
       ),
     }));
-  return (text) => compiled.filter((c) => c.pattern.test(text)).map((c) => c.id);
+  return (text) => compiled.filter((c) => c.test(text)).map((c) => c.id);
 }
 
 /**
@@ -128,37 +167,40 @@ export function workspaceCueMatcher(words: Record<string, readonly string[]>): (
  * l'info"): the customer asks, even when the wording sounds negative. Not an urgency cue (it adds no points);
  * the classifier reads it to keep such a post a question unless it also reports a failure.
  */
-const INFORMATION_REQUEST = new RegExp(
-  [
-    // English
-    /\b(do|does|will) (you|u|it|they) (deliver|ship|sell|offer|have|accept|support|open|take|do)\b/.source,
-    /\b(can|could|may) (i|we) (get|use|order|pay|buy|find|book|bring|change|add)\b/.source,
-    /\b(is it|would it be) possible to\b/.source,
-    /\b(i'?d|i would|we'?d|we would) like to know\b/.source,
-    /\b(i was|i am|i'm|just) wondering\b/.source,
-    /\b(can|could) you (tell|let) (me|us)\b/.source,
-    /\b(could ?n[o']?t|can'?t|cannot|did ?n[o']?t) find (the |any |this |that )?(info|information|answer|details)\b/
-      .source,
-    /\bwhere (can|do|could|should) (i|we)\b/.source,
-    /\bhow (can|do|could|should) (i|we)\b/.source,
-    /\bwhat (are|is) (the|your) (hours|opening hours|price|prices|fees?|policy|delivery)\b/.source,
-    // French
-    /\b(vous )?livrez(-vous)?\b/.source,
-    /\best-ce que (vous|je|on|c'est|c’est|il)\b/.source,
-    /\b(savez|pouvez|pourriez)-vous (me|nous) (dire|indiquer|renseigner|confirmer)\b/.source,
-    /\b(je voudrais|j['’]aimerais|je souhaite|je souhaiterais) savoir\b/.source,
-    /\b(je n['’]ai pas|j['’]ai pas|je ne) trouv[ée]\w* (pas )?(l['’]info\w*|la réponse|de réponse|d['’]info\w*)\b/
-      .source,
-    /\bo[uù] (puis-je|peut-on|trouver)\b/.source,
-    /\bcomment (faire pour|puis-je|peut-on|fait-on)\b/.source,
-    /\b(y a-t-il|est-il possible|c['’]est possible)\b/.source,
-    /\bquels? sont (les|vos) (horaires|délais|tarifs|frais|conditions)\b/.source,
-  ]
-    .join('|')
-    .replace(/\\b/g, '(?:(?<![\\p{L}\\p{N}_])|(?![\\p{L}\\p{N}_]))'),
-  'iu',
-);
+const INFORMATION_REQUEST_ALTERNATIVES = [
+  // English
+  /\b(do|does|will) (you|u|it|they) (deliver|ship|sell|offer|have|accept|support|open|take|do)\b/.source,
+  /\b(can|could|may) (i|we) (get|use|order|pay|buy|find|book|bring|change|add)\b/.source,
+  /\b(is it|would it be) possible to\b/.source,
+  /\b(i'?d|i would|we'?d|we would) like to know\b/.source,
+  /\b(i was|i am|i'm|just) wondering\b/.source,
+  /\b(can|could) you (tell|let) (me|us)\b/.source,
+  /\b(could ?n[o']?t|can'?t|cannot|did ?n[o']?t) find (the |any |this |that )?(info|information|answer|details)\b/
+    .source,
+  /\bwhere (can|do|could|should) (i|we)\b/.source,
+  /\bhow (can|do|could|should) (i|we)\b/.source,
+  /\bwhat (are|is) (the|your) (hours|opening hours|price|prices|fees?|policy|delivery)\b/.source,
+  // French
+  /\b(vous )?livrez(-vous)?\b/.source,
+  /\best-ce que (vous|je|on|c'est|c’est|il)\b/.source,
+  /\b(savez|pouvez|pourriez)-vous (me|nous) (dire|indiquer|renseigner|confirmer)\b/.source,
+  /\b(je voudrais|j['’]aimerais|je souhaite|je souhaiterais) savoir\b/.source,
+  /\b(je n['’]ai pas|j['’]ai pas|je ne) trouv[ée]\w* (pas )?(l['’]info\w*|la réponse|de réponse|d['’]info\w*)\b/.source,
+  /\bo[uù] (puis-je|peut-on|trouver)\b/.source,
+  /\bcomment (faire pour|puis-je|peut-on|fait-on)\b/.source,
+  /\b(y a-t-il|est-il possible|c['’]est possible)\b/.source,
+  /\bquels? sont (les|vos) (horaires|délais|tarifs|frais|conditions)\b/.source,
+];
+// Every alternative starts with a letter after "\b": there, "\b" means "not after a letter" (one lookbehind for
+// all, which wordStartTester checks by hand); the other "\b"s become either-side lookarounds.
+const INFORMATION_REQUEST_SOURCE =
+  NOT_AFTER_WORD +
+  `(?:${INFORMATION_REQUEST_ALTERNATIVES.map((a) => a.replace(/^\\b/, '')).join('|')})`.replace(
+    /\\b/g,
+    `(?:${NOT_AFTER_WORD}|${NOT_BEFORE_WORD})`,
+  );
+const informationRequest = wordStartTester(INFORMATION_REQUEST_SOURCE, 'iu');
 
 export function isInformationRequest(text: string): boolean {
-  return INFORMATION_REQUEST.test(text);
+  return informationRequest(text);
 }

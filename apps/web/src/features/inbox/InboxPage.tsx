@@ -32,6 +32,7 @@ import { useSession } from '../auth/session.ts';
 import { BulkBar } from './BulkBar.tsx';
 import { CaseRow } from './CaseRow.tsx';
 import { InboxFilters } from './InboxFilters.tsx';
+import { PartialScanNotice, scannedSoFar } from './PartialScanNotice.tsx';
 import { caseListParams, isFiltered, readInboxFilters } from './inboxParams.ts';
 
 export { useDirectory } from './useDirectory.ts';
@@ -121,6 +122,16 @@ export function InboxPage() {
     refetchInterval: safetyNetRefetchMs,
   });
   const list = cases.data ? uniqueCases(cases.data.pages) : [];
+  const scanned = cases.data ? scannedSoFar(cases.data.pages) : null;
+  const keepSearching =
+    scanned === null ? null : (
+      <PartialScanNotice
+        scanned={scanned}
+        sort={params.sort ?? 'newest'}
+        loading={cases.isFetchingNextPage}
+        onKeepSearching={() => void cases.fetchNextPage()}
+      />
+    );
 
   // Keyboard: j/k move, Enter opens, a assigns to me, e resolves the highlighted case.
   const [activeIndex, setActiveIndex] = useState(0);
@@ -201,7 +212,7 @@ export function InboxPage() {
       ) : cases.isError ? (
         <ErrorState title={t('inbox.loadError')} error={cases.error} onRetry={() => void cases.refetch()} />
       ) : list.length === 0 ? (
-        <EmptyInbox filtered={isFiltered(filters, q) || filters.view !== 'all'} />
+        (keepSearching ?? <EmptyInbox filtered={isFiltered(filters, q) || filters.view !== 'all'} />)
       ) : (
         <Stack gap="xs">
           <Stack component="ul" gap="xs" className="plain-list" aria-label={t('inbox.listLabel')} ref={listRef}>
@@ -224,16 +235,17 @@ export function InboxPage() {
               </Group>
             ))}
           </Stack>
-          {cases.hasNextPage && (
-            <Button
-              variant="default"
-              onClick={() => void cases.fetchNextPage()}
-              loading={cases.isFetchingNextPage}
-              mx="auto"
-            >
-              {t('common.loadMore')}
-            </Button>
-          )}
+          {keepSearching ??
+            (cases.hasNextPage && (
+              <Button
+                variant="default"
+                onClick={() => void cases.fetchNextPage()}
+                loading={cases.isFetchingNextPage}
+                mx="auto"
+              >
+                {t('common.loadMore')}
+              </Button>
+            ))}
           <Text size="xs" c="dimmed" ta="center" visibleFrom="sm">
             {t('inbox.keyboardHint')}
           </Text>

@@ -1,4 +1,5 @@
 import type { InboundItem, NetworkAccount } from '@guichet/connectors';
+import { insertRows } from '../../../platform/db/bulk-insert.ts';
 import type { DbOrTx } from '../../../platform/db/database.ts';
 import type { NewRow, Row } from '../../../platform/db/schema.ts';
 import type { ResolvedIdentity } from '../../contacts/contacts.repository.ts';
@@ -58,12 +59,14 @@ export interface CaseDraft {
   status: Row<'cases'>['status'];
   originalStatus: Row<'cases'>['status'];
   openedAt: number;
-  preview: string;
+  /** The latest message's text (none yet: null); its preview is made once, when the case is written. */
+  latestText: string | null;
   added: number;
   lastMessageAt: number;
   lastInboundAt: number | null;
-  /** Stored priority (null: none yet) and the most urgent triage decision of this page. */
+  /** Stored priority and its reason (null: none yet), and the most urgent triage decision of this page. */
   priority: number | null;
+  priorityReason: string | null;
   triage: { priority: number; reason: string; type: Classification['type'] } | null;
   /** The stored language (null: none yet) and the first one detected in this page. */
   storedLang: string | null;
@@ -137,15 +140,11 @@ export function previewOf(text: string): string {
   return flat.length > PREVIEW_LENGTH ? flat.slice(0, PREVIEW_LENGTH - 1) + '…' : flat;
 }
 
+/** A page's rows of one table in a few multi-row INSERTs (see insertRows). */
 export async function insertChunked<T extends 'messages' | 'cases' | 'case_conversations' | 'conversations'>(
   tx: DbOrTx,
   table: T,
   rows: NewRow<T>[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx
-      .insertInto(table)
-      .values(rows.slice(i, i + INSERT_CHUNK) as never)
-      .execute();
-  }
+  await insertRows(tx, table, rows);
 }

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type DbOrTx } from '../../../../platform/db/database.ts';
 import type { NewRow } from '../../../../platform/db/schema.ts';
 import type { RuleColumns } from '../../../rules/rules.effects.ts';
-import { insertChunked, type CaseDraft } from '../page.ts';
+import { insertChunked, previewOf, type CaseDraft } from '../page.ts';
 
 /** Cases per multi-row UPDATE: at most 13 values each, far below both databases' bound-parameter limits. */
 const UPDATE_CHUNK = 200;
@@ -31,7 +31,7 @@ export function newCaseRow(
     lang: d.lang ?? null,
     assignee_agent_id: rules?.assignee ?? null,
     team_id: rules?.team ?? null,
-    preview: d.preview,
+    preview: previewOf(d.latestText ?? ''),
     message_count: d.added,
     opened_at: d.openedAt,
     last_message_at: d.lastMessageAt,
@@ -72,6 +72,12 @@ interface Part {
 
 /** Triage only ever raises a case's priority; a lower one is for an agent or a rule to set. */
 const raises = (d: CaseDraft) => d.triage !== null && (d.priority === null || d.triage.priority < d.priority);
+/**
+ * A rule sets a priority the case does not have yet. The same rule matching a customer's every message
+ * would otherwise rewrite the same value into the eight queue indexes that hold it, on every page.
+ */
+const rulePriorityChanges = (d: CaseDraft, r: RuleColumns | undefined) =>
+  r?.priority !== undefined && (r.priority.value !== d.priority || r.priority.reason !== d.priorityReason);
 
 const PARTS: Part[] = [
   {
@@ -83,7 +89,7 @@ const PARTS: Part[] = [
       ['last_message_at', 'bigint'],
       ['last_inbound_at', 'bigint'],
     ],
-    values: (d) => [d.id, d.added, d.preview || null, d.lastMessageAt, d.lastInboundAt],
+    values: (d) => [d.id, d.added, previewOf(d.latestText ?? '') || null, d.lastMessageAt, d.lastInboundAt],
     sets: () => [
       sql`message_count = cases.message_count + v.added`,
       sql`preview = coalesce(v.preview, cases.preview)`,
@@ -106,7 +112,7 @@ const PARTS: Part[] = [
     sets: (now) => [sql`status = 'resolved'`, sql`resolved_at = ${now}`],
   },
   {
-    wanted: (d, r) => raises(d) || r?.priority !== undefined,
+    wanted: (d, r) => raises(d) || rulePriorityChanges(d, r),
     columns: [
       ['priority', 'bigint'],
       ['priority_reason', 'text'],

@@ -5,7 +5,7 @@ import type { EventRecord } from '../../../events/events.repository.ts';
 import { parseSurveyAnswer } from '../../../surveys/survey-answer.ts';
 import { SURVEY_ANSWER_WINDOW_MS } from '../../../surveys/surveys.jobs.ts';
 import { readCaseSettings } from '../../../workspace/workspace.settings.ts';
-import { conversationKey, previewOf, type CaseDraft, type PageContext } from '../page.ts';
+import { conversationKey, type CaseDraft, type PageContext } from '../page.ts';
 
 interface CaseRow {
   id: string;
@@ -14,6 +14,7 @@ interface CaseRow {
   openedAt: number;
   lastMessageAt: number;
   priority: number | null;
+  priorityReason: string | null;
   lang: string | null;
 }
 
@@ -24,6 +25,7 @@ const CASE_COLUMNS = [
   'cases.opened_at as openedAt',
   'cases.last_message_at as lastMessageAt',
   'cases.priority as priority',
+  'cases.priority_reason as priorityReason',
   'cases.lang as lang',
 ] as const;
 
@@ -38,14 +40,17 @@ async function loadCases(ctx: PageContext) {
     .orderBy('cases.opened_at', 'asc')
     .execute();
   const contactIds = [...new Set([...ctx.identities.values()].map((i) => i.contactId))];
-  const open = await ctx.tx
-    .selectFrom('cases')
-    .select(CASE_COLUMNS)
-    .where('cases.channel_id', '=', ctx.channel.id)
-    .where('cases.contact_id', 'in', contactIds)
-    .where('cases.status', '!=', 'resolved')
-    .orderBy('cases.last_message_at', 'asc')
-    .execute();
+  // The channel is checked here, not in SQL: given `channel_id = ?`, SQLite's planner (no statistics) walked
+  // every case of the channel through a queue index instead of the few cases of these contacts.
+  const open = (
+    await ctx.tx
+      .selectFrom('cases')
+      .select([...CASE_COLUMNS, 'cases.channel_id as channelId'])
+      .where('cases.contact_id', 'in', contactIds)
+      .where('cases.status', '!=', 'resolved')
+      .orderBy('cases.last_message_at', 'asc')
+      .execute()
+  ).filter((row) => row.channelId === ctx.channel.id);
   return { linked, open };
 }
 
@@ -59,11 +64,12 @@ function draftOf(ctx: PageContext, row: CaseRow): CaseDraft {
       status: row.status,
       originalStatus: row.status,
       openedAt: Number(row.openedAt),
-      preview: '',
+      latestText: null,
       added: 0,
       lastMessageAt: Number(row.lastMessageAt),
       lastInboundAt: null,
       priority: row.priority,
+      priorityReason: row.priorityReason,
       triage: null,
       storedLang: row.lang,
     };
@@ -191,7 +197,7 @@ export async function attachToCases(ctx: PageContext): Promise<void> {
     // Posts can arrive out of order (a fetched parent, a resumed backlog): keep the latest as preview.
     if (createdAt >= draft.lastMessageAt) {
       draft.lastMessageAt = createdAt;
-      draft.preview = previewOf(item.text);
+      draft.latestText = item.text;
     }
     draft.lastInboundAt = Math.max(draft.lastInboundAt ?? 0, createdAt);
     ctx.events.push({
@@ -214,11 +220,12 @@ function newDraft(now: number, contactId: string): CaseDraft {
     status: 'open',
     originalStatus: 'open',
     openedAt: now,
-    preview: '',
+    latestText: null,
     added: 0,
     lastMessageAt: 0,
     lastInboundAt: null,
     priority: null,
+    priorityReason: null,
     triage: null,
     storedLang: null,
   };

@@ -16,7 +16,7 @@ export async function triage(ctx: PageContext): Promise<void> {
     const { item, draft } = entry;
     let classification = byText.get(item.text);
     if (!classification) {
-      classification = ctx.classifier.classify(item.text);
+      classification = ctx.classifier.classify(item.text, item.lang);
       byText.set(item.text, classification);
     }
     const decision = decidePriority(
