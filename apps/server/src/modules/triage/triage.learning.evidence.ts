@@ -25,28 +25,41 @@ export interface EvidenceRow {
 /** One feature per class, except two classes: one feature (the second is its mirror). */
 export const evidenceSize = (classCount: number) => (classCount === 2 ? 1 : classCount);
 
-export function evidenceTable(rows: readonly EvidenceRow[], classCount: number): EvidenceTable {
-  const size = evidenceSize(classCount);
-  const docs = Array.from({ length: size }, () => 0);
-  const counts = new Map<number, number[]>();
+/** Per bucket: how many rows of each evidence class carry it, then how many rows in all. */
+interface Counts {
+  rows: number;
+  docs: number[];
+  buckets: Map<number, number[]>;
+}
+
+function count(rows: readonly EvidenceRow[], size: number): Counts {
+  const counts: Counts = { rows: rows.length, docs: Array.from({ length: size }, () => 0), buckets: new Map() };
   for (const row of rows) {
-    if (row.y < size) docs[row.y]!++;
+    if (row.y < size) counts.docs[row.y]!++;
     for (const f of row.sparse) {
-      let c = counts.get(f);
-      if (!c) counts.set(f, (c = Array.from({ length: size + 1 }, () => 0)));
+      let c = counts.buckets.get(f);
+      if (!c) counts.buckets.set(f, (c = Array.from({ length: size + 1 }, () => 0)));
       if (row.y < size) c[row.y]!++;
       c[size]!++; // every row, whatever its class
     }
   }
+  return counts;
+}
+
+/** The smoothed log ratio of a word's rate in class k's rows to its rate in the other rows. */
+function logRatio(withWord: number, withWordAll: number, inClass: number, rows: number): number {
+  const inK = (withWord + SMOOTHING) / (inClass + 2 * SMOOTHING);
+  const outsideK = (withWordAll - withWord + SMOOTHING) / (rows - inClass + 2 * SMOOTHING);
+  return Math.log(inK / outsideK);
+}
+
+export function evidenceTable(rows: readonly EvidenceRow[], classCount: number): EvidenceTable {
+  const { rows: n, docs, buckets } = count(rows, evidenceSize(classCount));
   const table: EvidenceTable = new Map();
-  for (const [f, c] of [...counts.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const [f, c] of buckets) {
     table.set(
       f,
-      docs.map((inClass, k) => {
-        const withK = (c[k]! + SMOOTHING) / (inClass + 2 * SMOOTHING);
-        const withoutK = (c[size]! - c[k]! + SMOOTHING) / (rows.length - inClass + 2 * SMOOTHING);
-        return Math.log(withK / withoutK);
-      }),
+      docs.map((inClass, k) => logRatio(c[k]!, c[docs.length]!, inClass, n)),
     );
   }
   return table;
@@ -59,24 +72,38 @@ export function evidenceOf(table: EvidenceTable, sparse: readonly number[], size
     const r = table.get(f);
     if (r) for (let k = 0; k < size; k++) sums[k]! += r[k]!;
   }
-  const scale = 1 / Math.sqrt(Math.max(sparse.length, 1));
-  return sums.map((s) => Math.tanh(s * scale));
+  return squash(sums, sparse.length);
 }
 
-/** Each row's evidence from a table built without its fold (folds by position: the caller's order is fixed). */
+const squash = (sums: number[], words: number) => sums.map((s) => Math.tanh(s / Math.sqrt(Math.max(words, 1))));
+
+/**
+ * Each row's evidence from the counts of the other folds (folds by position: the caller's order is fixed):
+ * all rows' counts minus its fold's, so no table is built per fold.
+ */
 export function outOfFoldEvidence(rows: readonly EvidenceRow[], classCount: number): number[][] {
   const size = evidenceSize(classCount);
-  const out: number[][] = rows.map(() => []);
-  for (let fold = 0; fold < EVIDENCE_FOLDS; fold++) {
-    const table = evidenceTable(
-      rows.filter((_, i) => i % EVIDENCE_FOLDS !== fold),
-      classCount,
-    );
-    rows.forEach((row, i) => {
-      if (i % EVIDENCE_FOLDS === fold) out[i] = evidenceOf(table, row.sparse, size);
-    });
-  }
-  return out;
+  const all = count(rows, size);
+  const folds = Array.from({ length: EVIDENCE_FOLDS }, (_, fold) =>
+    count(
+      rows.filter((_, i) => i % EVIDENCE_FOLDS === fold),
+      size,
+    ),
+  );
+  return rows.map((row, i) => {
+    const fold = folds[i % EVIDENCE_FOLDS]!;
+    const n = all.rows - fold.rows;
+    const docs = all.docs.map((d, k) => d - fold.docs[k]!);
+    const sums = Array.from({ length: size }, () => 0);
+    for (const f of row.sparse) {
+      const c = all.buckets.get(f)!;
+      const own = fold.buckets.get(f)!; // the row itself is in its fold: never undefined
+      const withWordAll = c[size]! - own[size]!;
+      if (withWordAll === 0) continue; // only its fold has the word: no evidence, as with a built table
+      for (let k = 0; k < size; k++) sums[k]! += logRatio(c[k]! - own[k]!, withWordAll, docs[k]!, n);
+    }
+    return squash(sums, row.sparse.length);
+  });
 }
 
 /**

@@ -27,11 +27,34 @@ function statementText(postgres: boolean, table: string, columns: string[], rows
 }
 
 /**
+ * Rows per statement. PostgreSQL: as many as fit (each statement is a round trip). SQLite prepares each SQL
+ * text (about 1 ms for a few hundred rows) and keeps it: a page's events or links come in a different count
+ * every time, so they go in chunks of 64, then 32, 16, … 1 for the rest — a few shapes, each prepared once.
+ */
+function chunkSizes(count: number, postgres: boolean): number[] {
+  const sizes: number[] = [];
+  let left = count;
+  const largest = postgres ? BULK_INSERT_CHUNK : 64;
+  while (left >= largest) {
+    sizes.push(largest);
+    left -= largest;
+  }
+  if (postgres) return left > 0 ? [...sizes, left] : sizes;
+  for (let size = largest / 2; size >= 1; size /= 2) {
+    if (left >= size) {
+      sizes.push(size);
+      left -= size;
+    }
+  }
+  return sizes;
+}
+
+/**
  * Multi-row INSERT of rows that all name the same columns (rows built by one function), in chunks.
- * Kysely builds and compiles a node per value: for an inbound page's hundred messages (27 columns) or its
- * few hundred events that cost more than the database's own work on them (npm run bench:ingest). Here the
- * SQL text is built once per shape and the values go straight to the driver, as Kysely would pass them.
- * Rows whose columns differ, or with an undefined value (Kysely leaves such a column out), fall back to Kysely.
+ * Kysely builds and compiles a node per value, a large share of an inbound page's CPU time for its hundred
+ * messages (27 columns) and few hundred events (npm run bench:ingest). Here the SQL text is built once per
+ * shape and the values go straight to the driver, as Kysely would pass them. Rows whose columns differ, or
+ * with an undefined value (Kysely leaves such a column out), go through Kysely.
  */
 export async function insertRows<T extends keyof Database & string>(
   db: DbOrTx,
@@ -44,18 +67,20 @@ export async function insertRows<T extends keyof Database & string>(
     const keys = Object.keys(row);
     return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
   });
-  for (let i = 0; i < rows.length; i += BULK_INSERT_CHUNK) {
-    const chunk = rows.slice(i, i + BULK_INSERT_CHUNK);
+  const postgres = dialectOf(db) === 'postgres';
+  let start = 0;
+  for (const size of chunkSizes(rows.length, postgres)) {
+    const chunk = rows.slice(start, start + size);
+    start += size;
     const parameters = sameShape ? parametersOf(chunk, columns) : null;
-    if (!parameters) {
+    if (parameters) {
+      await db.executeQuery(CompiledQuery.raw(statementText(postgres, table, columns, chunk.length), parameters));
+    } else {
       await db
         .insertInto(table)
         .values(chunk as never)
         .execute();
-      continue;
     }
-    const text = statementText(dialectOf(db) === 'postgres', table, columns, chunk.length);
-    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 }
 
