@@ -3,6 +3,7 @@ import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Sql
 import type { DatabaseHandle, DbOrTx } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { rareParts } from './cases.search-probe.ts';
 
 /**
  * The inbox search (F6): a case matches when one of its messages, its contact's name or its handle contains
@@ -78,56 +79,79 @@ function bySource(rows: readonly Found[], dense: readonly Source[]): Matches {
  * The rows that contain the words, per source, from at most SPARSE_MATCHES + 1 rows each index proposes,
  * each one pass over an index. SQLite: the trigram FTS table, where messages have keys from 0 up and
  * contacts' names and identities' handles negative ones (migration 0021), so each side is a rowid range of
- * the same index. PostgreSQL: the pg_trgm index of each source, the three side by side.
+ * the same index. PostgreSQL: the pg_trgm index of each source, the three side by side; names and handles
+ * asked for their rare parts only when the words also hold common ones (cases.search-probe.ts).
  */
-async function findMatches(db: DbOrTx, dialect: SearchDialect, words: string, pattern: string): Promise<Matches> {
+function findMatches(db: DbOrTx, dialect: SearchDialect, words: string, pattern: string): Promise<Matches> {
+  return dialect === 'sqlite' ? findSqliteMatches(db, words, pattern) : findPostgresMatches(db, words, pattern);
+}
+
+async function findSqliteMatches(db: DbOrTx, words: string, pattern: string): Promise<Matches> {
   const cap = SPARSE_MATCHES + 1;
-  if (dialect === 'sqlite') {
-    // The index's own answer first (rowids only): when it proposes too many, their rows are never read.
-    const proposed = async (range: RawBuilder<unknown>) =>
-      (
-        await sql<{ key: number }>`select rowid as key from text_search
-          where text_search match ${ftsPhrase(words)} and ${range} limit ${cap}`.execute(db)
-      ).rows.map((row) => row.key);
-    const keys = (rowids: number[]) => sql.join(rowids.map((rowid) => sql`${rowid}`));
-    const messageKeys = await proposed(sql`rowid >= 0`);
-    const peopleKeys = await proposed(sql`rowid < 0`);
-    const messages =
-      messageKeys.length === 0 || messageKeys.length > SPARSE_MATCHES
-        ? []
-        : (
-            await sql<Found>`select 'message' as source, m.id as id, ${like(sql`m.text`, pattern)} as hit
-              from text_search_keys k join messages m on m.id = k.source_id
-              where k.rowid in (${keys(messageKeys)})`.execute(db)
-          ).rows;
-    const people =
-      peopleKeys.length === 0 || peopleKeys.length > SPARSE_MATCHES
-        ? []
-        : (
-            await sql<Found>`select k.source as source, k.source_id as id,
-                case k.source
-                  when 'contact' then (select ${like(sql`c.name`, pattern)} from contacts c where c.id = k.source_id)
-                  else (select ${like(sql`i.handle`, pattern)} from identities i where i.id = k.source_id)
-                end as hit
-              from text_search_keys k where k.rowid in (${keys(peopleKeys)})`.execute(db)
-          ).rows;
-    return bySource(
-      [...messages, ...people],
-      [
-        ...(messageKeys.length > SPARSE_MATCHES ? ['message' as const] : []),
-        ...(peopleKeys.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
-      ],
+  // The index's own answer first (rowids only): when it proposes too many, their rows are never read.
+  const proposed = async (range: RawBuilder<unknown>) =>
+    (
+      await sql<{ key: number }>`select rowid as key from text_search
+        where text_search match ${ftsPhrase(words)} and ${range} limit ${cap}`.execute(db)
+    ).rows.map((row) => row.key);
+  const keys = (rowids: number[]) => sql.join(rowids.map((rowid) => sql`${rowid}`));
+  const messageKeys = await proposed(sql`rowid >= 0`);
+  const peopleKeys = await proposed(sql`rowid < 0`);
+  const messages =
+    messageKeys.length === 0 || messageKeys.length > SPARSE_MATCHES
+      ? []
+      : (
+          await sql<Found>`select 'message' as source, m.id as id, ${like(sql`m.text`, pattern)} as hit
+            from text_search_keys k join messages m on m.id = k.source_id
+            where k.rowid in (${keys(messageKeys)})`.execute(db)
+        ).rows;
+  const people =
+    peopleKeys.length === 0 || peopleKeys.length > SPARSE_MATCHES
+      ? []
+      : (
+          await sql<Found>`select k.source as source, k.source_id as id,
+              case k.source
+                when 'contact' then (select ${like(sql`c.name`, pattern)} from contacts c where c.id = k.source_id)
+                else (select ${like(sql`i.handle`, pattern)} from identities i where i.id = k.source_id)
+              end as hit
+            from text_search_keys k where k.rowid in (${keys(peopleKeys)})`.execute(db)
+        ).rows;
+  return bySource(
+    [...messages, ...people],
+    [
+      ...(messageKeys.length > SPARSE_MATCHES ? ['message' as const] : []),
+      ...(peopleKeys.length > SPARSE_MATCHES ? ['contact' as const, 'identity' as const] : []),
+    ],
+  );
+}
+
+async function findPostgresMatches(db: DbOrTx, words: string, pattern: string): Promise<Matches> {
+  const cap = SPARSE_MATCHES + 1;
+  const side = async (source: Source, table: string, column: string, parts: string[] | null = null) => {
+    if (parts === null) {
+      const rows = await sql<Found>`select ${source} as source, x.id as id, 1 as hit from ${sql.table(table)} x
+        where ${like(sql.ref(`x.${column}`), pattern)} limit ${cap}`.execute(db);
+      return rows.rows;
+    }
+    // The index is asked for the rare parts only; the materialized CTE keeps the whole words' `like` out of
+    // its question (the planner would hand every trigram back to the index), and decides on its rows.
+    const probe = sql.join(
+      parts.map((part) => like(sql.ref(`x.${column}`), likePattern(part))),
+      sql` and `,
     );
-  }
-  const side = async (source: Source, table: string, column: string) => {
-    const rows = await sql<Found>`select ${source} as source, x.id as id, 1 as hit from ${sql.table(table)} x
-      where ${like(sql.ref(`x.${column}`), pattern)} limit ${cap}`.execute(db);
+    const rows = await sql<Found>`with proposed as materialized (
+        select x.id as id, ${sql.ref(`x.${column}`)} as value from ${sql.table(table)} x where ${probe})
+      select ${source} as source, p.id as id, 1 as hit from proposed p
+      where ${like(sql.ref('p.value'), pattern)} limit ${cap}`.execute(db);
     return rows.rows;
   };
+  // People's names and handles share their common parts (`customer_…`): the index is asked for the others.
+  const people = async (source: Source, table: string, column: string) =>
+    side(source, table, column, await rareParts(db, table, column, words));
   const found = await Promise.all([
     side('message', 'messages', 'text'),
-    side('contact', 'contacts', 'name'),
-    side('identity', 'identities', 'handle'),
+    people('contact', 'contacts', 'name'),
+    people('identity', 'identities', 'handle'),
   ]);
   const dense = found.filter((rows) => rows.length > SPARSE_MATCHES).map((rows) => rows[0]!.source);
   return bySource(found.flat(), dense);

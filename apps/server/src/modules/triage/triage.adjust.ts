@@ -36,7 +36,8 @@ export interface SerializedAdjustment {
   version: 1;
   heads: Record<
     string,
-    // `shrink`, `globalShrink` absent (an adjustment written before the guard): the whole layer applies.
+    // Absent in older adjustments: `shrink`, `globalShrink` (the whole layer applies), `threshold` (one half),
+    // `evidence` (no word evidence; decision 0017).
     {
       classes: string[];
       shrink?: number;

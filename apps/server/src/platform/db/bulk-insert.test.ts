@@ -30,7 +30,17 @@ describe.each(TEST_DIALECTS)('insertRows (%s)', (dialect) => {
   const stored = () =>
     f.database.db
       .selectFrom('events')
-      .select(['id', 'workspace_id', 'type', 'case_id', 'subject_id', 'actor_type', 'actor_id', 'payload', 'occurred_at'])
+      .select([
+        'id',
+        'workspace_id',
+        'type',
+        'case_id',
+        'subject_id',
+        'actor_type',
+        'actor_id',
+        'payload',
+        'occurred_at',
+      ])
       .where('type', '=', 'bulk.inserted')
       .orderBy('id')
       .execute();
