@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseList } from '@guichet/contracts';
+import { sql } from 'kysely';
 import {
   caseSearchCondition,
   isDenseSearch,
   planCaseSearch,
   type CaseSearch,
 } from '../src/modules/cases/cases.search.ts';
+import { rareParts } from '../src/modules/cases/cases.search-probe.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { TEST_DIALECTS } from './databases.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
@@ -108,6 +110,39 @@ describe.each(TEST_DIALECTS)('inbox search (%s)', (dialect) => {
         expect(isDenseSearch(mixed)).toBe(true);
         expect(await casesWith(mixed), `${q}, ${dense} tested case by case`).toEqual(walking);
       }
+    }
+  });
+
+  it('asks the index for the rare parts of handles and names that share a common one, with the same cases', async () => {
+    // 40 customers share `customer_` and `Client `; `0099` is in three handles and names, one of them mid-word.
+    for (let n = 0; n < 40; n += 1) {
+      const id = String(n).padStart(4, '0');
+      await post(`customer_${id}`, `Client ${id}`, '@acme_sav bonjour');
+    }
+    await post('customer_00990', 'Client 00990', '@acme_sav bonjour');
+    await post('xcustomer_0099b', 'Le Client 0099b', '@acme_sav bonjour');
+    await post('customer0099', 'Client0099', '@acme_sav bonjour');
+    await app.pollAndWork();
+    if (dialect === 'postgres') {
+      // The table's size tells how much to sample (here all of it): known once analyzed.
+      await sql`analyze contacts, identities`.execute(app.deps.db);
+      expect(await rareParts(app.deps.db, 'identities', 'handle', 'Customer_0099')).toEqual(['0099']);
+      expect(await rareParts(app.deps.db, 'contacts', 'name', 'client 0099')).toEqual(['0099']);
+      // Only common parts, or a single part: the whole words are asked.
+      expect(await rareParts(app.deps.db, 'identities', 'handle', 'customer_00')).toBeNull();
+      expect(await rareParts(app.deps.db, 'identities', 'handle', 'customer0099')).toBeNull();
+    }
+    expect(await search('Customer_0099')).toEqual(['customer_00990', 'xcustomer_0099b']);
+    expect(await search('client 0099')).toEqual(['customer_00990', 'xcustomer_0099b']);
+    for (const q of ['Customer_0099', 'client 0099', 'client 0099b', 'customer_00', 'customer0099', 'ent 003']) {
+      const planned = await planCaseSearch(app.deps.db, dialect, q);
+      const walking = await casesWith({
+        dialect,
+        pattern: planned.pattern,
+        candidates: { messages: null, contacts: null, identities: null },
+      });
+      expect(await casesWith(planned), q).toEqual(walking);
+      expect(await search(q), q).toEqual(walking);
     }
   });
 
