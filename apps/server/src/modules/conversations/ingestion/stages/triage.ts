@@ -4,20 +4,22 @@ import type { Classification } from '../../../triage/triage.models.ts';
 import type { PageContext } from '../page.ts';
 
 /**
- * Stage 7 — triage: type, sentiment, language and urgency for each distinct text (one classification per
- * text, however often it comes: copy-paste campaigns, "any update?"), then each message's priority from
- * the workspace's policy (read once per page) and its author's signals. A case takes the most urgent
- * triage of its new messages; a survey rating raises nothing.
+ * Stage 7 — triage: type, sentiment, language and urgency once per distinct text and language tag, however
+ * often it comes (copy-paste campaigns, "any update?"), then each message's priority from the workspace's
+ * policy (read once per page) and its author's signals. A case takes the most urgent triage of its new
+ * messages; a survey rating raises nothing.
  */
 export async function triage(ctx: PageContext): Promise<void> {
   const policy = await getPriorityPolicy(ctx.tx, ctx.channel.workspace_id);
   const byText = new Map<string, Classification>();
   for (const entry of ctx.entries) {
     const { item, draft } = entry;
-    let classification = byText.get(item.text);
+    // X's language tag is part of the key: it decides the language, and so can change the answer.
+    const key = `${item.lang ?? ''}\u0000${item.text}`;
+    let classification = byText.get(key);
     if (!classification) {
       classification = ctx.classifier.classify(item.text, item.lang);
-      byText.set(item.text, classification);
+      byText.set(key, classification);
     }
     const decision = decidePriority(
       classification,
