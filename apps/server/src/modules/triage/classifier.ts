@@ -13,6 +13,8 @@ export interface Classifier {
    * is taken as is and lid.176 is skipped (its most expensive step), anything else ("und", "qme", "zxx") is not.
    */
   classify(text: string, languageHint?: string): Classification;
+  /** The `scores.complaint` from which a post is called a complaint: where the model is least sure. */
+  readonly complaintThreshold?: number;
 }
 
 /** Cues that turn a negative question or remark into a complaint: the customer reports a failure. */
@@ -23,7 +25,7 @@ const MIN_LANGUAGE_PROBABILITY = 0.2;
  * to this: an unhappy customer rarely writes "I complain", the sentiment model hears the rest. Chosen on the
  * airline set's 2,000-post correction pool (the bench scores the other 12,640; see model/MODEL.md).
  */
-const COMPLAINT_THRESHOLD = 0.45;
+export const COMPLAINT_THRESHOLD = 0.45;
 
 function toScores<K extends string>(labels: readonly K[], predictions: { label: string; probability: number }[]) {
   const scores = Object.fromEntries(labels.map((l) => [l, 0])) as Record<K, number>;
@@ -62,6 +64,8 @@ export interface ClassifierModels {
 }
 
 export class FastTextClassifier implements Classifier {
+  readonly complaintThreshold = COMPLAINT_THRESHOLD;
+
   constructor(
     readonly models: ClassifierModels,
     /** Extra urgency cues (a workspace's own cue words) added to the built-in ones. */

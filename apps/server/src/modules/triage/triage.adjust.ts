@@ -219,6 +219,11 @@ export class Adjustment {
     return out;
   }
 
+  /** The complaint head's threshold, once labels taught one. */
+  complaintThreshold(): number | undefined {
+    return this.heads.get('complaint')?.threshold;
+  }
+
   toJSON(): SerializedAdjustment {
     const heads: SerializedAdjustment['heads'] = {};
     for (const [name, h] of this.heads) {
@@ -274,7 +279,12 @@ export class AdjustedClassifier implements Classifier {
     return new AdjustedClassifier(this.base.withExtraCues(extraCues), this.adjustment);
   }
 
-  classify(text: string): Classification {
-    return this.adjustment.apply(this.base.classify(text), text);
+  get complaintThreshold(): number {
+    return this.adjustment.complaintThreshold() ?? this.base.complaintThreshold;
+  }
+
+  // X's language tag goes on to the base model, which then skips language detection.
+  classify(text: string, languageHint?: string): Classification {
+    return this.adjustment.apply(this.base.classify(text, languageHint), text);
   }
 }

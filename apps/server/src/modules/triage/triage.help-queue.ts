@@ -1,7 +1,7 @@
 /**
  * The "help triage" queue: the recent customer posts the workspace's model is least sure about (complaint
- * or not closest to even), each answered with one key; every answer is a label the desk learns from at
- * once (the adjustment) and at the next retrain.
+ * score closest to the model's complaint threshold), each answered with one key; every answer is a label the
+ * desk learns from at once (the adjustment) and at the next retrain.
  */
 import type { HelpTriageItem, HelpTriageQueue } from '@guichet/contracts';
 import type { Clock } from '../../platform/clock.ts';
@@ -49,6 +49,8 @@ export async function helpTriageQueue(deps: { db: Db; clock: Clock }, workspaceI
     ).map((r) => r.text),
   );
   const { classifier } = await workspaceClassifier(deps.db, workspaceId);
+  // Least sure = nearest the score at which this workspace's model switches to "complaint".
+  const threshold = classifier.complaintThreshold ?? 0.5;
   const seen = new Set<string>();
   const items: (HelpTriageItem & { doubt: number })[] = [];
   for (const m of recent) {
@@ -63,7 +65,7 @@ export async function helpTriageQueue(deps: { db: Db; clock: Clock }, workspaceI
       createdAt: iso(m.createdAt),
       type: c.type,
       complaintProbability: Math.round(p * 1000) / 1000,
-      doubt: Math.abs(p - 0.5),
+      doubt: Math.abs(p - threshold),
     });
   }
   items.sort((a, b) => a.doubt - b.doubt || (a.createdAt < b.createdAt ? 1 : -1));
