@@ -11,8 +11,11 @@ import type { DbOrTx } from '../../platform/db/database.ts';
  * hold it.
  */
 
-/** Rows sampled to tell common parts from rare ones (`tablesample system`: whole pages, read at random). */
-const SAMPLED_ROWS = 1000;
+/**
+ * Pages sampled to tell common parts from rare ones (`tablesample system`: whole pages, read at random),
+ * about 1,000 names or handles.
+ */
+const SAMPLED_PAGES = 20;
 
 /** A part held by more than this share of the sampled rows costs more to read from the index than it sorts out. */
 const COMMON_SHARE = 0.1;
@@ -28,7 +31,8 @@ export function probeParts(words: string): string[] {
 
 /**
  * How many of a sample of `table`'s rows hold each part, and the sample's size. The share sampled comes from
- * the table's estimated size; a table never analyzed (reltuples -1) is not sampled: its parts are unknown.
+ * the table's size on disk, always current (the planner's row estimate is stale until the table is
+ * analyzed): a small table is read whole.
  */
 async function sampledCounts(
   db: DbOrTx,
@@ -40,8 +44,8 @@ async function sampledCounts(
   const counts = parts.map(
     (part, i) => sql`count(*) filter (where strpos(${value}, ${part}) > 0) as ${sql.ref(`p${i}`)}`,
   );
-  const percent = sql`(select case when c.reltuples < 0 then 0 else least(100, 100.0 * ${SAMPLED_ROWS} / greatest(c.reltuples, 1)) end
-    from pg_class c where c.oid = to_regclass(${table}))`;
+  const pages = sql`pg_relation_size(to_regclass(${table})) / current_setting('block_size')::int`;
+  const percent = sql`least(100, 100.0 * ${SAMPLED_PAGES} / greatest(${pages}, 1))`;
   const row = (
     await sql<Record<string, string | number>>`select count(*) as sampled, ${sql.join(counts)}
       from ${sql.table(table)} x tablesample system (${percent})`.execute(db)
@@ -52,7 +56,7 @@ async function sampledCounts(
 /**
  * The parts of the words to ask `table`'s trigram index for when leaving out the common ones reads fewer
  * postings; null when the whole words are the better question: a single part, no common part, nothing
- * but common parts, or no sample to tell.
+ * but common parts, or an empty table.
  */
 export async function rareParts(db: DbOrTx, table: string, column: string, words: string): Promise<string[] | null> {
   const parts = probeParts(words);
