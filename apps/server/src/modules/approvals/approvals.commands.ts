@@ -8,6 +8,7 @@ import type { AuthenticatedSession } from '../auth/auth.commands.ts';
 import type { AuditContext } from '../audit/audit.context.ts';
 import { PUBLIC_LIMIT, publicLength } from '../cases/cases.commands.ts';
 import {
+  alreadyAnswered,
   assignOnReply,
   checkPersonalData,
   lockCaseReplies,
@@ -84,11 +85,9 @@ async function refuseIfAnsweredSince(
     .orderBy('messages.created_at', 'desc')
     .executeTakeFirst();
   if (rival) {
-    throw new AppError(
-      'reply.already_answered',
-      'conflict',
-      `${rival.name ?? 'Another agent'} answered this message after the reply was written; approve with confirm: true to send it anyway.`,
-      { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
+    throw alreadyAnswered(
+      rival,
+      'answered this message after the reply was written; approve with confirm: true to send it anyway.',
     );
   }
 }

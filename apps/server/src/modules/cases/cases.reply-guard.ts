@@ -207,11 +207,18 @@ export async function refuseIfAnswered(
     .orderBy('messages.created_at', 'desc')
     .executeTakeFirst();
   if (rival) {
-    throw new AppError(
-      'reply.already_answered',
-      'conflict',
-      `${rival.name ?? 'Another agent'} already answered this message; send again with confirm: true to reply anyway.`,
-      { agentName: rival.name, messageId: rival.id, at: new Date(rival.created_at).toISOString() },
-    );
+    throw alreadyAnswered(rival, 'already answered this message; send again with confirm: true to reply anyway.');
   }
+}
+
+/** 409 reply.already_answered: who answered, which message, when; the sentence says what to do. */
+export function alreadyAnswered(
+  rival: { id: string; created_at: number; name: string | null },
+  sentence: string,
+): AppError {
+  return new AppError('reply.already_answered', 'conflict', `${rival.name ?? 'Another agent'} ${sentence}`, {
+    agentName: rival.name,
+    messageId: rival.id,
+    at: new Date(rival.created_at).toISOString(),
+  });
 }
