@@ -28,6 +28,7 @@ import { migration0027CaseStructure } from './list/0027-case-structure.ts';
 import { migration0028MacrosInbox } from './list/0028-macros-inbox.ts';
 import { migration0029TriageSelfLearning } from './list/0029-triage-self-learning.ts';
 import { migration0030IngestionIndexes } from './list/0030-ingestion-indexes.ts';
+import { migration0031CaseIndexes } from './list/0031-case-indexes.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -66,6 +67,7 @@ export const migrations: Migration[] = [
   migration0028MacrosInbox,
   migration0029TriageSelfLearning,
   migration0030IngestionIndexes,
+  migration0031CaseIndexes,
 ];
 
 export interface MigrationReport {
