@@ -23,7 +23,7 @@ function rowsOf(i: number, workspaceId: string, channelId: string) {
       id: `scan-id${n}`,
       ...ws,
       contact_id: `scan-ct${n}`,
-      network: 'x',
+      network: 'x' as const,
       external_id: `88${n}`,
       handle: `archive_${n}`,
       name: `Archive ${n}`,
