@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../api/queryKeys.ts';
 import type { RealtimeEvent } from '@guichet/contracts';
@@ -80,5 +80,38 @@ describe('createInvalidationBatcher', () => {
       queryKeys.contacts,
       queryKeys.caseDetail('c2'),
     ]);
+  });
+
+  it('lets a next page in flight finish, then refetches the list with it', async () => {
+    vi.useFakeTimers();
+    const queryClient = new QueryClient();
+    const asked: (string | undefined)[] = [];
+    const observer = new InfiniteQueryObserver(queryClient, {
+      queryKey: queryKeys.caseList({}),
+      queryFn: ({ pageParam }: { pageParam: string | undefined }) => {
+        asked.push(pageParam);
+        return new Promise<{ page: string | undefined }>((resolve) =>
+          setTimeout(() => resolve({ page: pageParam }), 50),
+        );
+      },
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last: { page: string | undefined }) => (last.page === undefined ? 'p2' : undefined),
+    });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await vi.advanceTimersByTimeAsync(50);
+    const batcher = createInvalidationBatcher(queryClient, 10);
+
+    const nextPage = observer.fetchNextPage();
+    batcher.add(queryKeysForEvent({ type: 'case.changed', caseId: 'c1', updatedAt: 'x' }));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(asked).toEqual([undefined, 'p2']);
+    await vi.advanceTimersByTimeAsync(300);
+    await nextPage;
+
+    // The second page arrived, and the list was then refetched with both its pages.
+    expect(asked).toEqual([undefined, 'p2', undefined, 'p2']);
+    expect(observer.getCurrentResult().data?.pages).toEqual([{ page: undefined }, { page: 'p2' }]);
+    unsubscribe();
+    batcher.dispose();
   });
 });

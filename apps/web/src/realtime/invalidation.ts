@@ -57,9 +57,16 @@ export function createInvalidationBatcher(queryClient: QueryClient, windowMs = 1
 
   const flush = () => {
     timer = undefined;
-    const keys = [...pending.values()];
+    const keys = [...pending.entries()];
     pending.clear();
-    for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
+    for (const [id, queryKey] of keys) {
+      // A refetch cancels a fetch in flight: the next page an agent asked for ("load more", "keep
+      // searching") would be dropped on a busy desk, where events come every second. Such a query is
+      // invalidated once its fetch is done, in a later window.
+      if (queryClient.isFetching({ queryKey }) > 0) pending.set(id, queryKey);
+      else void queryClient.invalidateQueries({ queryKey });
+    }
+    if (pending.size > 0) timer = setTimeout(flush, windowMs);
   };
 
   return {
