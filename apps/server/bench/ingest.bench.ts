@@ -3,13 +3,25 @@
  * echoes and duplicates, noise, contacts, threading, cases, triage, rules, store, events and cursor) WITH a
  * realistic rule set configured, on SQLite and PostgreSQL, beside the rows per second of a raw batched insert
  * of the same message rows on the same database in the same run, and the time each stage takes.
- * Medians of several runs, each on a fresh database. Last line: one JSON object.
- * BENCH_POSTS (20,000), BENCH_RUNS (3), BENCH_DIALECTS (`sqlite,postgres`) and BENCH_STREAM_SAMPLES (200; 0 skips
- * the stream latency) narrow a run while working on one stage; the figures for a note come from the full run.
+ * Two figures per database: `sequential`, each page awaited before the next is handed in (a poll, a trickle of
+ * deliveries: one transaction per page), and `burst`, every page handed in at once and awaited together (a
+ * burst of webhook deliveries, a replay, a catch-up: the ingest queue commits waiting pages in groups).
+ * Medians of several runs, each on a fresh database. Last line: one JSON object (`burst` inside each dialect).
+ * BENCH_POSTS (20,000), BENCH_RUNS (3), BENCH_DIALECTS (`sqlite,postgres`), BENCH_PAGE (100 posts per page) and
+ * BENCH_STREAM_SAMPLES (200; 0 skips the stream latency) narrow a run while working on one stage; the figures for
+ * a note come from the full run.
  */
 import os from 'node:os';
 import { sql, type Kysely } from 'kysely';
-import { ingestPage, STAGES, type StageTimings } from '../src/modules/conversations/ingestion/pipeline.ts';
+import {
+  ingestPage,
+  STAGES,
+  type IngestDeps,
+  type IngestResult,
+  type InboundPage,
+  type StageTimings,
+} from '../src/modules/conversations/ingestion/pipeline.ts';
+import { GROUP_BOUNDS } from '../src/modules/conversations/ingestion/ingest-queue.ts';
 import { newId } from '../src/platform/ids.ts';
 import { createStorageFixture } from '../test/factories.ts';
 import { createTestApp } from '../test/test-app.ts';
@@ -18,7 +30,7 @@ import { generateInbound } from './ingest-data.ts';
 import { configureRules } from './ingest-rules.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
-const PAGE = 100; // one mentions page
+const PAGE = Number(process.env.BENCH_PAGE ?? 100); // one mentions page
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const median = (values: number[]) => {
@@ -33,24 +45,41 @@ interface IngestRun {
   ruleEffects: number;
 }
 
-async function ingestRun(dialect: TestDialect): Promise<IngestRun> {
-  const f = await createStorageFixture(dialect);
+/**
+ * Opened as the desk opens it: SQLite's WAL checkpointed by a thread of its own (decision 0014);
+ * BENCH_CHECKPOINTER=0 checkpoints in the writer's commits instead, to compare.
+ */
+const DESK_OPEN =
+  process.env.BENCH_CHECKPOINTER === '0'
+    ? {}
+    : { backgroundCheckpoint: { onError: (error: Error) => process.stderr.write(`checkpoint: ${error.message}\n`) } };
+
+type Mode = 'sequential' | 'burst';
+
+async function ingestAll(mode: Mode, deps: IngestDeps, pages: InboundPage[]): Promise<IngestResult[]> {
+  if (mode === 'burst') return Promise.all(pages.map((page) => ingestPage(deps, page)));
+  const results: IngestResult[] = [];
+  for (const page of pages) results.push(await ingestPage(deps, page));
+  return results;
+}
+
+async function ingestRun(dialect: TestDialect, mode: Mode): Promise<IngestRun> {
+  const f = await createStorageFixture(dialect, DESK_OPEN);
   try {
     await configureRules(f);
     const items = generateInbound(POSTS);
     const timings: StageTimings = new Map();
-    let ruleEffects = 0;
-    const started = performance.now();
+    const pages: InboundPage[] = [];
     for (let i = 0; i < items.length; i += PAGE) {
       const page = items.slice(i, i + PAGE);
-      const result = await ingestPage(
-        { db: f.database.db, clock: f.clock, timings },
-        { channel: f.channel, feed: 'mentions', items: page, nextCursor: page[page.length - 1]!.externalId },
-      );
-      ruleEffects += result.ruleEffects;
-      if (result.failingRules.length > 0) throw new Error(`rules failed: ${JSON.stringify(result.failingRules)}`);
+      pages.push({ channel: f.channel, feed: 'mentions', items: page, nextCursor: page[page.length - 1]!.externalId });
     }
+    const started = performance.now();
+    const results = await ingestAll(mode, { db: f.database.db, clock: f.clock, timings }, pages);
     const seconds = (performance.now() - started) / 1000;
+    const failing = results.flatMap((r) => r.failingRules);
+    if (failing.length > 0) throw new Error(`rules failed: ${JSON.stringify(failing)}`);
+    const ruleEffects = results.reduce((sum, r) => sum + r.ruleEffects, 0);
     const stored = await f.database.db
       .selectFrom('messages')
       .select(sql<number>`count(*)`.as('n'))
@@ -124,22 +153,16 @@ function stageTable(run: IngestRun) {
   });
 }
 
-async function benchDialect(dialect: TestDialect) {
-  const runs: IngestRun[] = [];
-  const raw: number[] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    runs.push(await ingestRun(dialect));
-    raw.push(await rawRun(dialect));
-  }
+/** One mode's line and stage table; `rawRowsPerSecond` is the same run's raw insert. */
+function report(dialect: TestDialect, mode: Mode, runs: IngestRun[], rawRowsPerSecond: number) {
   const ingest = runs.map((r) => r.postsPerSecond);
   const postsPerSecond = Math.round(median(ingest));
-  const rawRowsPerSecond = Math.round(median(raw));
   const ratio = Number((postsPerSecond / rawRowsPerSecond).toFixed(3));
   const medianRun = [...runs].sort((a, b) => a.postsPerSecond - b.postsPerSecond)[Math.floor(runs.length / 2)]!;
   const stages = stageTable(medianRun);
   console.log(
-    `${dialect.padEnd(8)} pipeline with rules ${postsPerSecond} posts/s (runs: ${ingest.map(Math.round).join(', ')}) · ` +
-      `raw batched insert ${rawRowsPerSecond} rows/s (runs: ${raw.map(Math.round).join(', ')}) · ratio ${ratio} · ` +
+    `${dialect.padEnd(8)} ${mode.padEnd(10)} pipeline with rules ${postsPerSecond} posts/s ` +
+      `(runs: ${ingest.map(Math.round).join(', ')}) · ratio to raw insert ${ratio} · ` +
       `${medianRun.ruleEffects} rule effects · load ${loadAverage().join(' ')}`,
   );
   for (const s of stages) {
@@ -149,7 +172,27 @@ async function benchDialect(dialect: TestDialect) {
       `  ${label.padEnd(30)} ${String(s.usPerPost).padStart(7)} µs/post  ${(s.share * 100).toFixed(1).padStart(5)} %`,
     );
   }
-  return { postsPerSecond, rawRowsPerSecond, ratio, ruleEffects: medianRun.ruleEffects, stages };
+  return { postsPerSecond, ratio, ruleEffects: medianRun.ruleEffects, stages };
+}
+
+async function benchDialect(dialect: TestDialect) {
+  const sequential: IngestRun[] = [];
+  const burst: IngestRun[] = [];
+  const raw: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    sequential.push(await ingestRun(dialect, 'sequential'));
+    burst.push(await ingestRun(dialect, 'burst'));
+    raw.push(await rawRun(dialect));
+  }
+  const rawRowsPerSecond = Math.round(median(raw));
+  console.log(
+    `${dialect.padEnd(8)} raw batched insert ${rawRowsPerSecond} rows/s (runs: ${raw.map(Math.round).join(', ')})`,
+  );
+  return {
+    ...report(dialect, 'sequential', sequential, rawRowsPerSecond),
+    rawRowsPerSecond,
+    burst: report(dialect, 'burst', burst, rawRowsPerSecond),
+  };
 }
 
 /**
@@ -198,8 +241,8 @@ async function streamToEvent(samples: number) {
 }
 
 console.log(
-  `${POSTS} posts per run in pages of ${PAGE}, median of ${RUNS} runs, fresh database each run; ` +
-    `load average ${loadAverage().join(' ')} on ${os.cpus().length} cores`,
+  `${POSTS} posts per run in pages of ${PAGE}, median of ${RUNS} runs, fresh database each run; burst: all pages ` +
+    `at once, up to ${GROUP_BOUNDS.pages} pages or ${GROUP_BOUNDS.items} posts per transaction; load average ${loadAverage().join(' ')} on ${os.cpus().length} cores`,
 );
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const sqlite = dialects.includes('sqlite') ? await benchDialect('sqlite') : null;

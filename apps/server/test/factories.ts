@@ -3,7 +3,7 @@ import pino from 'pino';
 import { migrateToLatest } from '../src/migrations/registry.ts';
 import { bootstrapWorkspace } from '../src/modules/agents/agents.commands.ts';
 import { ManualClock } from '../src/platform/clock.ts';
-import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
+import { openDatabase, type DatabaseHandle, type OpenOptions } from '../src/platform/db/database.ts';
 import type { Row } from '../src/platform/db/schema.ts';
 import { newId } from '../src/platform/ids.ts';
 import { createTestDatabase, type TestDialect } from './databases.ts';
@@ -24,10 +24,13 @@ export interface StorageFixture {
   close(): Promise<void>;
 }
 
-/** A migrated database of the given dialect with one workspace and one X channel, no network. */
-export async function createStorageFixture(dialect: TestDialect): Promise<StorageFixture> {
+/**
+ * A migrated database of the given dialect with one workspace and one X channel, no network. `open`: as the
+ * desk opens it (the ingestion bench checkpoints SQLite in the background, as the desk does).
+ */
+export async function createStorageFixture(dialect: TestDialect, open: OpenOptions = {}): Promise<StorageFixture> {
   const testDb = await createTestDatabase(dialect);
-  const database = await openDatabase(testDb.config);
+  const database = await openDatabase(testDb.config, open);
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
   await migrateToLatest(database.db, () => clock.now().getTime());
   const { workspaceId } = await bootstrapWorkspace(

@@ -50,6 +50,7 @@ export async function createTestApp(
     clock: options.clock ?? systemClock,
     logger: pino({ level: process.env.GUICHET_TEST_LOG ?? 'silent' }),
     simulateCustomer: false,
+    backgroundCheckpoint: false,
   });
   const http = await buildWebApp(deps, { serveWeb: false });
   const worker = buildWorker(deps);

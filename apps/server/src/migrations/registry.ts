@@ -29,6 +29,8 @@ import { migration0028MacrosInbox } from './list/0028-macros-inbox.ts';
 import { migration0029TriageSelfLearning } from './list/0029-triage-self-learning.ts';
 import { migration0030IngestionIndexes } from './list/0030-ingestion-indexes.ts';
 import { migration0031CaseIndexes } from './list/0031-case-indexes.ts';
+import { migration0032CasePartialIndexes } from './list/0032-case-partial-indexes.ts';
+import { migration0033EventsCaseCascade } from './list/0033-events-case-cascade.ts';
 
 export interface Migration {
   /** Never renamed once released: it is the key recorded in guichet_migrations. */
@@ -68,6 +70,8 @@ export const migrations: Migration[] = [
   migration0029TriageSelfLearning,
   migration0030IngestionIndexes,
   migration0031CaseIndexes,
+  migration0032CasePartialIndexes,
+  migration0033EventsCaseCascade,
 ];
 
 export interface MigrationReport {

@@ -1,5 +1,6 @@
 import type { NetworkAccount } from '@guichet/connectors';
 import { sql } from 'kysely';
+import { insertRows } from '../../platform/db/bulk-insert.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { NewRow } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
@@ -62,29 +63,28 @@ export async function upsertIdentities(
       created_at: now,
       updated_at: now,
     });
+    // Field by field: on Node 20, each property an object literal adds after a spread costs about a microsecond.
     newIdentities.push({
       id: identityId,
       workspace_id: input.workspaceId,
       contact_id: contactId,
       network: input.network,
       external_id: externalId,
-      ...profile,
+      handle: profile.handle,
+      name: profile.name,
+      avatar_url: profile.avatar_url,
+      description: profile.description,
+      followers_count: profile.followers_count,
+      verified: profile.verified,
       created_at: now,
       updated_at: now,
     });
     resolved.set(externalId, { identityId, contactId });
   }
   await updateProfiles(db, changedProfiles, now);
-  for (let i = 0; i < newContacts.length; i += CHUNK) {
-    await db
-      .insertInto('contacts')
-      .values(newContacts.slice(i, i + CHUNK))
-      .execute();
-    await db
-      .insertInto('identities')
-      .values(newIdentities.slice(i, i + CHUNK))
-      .execute();
-  }
+  // Without Kysely's node per value: a page of new authors is 18 values each.
+  await insertRows(db, 'contacts', newContacts);
+  await insertRows(db, 'identities', newIdentities);
   return resolved;
 }
 

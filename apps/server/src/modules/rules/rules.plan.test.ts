@@ -93,6 +93,24 @@ describe('planning a page of rules in memory', () => {
     expect(plan.effects.map((e) => e.ruleId)).toEqual(['stop']);
   });
 
+  it('reads the clock once for the page, and still tests the other conditions message by message', () => {
+    const officeHours = rule('hours', 1, {
+      name: 'Outages in office hours',
+      event: 'message.received',
+      conditions: [
+        { kind: 'timeOfDay', value: { from: '09:00', to: '18:00', timeZone: 'Europe/Paris' } },
+        { kind: 'words', value: { any: ['panne'] } },
+      ],
+      actions: [{ kind: 'tag', value: { name: 'day' } }],
+    });
+    const page = [message('m1', 'c1', false), message('m2', 'c2', false, 'Merci !'), message('m3', 'c3', false)];
+    // 09:00 UTC is 10:00 in Paris; 20:00 UTC is 21:00.
+    const day = planPageRules([officeHours], page, now);
+    expect(day.effects.map((e) => e.messageId)).toEqual(['m1', 'm3']);
+    const night = planPageRules([officeHours], page, new Date('2026-03-02T20:00:00Z'));
+    expect(night.effects).toEqual([]);
+  });
+
   it('sets aside a rule whose stored values no longer hold, and plans the page as if it did not exist', () => {
     const badZone = stored('zone', 0, {
       name: 'Night shift',

@@ -1,5 +1,13 @@
 import { ZodError } from 'zod';
-import { ACTIONS, CONDITIONS, type ActionKind, type Rule, type RuleContext, type RuleEvent } from './rules.models.ts';
+import {
+  ACTIONS,
+  CONDITIONS,
+  type ActionKind,
+  type ConditionKind,
+  type Rule,
+  type RuleContext,
+  type RuleEvent,
+} from './rules.models.ts';
 
 /** One stored inbound message, as the rules see it. */
 export interface RuleMessage {
@@ -61,7 +69,13 @@ export function describeRuleError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Parses each stored value once per page; a value that no longer parses sets the rule aside. */
+/** Conditions that read nothing but the time. */
+const CLOCK_ONLY: ReadonlySet<string> = new Set<ConditionKind>(['timeOfDay']);
+
+/**
+ * Parses each stored value once per page (a plan is compiled for one page, at one time); a value that no
+ * longer parses sets the rule aside.
+ */
 function compile(rule: Rule): CompiledRule {
   const conditions = rule.conditions.map((c, index) => {
     const entry = CONDITIONS[c.kind];
@@ -73,7 +87,10 @@ function compile(rule: Rule): CompiledRule {
       throw new Error(`${c.kind}: ${describeRuleError(error)}`);
     }
     const test = entry.test as (ctx: RuleContext, v: unknown) => boolean;
-    return (ctx: RuleContext) => test(ctx, value);
+    if (!CLOCK_ONLY.has(c.kind)) return (ctx: RuleContext) => test(ctx, value);
+    // One page is planned at one time: its answer holds for every message (formatting a date is not free).
+    let answer: boolean | undefined;
+    return (ctx: RuleContext) => (answer ??= test(ctx, value));
   });
   const actions = rule.actions.map((a) => {
     const entry = ACTIONS[a.kind];
@@ -106,7 +123,9 @@ function chain(rules: CompiledRule[], message: RuleMessage, trigger: RuleEvent, 
   while (queue.length > 0) {
     const { event, depth } = queue.shift()!;
     if (depth >= MAX_CHAIN) break;
-    const ctx: RuleContext = { ...message.context, event, now };
+    // Field by field: on Node 20, `{ ...message.context, event, now }` cost a few microseconds per message.
+    const { text, classification, priority, channelId, visibility, author } = message.context;
+    const ctx: RuleContext = { event, text, classification, priority, channelId, visibility, author, now };
     for (const compiled of rules) {
       const { rule } = compiled;
       if (fired.has(rule.id) || rule.event !== event || !matches(compiled, ctx)) continue;

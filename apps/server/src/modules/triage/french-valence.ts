@@ -90,26 +90,60 @@ function valenceOf(folded: string): number {
   return 0;
 }
 
+/** What a word does in the sum, worked out once per distinct word (every post reads a few dozen). */
+interface WordRole {
+  clauseEnd: boolean;
+  ne: boolean;
+  negation: boolean;
+  plus: boolean;
+  intensifier: boolean;
+  valence: number;
+}
+/** Words seen so far; cleared past this size (~2 MB). */
+const ROLE_CACHE_LIMIT = 20_000;
+const roles = new Map<string, WordRole>();
+
+function roleOf(word: string): WordRole {
+  let role = roles.get(word);
+  if (role) return role;
+  const folded = foldAccents(word);
+  role = {
+    clauseEnd: CLAUSE_ENDS.has(folded),
+    ne: NE.has(folded),
+    negation: NEGATIONS.has(folded),
+    plus: folded === 'plus',
+    intensifier: INTENSIFIERS.has(folded),
+    valence: valenceOf(folded),
+  };
+  if (roles.size >= ROLE_CACHE_LIMIT) roles.clear();
+  roles.set(word, role);
+  return role;
+}
+
 /** The sum of French valences over already normalised, space-separated words, negations and intensifiers applied. */
 export function frenchValence(normalised: string): number {
+  return frenchValenceOfWords(normalised.split(' '));
+}
+
+/** The same over the words already split (the sentiment features split their line once for every lexicon). */
+export function frenchValenceOfWords(words: readonly string[]): number {
   let sum = 0;
   let negatedUntil = -1;
   let intensifiedUntil = -1;
   let sawNe = false;
-  const words = normalised.split(' ');
   for (let i = 0; i < words.length; i++) {
-    const word = foldAccents(words[i]!);
-    if (CLAUSE_ENDS.has(word)) sawNe = false;
-    if (NE.has(word)) sawNe = true;
-    if (NEGATIONS.has(word) || (word === 'plus' && sawNe)) {
+    const role = roleOf(words[i]!);
+    if (role.clauseEnd) sawNe = false;
+    if (role.ne) sawNe = true;
+    if (role.negation || (role.plus && sawNe)) {
       negatedUntil = i + NEGATION_REACH;
       continue;
     }
-    if (INTENSIFIERS.has(word)) {
+    if (role.intensifier) {
       intensifiedUntil = i + INTENSIFIER_REACH;
       continue;
     }
-    let v = valenceOf(word);
+    let v = role.valence;
     if (v === 0) continue;
     if (i <= intensifiedUntil) v *= 1.5;
     if (i <= negatedUntil) v = -v / 2;

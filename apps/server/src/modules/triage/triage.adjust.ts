@@ -193,7 +193,15 @@ export class Adjustment {
       return probabilities(head, { prior: view.prior[name]!, dense: view.dense, sparse, evidence });
     };
     const round = (p: number) => Math.round(p * 1000) / 1000;
-    const out: Classification = { ...c, scores: { ...c.scores } };
+    // Field by field: on Node 20, a property added after a spread costs about a microsecond per message.
+    const out: Classification = {
+      type: c.type,
+      sentiment: c.sentiment,
+      language: c.language,
+      urgency: c.urgency,
+      complaint: c.complaint,
+      scores: { ...c.scores },
+    };
     const typeP = scoresOf('type');
     if (typeP) out.scores.type = Object.fromEntries(MESSAGE_TYPES.map((t, i) => [t, round(typeP[i]!)])) as never;
     const sentimentP = scoresOf('sentiment');

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { redactUrl, type DatabaseConfig } from '../config.ts';
 import { StartupError } from '../errors.ts';
 import { ensureWritableDirectory, PRIVATE_FILE_MODE, restrictFile } from '../files.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -27,6 +28,16 @@ export interface DatabaseHandle {
   /** Cheap round trip for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** SQLite opened with `backgroundCheckpoint`: the thread that checkpoints its WAL (decision 0014). */
+  checkpointer?: Checkpointer;
+}
+
+export interface OpenOptions {
+  /**
+   * SQLite: checkpoint the WAL in a thread of its own instead of in the commits of the desk's writer
+   * (decision 0014). For the desk that serves; tests, benches and the CLI's short commands open without it.
+   */
+  backgroundCheckpoint?: { onError: (error: Error) => void };
 }
 
 // PostgreSQL returns int8 (our millisecond times, count(*)) as strings; every such value we store fits in
@@ -60,7 +71,13 @@ function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
-function openSqlite(file: string): DatabaseHandle {
+/**
+ * With the checkpoint thread, the writer's own checkpoint is only a backstop: ~8× the WAL of the desk without
+ * it, so it runs only if the thread died or fell behind, and the WAL stays bounded (≈ 320 MB) all the same.
+ */
+const BACKSTOP_AUTOCHECKPOINT = 80_000;
+
+function openSqlite(file: string, options: OpenOptions): DatabaseHandle {
   const resolved = path.resolve(file);
   const dir = path.dirname(resolved);
   ensureWritableDirectory(dir, 'database folder');
@@ -85,20 +102,26 @@ function openSqlite(file: string): DatabaseHandle {
     // index): with the default checkpoint every 1,000 WAL pages, nearly every commit also copied its pages
     // into the database and synced it. Every 10,000 (≈ 40 MB of WAL), a page written by many commits is
     // copied once, and the sync happens a tenth as often (npm run bench:ingest).
-    sqlite.pragma('wal_autocheckpoint = 10000');
+    sqlite.pragma(`wal_autocheckpoint = ${options.backgroundCheckpoint ? BACKSTOP_AUTOCHECKPOINT : 10_000}`);
   } catch (error) {
     throw new StartupError(`Cannot open the SQLite database ${resolved}: ${(error as Error).message}.`, {
       cause: error,
     });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
+  const checkpointer = options.backgroundCheckpoint && startCheckpointer(resolved, options.backgroundCheckpoint);
   return {
     db,
     dialect: 'sqlite',
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    // The thread stops first: the desk's connection, closing last, then checkpoints and removes the WAL.
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+    checkpointer,
   };
 }
 
@@ -155,8 +178,8 @@ export async function retryOnConflict<T>(transaction: () => Promise<T>, attempts
   }
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
-  return config.dialect === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url);
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  return config.dialect === 'sqlite' ? openSqlite(config.file, options) : openPostgres(config.url);
 }
 
 /** Parses a stored JSON text column; a corrupt value becomes the fallback instead of a crash. */

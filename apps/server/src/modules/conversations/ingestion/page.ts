@@ -90,17 +90,23 @@ export interface MessageEntry {
   decision?: PriorityDecision;
 }
 
-/** What the stages share while one page goes through them, inside its transaction. */
+/**
+ * What the stages share while a group of pages (one channel's pages committed together, see ingest-queue.ts;
+ * usually just one) goes through them, inside its transaction.
+ */
 export interface PageContext {
   readonly tx: DbOrTx;
-  readonly page: InboundPage;
+  /** In submission order; their items go through the stages together. */
+  readonly pages: readonly InboundPage[];
   readonly channel: Row<'channels'>;
   readonly now: number;
   readonly classifier: Classifier;
+  /** Which page (index in `pages`) each item came from, so each page gets its own result. */
+  pageOf: Map<InboundItem, number>;
   /** The items still in play: stages drop echoes, duplicates and noise from it. */
   items: InboundItem[];
-  duplicates: number;
-  echoes: number;
+  duplicates: InboundItem[];
+  echoes: InboundItem[];
   filtered: NoiseVerdict['filtered'];
   identities: Map<string, ResolvedIdentity>;
   /** Conversation ids by `visibility \0 network thread id`. */

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../platform/clock.ts';
-import { retryOnConflict, type Db, type DbOrTx } from '../../../platform/db/database.ts';
+import { retryOnConflict, type Db } from '../../../platform/db/database.ts';
 import type { Metrics } from '../../../platform/metrics.ts';
 import type { RealtimeBus } from '../../../platform/realtime.ts';
 import type { Classifier } from '../../triage/classifier.ts';
 import { workspaceClassifier } from '../../triage/triage.workspace-model.ts';
+import { ingestQueueOf } from './ingest-queue.ts';
 import type { IngestResult, InboundPage, PageContext } from './page.ts';
+import { newGroupContext, pageResults } from './group.ts';
 import { attachToCases } from './stages/cases.ts';
 import { resolveContacts } from './stages/contacts.ts';
 import { dropEchoesAndDuplicates } from './stages/echoes-duplicates.ts';
@@ -19,6 +21,7 @@ import { thread } from './stages/threading.ts';
 import { triage } from './stages/triage.ts';
 
 export type { IngestResult, InboundPage, PageSignal } from './page.ts';
+export { newGroupContext, newPageContext } from './group.ts';
 
 export interface Stage {
   name: string;
@@ -55,62 +58,45 @@ export interface IngestDeps {
   timings?: StageTimings | undefined;
 }
 
-/** A page's context before the first stage (the test kit builds one the same way). */
-export function newPageContext(tx: DbOrTx, page: InboundPage, now: number, classifier: Classifier): PageContext {
-  return {
-    tx,
-    page,
-    channel: page.channel,
-    now,
-    classifier,
-    items: page.items,
-    duplicates: 0,
-    echoes: 0,
-    filtered: [],
-    identities: new Map(),
-    conversations: new Map(),
-    newConversations: [],
-    messageIdByExternal: new Map(),
-    drafts: new Map(),
-    newLinks: [],
-    entries: [],
-    ruleEffects: [],
-    ruleFailures: new Map(),
-    rulesRecovered: [],
-    events: [],
-  };
-}
-
 const add = (timings: StageTimings | undefined, name: string, since: number) =>
   timings?.set(name, (timings.get(name) ?? 0) + performance.now() - since);
 
 /**
  * The one entry point of inbound work: every path (poll, filtered stream, Account Activity webhook) hands
- * its page here. The stages run in ONE transaction — the page, its cases, its rules' effects, its events and
- * its cursor commit together or not at all, so a crash at any point neither loses nor repeats anything.
- * After commit: realtime `case.changed` for each case touched, and the ingestion metric.
+ * its page here. Pages of one channel are committed one transaction at a time, several together when they
+ * come while one runs (group commit, see ingest-queue.ts). Resolves with this page's own result.
  */
-export async function ingestPage(deps: IngestDeps, page: InboundPage): Promise<IngestResult> {
-  const { channel } = page;
+export function ingestPage(deps: IngestDeps, page: InboundPage): Promise<IngestResult> {
+  return ingestQueueOf(deps.db, ingestPages).submit(deps, page);
+}
+
+/**
+ * One channel's pages, in ONE transaction: their items go through the stages together, and everything —
+ * the items, their cases, the rules' effects, the events and each feed's cursor — commits together or not
+ * at all, so a crash at any point neither loses nor repeats anything. After commit: realtime `case.changed`
+ * for each case touched, and the ingestion metric. One result per page, in order.
+ */
+export async function ingestPages(deps: IngestDeps, pages: InboundPage[]): Promise<IngestResult[]> {
+  const { channel } = pages[0]!;
   const { timings } = deps;
   let started = performance.now();
   const now = deps.clock.now().getTime();
   // Loaded before the transaction opens (cached per process), so no transaction waits on it.
   const classifier = deps.classifier ?? (await workspaceClassifier(deps.db, channel.workspace_id)).classifier;
-  // A page the database aborted as a deadlock's victim was rolled back whole: it is stored again.
+  // Pages the database aborted as a deadlock's victim were rolled back whole: they are stored again.
   const ctx = await retryOnConflict(() =>
     deps.db.transaction().execute(async (tx) => {
-      // One page at a time per channel: a webhook delivery, a poll and a stream can bring one customer's post
-      // and DM at the same moment, and two transactions that both see "no open case" would open two. Writing
-      // the channel row takes its lock on PostgreSQL (SQLite already runs one writer at a time).
-      // (Not `set id = id`: SQLite would check every table referencing the channel for rows left behind.)
+      // One transaction at a time per channel: a webhook delivery, a poll and a stream can bring one
+      // customer's post and DM at the same moment, and two transactions that both see "no open case" would
+      // open two. Writing the channel row takes its lock on PostgreSQL (SQLite runs one writer at a time),
+      // which also holds across processes. (Not `set id = id`: SQLite would check every referencing table.)
       await tx
         .updateTable('channels')
         .set((eb) => ({ updated_at: eb.ref('updated_at') }))
         .where('id', '=', channel.id)
         .execute();
       add(timings, 'begin', started);
-      const context = newPageContext(tx, page, now, classifier);
+      const context = newGroupContext(tx, pages, now, classifier);
       context.timings = timings;
       for (const stage of STAGES) {
         if (stage.needsItems && context.items.length === 0) continue;
@@ -123,27 +109,21 @@ export async function ingestPage(deps: IngestDeps, page: InboundPage): Promise<I
     }),
   );
   add(timings, 'commit', started);
+  afterCommit(deps, ctx);
+  return pageResults(ctx);
+}
 
-  const changedCaseIds = [...ctx.drafts.values()]
-    .filter((d) => d.added > 0 || d.status !== d.originalStatus)
-    .map((d) => d.id);
+function afterCommit(deps: IngestDeps, ctx: PageContext): void {
+  const { channel } = ctx;
   for (const [ruleId, error] of ctx.ruleFailures) {
     deps.logger?.warn({ ruleId, error, channelId: channel.id }, 'rule set aside for this page');
   }
   deps.metrics?.messagesIngested.labels(channel.network).inc(ctx.entries.length);
-  if (deps.realtime) {
-    const updatedAt = deps.clock.now().toISOString();
-    for (const caseId of changedCaseIds) {
-      deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId, updatedAt });
+  if (!deps.realtime) return;
+  const updatedAt = deps.clock.now().toISOString();
+  for (const draft of ctx.drafts.values()) {
+    if (draft.added > 0 || draft.status !== draft.originalStatus) {
+      deps.realtime.publish(channel.workspace_id, { type: 'case.changed', caseId: draft.id, updatedAt });
     }
   }
-  return {
-    stored: ctx.entries.length,
-    duplicates: ctx.duplicates,
-    echoes: ctx.echoes,
-    filtered: ctx.filtered.length,
-    changedCaseIds,
-    ruleEffects: ctx.ruleEffects.filter((e) => !ctx.ruleFailures.has(e.ruleId)).length,
-    failingRules: [...ctx.ruleFailures].map(([ruleId, error]) => ({ ruleId, error })),
-  };
 }

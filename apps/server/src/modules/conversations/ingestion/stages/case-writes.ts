@@ -59,8 +59,8 @@ type Column = [name: string, type: 'text' | 'bigint'];
 
 /**
  * A column an update may write: whether this case needs it, the values it carries in `v`, and the SET
- * clauses. Cases are updated in groups that write the same columns, so a column is only named where it
- * changes: naming `status` or `priority` rewrites every index that holds them (a dozen queue indexes) and
+ * clauses. On SQLite cases are updated in groups that write the same columns, so a column is only named
+ * where it changes: naming `status` or `priority` rewrites every index that holds them (a dozen queue indexes) and
  * fires the inbox counters' triggers, which most updates never need.
  */
 interface Part {
@@ -163,16 +163,48 @@ const PARTS: Part[] = [
  * rows (untyped parameters would be text) and SQLite takes a CTE column's affinity from its first row; the
  * other rows are bare parameters, which keeps building the statement cheap.
  */
-function updateStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
-  const columns = parts.flatMap((p) => p.columns);
-  const rows = drafts.map((d, index) => {
-    const values = parts.flatMap((p) => p.values(d, rules.get(d.id)));
+function updateStatement(columns: Column[], rows: Value[][], sets: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  const tuples = rows.map((values, index) => {
     if (index > 0) return sql`(${sql.join(values)})`;
     return sql`(${sql.join(values.map((v, i) => sql`cast(${v} as ${sql.raw(columns[i]![1])})`))})`;
   });
-  const sets = [sql`updated_at = ${now}`, ...parts.flatMap((p) => p.sets(now))];
-  return sql`with v(${sql.raw(columns.map((c) => c[0]).join(', '))}) as (values ${sql.join(rows)})
+  return sql`with v(${sql.raw(columns.map((c) => c[0]).join(', '))}) as (values ${sql.join(tuples)})
     update cases set ${sql.join(sets)} from v where cases.id = v.id`;
+}
+
+function groupStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
+  return updateStatement(
+    parts.flatMap((p) => p.columns),
+    drafts.map((d) => parts.flatMap((p) => p.values(d, rules.get(d.id)))),
+    [sql`updated_at = ${now}`, ...parts.flatMap((p) => p.sets(now))],
+  );
+}
+
+const [ACTIVITY, REOPEN, SPAM, ...VALUED] = PARTS as [Part, Part, Part, ...Part[]];
+const MERGED_COLUMNS: Column[] = [...ACTIVITY.columns, ['status_to', 'text'], ...VALUED.flatMap((p) => p.columns)];
+
+/**
+ * PostgreSQL: every touched case in one statement (per chunk), each column kept where its case does not
+ * change it (null → `coalesce` with the stored value). Every inbound post moves `last_message_at`, so
+ * PostgreSQL writes the row's new version into every index on `cases` whichever columns the statement
+ * names: the groups saved nothing there, and cost a round trip and a plan each. The counters' triggers
+ * test old against new values, so naming `status` or `assignee_agent_id` unchanged adds nothing either.
+ */
+function mergedStatement(drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
+  const rows = drafts.map((d) => {
+    const r = rules.get(d.id);
+    const status = SPAM.wanted(d, r) ? 'resolved' : REOPEN.wanted(d, r) ? 'open' : null;
+    const valued = VALUED.flatMap((p) => (p.wanted(d, r) ? p.values(d, r) : p.columns.map(() => null)));
+    return [...ACTIVITY.values(d, r), status, ...valued];
+  });
+  const keep = (column: string) => sql.raw(`${column} = coalesce(v.${column}, cases.${column})`);
+  return updateStatement(MERGED_COLUMNS, rows, [
+    sql`updated_at = ${now}`,
+    ...ACTIVITY.sets(now),
+    sql`status = coalesce(v.status_to, cases.status)`,
+    sql`resolved_at = case v.status_to when 'open' then null when 'resolved' then ${now} else cases.resolved_at end`,
+    ...VALUED.flatMap((p) => p.columns.map(([column]) => keep(column))),
+  ]);
 }
 
 /**
@@ -190,8 +222,9 @@ async function lockInIdOrder(tx: DbOrTx, sorted: CaseDraft[]): Promise<void> {
 }
 
 /**
- * Touched cases written back in a few multi-row UPDATEs (`with v(…) as (values …) update … from v`, the same
- * statement on SQLite and PostgreSQL) rather than one statement per case, with the rules' columns.
+ * Touched cases written back in multi-row UPDATEs (`with v(…) as (values …) update … from v`) rather than one
+ * statement per case, with the rules' columns: on SQLite one per group of cases writing the same columns,
+ * on PostgreSQL one for all (mergedStatement).
  */
 export async function updateCases(
   tx: DbOrTx,
@@ -199,6 +232,12 @@ export async function updateCases(
 ): Promise<void> {
   const drafts = [...input.drafts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await lockInIdOrder(tx, drafts);
+  if (dialectOf(tx) === 'postgres') {
+    for (let i = 0; i < drafts.length; i += UPDATE_CHUNK) {
+      await mergedStatement(drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
+    }
+    return;
+  }
   const groups = new Map<string, { parts: Part[]; drafts: CaseDraft[] }>();
   for (const d of drafts) {
     const rules = input.rules.get(d.id);
@@ -210,7 +249,7 @@ export async function updateCases(
   }
   for (const { parts, drafts } of groups.values()) {
     for (let i = 0; i < drafts.length; i += UPDATE_CHUNK) {
-      await updateStatement(parts, drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
+      await groupStatement(parts, drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
     }
   }
 }

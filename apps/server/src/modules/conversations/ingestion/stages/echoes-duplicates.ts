@@ -12,9 +12,9 @@ export async function dropEchoesAndDuplicates(ctx: PageContext): Promise<void> {
   const seen = new Set<string>();
   for (const item of ctx.items) {
     if (ctx.channel.external_account_id && item.author.externalId === ctx.channel.external_account_id) {
-      ctx.echoes += 1;
+      ctx.echoes.push(item);
     } else if (seen.has(item.externalId)) {
-      ctx.duplicates += 1;
+      ctx.duplicates.push(item);
     } else {
       seen.add(item.externalId);
       candidates.push(item);
@@ -40,6 +40,6 @@ export async function dropEchoesAndDuplicates(ctx: PageContext): Promise<void> {
       ctx.messageIdByExternal.set(row.external_id, row.id);
     }
   }
-  ctx.items = candidates.filter((item) => !known.has(item.externalId));
-  ctx.duplicates += candidates.length - ctx.items.length;
+  ctx.items = [];
+  for (const item of candidates) (known.has(item.externalId) ? ctx.duplicates : ctx.items).push(item);
 }

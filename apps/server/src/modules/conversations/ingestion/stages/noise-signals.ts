@@ -7,7 +7,7 @@ import type { PageContext } from '../page.ts';
 /**
  * Stage 3 — noise and signals: reposts, tag-only posts and the channel's mute words (F4) are no work; they
  * stay on record as events (reposts of our posts are praise signals). Signals that came with the page
- * (webhooks: new followers, likes) are recorded too, a follower becoming a known contact.
+ * (webhooks: new followers, likes) are recorded too, a follower becoming a known contact: every page's.
  */
 export async function sortNoiseAndSignals(ctx: PageContext): Promise<void> {
   const { channel, now } = ctx;
@@ -16,7 +16,7 @@ export async function sortNoiseAndSignals(ctx: PageContext): Promise<void> {
   ctx.filtered = filtered;
   ctx.events.push(...(await filteredEvents(ctx.tx, channel, filtered, now)));
 
-  const signals = ctx.page.signals ?? [];
+  const signals = ctx.pages.flatMap((page) => page.signals ?? []);
   const accounts = signals.flatMap((s) => (s.kind === 'followed' ? [s.account] : []));
   const identities = accounts.length
     ? await upsertIdentities(ctx.tx, {

@@ -7,19 +7,28 @@ function byNetworkId(a: string, b: string): number {
 }
 
 /**
- * Stage 1 — normalise: the page oldest first (a parent before its replies, whatever order a stream batch
- * or a webhook delivery brought them in; ties keep the network's order), and for v1.1 payloads, which carry
- * no conversation id, each reply put into its stored parent's conversation.
+ * Stage 1 — normalise: the items of the group's pages oldest first (a parent before its replies, whatever
+ * order a stream batch or a webhook delivery brought them in; ties keep the network's order, then the pages'
+ * order, so a post in two pages counts for the first), and for v1.1 payloads, which carry no conversation
+ * id, each reply put into its stored parent's conversation.
  */
 export async function normalise(ctx: PageContext): Promise<void> {
-  ctx.items = [...ctx.page.items].sort(
+  ctx.items = [...ctx.items].sort(
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byNetworkId(a.externalId, b.externalId),
   );
-  if (ctx.page.threadByParent) await threadByStoredParent(ctx, ctx.items);
+  if (ctx.pages.some((page) => page.threadByParent)) await threadByStoredParent(ctx);
 }
 
-async function threadByStoredParent(ctx: PageContext, items: InboundItem[]): Promise<void> {
-  const parents = [...new Set(items.map((i) => i.inReplyToExternalId).filter((id): id is string => Boolean(id)))];
+async function threadByStoredParent(ctx: PageContext): Promise<void> {
+  const byParent = (item: InboundItem) => ctx.pages[ctx.pageOf.get(item)!]!.threadByParent === true;
+  const parents = [
+    ...new Set(
+      ctx.items
+        .filter(byParent)
+        .map((i) => i.inReplyToExternalId)
+        .filter((id): id is string => Boolean(id)),
+    ),
+  ];
   if (parents.length === 0) return;
   const rows = await ctx.tx
     .selectFrom('messages')
@@ -29,8 +38,11 @@ async function threadByStoredParent(ctx: PageContext, items: InboundItem[]): Pro
     .where('messages.external_id', 'in', parents)
     .execute();
   const conversationOf = new Map(rows.map((r) => [r.parent, r.conversation]));
-  ctx.items = items.map((item) => {
-    const known = item.inReplyToExternalId ? conversationOf.get(item.inReplyToExternalId) : undefined;
-    return known ? { ...item, conversationExternalId: known } : item;
+  ctx.items = ctx.items.map((item) => {
+    const known = item.inReplyToExternalId && byParent(item) ? conversationOf.get(item.inReplyToExternalId) : undefined;
+    if (!known) return item;
+    const threaded = { ...item, conversationExternalId: known };
+    ctx.pageOf.set(threaded, ctx.pageOf.get(item)!);
+    return threaded;
   });
 }

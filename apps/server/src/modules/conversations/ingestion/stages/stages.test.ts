@@ -77,7 +77,10 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
       return c;
     });
     expect(ctx.items.map((i) => i.externalId)).toEqual([fresh.externalId]);
-    expect({ echoes: ctx.echoes, duplicates: ctx.duplicates }).toEqual({ echoes: 1, duplicates: 2 });
+    expect({ echoes: ctx.echoes, duplicates: ctx.duplicates.map((i) => i.externalId) }).toEqual({
+      echoes: [echo],
+      duplicates: [fresh.externalId, stored.externalId],
+    });
   });
 
   it('noise and signals: reposts and muted posts on record once, followers and likes as signals', async () => {
