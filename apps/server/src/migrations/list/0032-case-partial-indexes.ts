@@ -16,6 +16,9 @@ import type { Migration } from '../registry.ts';
  * npm run bench:inbox runs on the seeded 1,000,000 cases are the same before and after, the team filter
  * included (`cases_queue_team_idx (team_id=?)`, `cases_team_recent_idx (team_id=?)` on SQLite, the same
  * indexes on PostgreSQL).
+ * Measured: SQLite WAL per ingested page of 100 posts 835 → 806 pages (−3.6 %, npm run bench:ingest's data);
+ * an UPDATE of `last_message_at` on 200,000 cases (97 % without a team) 15–25 → 11–16 µs of CPU. On the
+ * seeded million, PostgreSQL's two indexes hold 1.6 and 1.8 MB.
  * `cases_queue_assignee_idx` stays whole although most cases have no assignee: SQLite reads the Unassigned
  * view from it (`assignee_agent_id is null`, in the priority order), which a partial index cannot serve.
  */

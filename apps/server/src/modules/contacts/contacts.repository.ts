@@ -2,8 +2,23 @@ import type { NetworkAccount } from '@guichet/connectors';
 import { sql } from 'kysely';
 import { insertRows } from '../../platform/db/bulk-insert.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import type { NewRow } from '../../platform/db/schema.ts';
+import { selectByKeys } from '../../platform/db/key-lookup.ts';
+import type { NewRow, Row } from '../../platform/db/schema.ts';
+
 import { newId } from '../../platform/ids.ts';
+
+type IdentityRow = Pick<
+  Row<'identities'>,
+  | 'id'
+  | 'contact_id'
+  | 'external_id'
+  | 'handle'
+  | 'name'
+  | 'avatar_url'
+  | 'followers_count'
+  | 'verified'
+  | 'description'
+>;
 
 export interface ResolvedIdentity {
   identityId: string;
@@ -134,9 +149,9 @@ async function updateProfiles(db: DbOrTx, profiles: ChangedProfile[], now: numbe
 }
 
 function selectIdentities(db: DbOrTx, workspaceId: string, network: string, externalIds: string[]) {
-  return db
-    .selectFrom('identities')
-    .select([
+  return selectByKeys<'identities', IdentityRow>(db, {
+    table: 'identities',
+    columns: [
       'id',
       'contact_id',
       'external_id',
@@ -146,9 +161,9 @@ function selectIdentities(db: DbOrTx, workspaceId: string, network: string, exte
       'followers_count',
       'verified',
       'description',
-    ])
-    .where('workspace_id', '=', workspaceId)
-    .where('network', '=', network as 'x')
-    .where('external_id', 'in', externalIds)
-    .execute();
+    ],
+    fixed: { workspace_id: workspaceId, network },
+    column: 'external_id',
+    keys: externalIds,
+  });
 }

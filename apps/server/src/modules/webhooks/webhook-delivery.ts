@@ -13,7 +13,8 @@ export const WEBHOOK_FEED = 'webhook';
 /**
  * One signed Account Activity delivery (contract §13), already checked: its posts and DMs become one page
  * of the ingestion pipeline — rules and all, exactly as a poll's — and its new followers (F5) and likes
- * come with the page as signals, recorded in the same transaction.
+ * come with the page as signals, recorded in the same transaction. Deliveries that arrive together (X sends
+ * them in bursts) are committed together by the ingest queue (decision 0019); each answers for its own page.
  */
 export async function receiveDelivery(
   deps: { db: Db; clock: Clock; logger: Logger; metrics: Metrics; realtime: RealtimeBus },

@@ -4,6 +4,7 @@ import { TEST_DIALECTS } from '../../../../test/databases.ts';
 import { BRAND, createStorageFixture, inboundPost, type StorageFixture } from '../../../../test/factories.ts';
 import { countingClassifier } from '../../../../test/ingestion-kit.ts';
 import type { Row } from '../../../platform/db/schema.ts';
+import type { Metrics } from '../../../platform/metrics.ts';
 import { newId } from '../../../platform/ids.ts';
 import { IngestQueue, type GroupBounds } from './ingest-queue.ts';
 import type { InboundPage } from './page.ts';
@@ -192,10 +193,15 @@ describe.each(TEST_DIALECTS)('ingest queue (%s)', (dialect) => {
     expect(await count('messages')).toBe(6);
   });
 
-  it('concurrent ingestPage calls for one channel all commit, one customer in one case', async () => {
+  it("concurrent ingestPage calls for one channel group in the database's queue, one customer in one case", async () => {
+    // The ingestion metric is counted once per transaction: it shows how the pages were grouped.
+    const transactions: number[] = [];
+    const metrics = { messagesIngested: { labels: () => ({ inc: (n: number) => transactions.push(n) }) } };
+    const counted = { ...deps, metrics: metrics as unknown as Metrics };
     const pages = Array.from({ length: 6 }, () => page([inboundPost(), inboundPost()]));
-    const results = await Promise.all(pages.map((p) => ingestPage(deps, p)));
+    const results = await Promise.all(pages.map((p) => ingestPage(counted, p)));
     expect(results.map((r) => r.stored)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(transactions).toEqual([2, 10]);
     const cases = await f.database.db.selectFrom('cases').select(['id', 'message_count']).execute();
     expect(cases).toEqual([{ id: results[0]!.changedCaseIds[0], message_count: 12 }]);
     expect(new Set(results.flatMap((r) => r.changedCaseIds))).toEqual(new Set([cases[0]!.id]));

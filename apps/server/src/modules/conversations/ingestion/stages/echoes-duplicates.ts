@@ -1,4 +1,5 @@
 import type { InboundItem } from '@guichet/connectors';
+import { selectByKeys } from '../../../../platform/db/key-lookup.ts';
 import { INSERT_CHUNK, type PageContext } from '../page.ts';
 
 /**
@@ -28,12 +29,13 @@ export async function dropEchoesAndDuplicates(ctx: PageContext): Promise<void> {
   ];
   const known = new Set<string>();
   for (let i = 0; i < wanted.length; i += INSERT_CHUNK) {
-    const rows = await ctx.tx
-      .selectFrom('messages')
-      .select(['id', 'external_id'])
-      .where('channel_id', '=', ctx.channel.id)
-      .where('external_id', 'in', wanted.slice(i, i + INSERT_CHUNK))
-      .execute();
+    const rows = await selectByKeys<'messages', { id: string; external_id: string | null }>(ctx.tx, {
+      table: 'messages',
+      columns: ['id', 'external_id'],
+      fixed: { channel_id: ctx.channel.id },
+      column: 'external_id',
+      keys: wanted.slice(i, i + INSERT_CHUNK),
+    });
     for (const row of rows) {
       if (!row.external_id) continue;
       known.add(row.external_id);

@@ -1,3 +1,4 @@
+import { selectByKeys } from '../../../../platform/db/key-lookup.ts';
 import { newId } from '../../../../platform/ids.ts';
 import { conversationKey, type PageContext } from '../page.ts';
 
@@ -7,13 +8,13 @@ export async function thread(ctx: PageContext): Promise<void> {
   for (const visibility of ['public', 'direct'] as const) {
     const ids = [...new Set(items.filter((i) => i.visibility === visibility).map((i) => i.conversationExternalId))];
     if (ids.length === 0) continue;
-    const rows = await tx
-      .selectFrom('conversations')
-      .select(['id', 'external_id'])
-      .where('channel_id', '=', channel.id)
-      .where('visibility', '=', visibility)
-      .where('external_id', 'in', ids)
-      .execute();
+    const rows = await selectByKeys<'conversations', { id: string; external_id: string }>(tx, {
+      table: 'conversations',
+      columns: ['id', 'external_id'],
+      fixed: { channel_id: channel.id, visibility },
+      column: 'external_id',
+      keys: ids,
+    });
     for (const row of rows) ctx.conversations.set(conversationKey(visibility, row.external_id), row.id);
   }
   for (const item of items) {
