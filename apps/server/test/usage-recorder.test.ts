@@ -44,7 +44,11 @@ describe('the X usage meter', () => {
   it('writes a call at once, and a burst of calls in a few upserts that lose nothing', async () => {
     const { db, writes } = countingUsageWrites(f.database.db);
     const errors: unknown[] = [];
-    const record = coalescingUsageRecorder(db, () => f.clock.now().getTime(), (error) => errors.push(error));
+    const record = coalescingUsageRecorder(
+      db,
+      () => f.clock.now().getTime(),
+      (error) => errors.push(error),
+    );
 
     record(f.channel.id, { operation: 'mentions', category: 'owned_read', units: 3 });
     await vi.waitFor(async () => expect(await usage()).toEqual([['owned_read', 3]]));
