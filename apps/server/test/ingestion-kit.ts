@@ -1,5 +1,7 @@
 import type { InboundItem } from '@guichet/connectors';
 import type { DbOrTx } from '../src/platform/db/database.ts';
+import type { NewRow } from '../src/platform/db/schema.ts';
+import { newId } from '../src/platform/ids.ts';
 import type { InboundPage, PageContext } from '../src/modules/conversations/ingestion/page.ts';
 import { newPageContext, STAGES } from '../src/modules/conversations/ingestion/pipeline.ts';
 import type { Classifier } from '../src/modules/triage/classifier.ts';
@@ -54,4 +56,31 @@ export async function runStagesThrough(ctx: PageContext, last: string, first = S
     if (stage.needsItems && ctx.items.length === 0) continue;
     await stage.run(ctx);
   }
+}
+
+/**
+ * A rule row as the rules screen stores it, on `message.received` when the text has `word`, created by the
+ * fixture's agent: stage and queue tests insert it directly (its actions may name what no longer exists).
+ */
+export async function wordRuleRow(
+  f: StorageFixture,
+  rule: { name: string; position: number; word: string; actions: unknown[] },
+): Promise<NewRow<'rules'>> {
+  const agentId = (await f.database.db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
+  const now = f.clock.now().getTime();
+  return {
+    id: newId(now),
+    workspace_id: f.workspaceId,
+    name: rule.name,
+    event: 'message.received',
+    conditions: JSON.stringify([{ kind: 'words', value: { any: [rule.word] } }]),
+    actions: JSON.stringify({ list: rule.actions, stop: false }),
+    position: rule.position,
+    enabled: 1,
+    created_by: agentId,
+    created_at: now,
+    updated_at: now,
+    failing_since: null,
+    last_error: null,
+  };
 }

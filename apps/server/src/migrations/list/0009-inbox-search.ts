@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from '../registry.ts';
+import { isPostgres } from '../dialect.ts';
 
 /**
  * Indexed substring search for the inbox (F6: `q` over message text, contact names and handles), so a
@@ -54,17 +55,6 @@ export const migration0009InboxSearch: Migration = {
     else await createSqliteTextSearch(db);
   },
 };
-
-/** Asked of the database itself: a failed statement would abort PostgreSQL's transaction, SQLite's not. */
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  try {
-    // PostgreSQL has version(); SQLite only sqlite_version().
-    await sql`select version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function createTrigramIndexes(db: Kysely<unknown>): Promise<void> {
   // A failed statement aborts a PostgreSQL transaction: the savepoint keeps the migration alive.

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from '../registry.ts';
+import { isPostgres } from '../dialect.ts';
 
 /**
  * The inbox of 1,000,000 cases opens at once (issue 16): the counts per view come from counters the
@@ -86,16 +87,6 @@ export const migration0021InboxCounters: Migration = {
     await recount(db);
   },
 };
-
-/** Asked of the database itself: a failed statement would abort PostgreSQL's transaction, SQLite's not. */
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  try {
-    await sql`select version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The counters from the cases themselves (the same statements as `recomputeCaseCounters`). */
 async function recount(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from '../registry.ts';
+import { isPostgres } from '../dialect.ts';
 
 /**
  * Macros and the inbox's Complaints view (issue 13, items 6 and 7).
@@ -77,16 +78,6 @@ export const migration0028MacrosInbox: Migration = {
       group by workspace_id, coalesce(type, ''), status`.execute(db);
   },
 };
-
-/** Asked of the database itself: a failed statement would abort PostgreSQL's transaction, SQLite's not. */
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  try {
-    await sql`select version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function createSqliteTriggers(db: Kysely<unknown>): Promise<void> {
   const add = (row: 'new' | 'old', step: 1 | -1) => `

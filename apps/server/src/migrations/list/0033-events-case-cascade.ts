@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from '../registry.ts';
+import { isPostgres } from '../dialect.ts';
 
 /**
  * PostgreSQL: `events.case_id` loses its foreign key; deleting cases still deletes their events, through a
@@ -29,13 +30,3 @@ export const migration0033EventsCaseCascade: Migration = {
       for each statement execute function guichet_cases_delete_events()`.execute(db);
   },
 };
-
-/** Asked of the database itself: a failed statement would abort PostgreSQL's transaction, SQLite's not. */
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  try {
-    await sql`select version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -2,7 +2,7 @@ import type { InboundItem } from '@guichet/connectors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../../test/databases.ts';
 import { BRAND, createStorageFixture, inboundPost, type StorageFixture } from '../../../../test/factories.ts';
-import { countingClassifier } from '../../../../test/ingestion-kit.ts';
+import { countingClassifier, wordRuleRow } from '../../../../test/ingestion-kit.ts';
 import type { Row } from '../../../platform/db/schema.ts';
 import type { Metrics } from '../../../platform/metrics.ts';
 import { newId } from '../../../platform/ids.ts';
@@ -59,26 +59,13 @@ describe.each(TEST_DIALECTS)('ingest queue (%s)', (dialect) => {
     );
 
   async function tagRule(word: string): Promise<void> {
-    const agentId = (await f.database.db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
-    const now = f.clock.now().getTime();
-    await f.database.db
-      .insertInto('rules')
-      .values({
-        id: newId(now),
-        workspace_id: f.workspaceId,
-        name: 'Tag',
-        event: 'message.received',
-        conditions: JSON.stringify([{ kind: 'words', value: { any: [word] } }]),
-        actions: JSON.stringify({ list: [{ kind: 'tag', value: { name: word } }], stop: false }),
-        position: 1,
-        enabled: 1,
-        created_by: agentId,
-        created_at: now,
-        updated_at: now,
-        failing_since: null,
-        last_error: null,
-      })
-      .execute();
+    const row = await wordRuleRow(f, {
+      name: 'Tag',
+      position: 1,
+      word,
+      actions: [{ kind: 'tag', value: { name: word } }],
+    });
+    await f.database.db.insertInto('rules').values(row).execute();
   }
 
   it('pages that come while a group runs commit together, each with its own exact result', async () => {

@@ -8,9 +8,8 @@ import {
   inboundPost,
   type StorageFixture,
 } from '../../../../../test/factories.ts';
-import { countingClassifier, pageContext, runStagesThrough } from '../../../../../test/ingestion-kit.ts';
+import { countingClassifier, pageContext, runStagesThrough, wordRuleRow } from '../../../../../test/ingestion-kit.ts';
 import type { DbOrTx } from '../../../../platform/db/database.ts';
-import { newId } from '../../../../platform/ids.ts';
 import type { PageContext } from '../page.ts';
 import { ingestPage, STAGES } from '../pipeline.ts';
 import { dropEchoesAndDuplicates } from './echoes-duplicates.ts';
@@ -201,25 +200,10 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
   });
 
   it('rules: planned in memory, a rule naming a deleted template set aside with the reason', async () => {
-    const agentId = (await f.database.db.selectFrom('agents').select('id').executeTakeFirstOrThrow()).id;
-    const now = f.clock.now().getTime();
-    const rule = (name: string, position: number, actions: unknown[]) => ({
-      id: newId(now),
-      workspace_id: f.workspaceId,
-      name,
-      event: 'message.received',
-      conditions: JSON.stringify([{ kind: 'words', value: { any: ['panne'] } }]),
-      actions: JSON.stringify({ list: actions, stop: false }),
-      position,
-      enabled: 1,
-      created_by: agentId,
-      created_at: now,
-      updated_at: now,
-      failing_since: null,
-      last_error: null,
-    });
-    const tag = rule('Tag', 1, [{ kind: 'tag', value: { name: 'panne' } }]);
-    const suggest = rule('Suggest', 2, [{ kind: 'suggestTemplate', value: { templateId: 'deleted' } }]);
+    const rule = (name: string, position: number, actions: unknown[]) =>
+      wordRuleRow(f, { name, position, word: 'panne', actions });
+    const tag = await rule('Tag', 1, [{ kind: 'tag', value: { name: 'panne' } }]);
+    const suggest = await rule('Suggest', 2, [{ kind: 'suggestTemplate', value: { templateId: 'deleted' } }]);
     await f.database.db.insertInto('rules').values([tag, suggest]).execute();
     const ctx = await inPage([inboundPost({ text: 'panne' }), inboundPost({ text: 'merci' })], (c) =>
       runStagesThrough(c, 'rules').then(() => c),
