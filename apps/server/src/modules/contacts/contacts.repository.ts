@@ -4,7 +4,6 @@ import { insertRows } from '../../platform/db/bulk-insert.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { selectByKeys } from '../../platform/db/key-lookup.ts';
 import type { NewRow, Row } from '../../platform/db/schema.ts';
-
 import { newId } from '../../platform/ids.ts';
 
 type IdentityRow = Pick<

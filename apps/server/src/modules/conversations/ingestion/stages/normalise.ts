@@ -1,4 +1,3 @@
-import type { InboundItem } from '@guichet/connectors';
 import type { PageContext } from '../page.ts';
 
 /** Network ids grow with time (snowflakes): shorter is older, then by characters. */
@@ -16,19 +15,12 @@ export async function normalise(ctx: PageContext): Promise<void> {
   ctx.items = [...ctx.items].sort(
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byNetworkId(a.externalId, b.externalId),
   );
-  if (ctx.pages.some((page) => page.threadByParent)) await threadByStoredParent(ctx);
+  // The queue groups only pages that share `threadByParent` (ingest-queue.ts `compatible`).
+  if (ctx.pages[0]?.threadByParent) await threadByStoredParent(ctx);
 }
 
 async function threadByStoredParent(ctx: PageContext): Promise<void> {
-  const byParent = (item: InboundItem) => ctx.pages[ctx.pageOf.get(item)!]!.threadByParent === true;
-  const parents = [
-    ...new Set(
-      ctx.items
-        .filter(byParent)
-        .map((i) => i.inReplyToExternalId)
-        .filter((id): id is string => Boolean(id)),
-    ),
-  ];
+  const parents = [...new Set(ctx.items.map((i) => i.inReplyToExternalId).filter((id): id is string => Boolean(id)))];
   if (parents.length === 0) return;
   const rows = await ctx.tx
     .selectFrom('messages')
@@ -39,7 +31,7 @@ async function threadByStoredParent(ctx: PageContext): Promise<void> {
     .execute();
   const conversationOf = new Map(rows.map((r) => [r.parent, r.conversation]));
   ctx.items = ctx.items.map((item) => {
-    const known = item.inReplyToExternalId && byParent(item) ? conversationOf.get(item.inReplyToExternalId) : undefined;
+    const known = item.inReplyToExternalId ? conversationOf.get(item.inReplyToExternalId) : undefined;
     if (!known) return item;
     const threaded = { ...item, conversationExternalId: known };
     ctx.pageOf.set(threaded, ctx.pageOf.get(item)!);
