@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
+import { waitUntil } from '../../../test/worker-process.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { openDatabase, type DatabaseHandle } from './database.ts';
 
@@ -41,15 +42,6 @@ describe('SQLite checkpoints in a thread of their own', () => {
     return rows;
   }
 
-  /** Waits, without writing, until `done` holds; polls every few milliseconds up to a deadline. */
-  async function waitUntil(done: () => boolean, what: string): Promise<void> {
-    const deadline = performance.now() + 20_000;
-    while (!done()) {
-      if (performance.now() > deadline) throw new Error(`still waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   async function openWithoutOwnCheckpoints(): Promise<void> {
     database = await openDatabase(testDb.config);
     // The writer never checkpoints here: whatever reaches the database file was copied by the thread.
@@ -73,7 +65,7 @@ describe('SQLite checkpoints in a thread of their own', () => {
       // Once the writer pauses, the thread copies every frame and empties the WAL: an empty WAL after the
       // last write means the database file alone holds every row.
       await sql`insert into items (label) values ('last')`.execute(database.db);
-      await waitUntil(() => walBytes() === 0, 'an emptied WAL');
+      await waitUntil(async () => walBytes() === 0, 20_000, 'an emptied WAL');
     } finally {
       await checkpointer.stop();
     }
@@ -99,7 +91,11 @@ describe('SQLite checkpoints in a thread of their own', () => {
     try {
       await checkpointer.ready;
       await writeUntil(() => walBytes() >= 256 << 10, 'a WAL of 256 KiB');
-      await waitUntil(() => checkpointer.recent.some((r) => r.mode === 'truncate'), 'a TRUNCATE checkpoint');
+      await waitUntil(
+        async () => checkpointer.recent.some((r) => r.mode === 'truncate'),
+        20_000,
+        'a TRUNCATE checkpoint',
+      );
       expect(walBytes()).toBe(0);
       // The desk writes on after a truncation as before.
       await sql`insert into items (label) values ('after')`.execute(database.db);
