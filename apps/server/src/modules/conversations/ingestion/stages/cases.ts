@@ -6,53 +6,7 @@ import { parseSurveyAnswer } from '../../../surveys/survey-answer.ts';
 import { SURVEY_ANSWER_WINDOW_MS } from '../../../surveys/surveys.jobs.ts';
 import { readCaseSettings } from '../../../workspace/workspace.settings.ts';
 import { conversationKey, type CaseDraft, type PageContext } from '../page.ts';
-
-interface CaseRow {
-  id: string;
-  status: CaseDraft['status'];
-  contactId: string;
-  openedAt: number;
-  lastMessageAt: number;
-  priority: number | null;
-  priorityReason: string | null;
-  lang: string | null;
-}
-
-const CASE_COLUMNS = [
-  'cases.id as id',
-  'cases.status as status',
-  'cases.contact_id as contactId',
-  'cases.opened_at as openedAt',
-  'cases.last_message_at as lastMessageAt',
-  'cases.priority as priority',
-  'cases.priority_reason as priorityReason',
-  'cases.lang as lang',
-] as const;
-
-/** Cases holding these conversations (oldest first) and the authors' open cases on this channel. */
-async function loadCases(ctx: PageContext) {
-  const conversationIds = [...new Set(ctx.conversations.values())];
-  const linked = await ctx.tx
-    .selectFrom('case_conversations')
-    .innerJoin('cases', 'cases.id', 'case_conversations.case_id')
-    .select(['case_conversations.conversation_id as conversationId', ...CASE_COLUMNS])
-    .where('case_conversations.conversation_id', 'in', conversationIds)
-    .orderBy('cases.opened_at', 'asc')
-    .execute();
-  const contactIds = [...new Set([...ctx.identities.values()].map((i) => i.contactId))];
-  // The channel is checked here, not in SQL: given `channel_id = ?`, SQLite's planner (no statistics) walked
-  // every case of the channel through a queue index instead of the few cases of these contacts.
-  const open = (
-    await ctx.tx
-      .selectFrom('cases')
-      .select([...CASE_COLUMNS, 'cases.channel_id as channelId'])
-      .where('cases.contact_id', 'in', contactIds)
-      .where('cases.status', '!=', 'resolved')
-      .orderBy('cases.last_message_at', 'asc')
-      .execute()
-  ).filter((row) => row.channelId === ctx.channel.id);
-  return { linked, open };
-}
+import { loadPageCases, type CaseRow } from './case-lookups.ts';
 
 function draftOf(ctx: PageContext, row: CaseRow): CaseDraft {
   let draft = ctx.drafts.get(row.id);
@@ -159,7 +113,7 @@ function caseFor(
  */
 export async function attachToCases(ctx: PageContext): Promise<void> {
   const { channel, now } = ctx;
-  const { linked, open } = await loadCases(ctx);
+  const { linked, open } = await loadPageCases(ctx, [...new Set(ctx.conversations.values())]);
   // Ascending order above, so the last write wins: the newest case per conversation / per contact.
   const byConversation = new Map<string, CaseDraft>();
   for (const row of linked) byConversation.set(row.conversationId, draftOf(ctx, row));
