@@ -42,6 +42,23 @@ export interface PageCases {
   open: OpenCaseRow[];
 }
 
+/** PostgreSQL: the cases holding these conversations, oldest first. */
+export const linkedCasesStatement = (conversationIds: string[]) =>
+  sql<PageCases['linked'][number]>`select cc.conversation_id as "conversationId", r.*
+    from unnest(cast(${conversationIds} as text[])) as w(k)
+    cross join lateral (select case_id, conversation_id from case_conversations
+      where conversation_id = w.k offset 0) cc
+    cross join lateral (select ${PG_CASE_COLUMNS} from cases where cases.id = cc.case_id limit 1) r
+    order by r."openedAt" asc`;
+
+/** PostgreSQL: these contacts' cases that are not resolved, least recently active first. */
+export const openCasesStatement = (contactIds: string[]) =>
+  sql<OpenCaseRow>`select r.*
+    from unnest(cast(${contactIds} as text[])) as w(k)
+    cross join lateral (select ${PG_CASE_COLUMNS}, cases.channel_id as "channelId" from cases
+      where cases.contact_id = w.k and cases.status != 'resolved' offset 0) r
+    order by r."lastMessageAt" asc`;
+
 /**
  * PostgreSQL: one index probe per conversation and per contact (`unnest … cross join lateral`), as
  * selectByKeys does for unique keys. Until a table is first analysed (a new desk before autovacuum's first
@@ -52,17 +69,8 @@ export interface PageCases {
  * a join and planned that way again); the case behind a link is read by its primary key.
  */
 async function loadCasesPostgres(tx: DbOrTx, conversationIds: string[], contactIds: string[]): Promise<PageCases> {
-  const linked = await sql<PageCases['linked'][number]>`select cc.conversation_id as "conversationId", r.*
-    from unnest(cast(${conversationIds} as text[])) as w(k)
-    cross join lateral (select case_id, conversation_id from case_conversations
-      where conversation_id = w.k offset 0) cc
-    cross join lateral (select ${PG_CASE_COLUMNS} from cases where cases.id = cc.case_id limit 1) r
-    order by r."openedAt" asc`.execute(tx);
-  const open = await sql<OpenCaseRow>`select r.*
-    from unnest(cast(${contactIds} as text[])) as w(k)
-    cross join lateral (select ${PG_CASE_COLUMNS}, cases.channel_id as "channelId" from cases
-      where cases.contact_id = w.k and cases.status != 'resolved' offset 0) r
-    order by r."lastMessageAt" asc`.execute(tx);
+  const linked = await linkedCasesStatement(conversationIds).execute(tx);
+  const open = await openCasesStatement(contactIds).execute(tx);
   return { linked: linked.rows, open: open.rows };
 }
 
