@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../test/databases.ts';
 import { createStorageFixture, type StorageFixture } from '../../../test/factories.ts';
-import { BULK_INSERT_CHUNK, insertRows } from './bulk-insert.ts';
+import { BULK_INSERT_CHUNK, BULK_INSERT_JSON_CHUNK, insertRows } from './bulk-insert.ts';
 import type { NewRow } from './schema.ts';
 
 describe.each(TEST_DIALECTS)('insertRows (%s)', (dialect) => {
@@ -46,7 +46,9 @@ describe.each(TEST_DIALECTS)('insertRows (%s)', (dialect) => {
       .execute();
 
   it('stores every row and value, over several chunks', async () => {
-    const rows = Array.from({ length: BULK_INSERT_CHUNK * 2 + 37 }, (_, i) => event(i));
+    const rows = Array.from({ length: Math.max(BULK_INSERT_CHUNK, BULK_INSERT_JSON_CHUNK) * 2 + 37 }, (_, i) =>
+      event(i),
+    );
     await insertRows(f.database.db, 'events', rows);
     const back = await stored();
     expect(back.map((r) => ({ ...r, occurred_at: Number(r.occurred_at) }))).toEqual(rows);
@@ -60,5 +62,26 @@ describe.each(TEST_DIALECTS)('insertRows (%s)', (dialect) => {
     expect(back.map((r) => r.id)).toEqual(['event-00000', 'event-00001', 'event-00002']);
     expect(back.map((r) => r.actor_id)).toEqual([null, null, null]);
     expect(back[1]!.subject_id).toBe(event(1).subject_id);
+  });
+
+  // PostgreSQL's rows go as one JSON parameter, where a lone surrogate's `\ud800` escape would be refused:
+  // it is stored as U+FFFD, as the driver's UTF-8 encoding of a bound parameter stores it (SQLite's driver
+  // writes its bytes as they are, a case of its own).
+  it('stores hostile text as given, on PostgreSQL a lone surrogate as a bound parameter would be', async () => {
+    const texts = [
+      `<script>alert("x")</script> it's \\ "quoted" \n\t ‮ 😡`,
+      '{"looks": "like json", "n": 1}',
+      'x'.repeat(100_000),
+      ...(dialect === 'postgres' ? ['broken \ud800 pair'] : []),
+    ];
+    await insertRows(
+      f.database.db,
+      'events',
+      texts.map((text, i) => ({ ...event(i), subject_id: text, payload: text })),
+    );
+    const back = await stored();
+    const expected = [...texts.slice(0, 3), ...(dialect === 'postgres' ? ['broken \ufffd pair'] : [])];
+    expect(back.map((r) => r.subject_id)).toEqual(expected);
+    expect(back.map((r) => r.payload)).toEqual(expected);
   });
 });

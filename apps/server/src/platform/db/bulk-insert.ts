@@ -4,6 +4,11 @@ import type { Database, NewRow } from './schema.ts';
 
 /** Rows per multi-row INSERT: well under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter limits. */
 export const BULK_INSERT_CHUNK = 400;
+/** PostgreSQL: rows per `json_populate_recordset` INSERT, whose one parameter has no count limit. */
+export const BULK_INSERT_JSON_CHUNK = 1000;
+
+/** ES2024's String methods (Node 20 has them; the project's TypeScript lib is ES2023). */
+type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
 
 // SQL text by dialect, table, columns and row count: an inbound page inserts the same shapes again and again.
 const statements = new Map<string, string>();
@@ -24,6 +29,47 @@ function statementText(postgres: boolean, table: string, columns: string[], rows
   if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
   statements.set(key, text);
   return text;
+}
+
+/**
+ * PostgreSQL: the rows as ONE json parameter, typed by the table's own row type. Against a multi-row VALUES
+ * of 28 columns × 400 rows (11,200 parameters to bind, a statement of that many expressions to parse and
+ * plan), a page's messages insert took ~20 % less wall time and server CPU, and Node serialises one string
+ * instead of thousands of parameters (scratch A/B on a copy of `messages` with its indexes, 20,000 rows).
+ */
+function jsonStatementText(table: string, columns: string[]): string {
+  const key = `json\u0000${table}\u0000${columns.join(',')}`;
+  let text = statements.get(key);
+  if (text) return text;
+  const names = columns.map((c) => `"${c}"`).join(', ');
+  text = `insert into "${table}" (${names}) select ${names} from json_populate_recordset(null::"${table}", $1::json)`;
+  if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
+  statements.set(key, text);
+  return text;
+}
+
+/**
+ * The chunk as the JSON parameter of jsonStatementText, or null when a value would not go through JSON as it
+ * goes as a bound parameter (for the VALUES form to handle): anything but a string, a finite number, a
+ * boolean or null (JSON.stringify would turn NaN into null, a Date into text of another format). A string
+ * with a lone surrogate is made well-formed first, as the driver's UTF-8 encoding of a parameter does
+ * (U+FFFD), where PostgreSQL would refuse its `\ud800` escape in JSON.
+ */
+function jsonParameter(rows: readonly object[], columns: string[]): string | null {
+  let copied: Record<string, unknown>[] | null = null;
+  for (let r = 0; r < rows.length; r += 1) {
+    const values = rows[r] as Record<string, unknown>;
+    for (const column of columns) {
+      const value = values[column];
+      if (value === null || typeof value === 'boolean') continue;
+      if (typeof value === 'number' && Number.isFinite(value)) continue;
+      if (typeof value !== 'string') return null;
+      if ((value as WellFormedString).isWellFormed()) continue;
+      copied ??= rows.map((row) => ({ ...(row as Record<string, unknown>) }));
+      copied[r]![column] = (value as WellFormedString).toWellFormed();
+    }
+  }
+  return JSON.stringify(copied ?? rows);
 }
 
 /**
@@ -68,6 +114,10 @@ export async function insertRows<T extends keyof Database & string>(
     return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
   });
   const postgres = dialectOf(db) === 'postgres';
+  if (postgres && sameShape) {
+    const json = await insertJson(db, table, rows, columns);
+    if (json) return;
+  }
   let start = 0;
   for (const size of chunkSizes(rows.length, postgres)) {
     const chunk = rows.slice(start, start + size);
@@ -82,6 +132,18 @@ export async function insertRows<T extends keyof Database & string>(
         .execute();
     }
   }
+}
+
+/** PostgreSQL: the rows in JSON chunks; false (nothing inserted) when one value cannot go as JSON. */
+async function insertJson(db: DbOrTx, table: string, rows: readonly object[], columns: string[]): Promise<boolean> {
+  const chunks: string[] = [];
+  for (let start = 0; start < rows.length; start += BULK_INSERT_JSON_CHUNK) {
+    const json = jsonParameter(rows.slice(start, start + BULK_INSERT_JSON_CHUNK), columns);
+    if (json === null) return false;
+    chunks.push(json);
+  }
+  for (const json of chunks) await db.executeQuery(CompiledQuery.raw(jsonStatementText(table, columns), [json]));
+  return true;
 }
 
 /** The chunk's values row by row, or null when one is undefined (for Kysely to handle). */
