@@ -149,6 +149,28 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
     expect(ctx.messageIdByExternal.has(root.externalId)).toBe(true);
   });
 
+  it('normalise: a NUL in the text or the author becomes U+FFFD, so the page is stored; the payload keeps it', async () => {
+    const post = inboundPost({
+      text: 'colis\u0000perdu',
+      author: { ...other(7), name: 'Nul\u0000Name' },
+      raw: { text: 'colis\u0000perdu' },
+    });
+    const result = await ingest([post]);
+    expect(result.stored).toBe(1);
+    const message = await f.database.db
+      .selectFrom('messages')
+      .innerJoin('identities', 'identities.id', 'messages.author_identity_id')
+      .select(['messages.text', 'messages.raw', 'identities.name'])
+      .where('messages.external_id', '=', post.externalId)
+      .executeTakeFirstOrThrow();
+    expect(message).toEqual({
+      text: 'colis\uFFFDperdu',
+      name: 'Nul\uFFFDName',
+      raw: JSON.stringify({ text: 'colis\u0000perdu' }),
+    });
+    expect(JSON.parse(message.raw)).toEqual({ text: 'colis\u0000perdu' });
+  });
+
   it("cases: the thread's case, else the author's open case, else a new one; a resolved case reopens", async () => {
     const root = inboundPost();
     await ingest([root]);
