@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import { selectByKeys } from '../../platform/db/key-lookup.ts';
 import type { NewRow, Row } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { withoutNul } from '../../platform/nul.ts';
 
 type IdentityRow = Pick<
   Row<'identities'>,
@@ -40,7 +41,8 @@ export async function upsertIdentities(
 ): Promise<Map<string, ResolvedIdentity>> {
   const { now } = input;
   const latest = new Map<string, NetworkAccount>();
-  for (const account of input.accounts) latest.set(account.externalId, account);
+  // Followers (signals) and imported authors come here without the ingestion's normalise stage.
+  for (const account of input.accounts) latest.set(account.externalId, withoutNul(account));
   const externalIds = [...latest.keys()];
   const resolved = new Map<string, ResolvedIdentity>();
   const existing: Awaited<ReturnType<typeof selectIdentities>> = [];

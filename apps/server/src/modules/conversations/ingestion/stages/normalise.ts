@@ -1,4 +1,5 @@
 import type { InboundItem, NetworkAccount } from '@guichet/connectors';
+import { withoutNul } from '../../../../platform/nul.ts';
 import type { PageContext } from '../page.ts';
 
 /** Network ids grow with time (snowflakes): shorter is older, then by characters. */
@@ -11,10 +12,10 @@ function byNetworkId(a: string, b: string): number {
  * order a stream batch or a webhook delivery brought them in; ties keep the network's order, then the pages'
  * order, so a post in two pages counts for the first), and for v1.1 payloads, which carry no conversation
  * id, each reply put into its stored parent's conversation. A NUL character in the item's own strings
- * becomes U+FFFD (see withoutNul).
+ * becomes U+FFFD (see itemWithoutNul).
  */
 export async function normalise(ctx: PageContext): Promise<void> {
-  ctx.items = ctx.items.map((item) => withoutNul(ctx, item));
+  ctx.items = ctx.items.map((item) => itemWithoutNul(ctx, item));
   ctx.items.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byNetworkId(a.externalId, b.externalId));
   // The queue groups only pages that share `threadByParent` (ingest-queue.ts `compatible`).
   if (ctx.pages[0]?.threadByParent) await threadByStoredParent(ctx);
@@ -40,31 +41,14 @@ async function threadByStoredParent(ctx: PageContext): Promise<void> {
   });
 }
 
-const NUL = '\u0000';
-const REPLACEMENT = '\uFFFD';
-
-/** The object itself, or a copy whose string properties have their NULs replaced (shallow). */
-function replaceNul<T extends object>(value: T): T {
-  let copy: Record<string, unknown> | null = null;
-  // `for … in` allocates nothing on the common path (no NUL); items and accounts are plain objects.
-  for (const key in value) {
-    const field = (value as Record<string, unknown>)[key];
-    if (typeof field !== 'string' || !field.includes(NUL)) continue;
-    copy ??= { ...value };
-    copy[key] = field.replaceAll(NUL, REPLACEMENT);
-  }
-  return (copy ?? value) as T;
-}
-
 /**
- * PostgreSQL cannot store a NUL character in text ("invalid byte sequence", "unsupported Unicode escape
- * sequence"): one post or author name carrying it failed its whole page, and its poll or delivery on every
- * retry. It becomes U+FFFD in the item's and its author's strings, on both databases alike; the network's
- * own payload (`raw`) and the media and links, stored as JSON, keep it escaped as `\u0000`.
+ * A NUL character in one post or author name failed its whole page on PostgreSQL, and its poll or delivery
+ * on every retry. It becomes U+FFFD in the item's and its author's strings, on both databases alike; the
+ * network's own payload (`raw`) and the media and links, stored as JSON, keep it escaped as `\u0000`.
  */
-function withoutNul(ctx: PageContext, item: InboundItem): InboundItem {
-  const author: NetworkAccount = replaceNul(item.author);
-  const scrubbed = replaceNul(author === item.author ? item : { ...item, author });
+function itemWithoutNul(ctx: PageContext, item: InboundItem): InboundItem {
+  const author: NetworkAccount = withoutNul(item.author);
+  const scrubbed = withoutNul(author === item.author ? item : { ...item, author });
   if (scrubbed !== item) ctx.pageOf.set(scrubbed, ctx.pageOf.get(item)!);
   return scrubbed;
 }

@@ -168,7 +168,7 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
       name: 'Nul\uFFFDName',
       raw: JSON.stringify({ text: 'colis\u0000perdu' }),
     });
-    expect(JSON.parse(message.raw)).toEqual({ text: 'colis\u0000perdu' });
+    expect(JSON.parse(message.raw!)).toEqual({ text: 'colis\u0000perdu' });
   });
 
   it("cases: the thread's case, else the author's open case, else a new one; a resolved case reopens", async () => {
