@@ -169,6 +169,19 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
       raw: JSON.stringify({ text: 'colis\u0000perdu' }),
     });
     expect(JSON.parse(message.raw!)).toEqual({ text: 'colis\u0000perdu' });
+
+    // A follower comes in a signal, not an item: its identity is written the same way.
+    const follower = { ...other(8), name: 'Follower\u0000' };
+    await ingestPage(
+      { db: f.database.db, clock: f.clock, classifier: countingClassifier() },
+      { channel: f.channel, feed: 'account_activity', items: [], signals: [{ kind: 'followed', account: follower }] },
+    );
+    const identity = await f.database.db
+      .selectFrom('identities')
+      .select('name')
+      .where('external_id', '=', follower.externalId)
+      .executeTakeFirstOrThrow();
+    expect(identity.name).toBe('Follower\uFFFD');
   });
 
   it("cases: the thread's case, else the author's open case, else a new one; a resolved case reopens", async () => {
