@@ -49,13 +49,13 @@ function jsonStatementText(table: string, columns: string[]): string {
 }
 
 /**
- * The chunk as the JSON parameter of jsonStatementText, or null when a value would not go through JSON as it
+ * The rows as a JSON parameter (jsonStatementText, or `json_to_recordset` elsewhere), or null when a value would not go through JSON as it
  * goes as a bound parameter (for the VALUES form to handle): anything but a string, a finite number, a
  * boolean or null (JSON.stringify would turn NaN into null, a Date into text of another format). A string
  * with a lone surrogate is made well-formed first, as the driver's UTF-8 encoding of a parameter does
  * (U+FFFD), where PostgreSQL would refuse its `\ud800` escape in JSON.
  */
-function jsonParameter(rows: readonly object[], columns: string[]): string | null {
+export function jsonParameter(rows: readonly object[], columns: readonly string[]): string | null {
   let copied: Record<string, unknown>[] | null = null;
   for (let r = 0; r < rows.length; r += 1) {
     const values = rows[r] as Record<string, unknown>;

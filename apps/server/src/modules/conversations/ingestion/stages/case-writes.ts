@@ -2,10 +2,13 @@ import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type DbOrTx } from '../../../../platform/db/database.ts';
 import type { NewRow } from '../../../../platform/db/schema.ts';
 import type { RuleColumns } from '../../../rules/rules.effects.ts';
+import { jsonParameter } from '../../../../platform/db/bulk-insert.ts';
 import { insertChunked, previewOf, type CaseDraft } from '../page.ts';
 
 /** Cases per multi-row UPDATE: at most 13 values each, far below both databases' bound-parameter limits. */
 const UPDATE_CHUNK = 200;
+/** PostgreSQL: cases per UPDATE whose rows come as one JSON parameter. */
+const JSON_UPDATE_CHUNK = 1000;
 /** Case ids per locking SELECT: one bound parameter each. */
 const LOCK_CHUNK = 1000;
 
@@ -172,6 +175,29 @@ function updateStatement(columns: Column[], rows: Value[][], sets: RawBuilder<un
     update cases set ${sql.join(sets)} from v where cases.id = v.id`;
 }
 
+/**
+ * PostgreSQL: the same UPDATE with its rows as one JSON parameter (`json_to_recordset`, typed by the column
+ * list), which binds one value instead of thousands, as bulk-insert.ts does for inserts; null when a value
+ * cannot go as JSON (the VALUES form takes it).
+ */
+function jsonUpdateStatement(
+  columns: Column[],
+  rows: Value[][],
+  sets: RawBuilder<unknown>[],
+): RawBuilder<unknown> | null {
+  const names = columns.map((c) => c[0]);
+  const objects = rows.map((values) => {
+    const row: Record<string, Value> = {};
+    for (let i = 0; i < names.length; i += 1) row[names[i]!] = values[i]!;
+    return row;
+  });
+  const json = jsonParameter(objects, names);
+  if (json === null) return null;
+  const typed = sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '));
+  return sql`with v as (select * from json_to_recordset(${json}::json) as v(${typed}))
+    update cases set ${sql.join(sets)} from v where cases.id = v.id`;
+}
+
 function groupStatement(parts: Part[], drafts: CaseDraft[], rules: Rules, now: number): RawBuilder<unknown> {
   return updateStatement(
     parts.flatMap((p) => p.columns),
@@ -198,13 +224,14 @@ function mergedStatement(drafts: CaseDraft[], rules: Rules, now: number): RawBui
     return [...ACTIVITY.values(d, r), status, ...valued];
   });
   const keep = (column: string) => sql.raw(`${column} = coalesce(v.${column}, cases.${column})`);
-  return updateStatement(MERGED_COLUMNS, rows, [
+  const sets = [
     sql`updated_at = ${now}`,
     ...ACTIVITY.sets(now),
     sql`status = coalesce(v.status_to, cases.status)`,
     sql`resolved_at = case v.status_to when 'open' then null when 'resolved' then ${now} else cases.resolved_at end`,
     ...VALUED.flatMap((p) => p.columns.map(([column]) => keep(column))),
-  ]);
+  ];
+  return jsonUpdateStatement(MERGED_COLUMNS, rows, sets) ?? updateStatement(MERGED_COLUMNS, rows, sets);
 }
 
 /**
@@ -233,8 +260,8 @@ export async function updateCases(
   const drafts = [...input.drafts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await lockInIdOrder(tx, drafts);
   if (dialectOf(tx) === 'postgres') {
-    for (let i = 0; i < drafts.length; i += UPDATE_CHUNK) {
-      await mergedStatement(drafts.slice(i, i + UPDATE_CHUNK), input.rules, input.now).execute(tx);
+    for (let i = 0; i < drafts.length; i += JSON_UPDATE_CHUNK) {
+      await mergedStatement(drafts.slice(i, i + JSON_UPDATE_CHUNK), input.rules, input.now).execute(tx);
     }
     return;
   }
