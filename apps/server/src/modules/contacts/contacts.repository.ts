@@ -29,6 +29,17 @@ const CHUNK = 400;
 /** Identities per multi-row UPDATE: 7 values each. */
 const UPDATE_CHUNK = 200;
 
+const ACCOUNT_STRINGS = [
+  'externalId',
+  'handle',
+  'name',
+  'avatarUrl',
+  'description',
+] as const satisfies readonly (keyof NetworkAccount)[];
+
+/** The account with U+FFFD for each NUL in its strings, which PostgreSQL cannot store (platform/nul.ts). */
+export const accountWithoutNul = (account: NetworkAccount): NetworkAccount => withoutNul(account, ACCOUNT_STRINGS);
+
 /**
  * Finds the contacts behind network accounts, creating contact + identity on first sight, and refreshes
  * the profile fields the network just told us (handles and names change; followers move). Set-based: one
@@ -42,7 +53,7 @@ export async function upsertIdentities(
   const { now } = input;
   const latest = new Map<string, NetworkAccount>();
   // Followers (signals) and imported authors come here without the ingestion's normalise stage.
-  for (const account of input.accounts) latest.set(account.externalId, withoutNul(account));
+  for (const account of input.accounts) latest.set(account.externalId, accountWithoutNul(account));
   const externalIds = [...latest.keys()];
   const resolved = new Map<string, ResolvedIdentity>();
   const existing: Awaited<ReturnType<typeof selectIdentities>> = [];

@@ -1,5 +1,6 @@
-import type { InboundItem, NetworkAccount } from '@guichet/connectors';
+import type { InboundItem } from '@guichet/connectors';
 import { withoutNul } from '../../../../platform/nul.ts';
+import { accountWithoutNul } from '../../../contacts/contacts.repository.ts';
 import type { PageContext } from '../page.ts';
 
 /** Network ids grow with time (snowflakes): shorter is older, then by characters. */
@@ -41,14 +42,25 @@ async function threadByStoredParent(ctx: PageContext): Promise<void> {
   });
 }
 
+/** The item's own strings (media and links are stored as JSON, which escapes a NUL). */
+const ITEM_STRINGS = [
+  'externalId',
+  'conversationExternalId',
+  'inReplyToExternalId',
+  'quotedExternalId',
+  'text',
+  'lang',
+  'url',
+] as const satisfies readonly (keyof InboundItem)[];
+
 /**
  * A NUL character in one post or author name failed its whole page on PostgreSQL, and its poll or delivery
  * on every retry. It becomes U+FFFD in the item's and its author's strings, on both databases alike; the
  * network's own payload (`raw`) and the media and links, stored as JSON, keep it escaped as `\u0000`.
  */
 function itemWithoutNul(ctx: PageContext, item: InboundItem): InboundItem {
-  const author: NetworkAccount = withoutNul(item.author);
-  const scrubbed = withoutNul(author === item.author ? item : { ...item, author });
+  const author = accountWithoutNul(item.author);
+  const scrubbed = withoutNul(author === item.author ? item : { ...item, author }, ITEM_STRINGS);
   if (scrubbed !== item) ctx.pageOf.set(scrubbed, ctx.pageOf.get(item)!);
   return scrubbed;
 }
