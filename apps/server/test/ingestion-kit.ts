@@ -3,7 +3,7 @@ import type { DbOrTx } from '../src/platform/db/database.ts';
 import type { NewRow } from '../src/platform/db/schema.ts';
 import { newId } from '../src/platform/ids.ts';
 import type { InboundPage, PageContext } from '../src/modules/conversations/ingestion/page.ts';
-import { newPageContext, STAGES } from '../src/modules/conversations/ingestion/pipeline.ts';
+import { ingestPage, newPageContext, STAGES } from '../src/modules/conversations/ingestion/pipeline.ts';
 import type { Classifier } from '../src/modules/triage/classifier.ts';
 import type { Classification } from '../src/modules/triage/triage.models.ts';
 import type { StorageFixture } from './factories.ts';
@@ -46,6 +46,13 @@ export function pageContext(
     classifier,
   );
 }
+
+/** The items as one mentions page of the fixture's channel, through the whole pipeline. */
+export const ingestItems = (f: StorageFixture, items: InboundItem[]) =>
+  ingestPage(
+    { db: f.database.db, clock: f.clock, classifier: countingClassifier() },
+    { channel: f.channel, feed: 'mentions', items },
+  );
 
 /** Runs the stages in pipeline order from `first` (default: the first) up to and including `last`. */
 export async function runStagesThrough(ctx: PageContext, last: string, first = STAGES[0]!.name): Promise<void> {

@@ -1,11 +1,11 @@
+import type { InboundItem } from '@guichet/connectors';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../../../test/databases.ts';
 import { CUSTOMER, createStorageFixture, inboundPost, type StorageFixture } from '../../../../../test/factories.ts';
-import { countingClassifier, pageContext, runStagesThrough } from '../../../../../test/ingestion-kit.ts';
+import { ingestItems, pageContext, runStagesThrough } from '../../../../../test/ingestion-kit.ts';
 import { insertRows } from '../../../../platform/db/bulk-insert.ts';
 import type { NewRow } from '../../../../platform/db/schema.ts';
-import { ingestPage } from '../pipeline.ts';
 import { linkedCasesStatement, loadPageCases, openCasesStatement } from './case-lookups.ts';
 
 const other = { externalId: '1500000000000000199', handle: 'other_199', name: 'Other' };
@@ -19,11 +19,7 @@ describe.each(TEST_DIALECTS)("the cases stage's lookups (%s)", (dialect) => {
     await f.close();
   });
 
-  const ingest = (items: ReturnType<typeof inboundPost>[]) =>
-    ingestPage(
-      { db: f.database.db, clock: f.clock, classifier: countingClassifier() },
-      { channel: f.channel, feed: 'mentions', items },
-    );
+  const ingest = (items: InboundItem[]) => ingestItems(f, items);
 
   it("finds every case holding the page's conversations, oldest first, and the authors' unresolved cases", async () => {
     const root = inboundPost();

@@ -1,8 +1,8 @@
+import type { InboundItem } from '@guichet/connectors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../../../../../test/databases.ts';
 import { createStorageFixture, inboundPost, type StorageFixture } from '../../../../../test/factories.ts';
-import { countingClassifier } from '../../../../../test/ingestion-kit.ts';
-import { ingestPage } from '../pipeline.ts';
+import { ingestItems } from '../../../../../test/ingestion-kit.ts';
 
 describe.each(TEST_DIALECTS)('touched cases written back (%s)', (dialect) => {
   let f: StorageFixture;
@@ -13,11 +13,7 @@ describe.each(TEST_DIALECTS)('touched cases written back (%s)', (dialect) => {
     await f.close();
   });
 
-  const ingest = (items: ReturnType<typeof inboundPost>[]) =>
-    ingestPage(
-      { db: f.database.db, clock: f.clock, classifier: countingClassifier() },
-      { channel: f.channel, feed: 'mentions', items },
-    );
+  const ingest = (items: InboundItem[]) => ingestItems(f, items);
 
   // PostgreSQL sends the touched cases as one JSON parameter: the characters JSON escapes must come back as
   // they were, and a lone surrogate as U+FFFD, as a bound parameter stores it.

@@ -8,7 +8,13 @@ import {
   inboundPost,
   type StorageFixture,
 } from '../../../../../test/factories.ts';
-import { countingClassifier, pageContext, runStagesThrough, wordRuleRow } from '../../../../../test/ingestion-kit.ts';
+import {
+  countingClassifier,
+  ingestItems,
+  pageContext,
+  runStagesThrough,
+  wordRuleRow,
+} from '../../../../../test/ingestion-kit.ts';
 import type { DbOrTx } from '../../../../platform/db/database.ts';
 import type { PageContext } from '../page.ts';
 import { ingestPage, STAGES } from '../pipeline.ts';
@@ -36,15 +42,7 @@ describe.each(TEST_DIALECTS)('ingestion stages (%s)', (dialect) => {
   ): Promise<T> {
     return f.database.db.transaction().execute((tx) => body(pageContext(f, tx, items, page), tx));
   }
-  const ingest = (items: InboundItem[]) =>
-    ingestPage(
-      { db: f.database.db, clock: f.clock, classifier: countingClassifier() },
-      {
-        channel: f.channel,
-        feed: 'mentions',
-        items,
-      },
-    );
+  const ingest = (items: InboundItem[]) => ingestItems(f, items);
 
   it("normalise: oldest first (ties by network id), v1.1 replies joined to their stored parent's thread", async () => {
     const parent = inboundPost({ createdAt: at('2026-03-02T08:00:00Z') });
