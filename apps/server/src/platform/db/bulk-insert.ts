@@ -49,11 +49,11 @@ function jsonStatementText(table: string, columns: string[]): string {
 }
 
 /**
- * The rows as a JSON parameter (jsonStatementText, or `json_to_recordset` elsewhere), or null when a value would not go through JSON as it
- * goes as a bound parameter (for the VALUES form to handle): anything but a string, a finite number, a
- * boolean or null (JSON.stringify would turn NaN into null, a Date into text of another format). A string
- * with a lone surrogate is made well-formed first, as the driver's UTF-8 encoding of a parameter does
- * (U+FFFD), where PostgreSQL would refuse its `\ud800` escape in JSON.
+ * The rows as a JSON parameter (jsonStatementText, or `json_to_recordset` elsewhere), or null when a value
+ * would not go through JSON as it goes as a bound parameter (for the VALUES form to handle): anything but a
+ * string, a finite number, a boolean or null (JSON.stringify would turn NaN into null, a Date into text of
+ * another format). A string with a lone surrogate is made well-formed first, as the driver's UTF-8 encoding
+ * of a parameter does (U+FFFD), where PostgreSQL would refuse its `\ud800` escape in JSON.
  */
 export function jsonParameter(rows: readonly object[], columns: readonly string[]): string | null {
   let copied: Record<string, unknown>[] | null = null;
