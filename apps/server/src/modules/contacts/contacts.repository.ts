@@ -29,6 +29,7 @@ const CHUNK = 400;
 /** Identities per multi-row UPDATE: 7 values each. */
 const UPDATE_CHUNK = 200;
 
+/** An account's strings, where a NUL becomes U+FFFD: PostgreSQL cannot store it (platform/nul.ts). */
 const ACCOUNT_STRINGS = [
   'externalId',
   'handle',
@@ -36,9 +37,6 @@ const ACCOUNT_STRINGS = [
   'avatarUrl',
   'description',
 ] as const satisfies readonly (keyof NetworkAccount)[];
-
-/** The account with U+FFFD for each NUL in its strings, which PostgreSQL cannot store (platform/nul.ts). */
-export const accountWithoutNul = (account: NetworkAccount): NetworkAccount => withoutNul(account, ACCOUNT_STRINGS);
 
 /**
  * Finds the contacts behind network accounts, creating contact + identity on first sight, and refreshes
@@ -52,8 +50,8 @@ export async function upsertIdentities(
 ): Promise<Map<string, ResolvedIdentity>> {
   const { now } = input;
   const latest = new Map<string, NetworkAccount>();
-  // Followers (signals) and imported authors come here without the ingestion's normalise stage.
-  for (const account of input.accounts) latest.set(account.externalId, accountWithoutNul(account));
+  // Every account the desk stores comes here: post authors, followers (signals), imported authors.
+  for (const account of input.accounts) latest.set(account.externalId, withoutNul(account, ACCOUNT_STRINGS));
   const externalIds = [...latest.keys()];
   const resolved = new Map<string, ResolvedIdentity>();
   const existing: Awaited<ReturnType<typeof selectIdentities>> = [];

@@ -1,6 +1,5 @@
 import type { InboundItem } from '@guichet/connectors';
 import { withoutNul } from '../../../../platform/nul.ts';
-import { accountWithoutNul } from '../../../contacts/contacts.repository.ts';
 import type { PageContext } from '../page.ts';
 
 /** Network ids grow with time (snowflakes): shorter is older, then by characters. */
@@ -54,13 +53,13 @@ const ITEM_STRINGS = [
 ] as const satisfies readonly (keyof InboundItem)[];
 
 /**
- * A NUL character in one post or author name failed its whole page on PostgreSQL, and its poll or delivery
- * on every retry. It becomes U+FFFD in the item's and its author's strings, on both databases alike; the
- * network's own payload (`raw`) and the media and links, stored as JSON, keep it escaped as `\u0000`.
+ * A NUL character in one post failed its whole page on PostgreSQL, and its poll or delivery on every retry.
+ * It becomes U+FFFD in the item's strings, on both databases alike; the network's own payload (`raw`) and
+ * the media and links, stored as JSON, keep it escaped as `\u0000`. The author's strings are written only
+ * by upsertIdentities, which does the same for every account it stores.
  */
 function itemWithoutNul(ctx: PageContext, item: InboundItem): InboundItem {
-  const author = accountWithoutNul(item.author);
-  const scrubbed = withoutNul(author === item.author ? item : { ...item, author }, ITEM_STRINGS);
+  const scrubbed = withoutNul(item, ITEM_STRINGS);
   if (scrubbed !== item) ctx.pageOf.set(scrubbed, ctx.pageOf.get(item)!);
   return scrubbed;
 }
