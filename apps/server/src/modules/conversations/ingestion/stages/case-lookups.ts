@@ -93,7 +93,8 @@ async function loadCasesSqlite(tx: DbOrTx, conversationIds: string[], contactIds
 }
 
 /** Cases holding the page's conversations (oldest first) and its authors' open cases on this channel. */
-export async function loadPageCases(ctx: PageContext, conversationIds: string[]): Promise<PageCases> {
+export async function loadPageCases(ctx: PageContext): Promise<PageCases> {
+  const conversationIds = [...new Set(ctx.conversations.values())];
   const contactIds = [...new Set([...ctx.identities.values()].map((i) => i.contactId))];
   const found = await (dialectOf(ctx.tx) === 'postgres' ? loadCasesPostgres : loadCasesSqlite)(
     ctx.tx,

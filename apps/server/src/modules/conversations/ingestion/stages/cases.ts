@@ -113,7 +113,7 @@ function caseFor(
  */
 export async function attachToCases(ctx: PageContext): Promise<void> {
   const { channel, now } = ctx;
-  const { linked, open } = await loadPageCases(ctx, [...new Set(ctx.conversations.values())]);
+  const { linked, open } = await loadPageCases(ctx);
   // Ascending order above, so the last write wins: the newest case per conversation / per contact.
   const byConversation = new Map<string, CaseDraft>();
   for (const row of linked) byConversation.set(row.conversationId, draftOf(ctx, row));
