@@ -14,21 +14,29 @@ type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): stri
 const statements = new Map<string, string>();
 const STATEMENT_CACHE = 200;
 
-function statementText(postgres: boolean, table: string, columns: string[], rows: number): string {
-  const key = `${postgres ? 'pg' : 'sqlite'}\u0000${table}\u0000${columns.join(',')}\u0000${rows}`;
+/** The SQL text cached under `key`, built once (the oldest entry goes when the cache is full). */
+function cachedText(key: string, build: () => string): string {
   let text = statements.get(key);
   if (text) return text;
-  const tuples: string[] = [];
-  let n = 0;
-  for (let r = 0; r < rows; r += 1) {
-    const marks = columns.map(() => (postgres ? `$${++n}` : '?'));
-    tuples.push(`(${marks.join(', ')})`);
-  }
-  const names = columns.map((c) => `"${c}"`).join(', ');
-  text = `insert into "${table}" (${names}) values ${tuples.join(', ')}`;
+  text = build();
   if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
   statements.set(key, text);
   return text;
+}
+
+const quotedNames = (columns: string[]) => columns.map((c) => `"${c}"`).join(', ');
+
+function statementText(postgres: boolean, table: string, columns: string[], rows: number): string {
+  const key = `${postgres ? 'pg' : 'sqlite'}\u0000${table}\u0000${columns.join(',')}\u0000${rows}`;
+  return cachedText(key, () => {
+    const tuples: string[] = [];
+    let n = 0;
+    for (let r = 0; r < rows; r += 1) {
+      const marks = columns.map(() => (postgres ? `$${++n}` : '?'));
+      tuples.push(`(${marks.join(', ')})`);
+    }
+    return `insert into "${table}" (${quotedNames(columns)}) values ${tuples.join(', ')}`;
+  });
 }
 
 /**
@@ -38,14 +46,11 @@ function statementText(postgres: boolean, table: string, columns: string[], rows
  * instead of thousands of parameters (scratch A/B on a copy of `messages` with its indexes, 20,000 rows).
  */
 function jsonStatementText(table: string, columns: string[]): string {
-  const key = `json\u0000${table}\u0000${columns.join(',')}`;
-  let text = statements.get(key);
-  if (text) return text;
-  const names = columns.map((c) => `"${c}"`).join(', ');
-  text = `insert into "${table}" (${names}) select ${names} from json_populate_recordset(null::"${table}", $1::json)`;
-  if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
-  statements.set(key, text);
-  return text;
+  const names = quotedNames(columns);
+  return cachedText(
+    `json\u0000${table}\u0000${columns.join(',')}`,
+    () => `insert into "${table}" (${names}) select ${names} from json_populate_recordset(null::"${table}", $1::json)`,
+  );
 }
 
 /**

@@ -5,9 +5,12 @@ import type { RuleColumns } from '../../../rules/rules.effects.ts';
 import { jsonParameter } from '../../../../platform/db/bulk-insert.ts';
 import { insertChunked, previewOf, type CaseDraft } from '../page.ts';
 
-/** Cases per multi-row UPDATE: at most 13 values each, far below both databases' bound-parameter limits. */
+/** SQLite: cases per multi-row UPDATE, at most 12 values each, far below its bound-parameter limit. */
 const UPDATE_CHUNK = 200;
-/** PostgreSQL: cases per UPDATE whose rows come as one JSON parameter. */
+/**
+ * PostgreSQL: cases per UPDATE, whose rows come as one JSON parameter (or, should a value not go as JSON,
+ * as a VALUES list of at most 13,000 parameters, under PostgreSQL's 65,535).
+ */
 const JSON_UPDATE_CHUNK = 1000;
 /** Case ids per locking SELECT: one bound parameter each. */
 const LOCK_CHUNK = 1000;
